@@ -1,0 +1,248 @@
+/*
+** capability.c — the compiled-in capability files (capability/<vendor>.json)
+** and the read-only, eponymous pms_capabilities table built from them.
+**
+** A capability file says, per unified model, which operations a vendor
+** supports and, per field and operation, whether the field is accepted,
+** required, and which rules it must satisfy (type, max_length, enum, format).
+** The format is described in capability/README.md. pms_capabilities has one
+** row per vendor x model x operation x field (field NULL for the operation
+** itself), over every column of the unified model, so the matrix is
+** complete and joinable: a field the file does not list is unsupported.
+*/
+#include "pmsql.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const azCapOp[] = { "read", "create", "update", "delete" };
+#define CAP_NOP 4
+
+typedef struct cap_row {
+  const char *zVendor, *zModel, *zOp, *zField;  /* borrowed */
+  int bSupported, bRequired;
+  const char *zType, *zFormat, *zNotes;         /* borrowed from the JSON */
+  int nMaxLen;                                  /* -1 if none */
+  char *zEnum;                                  /* JSON text, malloc'd */
+} cap_row;
+
+static cJSON **apCapJson = 0;     /* one parsed file per vendor */
+static int nCapJson = 0;
+static cap_row *aCapRow = 0;
+static int nCapRow = 0;
+static char *zCapErr = 0;
+static pthread_once_t capOnce = PTHREAD_ONCE_INIT;
+
+/* Is column iCol one the engine owns (never in capability files)? */
+static int cap_is_core(const pms_model *pM, int iCol){
+  return iCol==pM->iId || iCol==pM->iIntegration || iCol==pM->iVendor
+      || iCol==pM->iXId || iCol==pM->iCreated || iCol==pM->iUpdated
+      || iCol==pM->iLastSeen || iCol==pM->iRemote;
+}
+
+static const char *cap_string(const cJSON *p, const char *zKey){
+  const cJSON *pV = cJSON_GetObjectItemCaseSensitive(p, zKey);
+  return cJSON_IsString(pV) ? pV->valuestring : 0;
+}
+
+static int cap_add(cap_row *pRow){
+  if( (nCapRow & 1023)==0 ){
+    cap_row *aNew = realloc(aCapRow, sizeof(cap_row)*(nCapRow+1024));
+    if( aNew==0 ) return SQLITE_NOMEM;
+    aCapRow = aNew;
+  }
+  aCapRow[nCapRow++] = *pRow;
+  return SQLITE_OK;
+}
+
+static int cap_build_rows(const cJSON *pCap){
+  const char *zVendor = cap_string(pCap, "vendor");
+  const cJSON *pModels = cJSON_GetObjectItemCaseSensitive(pCap, "models");
+  int i, k, c;
+  for(i=0; i<pms_model_count(); i++){
+    const pms_model *pM = pms_model_at(i);
+    const cJSON *pModel = cJSON_GetObjectItemCaseSensitive(pModels, pM->zName);
+    const cJSON *pOps = cJSON_GetObjectItemCaseSensitive(pModel, "operations");
+    const cJSON *pFields = cJSON_GetObjectItemCaseSensitive(pModel, "fields");
+    for(k=0; k<CAP_NOP; k++){
+      const cJSON *pOp = cJSON_GetObjectItemCaseSensitive(pOps, azCapOp[k]);
+      cap_row r;
+      int bOpOk = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pOp, "supported"));
+      memset(&r, 0, sizeof(r));
+      r.zVendor = zVendor; r.zModel = pM->zName; r.zOp = azCapOp[k];
+      r.bSupported = bOpOk;
+      r.zNotes = cap_string(pOp, "notes");
+      r.nMaxLen = -1;
+      if( cap_add(&r) ) return SQLITE_NOMEM;
+      if( k==3 ) continue;   /* delete is per record, not per field */
+      for(c=0; c<pM->nCol; c++){
+        const cJSON *pF, *pFlag, *pMax, *pEnum;
+        if( cap_is_core(pM, c) ) continue;
+        pF = cJSON_GetObjectItemCaseSensitive(pFields, pM->aCol[c].zName);
+        memset(&r, 0, sizeof(r));
+        r.zVendor = zVendor; r.zModel = pM->zName; r.zOp = azCapOp[k];
+        r.zField = pM->aCol[c].zName;
+        r.nMaxLen = -1;
+        if( pF ){
+          pFlag = cJSON_GetObjectItemCaseSensitive(pF, azCapOp[k]);
+          r.bRequired = cJSON_IsString(pFlag) && strcmp(pFlag->valuestring, "required")==0;
+          r.bSupported = bOpOk && (cJSON_IsTrue(pFlag) || r.bRequired);
+          r.zType = cap_string(pF, "type");
+          r.zFormat = cap_string(pF, "format");
+          r.zNotes = cap_string(pF, "notes");
+          pMax = cJSON_GetObjectItemCaseSensitive(pF, "max_length");
+          if( cJSON_IsNumber(pMax) ) r.nMaxLen = pMax->valueint;
+          pEnum = cJSON_GetObjectItemCaseSensitive(pF, "enum");
+          if( cJSON_IsArray(pEnum) ){
+            r.zEnum = cJSON_PrintUnformatted(pEnum);
+          }
+        }
+        if( cap_add(&r) ) return SQLITE_NOMEM;
+      }
+    }
+  }
+  return SQLITE_OK;
+}
+
+static void cap_load_once(void){
+  const pms_embedded *p;
+  int n = 0;
+  char *zErr = 0;
+  if( pms_schema_load(&zErr) ){ zCapErr = zErr; return; }
+  for(p=pms_embedded_capability; p->zName; p++) n++;
+  apCapJson = calloc(n ? n : 1, sizeof(cJSON*));
+  if( apCapJson==0 ){ zCapErr = pms_strdup("out of memory"); return; }
+  for(p=pms_embedded_capability; p->zName; p++){
+    cJSON *pJson = cJSON_Parse(p->zText);
+    if( pJson==0 || cap_string(pJson, "vendor")==0
+     || !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(pJson, "models")) ){
+      zCapErr = pms_mprintf("pmsql: capability/%s.json is not a valid capability file", p->zName);
+      cJSON_Delete(pJson);
+      return;
+    }
+    apCapJson[nCapJson++] = pJson;
+    if( cap_build_rows(pJson) ){ zCapErr = pms_strdup("out of memory"); return; }
+  }
+}
+
+int pms_capability_init(char **pzErr){
+  pthread_once(&capOnce, cap_load_once);
+  if( zCapErr ){
+    if( pzErr ) *pzErr = pms_strdup(zCapErr);
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
+const cJSON *pms_capability(const char *zVendor){
+  int i;
+  if( pms_capability_init(0) ) return 0;
+  for(i=0; i<nCapJson; i++){
+    const char *z = cap_string(apCapJson[i], "vendor");
+    if( z && zVendor && strcmp(z, zVendor)==0 ) return apCapJson[i];
+  }
+  return 0;
+}
+
+/* ------------------------------------------------ pms_capabilities vtab */
+
+typedef struct cap_cursor {
+  sqlite3_vtab_cursor base;
+  int iRow;
+} cap_cursor;
+
+enum { CAP_VENDOR, CAP_MODEL, CAP_OPERATION, CAP_FIELD, CAP_SUPPORTED,
+       CAP_REQUIRED, CAP_TYPE, CAP_MAX_LENGTH, CAP_FORMAT, CAP_ENUM, CAP_NOTES };
+
+static int cap_connect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                       sqlite3_vtab **ppVtab, char **pzErr){
+  sqlite3_vtab *p;
+  char *zErr = 0;
+  int rc;
+  (void)pAux; (void)argc; (void)argv;
+  if( pms_capability_init(&zErr) ){
+    *pzErr = sqlite3_mprintf("%s", zErr);
+    free(zErr);
+    return SQLITE_ERROR;
+  }
+  rc = sqlite3_declare_vtab(db,
+      "CREATE TABLE x(vendor TEXT, model TEXT, operation TEXT, field TEXT, "
+      "supported INTEGER, required INTEGER, type TEXT, max_length INTEGER, "
+      "format TEXT, enum_values TEXT, notes TEXT)");
+  if( rc ) return rc;
+  sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+  p = sqlite3_malloc(sizeof(*p));
+  if( p==0 ) return SQLITE_NOMEM;
+  memset(p, 0, sizeof(*p));
+  *ppVtab = p;
+  return SQLITE_OK;
+}
+
+static int cap_disconnect(sqlite3_vtab *p){ sqlite3_free(p); return SQLITE_OK; }
+
+static int cap_best_index(sqlite3_vtab *p, sqlite3_index_info *pInfo){
+  (void)p;
+  pInfo->estimatedCost = nCapRow;
+  pInfo->estimatedRows = nCapRow;
+  return SQLITE_OK;
+}
+
+static int cap_open(sqlite3_vtab *p, sqlite3_vtab_cursor **ppCur){
+  cap_cursor *pCur = sqlite3_malloc(sizeof(*pCur));
+  (void)p;
+  if( pCur==0 ) return SQLITE_NOMEM;
+  memset(pCur, 0, sizeof(*pCur));
+  *ppCur = &pCur->base;
+  return SQLITE_OK;
+}
+
+static int cap_close(sqlite3_vtab_cursor *cur){ sqlite3_free(cur); return SQLITE_OK; }
+
+static int cap_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                      int argc, sqlite3_value **argv){
+  (void)idxNum; (void)idxStr; (void)argc; (void)argv;
+  ((cap_cursor*)cur)->iRow = 0;
+  return SQLITE_OK;
+}
+
+static int cap_next(sqlite3_vtab_cursor *cur){ ((cap_cursor*)cur)->iRow++; return SQLITE_OK; }
+static int cap_eof(sqlite3_vtab_cursor *cur){ return ((cap_cursor*)cur)->iRow>=nCapRow; }
+
+static void cap_text(sqlite3_context *ctx, const char *z){
+  if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);
+}
+
+static int cap_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
+  const cap_row *r = &aCapRow[((cap_cursor*)cur)->iRow];
+  switch( i ){
+    case CAP_VENDOR:    cap_text(ctx, r->zVendor); break;
+    case CAP_MODEL:     cap_text(ctx, r->zModel); break;
+    case CAP_OPERATION: cap_text(ctx, r->zOp); break;
+    case CAP_FIELD:     cap_text(ctx, r->zField); break;
+    case CAP_SUPPORTED: sqlite3_result_int(ctx, r->bSupported); break;
+    case CAP_REQUIRED:  sqlite3_result_int(ctx, r->bRequired); break;
+    case CAP_TYPE:      cap_text(ctx, r->zType); break;
+    case CAP_MAX_LENGTH: if( r->nMaxLen>=0 ) sqlite3_result_int(ctx, r->nMaxLen); break;
+    case CAP_FORMAT:    cap_text(ctx, r->zFormat); break;
+    case CAP_ENUM:      cap_text(ctx, r->zEnum); break;
+    case CAP_NOTES:     cap_text(ctx, r->zNotes); break;
+  }
+  return SQLITE_OK;
+}
+
+static int cap_rowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid){
+  *pRowid = ((cap_cursor*)cur)->iRow + 1;
+  return SQLITE_OK;
+}
+
+static sqlite3_module capModule = {
+  0,
+  0,                 /* xCreate NULL: eponymous only */
+  cap_connect, cap_best_index, cap_disconnect, 0,
+  cap_open, cap_close, cap_filter, cap_next, cap_eof, cap_column, cap_rowid,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+int pms_capabilities_register(sqlite3 *db){
+  return sqlite3_create_module_v2(db, "pms_capabilities", &capModule, 0, 0);
+}

@@ -1,0 +1,427 @@
+/*
+** http.c — the HTTP client every adapter goes through (libcurl multi).
+**
+** One pms_http per sync run (or write batch) holds a curl multi handle, so
+** connections are reused across pages; transfers run concurrently up to
+** maxConnections, and a sliding-window limiter keeps requests within the
+** vendor's documented rate (N requests in any window of W ms), so a
+** well-behaved run never earns a 429. Every transfer has a connect and a
+** total timeout. Retries are bounded: transport failures (reset, truncated
+** body, timeout), 408, 429 and 5xx are retried with exponential backoff and
+** jitter; 429/503 honour Retry-After (seconds or an HTTP date); other 4xx are
+** handed to the caller at once. Secrets travel only in request headers and
+** are never copied into errors.
+*/
+#include "pmsql.h"
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+struct pms_request {
+  char *zMethod;
+  char *zUrl;
+  struct curl_slist *pHeaders;
+  char *zBody;
+  void *pUser;
+  int iUser;
+  /* while queued or running */
+  CURL *pEasy;
+  pms_str body;
+  pms_str headers;
+  int nAttempt;
+  int64_t tNotBefore;
+  pms_request *pNext;
+};
+
+#define HTTP_WINDOW_MAX 1024
+
+struct pms_http {
+  pms_http_config cfg;
+  CURLM *pMulti;
+  pms_request *pQueue;      /* waiting to start */
+  pms_request **apActive;   /* running */
+  int nActive;
+  /* sliding-window rate limiter: the last nWindow send times */
+  int nWindow;
+  int64_t msWindow;
+  int64_t aSent[HTTP_WINDOW_MAX];
+  int iSent;
+  pms_http_stats stats;
+};
+
+static pthread_once_t httpOnce = PTHREAD_ONCE_INIT;
+static void http_global_init(void){ curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+pms_http *pms_http_new(const pms_http_config *pCfg){
+  pms_http *h;
+  pthread_once(&httpOnce, http_global_init);
+  h = calloc(1, sizeof(*h));
+  if( h==0 ) return 0;
+  h->cfg = *pCfg;
+  if( h->cfg.connectTimeoutMs<=0 ) h->cfg.connectTimeoutMs = 10000;
+  if( h->cfg.timeoutMs<=0 ) h->cfg.timeoutMs = 60000;
+  if( h->cfg.maxConnections<=0 ) h->cfg.maxConnections = 4;
+  if( h->cfg.maxAttempts<=0 ) h->cfg.maxAttempts = 4;
+  if( h->cfg.retryBaseMs<=0 ) h->cfg.retryBaseMs = 250;
+  h->cfg.zCaFile = pCfg->zCaFile ? pms_strdup(pCfg->zCaFile) : 0;
+  if( h->cfg.maxPerSecond>0 ){
+    /* N per W ms with N whole: 10/s -> 10 per 1000 ms; 500/min -> 8 per 960 ms.
+    ** A small margin covers the difference between send and arrival times. */
+    double n = h->cfg.maxPerSecond>=1 ? (double)(int)h->cfg.maxPerSecond : 1;
+    if( n>HTTP_WINDOW_MAX ) n = HTTP_WINDOW_MAX;
+    h->nWindow = (int)n;
+    h->msWindow = (int64_t)(1000.0*n/h->cfg.maxPerSecond) + 50;
+  }
+  h->apActive = calloc((size_t)h->cfg.maxConnections, sizeof(pms_request*));
+  h->pMulti = curl_multi_init();
+  if( h->pMulti==0 || h->apActive==0 ){ pms_http_free(h); return 0; }
+  curl_multi_setopt(h->pMulti, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->cfg.maxConnections);
+  curl_multi_setopt(h->pMulti, CURLMOPT_MAXCONNECTS, (long)h->cfg.maxConnections);
+  return h;
+}
+
+static void http_request_reset(pms_request *r){
+  if( r->pEasy ){ curl_easy_cleanup(r->pEasy); r->pEasy = 0; }
+  pms_str_reset(&r->body);
+  pms_str_reset(&r->headers);
+}
+
+void pms_request_free(pms_request *r){
+  if( r==0 ) return;
+  http_request_reset(r);
+  free(r->zMethod);
+  free(r->zUrl);
+  curl_slist_free_all(r->pHeaders);
+  free(r->zBody);
+  free(r);
+}
+
+void pms_http_free(pms_http *h){
+  int i;
+  if( h==0 ) return;
+  for(i=0; i<h->nActive; i++){
+    curl_multi_remove_handle(h->pMulti, h->apActive[i]->pEasy);
+    pms_request_free(h->apActive[i]);
+  }
+  while( h->pQueue ){
+    pms_request *r = h->pQueue;
+    h->pQueue = r->pNext;
+    pms_request_free(r);
+  }
+  if( h->pMulti ) curl_multi_cleanup(h->pMulti);
+  free(h->apActive);
+  free((char*)h->cfg.zCaFile);
+  free(h);
+}
+
+pms_request *pms_request_new(const char *zMethod, const char *zUrl){
+  pms_request *r = calloc(1, sizeof(*r));
+  if( r==0 ) return 0;
+  r->zMethod = pms_strdup(zMethod);
+  r->zUrl = pms_strdup(zUrl);
+  if( r->zMethod==0 || r->zUrl==0 ){ pms_request_free(r); return 0; }
+  /* curl would otherwise wait for "100 Continue" on large bodies */
+  r->pHeaders = curl_slist_append(0, "Expect:");
+  return r;
+}
+
+void pms_request_header(pms_request *r, const char *zLine){
+  struct curl_slist *p = curl_slist_append(r->pHeaders, zLine);
+  if( p ) r->pHeaders = p;
+}
+
+void pms_request_body(pms_request *r, const char *zBody, const char *zType){
+  char *zLine;
+  free(r->zBody);
+  r->zBody = pms_strdup(zBody);
+  zLine = pms_mprintf("Content-Type: %s", zType ? zType : "application/json");
+  if( zLine ){ pms_request_header(r, zLine); free(zLine); }
+}
+
+void pms_request_set_user(pms_request *r, void *pUser, int iUser){
+  r->pUser = pUser;
+  r->iUser = iUser;
+}
+
+void *pms_request_user(const pms_request *r, int *piUser){
+  if( piUser ) *piUser = r->iUser;
+  return r->pUser;
+}
+
+const char *pms_request_url(const pms_request *r){ return r->zUrl; }
+
+void pms_http_submit(pms_http *h, pms_request *r){
+  pms_request **pp = &h->pQueue;
+  while( *pp ) pp = &(*pp)->pNext;   /* FIFO keeps page order */
+  r->pNext = 0;
+  *pp = r;
+}
+
+static size_t http_on_body(char *p, size_t sz, size_t n, void *pArg){
+  pms_request *r = (pms_request*)pArg;
+  pms_str_append(&r->body, p, sz*n);
+  return r->body.oom ? 0 : sz*n;
+}
+
+static size_t http_on_header(char *p, size_t sz, size_t n, void *pArg){
+  pms_request *r = (pms_request*)pArg;
+  /* keep only the final response's headers (not 100 Continue's) */
+  if( sz*n>=5 && strncmp(p, "HTTP/", 5)==0 ) r->headers.n = 0;
+  pms_str_append(&r->headers, p, sz*n);
+  return r->headers.oom ? 0 : sz*n;
+}
+
+static int http_start(pms_http *h, pms_request *r){
+  CURL *e;
+  http_request_reset(r);
+  e = r->pEasy = curl_easy_init();
+  if( e==0 ) return SQLITE_NOMEM;
+  curl_easy_setopt(e, CURLOPT_URL, r->zUrl);
+  curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, r->zMethod);
+  if( strcmp(r->zMethod, "GET")==0 ) curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+  if( r->zBody ){
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->zBody);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(r->zBody));
+  }
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->pHeaders);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, r);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, r);
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, h->cfg.connectTimeoutMs);
+  curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, h->cfg.timeoutMs);
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(e, CURLOPT_USERAGENT, "pmsql/" PMSQL_VERSION);
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  if( h->cfg.zCaFile ) curl_easy_setopt(e, CURLOPT_CAINFO, h->cfg.zCaFile);
+  curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+  r->nAttempt++;
+  h->stats.nRequest++;
+  if( h->nWindow>0 ){
+    h->aSent[h->iSent] = pms_now_ms();
+    h->iSent = (h->iSent+1) % h->nWindow;
+  }
+  if( curl_multi_add_handle(h->pMulti, e)!=CURLM_OK ) return SQLITE_ERROR;
+  h->apActive[h->nActive++] = r;
+  return SQLITE_OK;
+}
+
+/* Milliseconds until the limiter lets one more request go (0: now). */
+static int64_t http_rate_wait(pms_http *h, int64_t now){
+  int64_t tOldest;
+  if( h->nWindow<=0 ) return 0;
+  tOldest = h->aSent[h->iSent];     /* the send nWindow requests ago */
+  if( tOldest==0 ) return 0;
+  return tOldest + h->msWindow > now ? tOldest + h->msWindow - now : 0;
+}
+
+char *pms_response_header(const pms_response *pResp, const char *zName){
+  const char *z = pResp->zHeaders;
+  size_t nName = strlen(zName);
+  while( z && *z ){
+    const char *zEol = strchr(z, '\n');
+    size_t nLine = zEol ? (size_t)(zEol - z) : strlen(z);
+    if( nLine>nName && strncasecmp(z, zName, nName)==0 && z[nName]==':' ){
+      const char *v = z + nName + 1;
+      const char *e = z + nLine;
+      char *zOut;
+      while( v<e && (*v==' ' || *v=='\t') ) v++;
+      while( e>v && (e[-1]=='\r' || e[-1]==' ') ) e--;
+      zOut = malloc((size_t)(e - v) + 1);
+      if( zOut ){ memcpy(zOut, v, (size_t)(e - v)); zOut[e - v] = 0; }
+      return zOut;
+    }
+    z = zEol ? zEol+1 : 0;
+  }
+  return 0;
+}
+
+/* Retry-After as milliseconds from now; -1 when absent or unparseable. */
+static int64_t http_retry_after(const pms_response *pResp){
+  char *z = pms_response_header(pResp, "Retry-After");
+  int64_t ms = -1;
+  if( z ){
+    char *zEnd = 0;
+    long secs = strtol(z, &zEnd, 10);
+    if( zEnd!=z && *zEnd==0 && secs>=0 ){
+      ms = (int64_t)secs*1000;
+    }else{
+      struct tm tm;
+      memset(&tm, 0, sizeof(tm));
+      if( strptime(z, "%a, %d %b %Y %H:%M:%S GMT", &tm) ){
+        int64_t t = (int64_t)timegm(&tm)*1000 - pms_now_ms();
+        ms = t>0 ? t : 0;
+      }
+    }
+    free(z);
+  }
+  return ms;
+}
+
+static int http_is_transient(const pms_response *pResp){
+  if( pResp->curlCode!=CURLE_OK ){
+    return pResp->curlCode!=CURLE_SSL_CACERT_BADFILE
+        && pResp->curlCode!=CURLE_PEER_FAILED_VERIFICATION
+        && pResp->curlCode!=CURLE_SSL_CONNECT_ERROR
+        && pResp->curlCode!=CURLE_UNSUPPORTED_PROTOCOL
+        && pResp->curlCode!=CURLE_URL_MALFORMAT;
+  }
+  return pResp->status==408 || pResp->status==429 || pResp->status>=500;
+}
+
+/* Move a finished transfer's result into a pms_response. */
+static void http_collect(pms_request *r, CURLcode code, pms_response *pResp){
+  char *zType = 0;
+  memset(pResp, 0, sizeof(*pResp));
+  pResp->curlCode = (int)code;
+  pResp->nAttempt = r->nAttempt;
+  curl_easy_getinfo(r->pEasy, CURLINFO_RESPONSE_CODE, &pResp->status);
+  curl_easy_getinfo(r->pEasy, CURLINFO_CONTENT_TYPE, &zType);
+  pResp->zContentType = zType ? pms_strdup(zType) : 0;
+  if( code!=CURLE_OK ){
+    snprintf(pResp->zErr, sizeof(pResp->zErr), "%s", curl_easy_strerror(code));
+    pResp->status = 0;
+  }
+  pResp->nBody = r->body.n;
+  pResp->zBody = pms_str_finish(&r->body);
+  pResp->zHeaders = pms_str_finish(&r->headers);
+}
+
+void pms_response_clear(pms_response *pResp){
+  free(pResp->zBody);
+  free(pResp->zContentType);
+  free(pResp->zHeaders);
+  memset(pResp, 0, sizeof(*pResp));
+}
+
+static int64_t http_backoff(pms_http *h, int nAttempt){
+  int64_t ms = h->cfg.retryBaseMs << (nAttempt>10 ? 10 : nAttempt-1);
+  if( ms>30000 ) ms = 30000;
+  /* jitter: 50%..150% so parallel clients do not retry in lockstep */
+  return ms/2 + (int64_t)((double)ms * ((double)rand() / RAND_MAX));
+}
+
+int pms_http_run(pms_http *h, pms_http_done xDone, void *pArg){
+  int bStop = 0;
+  while( !bStop && (h->pQueue || h->nActive) ){
+    int nRunning = 0, nMsg = 0;
+    int64_t now = pms_now_ms(), tWake = now + 200;
+    CURLMsg *pMsg;
+    /* start what the connection cap, the backoff times and the limiter allow */
+    while( h->pQueue && h->nActive < h->cfg.maxConnections ){
+      pms_request **pp = &h->pQueue, *r = 0;
+      int64_t tRate = http_rate_wait(h, now);
+      if( tRate>0 ){ if( now+tRate<tWake ) tWake = now+tRate; break; }
+      while( *pp && (*pp)->tNotBefore > now ){
+        if( (*pp)->tNotBefore<tWake ) tWake = (*pp)->tNotBefore;
+        pp = &(*pp)->pNext;
+      }
+      if( *pp==0 ) break;
+      r = *pp;
+      *pp = r->pNext;
+      r->pNext = 0;
+      if( http_start(h, r) ){
+        pms_response resp;
+        memset(&resp, 0, sizeof(resp));
+        snprintf(resp.zErr, sizeof(resp.zErr), "cannot start a transfer");
+        resp.nAttempt = r->nAttempt;
+        if( xDone(pArg, r, &resp)==PMS_HTTP_STOP ) bStop = 1;
+        pms_request_free(r);
+      }
+    }
+    if( bStop ) break;
+    curl_multi_perform(h->pMulti, &nRunning);
+    while( !bStop && (pMsg = curl_multi_info_read(h->pMulti, &nMsg))!=0 ){
+      pms_request *r = 0;
+      pms_response resp;
+      int i, rc;
+      if( pMsg->msg!=CURLMSG_DONE ) continue;
+      curl_easy_getinfo(pMsg->easy_handle, CURLINFO_PRIVATE, (char**)&r);
+      curl_multi_remove_handle(h->pMulti, pMsg->easy_handle);
+      for(i=0; i<h->nActive && h->apActive[i]!=r; i++){}
+      if( i<h->nActive ) h->apActive[i] = h->apActive[--h->nActive];
+      http_collect(r, pMsg->data.result, &resp);
+      if( http_is_transient(&resp) && r->nAttempt < h->cfg.maxAttempts ){
+        int64_t wait = -1;
+        if( resp.status==429 || resp.status==503 ) wait = http_retry_after(&resp);
+        if( wait<0 ) wait = http_backoff(h, r->nAttempt);
+        if( wait>120000 ) wait = 120000;
+        r->tNotBefore = pms_now_ms() + wait;
+        h->stats.nRetry++;
+        pms_response_clear(&resp);
+        http_request_reset(r);
+        pms_http_submit(h, r);
+        continue;
+      }
+      rc = xDone(pArg, r, &resp);
+      pms_response_clear(&resp);
+      if( rc==PMS_HTTP_RETRY && r->nAttempt < h->cfg.maxAttempts ){
+        r->tNotBefore = pms_now_ms() + http_backoff(h, r->nAttempt);
+        h->stats.nRetry++;
+        http_request_reset(r);
+        pms_http_submit(h, r);
+        continue;
+      }
+      pms_request_free(r);
+      if( rc==PMS_HTTP_STOP ) bStop = 1;
+    }
+    if( bStop ) break;
+    if( h->nActive || h->pQueue ){
+      int64_t wait = tWake - pms_now_ms();
+      if( wait<0 ) wait = 0;
+      if( h->nActive ){
+        curl_multi_poll(h->pMulti, 0, 0, (int)(wait>100 ? 100 : wait), 0);
+      }else if( wait>0 ){
+        struct timespec ts = { wait/1000, (wait%1000)*1000000 };
+        nanosleep(&ts, 0);
+      }
+    }
+  }
+  if( bStop ){
+    int n = h->nActive;
+    pms_request *r;
+    for(r=h->pQueue; r; r=r->pNext) n++;
+    while( h->nActive ){
+      r = h->apActive[--h->nActive];
+      curl_multi_remove_handle(h->pMulti, r->pEasy);
+      pms_request_free(r);
+    }
+    while( h->pQueue ){
+      r = h->pQueue;
+      h->pQueue = r->pNext;
+      pms_request_free(r);
+    }
+    return n;
+  }
+  return 0;
+}
+
+typedef struct http_one {
+  pms_response *pOut;
+} http_one;
+
+static int http_one_done(void *pArg, pms_request *r, pms_response *pResp){
+  http_one *p = (http_one*)pArg;
+  (void)r;
+  *p->pOut = *pResp;
+  memset(pResp, 0, sizeof(*pResp));   /* ownership moves to the caller */
+  return PMS_HTTP_OK;
+}
+
+int pms_http_perform(pms_http *h, pms_request *r, pms_response *pOut){
+  http_one one;
+  memset(pOut, 0, sizeof(*pOut));
+  one.pOut = pOut;
+  pms_http_submit(h, r);
+  pms_http_run(h, http_one_done, &one);
+  return pOut->status>=200 && pOut->status<300 ? SQLITE_OK : SQLITE_ERROR;
+}
+
+void pms_http_get_stats(pms_http *h, pms_http_stats *p){ *p = h->stats; }

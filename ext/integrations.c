@@ -1,0 +1,711 @@
+/*
+** integrations.c — the pms_integrations table: one row per connected PMS
+** account, and the session a sync or write opens from it.
+**
+** pms_integrations is a writable virtual table over the shadow table
+** pms_integrations_store. INSERT connects (vendor, base_url, credentials and
+** options are checked), UPDATE reconfigures, DELETE disconnects and removes
+** the integration's cached rows. SELECT never shows a secret: credential
+** values read back as "[redacted]" (env:PMSQL_* references are shown, they
+** are names, not secrets). The table is SQLITE_VTAB_DIRECTONLY, so no view
+** or trigger in an untrusted database can use it.
+*/
+#include "pmsql.h"
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define INT_REDACTED "[redacted]"
+
+/* Options an integration accepts: name, kind ('n' number, 'b' boolean,
+** 's' string), minimum and maximum for numbers. */
+static const struct { const char *zName; char eKind; double rMin, rMax; } aIntOption[] = {
+  { "sync_interval_hours",     'n', 0.0167, 8760 },
+  { "timeout_ms",              'n', 100, 3600000 },
+  { "connect_timeout_ms",      'n', 100, 600000 },
+  { "max_requests_per_second", 'n', 0, 100000 },
+  { "max_connections",         'n', 1, 64 },
+  { "max_attempts",            'n', 1, 10 },
+  { "retry_base_ms",           'n', 1, 60000 },
+  { "page_size",               'n', 1, 100000 },
+  { "overlap_seconds",         'n', 0, 86400 },
+  { "refresh_after_write",     'b', 0, 0 },
+  { "ca_file",                 's', 0, 0 },
+  { "time_zone",               's', 0, 0 },
+};
+#define INT_NOPTION ((int)(sizeof(aIntOption)/sizeof(aIntOption[0])))
+
+enum { INT_ID, INT_VENDOR, INT_BASE_URL, INT_CREDENTIALS, INT_OPTIONS,
+       INT_STATUS, INT_CREATED_AT, INT_LAST_SYNC_AT, INT_LAST_ERROR, INT_NCOL };
+
+static const char *const azIntColumn[INT_NCOL] = {
+  "id", "vendor", "base_url", "credentials", "options",
+  "status", "created_at", "last_sync_at", "last_error"
+};
+
+typedef struct int_table {
+  sqlite3_vtab base;
+  sqlite3 *db;
+  char *zDb;
+} int_table;
+
+typedef struct int_cursor {
+  sqlite3_vtab_cursor base;
+  sqlite3_stmt *pStmt;
+  int bEof;
+} int_cursor;
+
+static void int_error(sqlite3_vtab *pVtab, char *zMsg /* sqlite3_malloc'd */){
+  sqlite3_free(pVtab->zErrMsg);
+  pVtab->zErrMsg = zMsg;
+}
+
+/* ----------------------------------------------------------- validation */
+
+static int int_valid_id(const char *z){
+  int n = 0;
+  if( z==0 || *z==0 ) return 0;
+  for(; *z; z++, n++){
+    char c = *z;
+    if( !((c>='a'&&c<='z') || (c>='A'&&c<='Z') || (c>='0'&&c<='9') || c=='_' || c=='-') ) return 0;
+  }
+  return n<=64;
+}
+
+static int int_is_loopback(const char *zHost){
+  return strcmp(zHost, "localhost")==0 || strncmp(zHost, "127.", 4)==0
+      || strcmp(zHost, "[::1]")==0 || strcmp(zHost, "::1")==0;
+}
+
+/* base_url: empty (the vendor's production URL) or an absolute http(s) URL
+** without credentials, query or fragment; plain http only on loopback. */
+static char *int_check_base_url(const char *zUrl){
+  CURLU *pU;
+  char *zScheme = 0, *zHost = 0, *zUser = 0, *zQuery = 0, *zFrag = 0;
+  char *zErr = 0;
+  if( zUrl==0 || *zUrl==0 ) return 0;
+  pU = curl_url();
+  if( pU==0 ) return sqlite3_mprintf("out of memory");
+  if( curl_url_set(pU, CURLUPART_URL, zUrl, 0)!=CURLUE_OK ){
+    zErr = sqlite3_mprintf("pms_integrations: base_url '%s' is not a valid URL", zUrl);
+  }else{
+    curl_url_get(pU, CURLUPART_SCHEME, &zScheme, 0);
+    curl_url_get(pU, CURLUPART_HOST, &zHost, 0);
+    curl_url_get(pU, CURLUPART_USER, &zUser, 0);
+    curl_url_get(pU, CURLUPART_QUERY, &zQuery, 0);
+    curl_url_get(pU, CURLUPART_FRAGMENT, &zFrag, 0);
+    if( zScheme==0 || (strcmp(zScheme, "https")!=0 && strcmp(zScheme, "http")!=0) ){
+      zErr = sqlite3_mprintf("pms_integrations: base_url must start with https:// (got '%s')", zUrl);
+    }else if( zUser ){
+      zErr = sqlite3_mprintf("pms_integrations: base_url must not carry credentials; put them in the credentials column");
+    }else if( zQuery || zFrag ){
+      zErr = sqlite3_mprintf("pms_integrations: base_url '%s' must not have a query or fragment", zUrl);
+    }else if( strcmp(zScheme, "http")==0 && (zHost==0 || !int_is_loopback(zHost)) ){
+      zErr = sqlite3_mprintf("pms_integrations: base_url '%s' uses plain http; "
+                             "only https is allowed except on loopback (127.0.0.1, localhost)", zUrl);
+    }
+  }
+  curl_free(zScheme); curl_free(zHost); curl_free(zUser); curl_free(zQuery); curl_free(zFrag);
+  curl_url_cleanup(pU);
+  return zErr;
+}
+
+static int int_is_env_ref(const char *z){
+  return z && strncmp(z, "env:", 4)==0;
+}
+
+/* credentials: a JSON object of strings holding every key the vendor needs;
+** env:NAME references must name PMSQL_* variables. */
+static char *int_check_credentials(const pms_adapter *pA, const cJSON *pCred){
+  const char *const *pz;
+  const cJSON *pItem;
+  if( !cJSON_IsObject(pCred) ){
+    return sqlite3_mprintf("pms_integrations: credentials must be a JSON object");
+  }
+  cJSON_ArrayForEach(pItem, pCred){
+    int bKnown = 0;
+    for(pz=pA->azCredential; *pz; pz++){
+      if( strcmp(*pz + ((*pz)[0]=='?'), pItem->string)==0 ) bKnown = 1;
+    }
+    if( !bKnown ){
+      sqlite3_str *p = sqlite3_str_new(0);
+      sqlite3_str_appendf(p, "pms_integrations: unknown credential '%s' for %s (expected:",
+                          pItem->string, pA->zVendor);
+      for(pz=pA->azCredential; *pz; pz++) sqlite3_str_appendf(p, " %s", *pz + ((*pz)[0]=='?'));
+      sqlite3_str_appendall(p, ")");
+      return sqlite3_str_finish(p);
+    }
+    if( !cJSON_IsString(pItem) ){
+      return sqlite3_mprintf("pms_integrations: credential '%s' must be a string", pItem->string);
+    }
+    if( int_is_env_ref(pItem->valuestring)
+     && strncmp(pItem->valuestring+4, "PMSQL_", 6)!=0 ){
+      return sqlite3_mprintf("pms_integrations: credential '%s' may only reference "
+                             "environment variables named PMSQL_* (got '%s')",
+                             pItem->string, pItem->valuestring);
+    }
+  }
+  for(pz=pA->azCredential; *pz; pz++){
+    if( (*pz)[0]=='?' ) continue;    /* optional key */
+    if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pCred, *pz)) ){
+      return sqlite3_mprintf("pms_integrations: %s credentials need '%s'", pA->zVendor, *pz);
+    }
+  }
+  return 0;
+}
+
+static char *int_check_options(const cJSON *pOpt){
+  const cJSON *pItem;
+  if( !cJSON_IsObject(pOpt) ) return sqlite3_mprintf("pms_integrations: options must be a JSON object");
+  cJSON_ArrayForEach(pItem, pOpt){
+    int i;
+    for(i=0; i<INT_NOPTION && strcmp(aIntOption[i].zName, pItem->string)!=0; i++){}
+    if( i==INT_NOPTION ){
+      sqlite3_str *p = sqlite3_str_new(0);
+      sqlite3_str_appendf(p, "pms_integrations: unknown option '%s' (known:", pItem->string);
+      for(i=0; i<INT_NOPTION; i++) sqlite3_str_appendf(p, " %s", aIntOption[i].zName);
+      sqlite3_str_appendall(p, ")");
+      return sqlite3_str_finish(p);
+    }
+    switch( aIntOption[i].eKind ){
+      case 'n':
+        if( !cJSON_IsNumber(pItem) || pItem->valuedouble<aIntOption[i].rMin
+         || pItem->valuedouble>aIntOption[i].rMax ){
+          return sqlite3_mprintf("pms_integrations: option '%s' must be a number from %g to %g",
+                                 pItem->string, aIntOption[i].rMin, aIntOption[i].rMax);
+        }
+        break;
+      case 'b':
+        if( !cJSON_IsBool(pItem) ){
+          return sqlite3_mprintf("pms_integrations: option '%s' must be true or false", pItem->string);
+        }
+        break;
+      default:
+        if( !cJSON_IsString(pItem) ){
+          return sqlite3_mprintf("pms_integrations: option '%s' must be a string", pItem->string);
+        }
+        break;
+    }
+  }
+  return 0;
+}
+
+/* Credentials as shown by SELECT: the keys, every literal value redacted. */
+static char *int_redact(const char *zCred){
+  cJSON *p = cJSON_Parse(zCred);
+  cJSON *pItem;
+  char *z, *zOut;
+  if( p==0 ) return 0;
+  cJSON_ArrayForEach(pItem, p){
+    if( cJSON_IsString(pItem) && !int_is_env_ref(pItem->valuestring) ){
+      cJSON_SetValuestring(pItem, INT_REDACTED);
+    }
+  }
+  z = cJSON_PrintUnformatted(p);
+  cJSON_Delete(p);
+  zOut = z ? sqlite3_mprintf("%s", z) : 0;
+  cJSON_free(z);
+  return zOut;
+}
+
+/* ------------------------------------------------------------- the vtab */
+
+static int int_create_store(sqlite3 *db, const char *zDb, char **pzErr){
+  char *zErr = 0;
+  int rc = pms_exec(db, &zErr,
+      "CREATE TABLE IF NOT EXISTS \"%w\".pms_integrations_store("
+      "id TEXT PRIMARY KEY, vendor TEXT NOT NULL, base_url TEXT NOT NULL, "
+      "credentials TEXT NOT NULL, options TEXT NOT NULL, "
+      "created_at TEXT NOT NULL, updated_at TEXT NOT NULL, "
+      "last_sync_at TEXT, last_sync_status TEXT, last_error TEXT)", zDb);
+  if( rc ){ *pzErr = sqlite3_mprintf("%s", zErr); }
+  free(zErr);
+  return rc;
+}
+
+static int int_init(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                    sqlite3_vtab **ppVtab, char **pzErr, int bCreate){
+  int_table *p;
+  int rc;
+  (void)pAux; (void)argc;
+  if( strcmp(argv[2], "pms_integrations")!=0 ){
+    *pzErr = sqlite3_mprintf("pmsql: the integrations table must be named pms_integrations");
+    return SQLITE_ERROR;
+  }
+  if( bCreate && (rc = int_create_store(db, argv[1], pzErr))!=SQLITE_OK ) return rc;
+  rc = sqlite3_declare_vtab(db,
+      "CREATE TABLE x(id TEXT, vendor TEXT, base_url TEXT, credentials TEXT, "
+      "options TEXT, status TEXT, created_at TEXT, last_sync_at TEXT, last_error TEXT)");
+  if( rc ) return rc;
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  p = sqlite3_malloc(sizeof(*p));
+  if( p==0 ) return SQLITE_NOMEM;
+  memset(p, 0, sizeof(*p));
+  p->db = db;
+  p->zDb = sqlite3_mprintf("%s", argv[1]);
+  *ppVtab = &p->base;
+  return p->zDb ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+static int int_create(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                      sqlite3_vtab **ppVtab, char **pzErr){
+  return int_init(db, pAux, argc, argv, ppVtab, pzErr, 1);
+}
+
+static int int_connect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                       sqlite3_vtab **ppVtab, char **pzErr){
+  return int_init(db, pAux, argc, argv, ppVtab, pzErr, 0);
+}
+
+static int int_disconnect(sqlite3_vtab *pVtab){
+  int_table *p = (int_table*)pVtab;
+  sqlite3_free(p->zDb);
+  sqlite3_free(p);
+  return SQLITE_OK;
+}
+
+static int int_destroy(sqlite3_vtab *pVtab){
+  int_table *p = (int_table*)pVtab;
+  int rc = pms_exec(p->db, 0, "DROP TABLE IF EXISTS \"%w\".pms_integrations_store", p->zDb);
+  if( rc==SQLITE_OK ) int_disconnect(pVtab);
+  return rc;
+}
+
+static int int_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
+  int i;
+  (void)pVtab;
+  pInfo->estimatedCost = 100;
+  pInfo->estimatedRows = 100;
+  for(i=0; i<pInfo->nConstraint; i++){
+    const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
+    if( pC->usable && pC->iColumn==INT_ID && pC->op==SQLITE_INDEX_CONSTRAINT_EQ ){
+      pInfo->aConstraintUsage[i].argvIndex = 1;
+      pInfo->aConstraintUsage[i].omit = 1;
+      pInfo->idxNum = 1;
+      pInfo->estimatedCost = 1;
+      pInfo->estimatedRows = 1;
+      pInfo->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+      break;
+    }
+  }
+  return SQLITE_OK;
+}
+
+static int int_open(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCur){
+  int_cursor *pCur = sqlite3_malloc(sizeof(*pCur));
+  (void)pVtab;
+  if( pCur==0 ) return SQLITE_NOMEM;
+  memset(pCur, 0, sizeof(*pCur));
+  *ppCur = &pCur->base;
+  return SQLITE_OK;
+}
+
+static int int_close(sqlite3_vtab_cursor *cur){
+  sqlite3_finalize(((int_cursor*)cur)->pStmt);
+  sqlite3_free(cur);
+  return SQLITE_OK;
+}
+
+static int int_next(sqlite3_vtab_cursor *cur){
+  int_cursor *pCur = (int_cursor*)cur;
+  int rc = sqlite3_step(pCur->pStmt);
+  pCur->bEof = rc!=SQLITE_ROW;
+  return (rc==SQLITE_ROW || rc==SQLITE_DONE) ? SQLITE_OK : rc;
+}
+
+static int int_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                      int argc, sqlite3_value **argv){
+  int_cursor *pCur = (int_cursor*)cur;
+  int_table *p = (int_table*)cur->pVtab;
+  char *zSql;
+  int rc;
+  (void)idxStr;
+  sqlite3_finalize(pCur->pStmt);
+  pCur->pStmt = 0;
+  zSql = sqlite3_mprintf(
+      "SELECT rowid, id, vendor, base_url, credentials, options, "
+      "coalesce(last_sync_status, 'connected'), created_at, last_sync_at, last_error "
+      "FROM \"%w\".pms_integrations_store%s ORDER BY id",
+      p->zDb, idxNum==1 ? " WHERE id = ?1" : "");
+  if( zSql==0 ) return SQLITE_NOMEM;
+  rc = sqlite3_prepare_v2(p->db, zSql, -1, &pCur->pStmt, 0);
+  sqlite3_free(zSql);
+  if( rc ) return rc;
+  if( idxNum==1 && argc>0 ) sqlite3_bind_value(pCur->pStmt, 1, argv[0]);
+  return int_next(cur);
+}
+
+static int int_eof(sqlite3_vtab_cursor *cur){ return ((int_cursor*)cur)->bEof; }
+
+static int int_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
+  int_cursor *pCur = (int_cursor*)cur;
+  if( i==INT_CREDENTIALS ){
+    char *z;
+    if( sqlite3_vtab_nochange(ctx) ) return SQLITE_OK;   /* UPDATE keeps it */
+    z = int_redact((const char*)sqlite3_column_text(pCur->pStmt, 1+i));
+    if( z ) sqlite3_result_text(ctx, z, -1, sqlite3_free);
+    return SQLITE_OK;
+  }
+  sqlite3_result_value(ctx, sqlite3_column_value(pCur->pStmt, 1+i));
+  return SQLITE_OK;
+}
+
+static int int_rowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid){
+  *pRowid = sqlite3_column_int64(((int_cursor*)cur)->pStmt, 0);
+  return SQLITE_OK;
+}
+
+/* Stored credentials of a row (for merging redacted values on UPDATE). */
+static cJSON *int_stored_credentials(int_table *p, sqlite3_int64 iRowid){
+  sqlite3_stmt *pStmt = 0;
+  cJSON *pOut = 0;
+  char *zSql = sqlite3_mprintf("SELECT credentials FROM \"%w\".pms_integrations_store WHERE rowid=?1", p->zDb);
+  if( zSql && sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0)==SQLITE_OK ){
+    sqlite3_bind_int64(pStmt, 1, iRowid);
+    if( sqlite3_step(pStmt)==SQLITE_ROW ){
+      pOut = cJSON_Parse((const char*)sqlite3_column_text(pStmt, 0));
+    }
+  }
+  sqlite3_finalize(pStmt);
+  sqlite3_free(zSql);
+  return pOut;
+}
+
+static int int_delete_row(int_table *p, sqlite3_int64 iRowid){
+  sqlite3_stmt *pStmt = 0;
+  char *zId = 0;
+  char *zSql = sqlite3_mprintf("SELECT id FROM \"%w\".pms_integrations_store WHERE rowid=?1", p->zDb);
+  char *zErr = 0;
+  int rc, i;
+  if( zSql==0 ) return SQLITE_NOMEM;
+  rc = sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0);
+  sqlite3_free(zSql);
+  if( rc ) return rc;
+  sqlite3_bind_int64(pStmt, 1, iRowid);
+  if( sqlite3_step(pStmt)==SQLITE_ROW ) zId = sqlite3_mprintf("%s", sqlite3_column_text(pStmt, 0));
+  sqlite3_finalize(pStmt);
+  if( zId==0 ) return SQLITE_OK;
+  /* the cached rows of every model, the watermarks, then the row itself */
+  for(i=0; rc==SQLITE_OK && i<pms_model_count(); i++){
+    zSql = sqlite3_mprintf("DELETE FROM \"%w\".\"%w_cache\" WHERE integration_id=?1",
+                           p->zDb, pms_model_at(i)->zName);
+    rc = zSql ? sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0) : SQLITE_NOMEM;
+    sqlite3_free(zSql);
+    if( rc==SQLITE_ERROR ){ rc = SQLITE_OK; continue; }   /* model table not created */
+    if( rc ) break;
+    sqlite3_bind_text(pStmt, 1, zId, -1, SQLITE_STATIC);
+    sqlite3_step(pStmt);
+    rc = sqlite3_finalize(pStmt);
+  }
+  if( rc==SQLITE_OK ){
+    zSql = sqlite3_mprintf(
+        "DELETE FROM \"%w\".pms_sync_state WHERE integration_id=?1;", p->zDb);
+    rc = zSql ? sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0) : SQLITE_NOMEM;
+    sqlite3_free(zSql);
+    if( rc==SQLITE_OK ){
+      sqlite3_bind_text(pStmt, 1, zId, -1, SQLITE_STATIC);
+      sqlite3_step(pStmt);
+      rc = sqlite3_finalize(pStmt);
+    }else if( rc==SQLITE_ERROR ){
+      rc = SQLITE_OK;   /* pms_init() not run in this schema */
+    }
+  }
+  if( rc==SQLITE_OK ){
+    rc = pms_exec(p->db, &zErr, "DELETE FROM \"%w\".pms_integrations_store WHERE rowid=%lld",
+                  p->zDb, iRowid);
+  }
+  free(zErr);
+  sqlite3_free(zId);
+  return rc;
+}
+
+static int int_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
+                      sqlite_int64 *pRowid){
+  int_table *p = (int_table*)pVtab;
+  const char *zId, *zVendor, *zUrl;
+  const pms_adapter *pA;
+  cJSON *pCred = 0, *pOpt = 0;
+  char *zErr = 0, *zCredJson = 0, *zOptJson = 0, *zSql = 0;
+  sqlite3_stmt *pStmt = 0;
+  char zNow[32];
+  int rc = SQLITE_OK, i;
+  int bInsert = argc>1 && sqlite3_value_type(argv[0])==SQLITE_NULL;
+
+  if( argc==1 ) return int_delete_row(p, sqlite3_value_int64(argv[0]));
+
+  /* status columns: refused on INSERT; on UPDATE they arrive with their
+  ** current values and are ignored */
+  for(i=INT_STATUS; bInsert && i<INT_NCOL; i++){
+    if( sqlite3_value_type(argv[2+i])!=SQLITE_NULL ){
+      int_error(pVtab, sqlite3_mprintf("pms_integrations: %s is maintained by pmsql and cannot be set",
+                                       azIntColumn[i]));
+      return SQLITE_CONSTRAINT;
+    }
+  }
+  zId = (const char*)sqlite3_value_text(argv[2+INT_ID]);
+  zVendor = (const char*)sqlite3_value_text(argv[2+INT_VENDOR]);
+  zUrl = (const char*)sqlite3_value_text(argv[2+INT_BASE_URL]);
+  if( !int_valid_id(zId) ){
+    int_error(pVtab, sqlite3_mprintf("pms_integrations: id must be 1-64 characters of "
+                                     "letters, digits, '_' or '-' (got '%s')", zId ? zId : ""));
+    return SQLITE_CONSTRAINT;
+  }
+  pA = pms_adapter_find(zVendor);
+  if( pA==0 ){
+    sqlite3_str *pS = sqlite3_str_new(0);
+    sqlite3_str_appendf(pS, "pms_integrations: unknown vendor '%s' (compiled in:", zVendor ? zVendor : "");
+    for(i=0; i<pms_adapter_count(); i++) sqlite3_str_appendf(pS, " %s", pms_adapter_at(i)->zVendor);
+    sqlite3_str_appendall(pS, ")");
+    int_error(pVtab, sqlite3_str_finish(pS));
+    return SQLITE_CONSTRAINT;
+  }
+  if( (zErr = int_check_base_url(zUrl))!=0 ){ int_error(pVtab, zErr); return SQLITE_CONSTRAINT; }
+
+  if( !bInsert ){
+    sqlite3_int64 iOld = sqlite3_value_int64(argv[0]);
+    if( sqlite3_value_int64(argv[1])!=iOld ){
+      int_error(pVtab, sqlite3_mprintf("pms_integrations: rowid cannot change"));
+      return SQLITE_CONSTRAINT;
+    }
+    /* id and vendor identify the cached rows: changing them would orphan them */
+    zSql = sqlite3_mprintf("SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE rowid=?1", p->zDb);
+    rc = zSql ? sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0) : SQLITE_NOMEM;
+    sqlite3_free(zSql);
+    if( rc ) return rc;
+    sqlite3_bind_int64(pStmt, 1, iOld);
+    if( sqlite3_step(pStmt)==SQLITE_ROW ){
+      if( strcmp((const char*)sqlite3_column_text(pStmt, 0), zId)!=0 ){
+        zErr = sqlite3_mprintf("pms_integrations: id cannot be changed (delete and insert the integration)");
+      }else if( strcmp((const char*)sqlite3_column_text(pStmt, 1), zVendor)!=0 ){
+        zErr = sqlite3_mprintf("pms_integrations: vendor cannot be changed (delete and insert the integration)");
+      }
+    }
+    sqlite3_finalize(pStmt);
+    pStmt = 0;
+    if( zErr ){ int_error(pVtab, zErr); return SQLITE_CONSTRAINT; }
+  }
+
+  /* credentials: kept as stored when unchanged; redacted values merge back */
+  if( !bInsert && sqlite3_value_nochange(argv[2+INT_CREDENTIALS]) ){
+    pCred = int_stored_credentials(p, sqlite3_value_int64(argv[0]));
+  }else{
+    const char *zCred = (const char*)sqlite3_value_text(argv[2+INT_CREDENTIALS]);
+    pCred = zCred ? cJSON_Parse(zCred) : 0;
+    if( pCred==0 ){
+      int_error(pVtab, sqlite3_mprintf("pms_integrations: credentials must be a JSON object "
+                                       "(e.g. '{\"client_id\":\"…\",\"client_secret\":\"…\"}')"));
+      return SQLITE_CONSTRAINT;
+    }
+    if( !bInsert && cJSON_IsObject(pCred) ){
+      cJSON *pOld = int_stored_credentials(p, sqlite3_value_int64(argv[0]));
+      cJSON *pItem;
+      cJSON_ArrayForEach(pItem, pCred){
+        const cJSON *pPrev = cJSON_GetObjectItemCaseSensitive(pOld, pItem->string);
+        if( cJSON_IsString(pItem) && strcmp(pItem->valuestring, INT_REDACTED)==0
+         && cJSON_IsString(pPrev) ){
+          cJSON_SetValuestring(pItem, pPrev->valuestring);
+        }
+      }
+      cJSON_Delete(pOld);
+    }
+  }
+  if( (zErr = int_check_credentials(pA, pCred))!=0 ){ rc = SQLITE_CONSTRAINT; goto done; }
+  {
+    const char *zOpt = (const char*)sqlite3_value_text(argv[2+INT_OPTIONS]);
+    pOpt = cJSON_Parse(zOpt ? zOpt : "{}");
+    if( pOpt==0 ){
+      zErr = sqlite3_mprintf("pms_integrations: options must be a JSON object");
+      rc = SQLITE_CONSTRAINT;
+      goto done;
+    }
+    if( (zErr = int_check_options(pOpt))!=0 ){ rc = SQLITE_CONSTRAINT; goto done; }
+  }
+  zCredJson = cJSON_PrintUnformatted(pCred);
+  zOptJson = cJSON_PrintUnformatted(pOpt);
+  if( zCredJson==0 || zOptJson==0 ){ rc = SQLITE_NOMEM; goto done; }
+  pms_now_iso(zNow);
+  if( bInsert ){
+    zSql = sqlite3_mprintf(
+        "INSERT INTO \"%w\".pms_integrations_store(id, vendor, base_url, credentials, options, "
+        "created_at, updated_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6)", p->zDb);
+  }else{
+    zSql = sqlite3_mprintf(
+        "UPDATE \"%w\".pms_integrations_store SET base_url=?3, credentials=?4, options=?5, "
+        "updated_at=?6 WHERE rowid=?7 AND id=?1 AND vendor=?2", p->zDb);
+  }
+  rc = zSql ? sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0) : SQLITE_NOMEM;
+  if( rc ) goto done;
+  sqlite3_bind_text(pStmt, 1, zId, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 2, zVendor, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 3, zUrl ? zUrl : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 4, zCredJson, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 5, zOptJson, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 6, zNow, -1, SQLITE_STATIC);
+  if( !bInsert ) sqlite3_bind_int64(pStmt, 7, sqlite3_value_int64(argv[0]));
+  rc = sqlite3_step(pStmt);
+  if( rc==SQLITE_DONE ){
+    rc = SQLITE_OK;
+    if( bInsert ) *pRowid = sqlite3_last_insert_rowid(p->db);
+  }else if( rc==SQLITE_CONSTRAINT ){
+    zErr = sqlite3_mprintf("pms_integrations: an integration with id '%s' already exists", zId);
+  }else{
+    zErr = sqlite3_mprintf("pms_integrations: %s", sqlite3_errmsg(p->db));
+  }
+done:
+  if( zErr ) int_error(pVtab, zErr);
+  sqlite3_finalize(pStmt);
+  sqlite3_free(zSql);
+  cJSON_free(zCredJson);
+  cJSON_free(zOptJson);
+  cJSON_Delete(pCred);
+  cJSON_Delete(pOpt);
+  return rc;
+}
+
+static int int_shadow_name(const char *zName){
+  return sqlite3_stricmp(zName, "store")==0;
+}
+
+static int int_rename(sqlite3_vtab *pVtab, const char *zNew){
+  (void)zNew;
+  int_error(pVtab, sqlite3_mprintf("pmsql: pms_integrations cannot be renamed"));
+  return SQLITE_ERROR;
+}
+
+static sqlite3_module intModule = {
+  3,
+  int_create, int_connect, int_best_index, int_disconnect, int_destroy,
+  int_open, int_close, int_filter, int_next, int_eof, int_column, int_rowid,
+  int_update,
+  0, 0, 0, 0, 0,
+  int_rename,
+  0, 0, 0,
+  int_shadow_name
+};
+
+int pms_integrations_register(sqlite3 *db){
+  return sqlite3_create_module_v2(db, "pmsql_integrations", &intModule, 0, 0);
+}
+
+/* ------------------------------------------------------------- sessions */
+
+/* The first database of the connection holding pmsql's tables ("main"
+** usually). The name is SQLite's own and lives as long as the attachment. */
+const char *pms_find_schema(sqlite3 *db){
+  const char *zName;
+  int i;
+  for(i=0; (zName = sqlite3_db_name(db, i))!=0; i++){
+    if( sqlite3_table_column_metadata(db, zName, "pms_integrations_store", "id",
+                                      0, 0, 0, 0, 0)==SQLITE_OK ){
+      return zName;
+    }
+  }
+  return 0;
+}
+
+/* Replace env:PMSQL_* references by the variables' values. The error names
+** the variable, never a value. */
+static char *int_resolve_env(cJSON *pCred){
+  cJSON *pItem;
+  cJSON_ArrayForEach(pItem, pCred){
+    if( cJSON_IsString(pItem) && int_is_env_ref(pItem->valuestring) ){
+      const char *zName = pItem->valuestring + 4;
+      const char *zVal;
+      if( strncmp(zName, "PMSQL_", 6)!=0 ){
+        return pms_mprintf("credential '%s' may only reference PMSQL_* variables", pItem->string);
+      }
+      zVal = getenv(zName);
+      if( zVal==0 ){
+        return pms_mprintf("credential '%s' references environment variable %s, which is not set",
+                           pItem->string, zName);
+      }
+      cJSON_SetValuestring(pItem, zVal);
+    }
+  }
+  return 0;
+}
+
+int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
+                     pms_session *pSess, char **pzErr){
+  sqlite3_stmt *pStmt = 0;
+  char *zSql;
+  int rc;
+  pms_http_config cfg;
+  memset(pSess, 0, sizeof(*pSess));
+  zSql = sqlite3_mprintf("SELECT vendor, base_url, credentials, options FROM \"%w\".pms_integrations_store WHERE id=?1", zDb);
+  rc = zSql ? sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0) : SQLITE_NOMEM;
+  sqlite3_free(zSql);
+  if( rc ){ *pzErr = pms_strdup(sqlite3_errmsg(db)); return rc; }
+  sqlite3_bind_text(pStmt, 1, zIntegration, -1, SQLITE_STATIC);
+  if( sqlite3_step(pStmt)!=SQLITE_ROW ){
+    sqlite3_finalize(pStmt);
+    *pzErr = pms_mprintf("no integration '%s' in pms_integrations", zIntegration);
+    return SQLITE_ERROR;
+  }
+  pSess->pAdapter = pms_adapter_find((const char*)sqlite3_column_text(pStmt, 0));
+  pSess->zIntegration = pms_strdup(zIntegration);
+  {
+    const char *zUrl = (const char*)sqlite3_column_text(pStmt, 1);
+    size_t n;
+    if( pSess->pAdapter && (zUrl==0 || *zUrl==0) ) zUrl = pSess->pAdapter->zDefaultBaseUrl;
+    pSess->zBaseUrl = pms_strdup(zUrl ? zUrl : "");
+    n = pSess->zBaseUrl ? strlen(pSess->zBaseUrl) : 0;
+    while( n>0 && pSess->zBaseUrl[n-1]=='/' ) pSess->zBaseUrl[--n] = 0;
+  }
+  pSess->pCred = cJSON_Parse((const char*)sqlite3_column_text(pStmt, 2));
+  pSess->pOptions = cJSON_Parse((const char*)sqlite3_column_text(pStmt, 3));
+  sqlite3_finalize(pStmt);
+  if( pSess->pAdapter==0 || pSess->pCred==0 || pSess->pOptions==0 ){
+    *pzErr = pms_mprintf("integration '%s' has an invalid configuration", zIntegration);
+    pms_session_close(pSess);
+    return SQLITE_ERROR;
+  }
+  if( (*pzErr = int_resolve_env(pSess->pCred))!=0 ){
+    pms_session_close(pSess);
+    return SQLITE_ERROR;
+  }
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.connectTimeoutMs = (long)pms_option_number(pSess, "connect_timeout_ms", 10000);
+  cfg.timeoutMs = (long)pms_option_number(pSess, "timeout_ms", 60000);
+  cfg.maxConnections = (int)pms_option_number(pSess, "max_connections",
+                                              pSess->pAdapter->defaultConnections);
+  cfg.maxPerSecond = pms_option_number(pSess, "max_requests_per_second",
+                                       pSess->pAdapter->defaultPerSecond);
+  cfg.maxAttempts = (int)pms_option_number(pSess, "max_attempts", 4);
+  cfg.retryBaseMs = (long)pms_option_number(pSess, "retry_base_ms", 250);
+  cfg.zCaFile = pms_option_string(pSess, "ca_file");
+  pSess->pHttp = pms_http_new(&cfg);
+  if( pSess->pHttp==0 ){
+    *pzErr = pms_strdup("out of memory");
+    pms_session_close(pSess);
+    return SQLITE_NOMEM;
+  }
+  return SQLITE_OK;
+}
+
+void pms_session_close(pms_session *pSess){
+  if( pSess->pAdapter && pSess->pAdapter->xClose && pSess->pAdapterData ){
+    pSess->pAdapter->xClose(pSess);
+  }
+  pms_http_free(pSess->pHttp);
+  cJSON_Delete(pSess->pCred);
+  cJSON_Delete(pSess->pOptions);
+  free((char*)pSess->zIntegration);
+  free(pSess->zBaseUrl);
+  memset(pSess, 0, sizeof(*pSess));
+}
+
+double pms_option_number(const pms_session *pSess, const char *zKey, double dflt){
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(pSess->pOptions, zKey);
+  return cJSON_IsNumber(p) ? p->valuedouble : dflt;
+}
+
+const char *pms_option_string(const pms_session *pSess, const char *zKey){
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(pSess->pOptions, zKey);
+  return cJSON_IsString(p) ? p->valuestring : 0;
+}
+
+const char *pms_credential(const pms_session *pSess, const char *zKey){
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(pSess->pCred, zKey);
+  return cJSON_IsString(p) ? p->valuestring : 0;
+}

@@ -1,0 +1,277 @@
+/*
+** mapping.c — vendor JSON to unified rows, driven by data.
+**
+** Adapters describe their regular fields as tables of pms_field_map
+** (unified column, dotted JSON path, transform); this file applies them.
+** Irregular fields (phone arrays, nested links) stay in the adapter's
+** xFixup, which uses the same pms_row setters. Values are sanitised on the
+** way in: text is kept as valid UTF-8 without NUL bytes, numbers must be
+** finite and in range, so a hostile response cannot corrupt a row.
+*/
+#include "pmsql.h"
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAP_MAX_TEXT (1<<20)   /* longest text value kept (1 MiB) */
+
+void pms_row_init(pms_row *pRow, const pms_model *pM, const char *zIntegration){
+  pRow->pModel = pM;
+  pRow->zIntegration = zIntegration;
+  pRow->a = calloc((size_t)pM->nCol, sizeof(pms_value));
+}
+
+void pms_row_clear(pms_row *pRow){
+  int i;
+  if( pRow->a==0 ) return;
+  for(i=0; i<pRow->pModel->nCol; i++){
+    free(pRow->a[i].z);
+    memset(&pRow->a[i], 0, sizeof(pms_value));
+  }
+}
+
+void pms_row_free(pms_row *pRow){
+  pms_row_clear(pRow);
+  free(pRow->a);
+  pRow->a = 0;
+}
+
+void pms_row_set_null(pms_row *pRow, int iCol){
+  pms_value *v = &pRow->a[iCol];
+  free(v->z);
+  memset(v, 0, sizeof(*v));
+}
+
+void pms_row_set_int(pms_row *pRow, int iCol, sqlite3_int64 i){
+  pms_row_set_null(pRow, iCol);
+  pRow->a[iCol].eType = SQLITE_INTEGER;
+  pRow->a[iCol].i = i;
+}
+
+void pms_row_set_real(pms_row *pRow, int iCol, double r){
+  pms_row_set_null(pRow, iCol);
+  if( !isfinite(r) ) return;
+  pRow->a[iCol].eType = SQLITE_FLOAT;
+  pRow->a[iCol].r = r;
+}
+
+/* Copy text, dropping NUL bytes and replacing invalid UTF-8 with U+FFFD. */
+static char *map_clean_text(const char *z, int n, int *pnOut){
+  pms_str s = {0};
+  const unsigned char *p = (const unsigned char*)z;
+  const unsigned char *e;
+  if( n<0 ) n = (int)strlen(z);
+  if( n>MAP_MAX_TEXT ) n = MAP_MAX_TEXT;
+  e = p + n;
+  while( p<e ){
+    unsigned char c = *p;
+    const unsigned char *q = p;
+    if( c<0x80 ){
+      while( q<e && *q && *q<0x80 ) q++;
+      if( q>p ){ pms_str_append(&s, (const char*)p, (size_t)(q-p)); p = q; continue; }
+      p++;   /* NUL */
+    }else{
+      int k = (c>=0xf0 && c<0xf5) ? 4 : (c>=0xe0 && c<0xf0) ? 3 : (c>=0xc2 && c<0xe0) ? 2 : 0;
+      int i, ok = k>0 && p+k<=e;
+      for(i=1; ok && i<k; i++) ok = (p[i]&0xc0)==0x80;
+      if( ok ){ pms_str_append(&s, (const char*)p, (size_t)k); p += k; }
+      else{ pms_str_append(&s, "\xef\xbf\xbd", 3); p++; }
+    }
+  }
+  *pnOut = (int)s.n;
+  return pms_str_finish(&s);
+}
+
+void pms_row_set_text(pms_row *pRow, int iCol, const char *z, int n){
+  pms_value *v;
+  pms_row_set_null(pRow, iCol);
+  if( z==0 ) return;
+  v = &pRow->a[iCol];
+  v->z = map_clean_text(z, n, &v->n);
+  if( v->z ) v->eType = SQLITE_TEXT;
+}
+
+void pms_row_take_text(pms_row *pRow, int iCol, char *z){
+  pms_row_set_text(pRow, iCol, z, -1);
+  free(z);
+}
+
+int pms_row_col(const pms_row *pRow, const char *zColumn){
+  return pms_model_column(pRow->pModel, zColumn);
+}
+
+const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath){
+  const cJSON *p = pRoot;
+  char zPart[128];
+  while( p && zPath && *zPath ){
+    const char *zDot = strchr(zPath, '.');
+    size_t n = zDot ? (size_t)(zDot - zPath) : strlen(zPath);
+    if( n>=sizeof(zPart) ) return 0;
+    memcpy(zPart, zPath, n);
+    zPart[n] = 0;
+    p = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p, zPart) : 0;
+    zPath = zDot ? zDot+1 : 0;
+  }
+  return p;
+}
+
+const char *pms_enum_lookup(const pms_enum_map *aMap, const char *zVendor){
+  const pms_enum_map *p;
+  for(p=aMap; p->zVendor; p++){
+    if( zVendor && sqlite3_stricmp(p->zVendor, zVendor)==0 ) return p->zUnified;
+  }
+  return p->zUnified;   /* the terminator carries the default (may be NULL) */
+}
+
+/* A decimal money amount to integer cents without binary rounding drift. */
+static int map_cents(const cJSON *pVal, sqlite3_int64 *piOut){
+  double r;
+  if( cJSON_IsNumber(pVal) ){
+    r = pVal->valuedouble;
+  }else if( cJSON_IsString(pVal) ){
+    char *zEnd = 0;
+    r = strtod(pVal->valuestring, &zEnd);
+    if( zEnd==pVal->valuestring ) return 0;
+  }else{
+    return 0;
+  }
+  if( !isfinite(r) || fabs(r)>9.0e13 ) return 0;
+  *piOut = (sqlite3_int64)llround(r*100.0);
+  return 1;
+}
+
+int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
+                  const cJSON *pVal, char **pzErr){
+  (void)pzErr;
+  if( pVal==0 || cJSON_IsNull(pVal) ){
+    pms_row_set_null(pRow, iCol);
+    return SQLITE_OK;
+  }
+  switch( eX ){
+    case PMS_X_STRING:
+    case PMS_X_ID:
+      if( cJSON_IsString(pVal) ){
+        pms_row_set_text(pRow, iCol, pVal->valuestring, -1);
+      }else if( cJSON_IsNumber(pVal) ){
+        char zNum[64];
+        double r = pVal->valuedouble;
+        if( isfinite(r) && r==floor(r) && fabs(r)<9.0e15 ){
+          snprintf(zNum, sizeof(zNum), "%lld", (long long)r);
+        }else{
+          snprintf(zNum, sizeof(zNum), "%.17g", r);
+        }
+        pms_row_set_text(pRow, iCol, zNum, -1);
+      }else if( cJSON_IsBool(pVal) ){
+        pms_row_set_text(pRow, iCol, cJSON_IsTrue(pVal) ? "true" : "false", -1);
+      }else{
+        pms_row_set_null(pRow, iCol);
+      }
+      break;
+    case PMS_X_INT:
+      if( cJSON_IsNumber(pVal) && isfinite(pVal->valuedouble)
+       && fabs(pVal->valuedouble)<9.0e18 ){
+        pms_row_set_int(pRow, iCol, (sqlite3_int64)pVal->valuedouble);
+      }else if( cJSON_IsString(pVal) ){
+        char *zEnd = 0;
+        long long v = strtoll(pVal->valuestring, &zEnd, 10);
+        if( zEnd!=pVal->valuestring && *zEnd==0 ) pms_row_set_int(pRow, iCol, v);
+        else pms_row_set_null(pRow, iCol);
+      }else{
+        pms_row_set_null(pRow, iCol);
+      }
+      break;
+    case PMS_X_REAL:
+      if( cJSON_IsNumber(pVal) ) pms_row_set_real(pRow, iCol, pVal->valuedouble);
+      else pms_row_set_null(pRow, iCol);
+      break;
+    case PMS_X_CENTS: {
+      sqlite3_int64 c;
+      if( map_cents(pVal, &c) ) pms_row_set_int(pRow, iCol, c);
+      else pms_row_set_null(pRow, iCol);
+      break;
+    }
+    case PMS_X_BOOL:
+    case PMS_X_NOT_BOOL:
+      if( cJSON_IsBool(pVal) ){
+        int b = cJSON_IsTrue(pVal) ? 1 : 0;
+        pms_row_set_int(pRow, iCol, eX==PMS_X_BOOL ? b : !b);
+      }else{
+        pms_row_set_null(pRow, iCol);
+      }
+      break;
+    case PMS_X_DATE:
+      if( cJSON_IsString(pVal) && pms_iso_to_ms(pVal->valuestring)!=-1 ){
+        pms_row_set_text(pRow, iCol, pVal->valuestring, 10);
+      }else{
+        pms_row_set_null(pRow, iCol);
+      }
+      break;
+    case PMS_X_DATETIME: {
+      int64_t ms = cJSON_IsString(pVal) ? pms_iso_to_ms(pVal->valuestring) : -1;
+      if( ms!=-1 ){
+        char zIso[32];
+        pms_ms_to_iso(ms, zIso, 0);
+        pms_row_set_text(pRow, iCol, zIso, -1);
+      }else{
+        pms_row_set_null(pRow, iCol);
+      }
+      break;
+    }
+    case PMS_X_ENUM: {
+      /* An entry mapping to NULL reads as NULL; a value no entry matches
+      ** reads as the terminator's default, or passes through unchanged
+      ** when the map has no default. */
+      const pms_enum_map *pE = (const pms_enum_map*)pArg;
+      const char *zU = 0;
+      if( cJSON_IsString(pVal) ){
+        while( pE->zVendor && sqlite3_stricmp(pE->zVendor, pVal->valuestring)!=0 ) pE++;
+        zU = pE->zVendor ? pE->zUnified : pE->zUnified ? pE->zUnified : pVal->valuestring;
+      }
+      if( zU ) pms_row_set_text(pRow, iCol, zU, -1);
+      else pms_row_set_null(pRow, iCol);
+      break;
+    }
+    case PMS_X_FK: {
+      const pms_model *pTarget = pms_model_find((const char*)pArg);
+      char zNum[64];
+      const char *zX = 0;
+      if( cJSON_IsString(pVal) ) zX = pVal->valuestring;
+      else if( cJSON_IsNumber(pVal) && isfinite(pVal->valuedouble) ){
+        snprintf(zNum, sizeof(zNum), "%lld", (long long)pVal->valuedouble);
+        zX = zNum;
+      }
+      if( zX && pTarget ){
+        char *zId = pms_make_id(pRow->zIntegration, pTarget, zX);
+        pms_row_set_text(pRow, iCol, zId, -1);
+        sqlite3_free(zId);
+      }else{
+        pms_row_set_null(pRow, iCol);
+      }
+      break;
+    }
+    case PMS_X_JSON: {
+      char *z = cJSON_PrintUnformatted(pVal);
+      if( z ){ pms_row_set_text(pRow, iCol, z, -1); cJSON_free(z); }
+      break;
+    }
+  }
+  return SQLITE_OK;
+}
+
+int pms_map_apply(pms_row *pRow, const pms_field_map *aMap, const cJSON *pRec,
+                  char **pzErr){
+  const pms_field_map *p;
+  for(p=aMap; p && p->zColumn; p++){
+    int iCol = pms_model_column(pRow->pModel, p->zColumn);
+    int rc;
+    if( iCol<0 ){
+      *pzErr = pms_mprintf("pmsql: field map names unknown column %s.%s",
+                           pRow->pModel->zName, p->zColumn);
+      return SQLITE_ERROR;
+    }
+    rc = pms_map_value(pRow, iCol, p->eXform, p->pArg, pms_json_path(pRec, p->zPath), pzErr);
+    if( rc ) return rc;
+  }
+  return SQLITE_OK;
+}

@@ -1,0 +1,343 @@
+/*
+** pmsql.h — internal interfaces shared by the files of the extension.
+**
+** The extension is split one concern per file:
+**   pmsql.c        entry point: registers modules and functions
+**   schema.c       the unified models, parsed once from the compiled-in sql/
+**   vtab.c         model virtual tables (reads from the cache shadow tables)
+**   integrations.c the pms_integrations table (connect, reconfigure, redact)
+**   capability.c   compiled-in capability files and the pms_capabilities table
+**   init.c         pms_init(): creates the model tables and pmsql's own tables
+**   http.c         libcurl multi client: timeouts, retries, rate limits
+**   sync.c         pms_sync(): pages -> unified rows -> cache, atomically
+**   mapping.c      data-driven field maps from vendor JSON to unified rows
+**   util.c         small helpers: strings, time, hashing
+** Adapters (one per vendor) live in ../adapters and fill in pms_adapter.
+*/
+#ifndef PMSQL_H
+#define PMSQL_H
+
+#include <sqlite3ext.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#ifndef PMSQL_NO_EXTERN_API
+SQLITE_EXTENSION_INIT3
+#endif
+
+#define PMSQL_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ util */
+
+/* A growable string; zero-initialise, append, take ownership of z. */
+typedef struct pms_str {
+  char *z;
+  size_t n, nAlloc;
+  int oom;
+} pms_str;
+
+void pms_str_append(pms_str *s, const char *z, size_t n);
+void pms_str_appendz(pms_str *s, const char *z);
+void pms_str_appendf(pms_str *s, const char *zFmt, ...);
+void pms_str_append_json_string(pms_str *s, const char *z);
+void pms_str_append_url_escaped(pms_str *s, const char *z);
+char *pms_str_finish(pms_str *s);   /* returns malloc'd string, NULL on OOM */
+void pms_str_reset(pms_str *s);
+
+char *pms_strdup(const char *z);
+char *pms_mprintf(const char *zFmt, ...);   /* malloc'd (not sqlite3_malloc) */
+/* Current UTC time as ISO-8601 with milliseconds: 2026-11-28T00:10:00.123Z */
+void pms_now_iso(char *zBuf /* >= 32 bytes */);
+int64_t pms_now_ms(void);
+/* Parse YYYY-MM-DDTHH:MM:SS[.fff][Z|±hh:mm] to ms since epoch; -1 if bad */
+int64_t pms_iso_to_ms(const char *z);
+void pms_ms_to_iso(int64_t ms, char *zBuf /* >= 32 */, int bMillis);
+uint64_t pms_hash(uint64_t h, const void *p, size_t n);
+#define PMS_HASH_INIT 0xcbf29ce484222325ULL
+
+/* ------------------------------------------------------- embedded files */
+
+/* sql/<model>.sql and capability/<vendor>.json, compiled in by make. */
+typedef struct pms_embedded {
+  const char *zName;   /* file name without extension; NULL terminates */
+  const char *zText;
+} pms_embedded;
+extern const pms_embedded pms_embedded_sql[];
+extern const pms_embedded pms_embedded_capability[];
+
+/* ---------------------------------------------------------------- schema */
+
+typedef struct pms_column {
+  char *zName;
+  char *zType;        /* declared type without HIDDEN */
+  int bHidden;        /* HIDDEN in the virtual table */
+  int bNotNull;
+} pms_column;
+
+typedef struct pms_index {
+  char *zSuffix;      /* name after "<model>_" */
+  int bUnique;
+  int nCol;
+  int aiCol[8];
+} pms_index;
+
+typedef struct pms_model {
+  const char *zName;  /* "residents" */
+  const char *zTag;   /* short tag used inside pmsql ids: "res" */
+  int nCol;
+  pms_column *aCol;
+  int nIndex;
+  pms_index *aIndex;
+  /* positions of the core columns */
+  int iId, iIntegration, iVendor, iXId, iCreated, iUpdated, iLastSeen, iRemote;
+  int iProperty;      /* property_id or -1 */
+} pms_model;
+
+/* The models, in sync order (properties first). Loaded once per process. */
+int pms_schema_load(char **pzErr);
+int pms_model_count(void);
+const pms_model *pms_model_at(int i);
+const pms_model *pms_model_find(const char *zName);
+int pms_model_column(const pms_model *, const char *zCol);  /* -1 if none */
+/* SQL for the cache table and its indexes in schema zDb (sqlite3_free). */
+char *pms_model_cache_ddl(const pms_model *, const char *zDb);
+/* pmsql id of a record: "<integration>:<tag>:<x_id>" (sqlite3_mprintf). */
+char *pms_make_id(const char *zIntegration, const pms_model *, const char *zXId);
+
+/* ------------------------------------------------------------ capability */
+
+/* Compiled-in capability file of a vendor (parsed JSON, owned here). */
+const cJSON *pms_capability(const char *zVendor);
+int pms_capability_init(char **pzErr);
+/* Registers the eponymous pms_capabilities table. */
+int pms_capabilities_register(sqlite3 *db);
+
+/* ------------------------------------------------------------- http/curl */
+
+typedef struct pms_http pms_http;
+typedef struct pms_request pms_request;
+
+/* What a completed transfer hands back. Body is NUL-terminated. */
+typedef struct pms_response {
+  long status;          /* HTTP status, 0 when the transfer failed */
+  int curlCode;         /* CURLcode */
+  char *zBody;
+  size_t nBody;
+  char *zContentType;
+  char *zHeaders;       /* raw response headers of the final response */
+  char zErr[256];       /* transport error text, never holds secrets */
+  int nAttempt;         /* attempts made, including retries */
+} pms_response;
+
+/* Find a response header (case-insensitive); returns malloc'd value. */
+char *pms_response_header(const pms_response *, const char *zName);
+
+typedef struct pms_http_config {
+  long connectTimeoutMs;
+  long timeoutMs;
+  int maxConnections;       /* concurrent transfers */
+  double maxPerSecond;      /* requests per second, <=0 for unlimited */
+  int maxAttempts;          /* transport/5xx/429 attempts per request */
+  long retryBaseMs;         /* first backoff */
+  const char *zCaFile;      /* extra CA bundle, or NULL */
+} pms_http_config;
+
+/* Callback for a finished request. Return PMS_HTTP_OK to accept it,
+** PMS_HTTP_RETRY to have the same request sent again (counted as an
+** attempt), PMS_HTTP_STOP to abort everything outstanding. */
+#define PMS_HTTP_OK    0
+#define PMS_HTTP_RETRY 1
+#define PMS_HTTP_STOP  2
+typedef int (*pms_http_done)(void *pArg, pms_request *, pms_response *);
+
+pms_http *pms_http_new(const pms_http_config *);
+void pms_http_free(pms_http *);
+/* Build a request. Headers are "Name: value" lines; the request takes
+** copies. Secret headers are marked so that no log shows them. */
+pms_request *pms_request_new(const char *zMethod, const char *zUrl);
+void pms_request_header(pms_request *, const char *zLine);
+void pms_request_body(pms_request *, const char *zBody, const char *zType);
+void pms_request_set_user(pms_request *, void *pUser, int iUser);
+void *pms_request_user(const pms_request *, int *piUser);
+const char *pms_request_url(const pms_request *);
+void pms_request_free(pms_request *);
+/* Queue a request (ownership passes to the client). */
+void pms_http_submit(pms_http *, pms_request *);
+/* Run until every queued request is done or a callback returns STOP.
+** Returns the number of requests still outstanding (0 normally). */
+int pms_http_run(pms_http *, pms_http_done xDone, void *pArg);
+/* Counters for pms_sync_runs. */
+typedef struct pms_http_stats {
+  int nRequest;   /* requests sent, including retries */
+  int nRetry;
+} pms_http_stats;
+void pms_http_get_stats(pms_http *, pms_http_stats *);
+/* Perform one request synchronously (used for single-record reads). */
+int pms_http_perform(pms_http *, pms_request *, pms_response *);
+void pms_response_clear(pms_response *);
+
+/* ------------------------------------------------------------- adapters */
+
+/* One row of a data-driven field map: vendor JSON path -> unified column. */
+typedef enum pms_xform {
+  PMS_X_STRING = 1,  /* JSON string/number -> TEXT */
+  PMS_X_INT,         /* number -> INTEGER */
+  PMS_X_REAL,        /* number -> REAL */
+  PMS_X_CENTS,       /* decimal money -> INTEGER cents */
+  PMS_X_BOOL,        /* true/false -> 1/0 */
+  PMS_X_NOT_BOOL,    /* true/false -> 0/1 */
+  PMS_X_DATE,        /* date or datetime -> YYYY-MM-DD */
+  PMS_X_DATETIME,    /* datetime -> UTC ISO-8601 ...Z */
+  PMS_X_ENUM,        /* string via pms_enum_map -> TEXT */
+  PMS_X_ID,          /* vendor id -> TEXT (x_* columns) */
+  PMS_X_FK,          /* vendor id -> pmsql id of model zArg */
+  PMS_X_JSON         /* any JSON value -> JSON text */
+} pms_xform;
+
+typedef struct pms_enum_map {
+  const char *zVendor;   /* NULL terminates; the entry's zUnified is the default */
+  const char *zUnified;
+} pms_enum_map;
+
+typedef struct pms_field_map {
+  const char *zColumn;   /* unified column */
+  const char *zPath;     /* dotted JSON path in the vendor record: "Address.City" */
+  pms_xform eXform;
+  const void *pArg;      /* enum map, or target model name for PMS_X_FK */
+} pms_field_map;
+
+/* A unified row being built: one value per model column. */
+typedef struct pms_value {
+  int eType;          /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT */
+  sqlite3_int64 i;
+  double r;
+  char *z;            /* malloc'd */
+  int n;
+} pms_value;
+
+typedef struct pms_row {
+  const pms_model *pModel;
+  const char *zIntegration;
+  pms_value *a;       /* pModel->nCol entries */
+} pms_row;
+
+void pms_row_init(pms_row *, const pms_model *, const char *zIntegration);
+void pms_row_clear(pms_row *);   /* frees values, keeps the array */
+void pms_row_free(pms_row *);
+void pms_row_set_null(pms_row *, int iCol);
+void pms_row_set_int(pms_row *, int iCol, sqlite3_int64);
+void pms_row_set_real(pms_row *, int iCol, double);
+void pms_row_set_text(pms_row *, int iCol, const char *z, int n);
+/* Takes ownership of a malloc'd string. */
+void pms_row_take_text(pms_row *, int iCol, char *z);
+int pms_row_col(const pms_row *, const char *zColumn);   /* -1 if none */
+
+/* Apply a field map (terminated by a zero entry) to a vendor record. */
+int pms_map_apply(pms_row *, const pms_field_map *, const cJSON *pRec,
+                  char **pzErr);
+const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath);
+const char *pms_enum_lookup(const pms_enum_map *, const char *zVendor);
+/* Set one column from a JSON value with the given transform. */
+int pms_map_value(pms_row *, int iCol, pms_xform, const void *pArg,
+                  const cJSON *pVal, char **pzErr);
+
+typedef struct pms_adapter pms_adapter;
+typedef struct pms_session pms_session;
+
+/* The per-run connection to one integration, handed to adapter calls. */
+struct pms_session {
+  const pms_adapter *pAdapter;
+  const char *zIntegration;
+  char *zBaseUrl;       /* without trailing slash; vendor default if empty */
+  cJSON *pCred;         /* credentials with env: references resolved */
+  cJSON *pOptions;
+  pms_http *pHttp;
+  void *pAdapterData;   /* adapter-owned (tokens and such) */
+};
+
+/* How a vendor pages a list. */
+typedef struct pms_list_page {
+  int iPage;            /* 0-based page number */
+  int nPageSize;
+  const char *zSince;   /* incremental: UTC ISO lower bound, else NULL */
+} pms_list_page;
+
+/* What the adapter found in one list response. */
+typedef struct pms_list_result {
+  cJSON *pRoot;         /* parsed body (freed by the engine) */
+  const cJSON *pItems;  /* the array of vendor records inside pRoot */
+  int64_t nTotal;       /* total records the list holds, -1 if unknown */
+  int bLast;            /* adapter knows this is the last page */
+} pms_list_result;
+
+/* Per unified model, what a vendor offers. */
+typedef struct pms_adapter_model {
+  const char *zModel;          /* unified model name */
+  const char *zPath;           /* vendor collection path, e.g. "/leases/tenants" */
+  const pms_field_map *aMap;   /* regular fields */
+  int bIncremental;            /* vendor can filter by change time */
+  /* Irregular fields: called after aMap; may be NULL. */
+  int (*xFixup)(pms_session *, pms_row *, const cJSON *pRec, char **pzErr);
+} pms_adapter_model;
+
+struct pms_adapter {
+  const char *zVendor;             /* "BUILDIUM" (Propexo's integration_vendor) */
+  const char *zDefaultBaseUrl;     /* production endpoint */
+  const char *const *azCredential; /* required credential keys, NULL-terminated */
+  int nMaxPageSize;                /* largest page the vendor serves */
+  double defaultPerSecond;         /* documented rate limit */
+  int defaultConnections;
+  const pms_adapter_model *aModel; /* terminated by zModel==NULL */
+
+  /* Start a run: authenticate if the vendor needs a token. */
+  int (*xOpen)(pms_session *, char **pzErr);
+  void (*xClose)(pms_session *);
+  /* Add authentication to a request. */
+  int (*xAuthorize)(pms_session *, pms_request *);
+  /* Build the request for one page of a list. */
+  pms_request *(*xListRequest)(pms_session *, const pms_adapter_model *,
+                               const pms_list_page *);
+  /* Parse one list response. On failure set *pzErr (malloc'd). */
+  int (*xListParse)(pms_session *, const pms_adapter_model *,
+                    pms_response *, pms_list_result *, char **pzErr);
+  /* The vendor's record id (x_id) of a record, malloc'd. */
+  char *(*xRecordId)(const pms_adapter_model *, const cJSON *pRec);
+  /* A readable message from an error response, malloc'd; never secrets. */
+  char *(*xErrorMessage)(const pms_response *);
+};
+
+const pms_adapter *pms_adapter_find(const char *zVendor);
+int pms_adapter_count(void);
+const pms_adapter *pms_adapter_at(int i);
+const pms_adapter_model *pms_adapter_model_find(const pms_adapter *,
+                                                const char *zModel);
+
+/* ---------------------------------------------------------- integrations */
+
+int pms_integrations_register(sqlite3 *db);
+/* Find the schema holding pmsql's tables ("main" usually); NULL if none. */
+const char *pms_find_schema(sqlite3 *db);
+/* Load one integration's configuration into a session (resolves env:
+** credentials). Returns SQLITE_OK, or an error with *pzErr set. */
+int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
+                     pms_session *, char **pzErr);
+void pms_session_close(pms_session *);
+/* Option helpers with defaults. */
+double pms_option_number(const pms_session *, const char *zKey, double dflt);
+const char *pms_option_string(const pms_session *, const char *zKey);
+const char *pms_credential(const pms_session *, const char *zKey);
+
+/* ----------------------------------------------------------------- vtab */
+
+int pms_vtab_register(sqlite3 *db);
+
+/* ----------------------------------------------------------------- init */
+
+int pms_init_register(sqlite3 *db);
+int pms_sync_register(sqlite3 *db);
+
+/* Run SQL on db with printf-style args; returns rc, sets *pzErr. */
+int pms_exec(sqlite3 *db, char **pzErr, const char *zFmt, ...);
+
+#endif /* PMSQL_H */

@@ -1,0 +1,788 @@
+/*
+** sync.c — pms_sync(): pull each model of each integration into its cache.
+**
+** One run = one integration x one model. The adapter builds page requests
+** and parses responses; this file drives them through the HTTP client
+** (pages concurrently once the vendor tells the total), maps every record to
+** a unified row and upserts it into "<model>_cache", all inside a SAVEPOINT
+** that is released together with the new watermark and the pms_sync_runs
+** row — or rolled back, so a failed run leaves the cache and the watermark
+** exactly as they were and only adds a pms_sync_runs row saying why.
+**
+** Change detection: each cached row keeps a 64-bit hash of its content
+** (unified fields and remote_data). Unchanged records only get last_seen;
+** changed ones get new values, updated_at (only when a unified field
+** changed) and a pms_changes row whose diff holds just the changed fields.
+** Like Propexo, a model's first sync and backsyncs emit no change events.
+** Records absent from the PMS are never deleted: their last_seen stops.
+*/
+#include "pmsql.h"
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct sync_stmts {
+  sqlite3_stmt *pFind;     /* rowid, _hash by id */
+  sqlite3_stmt *pInsert;   /* every column + _hash */
+  sqlite3_stmt *pUpdate;   /* every non-core column + updated_at, last_seen, _hash */
+  sqlite3_stmt *pTouch;    /* last_seen only */
+  sqlite3_stmt *pOld;      /* the previous values, for the diff */
+  sqlite3_stmt *pChange;   /* INSERT INTO pms_changes */
+} sync_stmts;
+
+typedef struct sync_run {
+  sqlite3 *db;
+  const char *zDb;
+  pms_session *pSess;
+  const pms_adapter_model *pAM;
+  const pms_model *pM;
+  const char *zMode;        /* "full", "incremental", "backsync" */
+  char *zSince;             /* incremental lower bound sent to the vendor */
+  int bEvents;              /* emit pms_changes rows */
+  int nPageSize;
+  int bPagesQueued;         /* pages 1..n submitted after the first */
+  int nPageExpected;        /* -1 unknown */
+  int64_t nTotal;
+  char zNow[32];            /* this run's timestamp for last_seen etc. */
+  sqlite3_int64 iRunId;     /* pms_sync_runs.id once written */
+  sync_stmts s;
+  pms_row row;
+  /* counters */
+  int nPages, nFetched, nNew, nChanged, nUnchanged;
+  char *zErr;               /* first error, malloc'd */
+} sync_run;
+
+static void sync_fail(sync_run *p, char *zErr /* malloc'd */){
+  if( p->zErr==0 ) p->zErr = zErr;
+  else free(zErr);
+}
+
+static int sync_prepare(sqlite3 *db, sqlite3_stmt **pp, char *zSql /* sqlite3_mprintf'd */){
+  int rc = zSql ? sqlite3_prepare_v3(db, zSql, -1, SQLITE_PREPARE_PERSISTENT, pp, 0) : SQLITE_NOMEM;
+  sqlite3_free(zSql);
+  return rc;
+}
+
+static int sync_is_core(const pms_model *pM, int i){
+  return i==pM->iId || i==pM->iIntegration || i==pM->iVendor || i==pM->iXId
+      || i==pM->iCreated || i==pM->iUpdated || i==pM->iLastSeen;
+}
+
+static int sync_prepare_all(sync_run *p){
+  const pms_model *pM = p->pM;
+  sqlite3_str *pCols = sqlite3_str_new(0), *pVals = sqlite3_str_new(0), *pSet = sqlite3_str_new(0);
+  char *zCols, *zVals, *zSet;
+  int i, rc;
+  for(i=0; i<pM->nCol; i++){
+    sqlite3_str_appendf(pCols, "%s\"%w\"", i ? ", " : "", pM->aCol[i].zName);
+    sqlite3_str_appendf(pVals, "%s?%d", i ? ", " : "", i+1);
+    if( !sync_is_core(pM, i) ){
+      sqlite3_str_appendf(pSet, "\"%w\"=?%d, ", pM->aCol[i].zName, i+1);
+    }
+  }
+  zCols = sqlite3_str_finish(pCols);
+  zVals = sqlite3_str_finish(pVals);
+  zSet = sqlite3_str_finish(pSet);
+  if( zCols==0 || zVals==0 || zSet==0 ){ rc = SQLITE_NOMEM; goto done; }
+  rc = sync_prepare(p->db, &p->s.pFind, sqlite3_mprintf(
+      "SELECT rowid, _hash FROM \"%w\".\"%w_cache\" WHERE id=?1", p->zDb, pM->zName));
+  if( rc==SQLITE_OK ) rc = sync_prepare(p->db, &p->s.pInsert, sqlite3_mprintf(
+      "INSERT INTO \"%w\".\"%w_cache\"(%s, _hash) VALUES(%s, ?%d)",
+      p->zDb, pM->zName, zCols, zVals, pM->nCol+1));
+  if( rc==SQLITE_OK ) rc = sync_prepare(p->db, &p->s.pUpdate, sqlite3_mprintf(
+      "UPDATE \"%w\".\"%w_cache\" SET %s\"updated_at\"=?%d, \"last_seen\"=?%d, _hash=?%d WHERE rowid=?%d",
+      p->zDb, pM->zName, zSet, pM->iUpdated+1, pM->iLastSeen+1, pM->nCol+1, pM->nCol+2));
+  if( rc==SQLITE_OK ) rc = sync_prepare(p->db, &p->s.pTouch, sqlite3_mprintf(
+      "UPDATE \"%w\".\"%w_cache\" SET last_seen=?1 WHERE rowid=?2", p->zDb, pM->zName));
+  if( rc==SQLITE_OK ) rc = sync_prepare(p->db, &p->s.pOld, sqlite3_mprintf(
+      "SELECT %s FROM \"%w\".\"%w_cache\" WHERE rowid=?1", zCols, p->zDb, pM->zName));
+  if( rc==SQLITE_OK ) rc = sync_prepare(p->db, &p->s.pChange, sqlite3_mprintf(
+      "INSERT INTO \"%w\".pms_changes(integration_id, integration_vendor, model, record_id, "
+      "x_id, event, diff, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", p->zDb));
+done:
+  sqlite3_free(zCols);
+  sqlite3_free(zVals);
+  sqlite3_free(zSet);
+  if( rc ) sync_fail(p, pms_mprintf("cannot prepare the cache statements: %s", sqlite3_errmsg(p->db)));
+  return rc;
+}
+
+static void sync_finalize_all(sync_run *p){
+  sqlite3_finalize(p->s.pFind);
+  sqlite3_finalize(p->s.pInsert);
+  sqlite3_finalize(p->s.pUpdate);
+  sqlite3_finalize(p->s.pTouch);
+  sqlite3_finalize(p->s.pOld);
+  sqlite3_finalize(p->s.pChange);
+  memset(&p->s, 0, sizeof(p->s));
+}
+
+static void sync_bind_value(sqlite3_stmt *pStmt, int iVar, const pms_value *v){
+  switch( v->eType ){
+    case SQLITE_INTEGER: sqlite3_bind_int64(pStmt, iVar, v->i); break;
+    case SQLITE_FLOAT:   sqlite3_bind_double(pStmt, iVar, v->r); break;
+    case SQLITE_TEXT:    sqlite3_bind_text(pStmt, iVar, v->z, v->n, SQLITE_STATIC); break;
+    default:             sqlite3_bind_null(pStmt, iVar); break;
+  }
+}
+
+static uint64_t sync_row_hash(const pms_row *pRow){
+  const pms_model *pM = pRow->pModel;
+  uint64_t h = PMS_HASH_INIT;
+  int i;
+  for(i=0; i<pM->nCol; i++){
+    const pms_value *v = &pRow->a[i];
+    unsigned char t = (unsigned char)v->eType;
+    if( sync_is_core(pM, i) ) continue;
+    h = pms_hash(h, &t, 1);
+    if( v->eType==SQLITE_INTEGER ) h = pms_hash(h, &v->i, sizeof(v->i));
+    else if( v->eType==SQLITE_FLOAT ) h = pms_hash(h, &v->r, sizeof(v->r));
+    else if( v->eType==SQLITE_TEXT ) h = pms_hash(h, v->z, (size_t)v->n);
+  }
+  return h;
+}
+
+/* Does the cached value (column iCol of pOld) equal the new one? */
+static int sync_same(sqlite3_stmt *pOld, int iCol, const pms_value *v){
+  int t = sqlite3_column_type(pOld, iCol);
+  if( t!=v->eType ) return 0;
+  switch( t ){
+    case SQLITE_INTEGER: return sqlite3_column_int64(pOld, iCol)==v->i;
+    case SQLITE_FLOAT:   return sqlite3_column_double(pOld, iCol)==v->r;
+    case SQLITE_TEXT:    return sqlite3_column_bytes(pOld, iCol)==v->n
+                             && memcmp(sqlite3_column_text(pOld, iCol), v->z, (size_t)v->n)==0;
+    default:             return 1;
+  }
+}
+
+static void sync_json_value(pms_str *s, const pms_value *v){
+  switch( v->eType ){
+    case SQLITE_INTEGER: pms_str_appendf(s, "%lld", (long long)v->i); break;
+    case SQLITE_FLOAT:   pms_str_appendf(s, "%.17g", v->r); break;
+    case SQLITE_TEXT:    pms_str_append_json_string(s, v->z); break;
+    default:             pms_str_appendz(s, "null"); break;
+  }
+}
+
+static void sync_json_column(pms_str *s, sqlite3_stmt *pStmt, int i){
+  switch( sqlite3_column_type(pStmt, i) ){
+    case SQLITE_INTEGER: pms_str_appendf(s, "%lld", (long long)sqlite3_column_int64(pStmt, i)); break;
+    case SQLITE_FLOAT:   pms_str_appendf(s, "%.17g", sqlite3_column_double(pStmt, i)); break;
+    case SQLITE_TEXT:    pms_str_append_json_string(s, (const char*)sqlite3_column_text(pStmt, i)); break;
+    default:             pms_str_appendz(s, "null"); break;
+  }
+}
+
+static int sync_record_change(sync_run *p, const char *zEvent, const char *zDiff){
+  sqlite3_stmt *pC = p->s.pChange;
+  const pms_row *pRow = &p->row;
+  const pms_model *pM = p->pM;
+  int rc;
+  sqlite3_bind_text(pC, 1, p->pSess->zIntegration, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pC, 2, p->pSess->pAdapter->zVendor, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pC, 3, pM->zName, -1, SQLITE_STATIC);
+  sync_bind_value(pC, 4, &pRow->a[pM->iId]);
+  sync_bind_value(pC, 5, &pRow->a[pM->iXId]);
+  sqlite3_bind_text(pC, 6, zEvent, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pC, 7, zDiff, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pC, 8, p->zNow, -1, SQLITE_STATIC);
+  sqlite3_step(pC);
+  rc = sqlite3_reset(pC);
+  sqlite3_clear_bindings(pC);
+  return rc;
+}
+
+/* Upsert p->row (core columns already filled but timestamps). */
+static int sync_upsert(sync_run *p){
+  const pms_model *pM = p->pM;
+  pms_row *pRow = &p->row;
+  uint64_t h = sync_row_hash(pRow);
+  sqlite3_int64 iRowid = 0, iHash = 0;
+  int bFound = 0, rc, i;
+  sqlite3_stmt *pS;
+
+  sync_bind_value(p->s.pFind, 1, &pRow->a[pM->iId]);
+  if( sqlite3_step(p->s.pFind)==SQLITE_ROW ){
+    bFound = 1;
+    iRowid = sqlite3_column_int64(p->s.pFind, 0);
+    iHash = sqlite3_column_int64(p->s.pFind, 1);
+  }
+  rc = sqlite3_reset(p->s.pFind);
+  if( rc ) return rc;
+
+  if( !bFound ){
+    pms_row_set_text(pRow, pM->iCreated, p->zNow, -1);
+    pms_row_set_text(pRow, pM->iUpdated, p->zNow, -1);
+    pms_row_set_text(pRow, pM->iLastSeen, p->zNow, -1);
+    pS = p->s.pInsert;
+    for(i=0; i<pM->nCol; i++) sync_bind_value(pS, i+1, &pRow->a[i]);
+    sqlite3_bind_int64(pS, pM->nCol+1, (sqlite3_int64)h);
+    sqlite3_step(pS);
+    rc = sqlite3_reset(pS);
+    if( rc ) return rc;
+    p->nNew++;
+    if( p->bEvents ){
+      pms_str d = {0};
+      int bFirst = 1;
+      pms_str_appendz(&d, "{\"new\":{");
+      for(i=0; i<pM->nCol; i++){
+        if( sync_is_core(pM, i) || i==pM->iRemote || pRow->a[i].eType==SQLITE_NULL ) continue;
+        pms_str_appendf(&d, "%s\"%s\":", bFirst ? "" : ",", pM->aCol[i].zName);
+        sync_json_value(&d, &pRow->a[i]);
+        bFirst = 0;
+      }
+      pms_str_appendz(&d, "},\"previous\":{}}");
+      if( d.oom ){ pms_str_reset(&d); return SQLITE_NOMEM; }
+      rc = sync_record_change(p, "NEW", d.z);
+      pms_str_reset(&d);
+    }
+    return rc;
+  }
+
+  if( (uint64_t)iHash==h ){
+    pS = p->s.pTouch;
+    sqlite3_bind_text(pS, 1, p->zNow, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(pS, 2, iRowid);
+    sqlite3_step(pS);
+    p->nUnchanged++;
+    return sqlite3_reset(pS);
+  }
+
+  /* content changed: diff the unified fields against the cached row */
+  {
+    pms_str dNew = {0}, dOld = {0};
+    int nDiff = 0;
+    sqlite3_stmt *pOld = p->s.pOld;
+    sqlite3_bind_int64(pOld, 1, iRowid);
+    if( sqlite3_step(pOld)!=SQLITE_ROW ){
+      sqlite3_reset(pOld);
+      return SQLITE_CORRUPT;
+    }
+    for(i=0; i<pM->nCol; i++){
+      if( sync_is_core(pM, i) || i==pM->iRemote ) continue;
+      if( sync_same(pOld, i, &pRow->a[i]) ) continue;
+      pms_str_appendf(&dNew, "%s\"%s\":", nDiff ? "," : "", pM->aCol[i].zName);
+      sync_json_value(&dNew, &pRow->a[i]);
+      pms_str_appendf(&dOld, "%s\"%s\":", nDiff ? "," : "", pM->aCol[i].zName);
+      sync_json_column(&dOld, pOld, i);
+      nDiff++;
+    }
+    /* created_at and (when only remote_data moved) updated_at stay as cached */
+    pms_row_set_text(pRow, pM->iCreated, (const char*)sqlite3_column_text(pOld, pM->iCreated), -1);
+    if( nDiff ){
+      pms_row_set_text(pRow, pM->iUpdated, p->zNow, -1);
+    }else{
+      pms_row_set_text(pRow, pM->iUpdated, (const char*)sqlite3_column_text(pOld, pM->iUpdated), -1);
+    }
+    sqlite3_reset(pOld);
+    pms_row_set_text(pRow, pM->iLastSeen, p->zNow, -1);
+    pS = p->s.pUpdate;
+    for(i=0; i<pM->nCol; i++) sync_bind_value(pS, i+1, &pRow->a[i]);
+    sqlite3_bind_int64(pS, pM->nCol+1, (sqlite3_int64)h);
+    sqlite3_bind_int64(pS, pM->nCol+2, iRowid);
+    sqlite3_step(pS);
+    rc = sqlite3_reset(pS);
+    if( rc==SQLITE_OK && nDiff ){
+      p->nChanged++;
+      if( p->bEvents ){
+        pms_str d = {0};
+        pms_str_appendf(&d, "{\"new\":{%s},\"previous\":{%s}}", dNew.z ? dNew.z : "", dOld.z ? dOld.z : "");
+        rc = d.oom ? SQLITE_NOMEM : sync_record_change(p, "UPDATE", d.z);
+        pms_str_reset(&d);
+      }
+    }else if( rc==SQLITE_OK ){
+      p->nUnchanged++;
+    }
+    pms_str_reset(&dNew);
+    pms_str_reset(&dOld);
+    return rc;
+  }
+}
+
+/* Map one vendor record and upsert it. */
+static int sync_record(sync_run *p, const cJSON *pRec){
+  const pms_model *pM = p->pM;
+  pms_row *pRow = &p->row;
+  char *zX, *zId, *zErr = 0, *zRaw;
+  int rc;
+  pms_row_clear(pRow);
+  zX = p->pSess->pAdapter->xRecordId(p->pAM, pRec);
+  if( zX==0 || *zX==0 ){
+    free(zX);
+    sync_fail(p, pms_mprintf("%s returned a %s record without an id",
+                             p->pSess->pAdapter->zVendor, pM->zName));
+    return SQLITE_ERROR;
+  }
+  zId = pms_make_id(p->pSess->zIntegration, pM, zX);
+  pms_row_set_text(pRow, pM->iId, zId, -1);
+  sqlite3_free(zId);
+  pms_row_set_text(pRow, pM->iIntegration, p->pSess->zIntegration, -1);
+  pms_row_set_text(pRow, pM->iVendor, p->pSess->pAdapter->zVendor, -1);
+  pms_row_take_text(pRow, pM->iXId, zX);
+  rc = pms_map_apply(pRow, p->pAM->aMap, pRec, &zErr);
+  if( rc==SQLITE_OK && p->pAM->xFixup ) rc = p->pAM->xFixup(p->pSess, pRow, pRec, &zErr);
+  if( rc ){
+    sync_fail(p, zErr ? zErr : pms_strdup("cannot map a record"));
+    return rc;
+  }
+  zRaw = cJSON_PrintUnformatted(pRec);
+  if( zRaw ){ pms_row_set_text(pRow, pM->iRemote, zRaw, -1); cJSON_free(zRaw); }
+  rc = sync_upsert(p);
+  if( rc ){
+    sync_fail(p, pms_mprintf("cannot write %s to the cache: %s", pM->zName, sqlite3_errmsg(p->db)));
+  }
+  return rc;
+}
+
+static char *sync_http_error(sync_run *p, const pms_response *pResp){
+  const char *zV = p->pSess->pAdapter->zVendor;
+  if( pResp->status==0 ){
+    return pms_mprintf("%s %s: request failed after %d attempt%s: %s", zV, p->pM->zName,
+                       pResp->nAttempt, pResp->nAttempt==1 ? "" : "s",
+                       pResp->zErr[0] ? pResp->zErr : "transport error");
+  }else{
+    char *zMsg = p->pSess->pAdapter->xErrorMessage(pResp);
+    char *zOut = pms_mprintf("%s %s: HTTP %ld after %d attempt%s%s%s", zV, p->pM->zName,
+                             pResp->status, pResp->nAttempt, pResp->nAttempt==1 ? "" : "s",
+                             zMsg ? ": " : "", zMsg ? zMsg : "");
+    free(zMsg);
+    return zOut;
+  }
+}
+
+static int sync_submit_page(sync_run *p, int iPage){
+  pms_list_page pg;
+  pms_request *r;
+  pg.iPage = iPage;
+  pg.nPageSize = p->nPageSize;
+  pg.zSince = p->zSince;
+  r = p->pSess->pAdapter->xListRequest(p->pSess, p->pAM, &pg);
+  if( r==0 ){
+    sync_fail(p, pms_strdup("out of memory"));
+    return SQLITE_NOMEM;
+  }
+  p->pSess->pAdapter->xAuthorize(p->pSess, r);
+  pms_request_set_user(r, 0, iPage);
+  pms_http_submit(p->pSess->pHttp, r);
+  return SQLITE_OK;
+}
+
+static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
+  sync_run *p = (sync_run*)pArg;
+  pms_list_result lr;
+  char *zErr = 0;
+  int iPage, n, i;
+  const cJSON *pItem;
+  pms_request_user(r, &iPage);
+  if( pResp->status<200 || pResp->status>=300 ){
+    sync_fail(p, sync_http_error(p, pResp));
+    return PMS_HTTP_STOP;
+  }
+  memset(&lr, 0, sizeof(lr));
+  lr.nTotal = -1;
+  if( p->pSess->pAdapter->xListParse(p->pSess, p->pAM, pResp, &lr, &zErr) ){
+    cJSON_Delete(lr.pRoot);
+    if( pResp->nAttempt < (int)pms_option_number(p->pSess, "max_attempts", 4) ){
+      free(zErr);
+      return PMS_HTTP_RETRY;
+    }
+    sync_fail(p, pms_mprintf("%s %s page %d: %s (after %d attempts)", p->pSess->pAdapter->zVendor,
+                             p->pM->zName, iPage+1, zErr ? zErr : "unreadable response", pResp->nAttempt));
+    free(zErr);
+    return PMS_HTTP_STOP;
+  }
+  n = cJSON_GetArraySize(lr.pItems);
+  /* A short page where the total says more must follow is a vendor hiccup:
+  ** ask again rather than silently lose records. */
+  if( lr.nTotal>=0 && n<p->nPageSize && (int64_t)(iPage+1)*p->nPageSize < lr.nTotal ){
+    cJSON_Delete(lr.pRoot);
+    if( pResp->nAttempt < (int)pms_option_number(p->pSess, "max_attempts", 4) ) return PMS_HTTP_RETRY;
+    sync_fail(p, pms_mprintf("%s %s page %d: %d records where %lld were expected (after %d attempts)",
+                             p->pSess->pAdapter->zVendor, p->pM->zName, iPage+1, n,
+                             (long long)(lr.nTotal - (int64_t)iPage*p->nPageSize < p->nPageSize
+                                         ? lr.nTotal - (int64_t)iPage*p->nPageSize : p->nPageSize),
+                             pResp->nAttempt));
+    return PMS_HTTP_STOP;
+  }
+  p->nPages++;
+  i = 0;
+  cJSON_ArrayForEach(pItem, lr.pItems){
+    if( sync_record(p, pItem) ){
+      cJSON_Delete(lr.pRoot);
+      return PMS_HTTP_STOP;
+    }
+    i++;
+  }
+  p->nFetched += i;
+  if( lr.nTotal>=0 && lr.nTotal>p->nTotal ) p->nTotal = lr.nTotal;
+  if( !p->bPagesQueued ){
+    if( lr.nTotal>=0 ){
+      /* known total: queue every remaining page now; they run concurrently */
+      int nPages = (int)((lr.nTotal + p->nPageSize - 1) / p->nPageSize);
+      int k;
+      p->bPagesQueued = 1;
+      p->nPageExpected = nPages;
+      for(k=iPage+1; k<nPages; k++){
+        if( sync_submit_page(p, k) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+      }
+    }else if( !lr.bLast && n>=p->nPageSize ){
+      if( sync_submit_page(p, iPage+1) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+    }
+  }
+  cJSON_Delete(lr.pRoot);
+  return PMS_HTTP_OK;
+}
+
+/* Watermark of the last successful run of this model, or NULL. */
+static char *sync_watermark(sqlite3 *db, const char *zDb, const char *zInt, const char *zModel){
+  sqlite3_stmt *pStmt = 0;
+  char *zOut = 0;
+  if( sync_prepare(db, &pStmt, sqlite3_mprintf(
+        "SELECT watermark FROM \"%w\".pms_sync_state WHERE integration_id=?1 AND model=?2", zDb))==SQLITE_OK ){
+    sqlite3_bind_text(pStmt, 1, zInt, -1, SQLITE_STATIC);
+    sqlite3_bind_text(pStmt, 2, zModel, -1, SQLITE_STATIC);
+    if( sqlite3_step(pStmt)==SQLITE_ROW && sqlite3_column_type(pStmt, 0)==SQLITE_TEXT ){
+      zOut = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
+    }
+  }
+  sqlite3_finalize(pStmt);
+  return zOut;
+}
+
+static int sync_save_state(sync_run *p, const char *zWatermark){
+  sqlite3_stmt *pStmt = 0;
+  int rc = sync_prepare(p->db, &pStmt, sqlite3_mprintf(
+      "INSERT INTO \"%w\".pms_sync_state(integration_id, model, watermark, last_success_at, last_mode) "
+      "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(integration_id, model) DO UPDATE SET "
+      "watermark=excluded.watermark, last_success_at=excluded.last_success_at, last_mode=excluded.last_mode",
+      p->zDb));
+  if( rc ) return rc;
+  sqlite3_bind_text(pStmt, 1, p->pSess->zIntegration, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 2, p->pM->zName, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 3, zWatermark, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 4, p->zNow, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 5, p->zMode, -1, SQLITE_STATIC);
+  sqlite3_step(pStmt);
+  return sqlite3_finalize(pStmt);
+}
+
+static int sync_log_run(sqlite3 *db, const char *zDb, const char *zInt, const char *zModel,
+                        const char *zMode, const char *zStarted, const char *zStatus,
+                        const sync_run *p, const pms_http_stats *pSt,
+                        const char *zWmBefore, const char *zWmAfter, const char *zErr,
+                        sqlite3_int64 *piRun){
+  sqlite3_stmt *pStmt = 0;
+  char zEnd[32];
+  int rc = sync_prepare(db, &pStmt, sqlite3_mprintf(
+      "INSERT INTO \"%w\".pms_sync_runs(integration_id, model, mode, started_at, finished_at, "
+      "status, pages, requests, retries, fetched, new, changed, unchanged, "
+      "watermark_before, watermark_after, error) "
+      "VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16)", zDb));
+  if( rc ) return rc;
+  pms_now_iso(zEnd);
+  sqlite3_bind_text(pStmt, 1, zInt, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 2, zModel, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 3, zMode, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 4, zStarted, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 5, zEnd, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 6, zStatus, -1, SQLITE_STATIC);
+  sqlite3_bind_int(pStmt, 7, p ? p->nPages : 0);
+  sqlite3_bind_int(pStmt, 8, pSt ? pSt->nRequest : 0);
+  sqlite3_bind_int(pStmt, 9, pSt ? pSt->nRetry : 0);
+  sqlite3_bind_int(pStmt, 10, p ? p->nFetched : 0);
+  sqlite3_bind_int(pStmt, 11, p ? p->nNew : 0);
+  sqlite3_bind_int(pStmt, 12, p ? p->nChanged : 0);
+  sqlite3_bind_int(pStmt, 13, p ? p->nUnchanged : 0);
+  sqlite3_bind_text(pStmt, 14, zWmBefore, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 15, zWmAfter, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 16, zErr, -1, SQLITE_STATIC);
+  sqlite3_step(pStmt);
+  rc = sqlite3_finalize(pStmt);
+  if( piRun ) *piRun = sqlite3_last_insert_rowid(db);
+  return rc;
+}
+
+/* Sync one model of an open session. Appends its summary to pOut. */
+static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
+                      const pms_adapter_model *pAM, const char *zModeReq, pms_str *pOut,
+                      char **pzFail){
+  sync_run r;
+  pms_http_stats st0, st1;
+  char *zWm;
+  char zStarted[32], zWmNew[32];
+  int rc, nLeft;
+  int64_t tStart = pms_now_ms();
+
+  memset(&r, 0, sizeof(r));
+  r.db = db;
+  r.zDb = zDb;
+  r.pSess = pSess;
+  r.pAM = pAM;
+  r.pM = pms_model_find(pAM->zModel);
+  r.nPageExpected = -1;
+  r.nTotal = -1;
+  r.nPageSize = (int)pms_option_number(pSess, "page_size", pSess->pAdapter->nMaxPageSize);
+  if( r.nPageSize>pSess->pAdapter->nMaxPageSize ) r.nPageSize = pSess->pAdapter->nMaxPageSize;
+  pms_ms_to_iso(tStart, zStarted, 1);
+  memcpy(r.zNow, zStarted, sizeof(zStarted));
+  pms_ms_to_iso(tStart, zWmNew, 0);
+
+  zWm = sync_watermark(db, zDb, pSess->zIntegration, r.pM->zName);
+  r.zMode = zModeReq;
+  if( strcmp(zModeReq, "incremental")==0 && (zWm==0 || !pAM->bIncremental) ) r.zMode = "full";
+  if( strcmp(r.zMode, "incremental")==0 ){
+    int64_t ms = pms_iso_to_ms(zWm) - (int64_t)(pms_option_number(pSess, "overlap_seconds", 300)*1000);
+    r.zSince = malloc(32);
+    if( r.zSince ) pms_ms_to_iso(ms, r.zSince, 0);
+  }
+  /* no change events on a model's first sync or a backsync (Propexo's rule) */
+  r.bEvents = zWm!=0 && strcmp(r.zMode, "backsync")!=0;
+  pms_row_init(&r.row, r.pM, pSess->zIntegration);
+  pms_http_get_stats(pSess->pHttp, &st0);
+
+  rc = pms_exec(db, 0, "SAVEPOINT pms_sync_model");
+  if( rc ){
+    r.zErr = pms_mprintf("cannot start a savepoint: %s", sqlite3_errmsg(db));
+  }else{
+    rc = sync_prepare_all(&r);
+    if( rc==SQLITE_OK ) rc = sync_submit_page(&r, 0);
+    if( rc==SQLITE_OK ){
+      nLeft = pms_http_run(pSess->pHttp, sync_on_page, &r);
+      if( r.zErr==0 && nLeft ) r.zErr = pms_strdup("sync stopped with requests outstanding");
+    }
+    sync_finalize_all(&r);
+    if( r.zErr==0 ) rc = sync_save_state(&r, zWmNew);
+    if( r.zErr==0 && rc ) r.zErr = pms_mprintf("cannot save the watermark: %s", sqlite3_errmsg(db));
+    pms_http_get_stats(pSess->pHttp, &st1);
+    st1.nRequest -= st0.nRequest;
+    st1.nRetry -= st0.nRetry;
+    if( r.zErr ){
+      pms_exec(db, 0, "ROLLBACK TO pms_sync_model");
+      pms_exec(db, 0, "RELEASE pms_sync_model");
+    }else{
+      rc = sync_log_run(db, zDb, pSess->zIntegration, r.pM->zName, r.zMode, zStarted,
+                        "succeeded", &r, &st1, zWm, zWmNew, 0, &r.iRunId);
+      if( rc ){
+        r.zErr = pms_mprintf("cannot record the run: %s", sqlite3_errmsg(db));
+        pms_exec(db, 0, "ROLLBACK TO pms_sync_model");
+        pms_exec(db, 0, "RELEASE pms_sync_model");
+      }else{
+        rc = pms_exec(db, &r.zErr, "RELEASE pms_sync_model");
+      }
+    }
+    if( r.zErr ){
+      /* the failed run is recorded outside the rolled-back savepoint */
+      int nNew = r.nNew, nCh = r.nChanged, nUn = r.nUnchanged;
+      r.nNew = r.nChanged = r.nUnchanged = 0;   /* nothing of it was kept */
+      sync_log_run(db, zDb, pSess->zIntegration, r.pM->zName, r.zMode, zStarted,
+                   "failed", &r, &st1, zWm, zWm, r.zErr, &r.iRunId);
+      (void)nNew; (void)nCh; (void)nUn;
+    }
+  }
+
+  pms_str_appendf(pOut, "{\"integration\":");
+  pms_str_append_json_string(pOut, pSess->zIntegration);
+  pms_str_appendf(pOut, ",\"model\":\"%s\",\"mode\":\"%s\",\"status\":\"%s\",\"run_id\":%lld,"
+                  "\"pages\":%d,\"fetched\":%d,\"new\":%d,\"changed\":%d,\"unchanged\":%d,\"ms\":%lld",
+                  r.pM->zName, r.zMode, r.zErr ? "failed" : "succeeded", (long long)r.iRunId,
+                  r.nPages, r.nFetched, r.nNew, r.nChanged, r.nUnchanged,
+                  (long long)(pms_now_ms() - tStart));
+  if( r.zErr ){
+    pms_str_appendz(pOut, ",\"error\":");
+    pms_str_append_json_string(pOut, r.zErr);
+    if( *pzFail==0 ) *pzFail = pms_mprintf("%s.%s: %s", pSess->zIntegration, r.pM->zName, r.zErr);
+  }
+  pms_str_appendz(pOut, "}");
+  pms_row_free(&r.row);
+  free(r.zSince);
+  free(zWm);
+  free(r.zErr);
+  return SQLITE_OK;
+}
+
+static void sync_set_status(sqlite3 *db, const char *zDb, const char *zInt, const char *zErr){
+  sqlite3_stmt *pStmt = 0;
+  char zNow[32];
+  if( sync_prepare(db, &pStmt, sqlite3_mprintf(
+        "UPDATE \"%w\".pms_integrations_store SET last_sync_at=?2, last_sync_status=?3, last_error=?4 "
+        "WHERE id=?1", zDb)) ) return;
+  pms_now_iso(zNow);
+  sqlite3_bind_text(pStmt, 1, zInt, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 2, zNow, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 3, zErr ? "error" : "ok", -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 4, zErr, -1, SQLITE_STATIC);
+  sqlite3_step(pStmt);
+  sqlite3_finalize(pStmt);
+}
+
+/* Sync the requested models of one integration. */
+static void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
+                             const pms_adapter *pA, const pms_model *pOnly, const char *zMode,
+                             pms_str *pOut, int *pnRun, char **pzFail){
+  pms_session sess;
+  char *zErr = 0;
+  char *zFirstFail = 0;
+  int i;
+  if( pms_session_open(db, zDb, zInt, &sess, &zErr) ){
+    char zNow[32];
+    pms_now_iso(zNow);
+    for(i=0; i<pms_model_count(); i++){
+      const pms_model *pM = pms_model_at(i);
+      if( (pOnly && pOnly!=pM) || pA==0 || pms_adapter_model_find(pA, pM->zName)==0 ) continue;
+      sync_log_run(db, zDb, zInt, pM->zName, zMode, zNow, "failed", 0, 0, 0, 0, zErr, 0);
+    }
+    pms_str_appendf(pOut, "%s{\"integration\":", (*pnRun)++ ? "," : "");
+    pms_str_append_json_string(pOut, zInt);
+    pms_str_appendz(pOut, ",\"status\":\"failed\",\"error\":");
+    pms_str_append_json_string(pOut, zErr);
+    pms_str_appendz(pOut, "}");
+    sync_set_status(db, zDb, zInt, zErr);
+    if( *pzFail==0 ) *pzFail = pms_mprintf("%s: %s", zInt, zErr);
+    free(zErr);
+    return;
+  }
+  if( sess.pAdapter->xOpen && sess.pAdapter->xOpen(&sess, &zErr) ){
+    pms_str_appendf(pOut, "%s{\"integration\":", (*pnRun)++ ? "," : "");
+    pms_str_append_json_string(pOut, zInt);
+    pms_str_appendz(pOut, ",\"status\":\"failed\",\"error\":");
+    pms_str_append_json_string(pOut, zErr);
+    pms_str_appendz(pOut, "}");
+    sync_set_status(db, zDb, zInt, zErr);
+    if( *pzFail==0 ) *pzFail = pms_mprintf("%s: %s", zInt, zErr);
+    free(zErr);
+    pms_session_close(&sess);
+    return;
+  }
+  for(i=0; i<pms_model_count(); i++){
+    const pms_model *pM = pms_model_at(i);
+    const pms_adapter_model *pAM;
+    if( pOnly && pOnly!=pM ) continue;
+    pAM = pms_adapter_model_find(sess.pAdapter, pM->zName);
+    if( pAM==0 ) continue;    /* the vendor has no such data; its capability says so */
+    if( (*pnRun)++ ) pms_str_appendz(pOut, ",");
+    sync_model(db, zDb, &sess, pAM, zMode, pOut, &zFirstFail);
+  }
+  sync_set_status(db, zDb, zInt, zFirstFail);
+  if( zFirstFail && *pzFail==0 ) *pzFail = zFirstFail;
+  else free(zFirstFail);
+  pms_session_close(&sess);
+}
+
+/* pms_sync([integration [, model [, mode]]]) */
+static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  const char *zDb = pms_find_schema(db);
+  const char *zInt = argc>0 ? (const char*)sqlite3_value_text(argv[0]) : 0;
+  const char *zModel = argc>1 ? (const char*)sqlite3_value_text(argv[1]) : 0;
+  const char *zMode = argc>2 ? (const char*)sqlite3_value_text(argv[2]) : 0;
+  const pms_model *pOnly = 0;
+  pms_str out = {0};
+  char *zFail = 0, *zErr = 0;
+  int nRun = 0;
+
+  if( zDb==0 ){
+    sqlite3_result_error(ctx, "pms_sync: this database has no pmsql tables; run SELECT pms_init() first", -1);
+    return;
+  }
+  if( pms_schema_load(&zErr) ){
+    sqlite3_result_error(ctx, zErr, -1);
+    free(zErr);
+    return;
+  }
+  if( zMode==0 ) zMode = "incremental";
+  if( strcmp(zMode, "full")!=0 && strcmp(zMode, "incremental")!=0 && strcmp(zMode, "backsync")!=0 ){
+    char *z = sqlite3_mprintf("pms_sync: mode must be 'full', 'incremental' or 'backsync' (got '%s')", zMode);
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
+    return;
+  }
+  if( zModel ){
+    pOnly = pms_model_find(zModel);
+    if( pOnly==0 ){
+      sqlite3_str *p = sqlite3_str_new(0);
+      int i;
+      sqlite3_str_appendf(p, "pms_sync: unknown model '%s' (models:", zModel);
+      for(i=0; i<pms_model_count(); i++) sqlite3_str_appendf(p, " %s", pms_model_at(i)->zName);
+      sqlite3_str_appendall(p, ")");
+      zErr = sqlite3_str_finish(p);
+      sqlite3_result_error(ctx, zErr, -1);
+      sqlite3_free(zErr);
+      return;
+    }
+  }
+  pms_str_appendz(&out, "{\"runs\":[");
+  if( zInt ){
+    sqlite3_stmt *pStmt = 0;
+    const pms_adapter *pA = 0;
+    int bFound = 0;
+    if( sync_prepare(db, &pStmt, sqlite3_mprintf(
+          "SELECT vendor FROM \"%w\".pms_integrations_store WHERE id=?1", zDb))==SQLITE_OK ){
+      sqlite3_bind_text(pStmt, 1, zInt, -1, SQLITE_STATIC);
+      if( sqlite3_step(pStmt)==SQLITE_ROW ){
+        pA = pms_adapter_find((const char*)sqlite3_column_text(pStmt, 0));
+        bFound = 1;
+        if( pOnly && pA && pms_adapter_model_find(pA, pOnly->zName)==0 ){
+          char *z = sqlite3_mprintf("pms_sync: %s does not support read on %s", pA->zVendor, pOnly->zName);
+          sqlite3_finalize(pStmt);
+          sqlite3_result_error(ctx, z, -1);
+          sqlite3_free(z);
+          pms_str_reset(&out);
+          return;
+        }
+      }
+    }
+    sqlite3_finalize(pStmt);
+    if( !bFound ){
+      char *z = sqlite3_mprintf("pms_sync: no integration '%s' in pms_integrations", zInt);
+      sqlite3_result_error(ctx, z, -1);
+      sqlite3_free(z);
+      pms_str_reset(&out);
+      return;
+    }
+    sync_integration(db, zDb, zInt, pA, pOnly, zMode, &out, &nRun, &zFail);
+  }else{
+    sqlite3_stmt *pStmt = 0;
+    char **azInt = 0;
+    const pms_adapter **apA = 0;
+    int nInt = 0, i;
+    if( sync_prepare(db, &pStmt, sqlite3_mprintf(
+          "SELECT id, vendor FROM \"%w\".pms_integrations_store ORDER BY id", zDb))==SQLITE_OK ){
+      while( sqlite3_step(pStmt)==SQLITE_ROW ){
+        char **azNew = realloc(azInt, sizeof(char*)*(nInt+1));
+        const pms_adapter **apNew = realloc(apA, sizeof(pms_adapter*)*(nInt+1));
+        if( azNew ) azInt = azNew;
+        if( apNew ) apA = apNew;
+        if( azNew==0 || apNew==0 ) break;
+        azInt[nInt] = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
+        apA[nInt++] = pms_adapter_find((const char*)sqlite3_column_text(pStmt, 1));
+      }
+    }
+    sqlite3_finalize(pStmt);
+    for(i=0; i<nInt; i++){
+      sync_integration(db, zDb, azInt[i], apA[i], pOnly, zMode, &out, &nRun, &zFail);
+      free(azInt[i]);
+    }
+    free(azInt);
+    free(apA);
+  }
+  pms_str_appendf(&out, "],\"status\":\"%s\"}", zFail ? "failed" : "succeeded");
+  if( out.oom ){
+    sqlite3_result_error_nomem(ctx);
+  }else if( zFail ){
+    char *z = sqlite3_mprintf("pms_sync failed: %s (see pms_sync_runs)", zFail);
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
+  }else{
+    sqlite3_result_text(ctx, out.z, (int)out.n, SQLITE_TRANSIENT);
+  }
+  free(zFail);
+  pms_str_reset(&out);
+}
+
+int pms_sync_register(sqlite3 *db){
+  int rc = SQLITE_OK, i;
+  for(i=0; rc==SQLITE_OK && i<=3; i++){
+    rc = sqlite3_create_function_v2(db, "pms_sync", i, SQLITE_UTF8|SQLITE_DIRECTONLY,
+                                    0, sync_func, 0, 0, 0);
+  }
+  return rc;
+}

@@ -1,0 +1,143 @@
+# tester.tcl — the harness every test file uses.
+#
+# SQLite-style helpers on plain tclsh (Debian ships no testfixture):
+# do_test, do_execsql_test, do_catchsql_test, do_eqp_test; plus the helpers
+# pmsql's tests share: opening a database with the extension loaded, and
+# starting/stopping sandboxes (sandbox/pms-sandbox on loopback). all.tcl
+# sources this, then each *.test file, and prints "N passed, N failed".
+package require sqlite3
+package require http
+
+set ::testdir [file dirname [file normalize [info script]]]
+set ::topdir  [file dirname $::testdir]
+if {![info exists ::env(PMSQL_EXT)]} { set ::env(PMSQL_EXT) [file join $::topdir pmsql] }
+set ::ext [file normalize $::env(PMSQL_EXT)]
+set ::sandbox_bin [file join $::topdir sandbox pms-sandbox]
+set ::nPass 0
+set ::nFail 0
+set ::failed {}
+set ::tmpdir [file join $::topdir build test-tmp]
+file mkdir $::tmpdir
+
+proc test_result {name ok {detail ""}} {
+  if {$ok} {
+    incr ::nPass
+  } else {
+    incr ::nFail
+    lappend ::failed $name
+    puts "! $name FAILED"
+    if {$detail ne ""} { puts $detail }
+  }
+}
+
+proc do_test {name script expected} {
+  set rc [catch {uplevel 1 $script} got]
+  if {$rc == 1} {
+    test_result $name 0 "  error: $got\n  $::errorInfo"
+  } elseif {$got ne $expected} {
+    test_result $name 0 "  expected: \[$expected\]\n  got:      \[$got\]"
+  } else {
+    test_result $name 1
+  }
+}
+
+# Like do_test, with a glob pattern for the expected result.
+proc do_test_glob {name script pattern} {
+  set rc [catch {uplevel 1 $script} got]
+  if {$rc == 1} {
+    test_result $name 0 "  error: $got"
+  } elseif {![string match $pattern $got]} {
+    test_result $name 0 "  expected (glob): \[$pattern\]\n  got:             \[$got\]"
+  } else {
+    test_result $name 1
+  }
+}
+
+proc execsql {sql {h db}} { uplevel 1 [list $h eval $sql] }
+proc catchsql {sql {h db}} {
+  set rc [catch {uplevel 1 [list $h eval $sql]} msg]
+  list $rc $msg
+}
+proc do_execsql_test {name sql expected} {
+  uplevel 1 [list do_test $name [list execsql $sql] [list {*}$expected]]
+}
+proc do_catchsql_test {name sql expected} {
+  uplevel 1 [list do_test $name [list catchsql $sql] $expected]
+}
+# The EXPLAIN QUERY PLAN details, joined by newlines, matched as a glob.
+proc eqp {sql {h db}} {
+  set out {}
+  $h eval "EXPLAIN QUERY PLAN $sql" r { lappend out $r(detail) }
+  join $out "\n"
+}
+proc do_eqp_test {name sql pattern} {
+  uplevel 1 [list do_test_glob $name [list eqp $sql] $pattern]
+}
+
+# Open a database with pmsql loaded; "" or :memory: for an in-memory one.
+proc pmsql_open {h {file ""}} {
+  if {$file eq ""} { set file :memory: }
+  sqlite3 $h $file
+  $h enable_load_extension 1
+  $h eval {SELECT load_extension($::ext)}
+  return $h
+}
+proc tmpfile {name} {
+  set f [file join $::tmpdir $name]
+  foreach s {"" -journal -wal -shm} { file delete -force $f$s }
+  return $f
+}
+
+# ---------------------------------------------------------------- sandboxes
+# sandbox_start VENDOR ?ARGS? -> handle; the handle is a dict with url, pid, chan.
+proc sandbox_start {vendor args} {
+  set cmd [list $::sandbox_bin --vendor $vendor --port 0 {*}$args]
+  set chan [open "|$cmd 2>@stderr" r]
+  fconfigure $chan -buffering line
+  set line [gets $chan]
+  if {![regexp {listening on (http://\S+)} $line -> url]} {
+    catch {close $chan}
+    error "sandbox did not start: $line"
+  }
+  set pid [lindex [pid $chan] 0]
+  set creds [exec $::sandbox_bin --vendor $vendor {*}[sandbox_seed_args $args] --print-credentials]
+  return [dict create url $url pid $pid chan $chan creds $creds vendor $vendor]
+}
+proc sandbox_seed_args {argl} {
+  set out {}
+  foreach {k v} $argl { if {$k in {--seed --size}} { lappend out $k $v } }
+  return $out
+}
+proc sandbox_stop {sb} {
+  catch {exec kill [dict get $sb pid]}
+  catch {close [dict get $sb chan]}
+}
+# HTTP to a sandbox: returns [list status body headers-dict]
+proc sb_http {sb method path {body ""} {headers {}}} {
+  set url "[dict get $sb url]$path"
+  set opts [list -method $method -timeout 30000 -headers $headers]
+  if {$body ne ""} { lappend opts -query $body -type application/json }
+  set tok [http::geturl $url {*}$opts]
+  set res [list [http::ncode $tok] [http::data $tok] [http::meta $tok]]
+  http::cleanup $tok
+  return $res
+}
+proc sb_stats {sb} {
+  lindex [sb_http $sb GET /__sandbox/stats] 1
+}
+proc sb_config {sb json} {
+  lindex [sb_http $sb POST /__sandbox/config $json] 1
+}
+# The value of a top-level key of a flat JSON object, via SQLite's JSON.
+proc json_get {json path} {
+  sqlite3 jsondb :memory:
+  set v [jsondb eval {SELECT json_extract($json, $path)}]
+  jsondb close
+  return [lindex $v 0]
+}
+
+proc finish_all {} {
+  if {$::nFail} { puts "failed tests: $::failed" }
+  puts "$::nPass passed, $::nFail failed"
+  exit [expr {$::nFail ? 1 : 0}]
+}
