@@ -93,7 +93,7 @@ test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox
 	  PMSQL_EXT=$(BUILD)/asan/pmsql tclsh test/all.tcl
 
 demo: all
-	tclsh test/demo.tcl
+	bash sandbox/demo.sh
 
 docs: $(DEPS_OK)
 	@mkdir -p docs

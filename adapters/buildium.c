@@ -520,6 +520,295 @@ static char *bd_error_message(const pms_response *pResp){
   return pms_str_finish(&s);
 }
 
+/* --------------------------------------------------------------- writes */
+
+/* What a full-replace PUT carries over from the record as Buildium has it
+** now (the *PutMessage schemas); the changed fields are laid over it. */
+static const char *const azBdPutTenant[] = { "FirstName", "LastName", "Email", "AlternateEmail",
+  "PhoneNumbers", "DateOfBirth", "Comment", "TaxId", "EmergencyContact", "Address",
+  "AlternateAddress", "MailingPreference", 0 };
+static const char *const azBdPutUnit[] = { "UnitNumber", "UnitSize", "MarketRent", "Address",
+  "UnitBedrooms", "UnitBathrooms", "Description", 0 };
+static const char *const azBdPutRental[] = { "Name", "StructureDescription", "Address",
+  "RentalSubType", "OperatingBankAccountId", "Reserve", "YearBuilt", 0 };
+static const char *const azBdPutLease[] = { "LeaseType", "UnitId", "LeaseFromDate", "LeaseToDate",
+  "IsEvictionPending", "AutomaticallyMoveOutTenants", 0 };
+static const char *const azBdPutApplicant[] = { "UnitId", "FirstName", "LastName", "Email",
+  "PhoneNumbers", 0 };
+static const char *const azBdPutWorkOrder[] = { "WorkDetails", "InvoiceNumber", "ChargeableTo",
+  "EntryAllowed", "EntryNotes", "VendorId", "VendorNotes", "LineItems", 0 };
+
+static const struct {
+  const char *zModel;
+  const char *const *azPut;
+  const char *zCreateExtra;     /* fixed fields a create must carry */
+} aBdWrite[] = {
+  { "residents",        azBdPutTenant,    0 },
+  { "units",            azBdPutUnit,      0 },
+  { "properties",       azBdPutRental,    0 },
+  { "leases",           azBdPutLease,     "{\"SendWelcomeEmail\":false}" },
+  { "applicants",       azBdPutApplicant, "{\"SendRentalApplicationEmail\":false}" },
+  { "service_requests", azBdPutWorkOrder, 0 },
+};
+
+/* Buildium writes phones as {Home, Work, Mobile, Fax}; reads give
+** [{Number, Type}]. Read types without a write slot take a free one. */
+static const char *bd_phone_slot(const char *zType){
+  if( zType==0 ) return 0;
+  if( strcmp(zType, "Home")==0 || strcmp(zType, "HOME")==0 ) return "Home";
+  if( strcmp(zType, "Cell")==0 || strcmp(zType, "Mobile")==0 || strcmp(zType, "MOBILE")==0 ) return "Mobile";
+  if( strcmp(zType, "Office")==0 || strcmp(zType, "Work")==0 || strcmp(zType, "WORK")==0 ) return "Work";
+  if( strcmp(zType, "Fax")==0 || strcmp(zType, "FAX")==0 ) return "Fax";
+  return 0;
+}
+
+/* The write-shape phones: the current numbers (read shape), with
+** phone_1/phone_2 (and their types) from the write laid over them. */
+static cJSON *bd_phones_for_write(const cJSON *pCurrent, const cJSON *pFields){
+  struct { const char *zNum; const char *zSlot; } a[8];
+  static const char *const azFree[] = { "Mobile", "Home", "Work", "Fax" };
+  const cJSON *pP;
+  cJSON *pOut = cJSON_CreateObject();
+  int n = 0, i, k;
+  cJSON_ArrayForEach(pP, pCurrent){
+    const cJSON *pN = cJSON_GetObjectItemCaseSensitive(pP, "Number");
+    const cJSON *pT = cJSON_GetObjectItemCaseSensitive(pP, "Type");
+    if( !cJSON_IsString(pN) || n>=8 ) continue;
+    a[n].zNum = pN->valuestring;
+    a[n].zSlot = bd_phone_slot(cJSON_IsString(pT) ? pT->valuestring : 0);
+    n++;
+  }
+  for(i=0; i<2; i++){
+    char zCol[16], zType[24];
+    const cJSON *pN, *pT;
+    snprintf(zCol, sizeof(zCol), "phone_%d", i+1);
+    snprintf(zType, sizeof(zType), "phone_%d_type", i+1);
+    pN = cJSON_GetObjectItemCaseSensitive(pFields, zCol);
+    pT = cJSON_GetObjectItemCaseSensitive(pFields, zType);
+    if( pN==0 && pT==0 ) continue;
+    while( n<=i ){ a[n].zNum = 0; a[n].zSlot = 0; n++; }
+    if( pN ) a[i].zNum = cJSON_IsString(pN) ? pN->valuestring : 0;
+    if( cJSON_IsString(pT) ) a[i].zSlot = bd_phone_slot(pT->valuestring);
+    if( a[i].zSlot==0 ) a[i].zSlot = i==0 ? "Mobile" : "Home";
+  }
+  for(i=0; i<n; i++){
+    if( a[i].zNum==0 ) continue;
+    if( a[i].zSlot==0 || cJSON_GetObjectItemCaseSensitive(pOut, a[i].zSlot) ){
+      for(k=0; k<4 && cJSON_GetObjectItemCaseSensitive(pOut, azFree[k]); k++){}
+      if( k==4 ) continue;
+      a[i].zSlot = azFree[k];
+    }
+    cJSON_AddStringToObject(pOut, a[i].zSlot, a[i].zNum);
+  }
+  return pOut;
+}
+
+static int bd_write_index(const char *zModel){
+  int i;
+  for(i=0; i<(int)(sizeof(aBdWrite)/sizeof(aBdWrite[0])); i++){
+    if( strcmp(aBdWrite[i].zModel, zModel)==0 ) return i;
+  }
+  return -1;
+}
+
+/* The request body: for an update, the current record's PUT fields; then
+** the unified fields through the read map reversed; then the irregular ones. */
+static char *bd_write_body(const pms_adapter_model *pAM, pms_write *w, const cJSON *pCurrent,
+                           char **pzErr){
+  int iW = bd_write_index(pAM->zModel);
+  int bCreate = strcmp(w->zOp, "create")==0;
+  cJSON *pBody = cJSON_CreateObject(), *pLeft = cJSON_CreateObject(), *pF;
+  char *zOut = 0;
+  int k;
+  if( pBody==0 || pLeft==0 || iW<0 ) goto done;
+  if( !bCreate && pCurrent ){
+    for(k=0; aBdWrite[iW].azPut[k]; k++){
+      const char *zKey = aBdWrite[iW].azPut[k];
+      const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pCurrent, zKey);
+      if( pV==0 ) continue;
+      if( strcmp(zKey, "PhoneNumbers")==0 ){
+        cJSON_AddItemToObject(pBody, zKey, bd_phones_for_write(pV, 0));
+      }else{
+        cJSON_AddItemToObject(pBody, zKey, cJSON_Duplicate(pV, 1));
+      }
+    }
+    if( strcmp(pAM->zModel, "properties")==0 ){
+      const cJSON *pMgr = pms_json_path(pCurrent, "RentalManager.Id");
+      if( pMgr ) cJSON_AddItemToObject(pBody, "PropertyManagerId", cJSON_Duplicate(pMgr, 1));
+    }
+    if( strcmp(pAM->zModel, "service_requests")==0 ){
+      const cJSON *pEc = pms_json_path(pCurrent, "EntryContact.Id");
+      if( pEc ) cJSON_AddItemToObject(pBody, "EntryContactId", cJSON_Duplicate(pEc, 1));
+    }
+  }
+  if( bCreate && aBdWrite[iW].zCreateExtra ){
+    cJSON *pX = cJSON_Parse(aBdWrite[iW].zCreateExtra);
+    cJSON *pI;
+    cJSON_ArrayForEach(pI, pX) cJSON_AddItemToObject(pBody, pI->string, cJSON_Duplicate(pI, 1));
+    cJSON_Delete(pX);
+  }
+  if( pms_map_unapply(pAM->aMap, w->pFields, pBody, pLeft, pzErr) ) goto done;
+  /* irregular fields */
+  if( cJSON_GetObjectItemCaseSensitive(pLeft, "phone_1") || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_2")
+   || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_1_type") || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_2_type") ){
+    const cJSON *pCur = pCurrent ? cJSON_GetObjectItemCaseSensitive(pCurrent, "PhoneNumbers") : 0;
+    cJSON *pPh = bd_phones_for_write(pCur, pLeft);
+    if( cJSON_GetObjectItemCaseSensitive(pBody, "PhoneNumbers") ){
+      cJSON_ReplaceItemInObjectCaseSensitive(pBody, "PhoneNumbers", pPh);
+    }else{
+      cJSON_AddItemToObject(pBody, "PhoneNumbers", pPh);
+    }
+  }
+  cJSON_ArrayForEach(pF, pLeft){
+    const char *z = pF->string;
+    if( strncmp(z, "phone_", 6)==0 ) continue;
+    if( strcmp(z, "lease_id")==0 && bCreate ){
+      cJSON_AddItemToObject(pBody, "LeaseId", pms_fk_to_vendor(cJSON_IsString(pF) ? pF->valuestring : 0));
+    }else if( strcmp(z, "unit_id_preferred")==0 ){
+      cJSON *pArr = cJSON_IsString(pF) ? cJSON_Parse(pF->valuestring) : 0;
+      cJSON *pFirst = cJSON_GetArrayItem(pArr, 0);
+      cJSON *pV = cJSON_IsString(pFirst) ? pms_fk_to_vendor(pFirst->valuestring) : cJSON_CreateNull();
+      if( cJSON_GetObjectItemCaseSensitive(pBody, "UnitId") ) cJSON_ReplaceItemInObjectCaseSensitive(pBody, "UnitId", pV);
+      else cJSON_AddItemToObject(pBody, "UnitId", pV);
+      cJSON_Delete(pArr);
+    }else if( strcmp(z, "access_is_authorized")==0 ){
+      const char *zE = cJSON_IsNull(pF) ? "Unknown" : (cJSON_IsNumber(pF) && pF->valuedouble!=0) ? "Yes" : "No";
+      cJSON *pV = cJSON_CreateString(zE);
+      if( cJSON_GetObjectItemCaseSensitive(pBody, "EntryAllowed") ) cJSON_ReplaceItemInObjectCaseSensitive(pBody, "EntryAllowed", pV);
+      else cJSON_AddItemToObject(pBody, "EntryAllowed", pV);
+    }else if( strcmp(z, "residents_meta_data")==0 && bCreate ){
+      cJSON *pArr = cJSON_IsString(pF) ? cJSON_Parse(pF->valuestring) : 0;
+      cJSON *pIds = cJSON_CreateArray(), *pE;
+      cJSON_ArrayForEach(pE, pArr){
+        const cJSON *pR = cJSON_GetObjectItemCaseSensitive(pE, "resident_id");
+        if( cJSON_IsString(pR) ) cJSON_AddItemToArray(pIds, pms_fk_to_vendor(pR->valuestring));
+      }
+      cJSON_AddItemToObject(pBody, "TenantIds", pIds);
+      cJSON_Delete(pArr);
+    }else if( strcmp(z, "deposit_amount_in_cents")==0 && bCreate ){
+      cJSON *pDep = cJSON_CreateObject();
+      const cJSON *pDate = cJSON_GetObjectItemCaseSensitive(w->pFields, "deposit_date");
+      if( !cJSON_IsString(pDate) ) pDate = cJSON_GetObjectItemCaseSensitive(w->pFields, "start_date");
+      cJSON_AddNumberToObject(pDep, "Amount", cJSON_IsNumber(pF) ? pF->valuedouble/100.0 : 0);
+      if( cJSON_IsString(pDate) ) cJSON_AddStringToObject(pDep, "DueDate", pDate->valuestring);
+      cJSON_AddItemToObject(pBody, "SecurityDeposit", pDep);
+    }else if( strcmp(z, "deposit_date")==0 && bCreate ){
+      /* carried by deposit_amount_in_cents */
+    }else{
+      *pzErr = pms_mprintf("the Buildium adapter cannot write %s.%s", pAM->zModel, z);
+      goto done;
+    }
+  }
+  zOut = cJSON_PrintUnformatted(pBody);
+done:
+  cJSON_Delete(pBody);
+  cJSON_Delete(pLeft);
+  if( zOut ){ char *z = pms_strdup(zOut); cJSON_free(zOut); return z; }
+  if( *pzErr==0 ) *pzErr = pms_strdup("cannot build the request body");
+  return 0;
+}
+
+static pms_request *bd_write_request(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                     const cJSON *pCurrent, char **pzErr){
+  int bCreate = strcmp(w->zOp, "create")==0;
+  char *zBody = bd_write_body(pAM, w, pCurrent, pzErr);
+  char *zUrl;
+  pms_request *r = 0;
+  if( zBody==0 ) return 0;
+  zUrl = bCreate ? pms_mprintf("%s/v1%s", pS->zBaseUrl, pAM->zPath)
+                 : pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+  if( zUrl ) r = pms_request_new(bCreate ? "POST" : "PUT", zUrl);
+  if( r ){
+    pms_request_body(r, zBody, "application/json");
+    if( bCreate ) pms_request_not_idempotent(r);
+  }
+  free(zUrl);
+  free(zBody);
+  return r;
+}
+
+static pms_request *bd_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId){
+  char *zUrl = pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, zXId);
+  pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
+  free(zUrl);
+  return r;
+}
+
+static cJSON *bd_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp,
+                           char **pzErr){
+  cJSON *p;
+  (void)pS; (void)pAM;
+  if( !bd_is_json(pResp) ){ *pzErr = pms_strdup("expected a JSON record"); return 0; }
+  p = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
+  if( !cJSON_IsObject(p) ){
+    cJSON_Delete(p);
+    *pzErr = pms_strdup("expected a JSON record");
+    return 0;
+  }
+  return p;
+}
+
+/* Update: GET the record (Buildium's PUT replaces everything), then PUT.
+** Create: POST. A dry run builds the final request from the cached record. */
+static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                   int bDry, char **pzErr){
+  pms_request *r;
+  if( strcmp(w->zOp, "update")==0 && !bDry ){
+    w->iStep = 1;
+    return bd_get_request(pS, pAM, w->zXId);
+  }
+  w->iStep = 2;
+  if( bDry ){
+    cJSON *pCur = w->zCachedRemote ? cJSON_Parse(w->zCachedRemote) : 0;
+    r = bd_write_request(pS, pAM, w, pCur, pzErr);
+    cJSON_Delete(pCur);
+    return r;
+  }
+  return bd_write_request(pS, pAM, w, 0, pzErr);
+}
+
+static void bd_write_failed(pms_write *w, const pms_response *pResp, const char *zWhat){
+  char *zMsg = bd_error_message(pResp);
+  w->zStatus = "failed";
+  w->httpStatus = pResp->status;
+  free(w->zMessage);
+  w->zMessage = pms_mprintf("%sHTTP %ld%s%s", zWhat, pResp->status, zMsg ? ": " : "", zMsg ? zMsg : "");
+  free(zMsg);
+}
+
+static pms_request *bd_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                  pms_response *pResp){
+  char *zErr = 0;
+  if( w->iStep==1 ){
+    pms_request *r;
+    if( pResp->status!=200 ){
+      bd_write_failed(w, pResp, "reading the current record: ");
+      return 0;
+    }
+    w->pCurrent = bd_get_parse(pS, pAM, pResp, &zErr);
+    r = w->pCurrent ? bd_write_request(pS, pAM, w, w->pCurrent, &zErr) : 0;
+    if( r==0 ){
+      w->zStatus = "failed";
+      w->zMessage = zErr ? zErr : pms_strdup("cannot build the request");
+      return 0;
+    }
+    w->iStep = 2;
+    return r;
+  }
+  w->httpStatus = pResp->status;
+  if( pResp->status==200 || pResp->status==201 ){
+    w->zStatus = "succeeded";
+    w->pResult = bd_get_parse(pS, pAM, pResp, &zErr);
+    free(zErr);
+    if( w->pResult && strcmp(w->zOp, "create")==0 ){
+      w->zCreatedXId = bd_id_text(cJSON_GetObjectItemCaseSensitive(w->pResult, "Id"));
+    }
+    return 0;
+  }
+  bd_write_failed(w, pResp, "");
+  return 0;
+}
+
 static const char *const azBdCredential[] = { "client_id", "client_secret", 0 };
 
 const pms_adapter pms_adapter_buildium = {
@@ -536,4 +825,8 @@ const pms_adapter pms_adapter_buildium = {
   bd_list_parse,
   bd_record_id,
   bd_error_message,
+  bd_write_begin,
+  bd_write_step,
+  bd_get_request,
+  bd_get_parse,
 };

@@ -27,6 +27,7 @@ struct pms_request {
   char *zBody;
   void *pUser;
   int iUser;
+  int bNotIdempotent;
   /* while queued or running */
   CURL *pEasy;
   pms_str body;
@@ -140,6 +141,10 @@ void pms_request_body(pms_request *r, const char *zBody, const char *zType){
   zLine = pms_mprintf("Content-Type: %s", zType ? zType : "application/json");
   if( zLine ){ pms_request_header(r, zLine); free(zLine); }
 }
+
+void pms_request_not_idempotent(pms_request *r){ r->bNotIdempotent = 1; }
+const char *pms_request_method(const pms_request *r){ return r->zMethod; }
+const char *pms_request_payload(const pms_request *r){ return r->zBody; }
 
 void pms_request_set_user(pms_request *r, void *pUser, int iUser){
   r->pUser = pUser;
@@ -265,7 +270,13 @@ static int64_t http_retry_after(const pms_response *pResp){
   return ms;
 }
 
-static int http_is_transient(const pms_response *pResp){
+static int http_is_transient(const pms_request *r, const pms_response *pResp){
+  if( r->bNotIdempotent ){
+    /* the server may have acted on it: only a refusal or a connection
+    ** that never opened is safe to repeat */
+    return pResp->status==429 || pResp->status==503
+        || pResp->curlCode==CURLE_COULDNT_CONNECT || pResp->curlCode==CURLE_COULDNT_RESOLVE_HOST;
+  }
   if( pResp->curlCode!=CURLE_OK ){
     return pResp->curlCode!=CURLE_SSL_CACERT_BADFILE
         && pResp->curlCode!=CURLE_PEER_FAILED_VERIFICATION
@@ -348,7 +359,7 @@ int pms_http_run(pms_http *h, pms_http_done xDone, void *pArg){
       for(i=0; i<h->nActive && h->apActive[i]!=r; i++){}
       if( i<h->nActive ) h->apActive[i] = h->apActive[--h->nActive];
       http_collect(r, pMsg->data.result, &resp);
-      if( http_is_transient(&resp) && r->nAttempt < h->cfg.maxAttempts ){
+      if( http_is_transient(r, &resp) && r->nAttempt < h->cfg.maxAttempts ){
         int64_t wait = -1;
         if( resp.status==429 || resp.status==503 ) wait = http_retry_after(&resp);
         if( wait<0 ) wait = http_backoff(h, r->nAttempt);

@@ -4,7 +4,8 @@
 ** pms_init makes a database a PMS cache: the pms_integrations table, one
 ** model table per unified model (each with its <model>_cache shadow table)
 ** and pmsql's own plain tables: pms_sync_state (watermarks), pms_sync_runs
-** (history) and pms_changes (the change feed). Every statement is
+** (history) and pms_changes (the change feed); and pms_writes, the write
+** journal's table (its rows live in a file of their own, journal.c). Every statement is
 ** CREATE … IF NOT EXISTS, so calling it again changes nothing.
 */
 #include "pmsql.h"
@@ -79,6 +80,10 @@ static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
         "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".pms_integrations USING pmsql_integrations", zDb);
   }
   if( rc==SQLITE_OK ) rc = pms_exec(db, &zErr, zInitOwnTables, zDb, zDb, zDb, zDb, zDb);
+  if( rc==SQLITE_OK ){
+    rc = pms_exec(db, &zErr,
+        "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".pms_writes USING pmsql_writes", zDb);
+  }
   for(i=0; rc==SQLITE_OK && i<pms_model_count(); i++){
     rc = pms_exec(db, &zErr, "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".\"%w\" USING pmsql",
                   zDb, pms_model_at(i)->zName);

@@ -275,3 +275,116 @@ int pms_map_apply(pms_row *pRow, const pms_field_map *aMap, const cJSON *pRec,
   }
   return SQLITE_OK;
 }
+
+/* ------------------------------------------------------------ writes */
+
+/* Set pVal at a dotted path in pObj, creating objects on the way. */
+static int map_set_path(cJSON *pObj, const char *zPath, cJSON *pVal){
+  char zPart[128];
+  while( 1 ){
+    const char *zDot = strchr(zPath, '.');
+    size_t n = zDot ? (size_t)(zDot - zPath) : strlen(zPath);
+    cJSON *pNext;
+    if( n>=sizeof(zPart) ){ cJSON_Delete(pVal); return SQLITE_ERROR; }
+    memcpy(zPart, zPath, n);
+    zPart[n] = 0;
+    if( zDot==0 ){
+      if( cJSON_GetObjectItemCaseSensitive(pObj, zPart) ){
+        cJSON_ReplaceItemInObjectCaseSensitive(pObj, zPart, pVal);
+      }else{
+        cJSON_AddItemToObject(pObj, zPart, pVal);
+      }
+      return SQLITE_OK;
+    }
+    pNext = cJSON_GetObjectItemCaseSensitive(pObj, zPart);
+    if( !cJSON_IsObject(pNext) ){
+      pNext = cJSON_CreateObject();
+      if( pNext==0 ){ cJSON_Delete(pVal); return SQLITE_NOMEM; }
+      if( cJSON_GetObjectItemCaseSensitive(pObj, zPart) ){
+        cJSON_ReplaceItemInObjectCaseSensitive(pObj, zPart, pNext);
+      }else{
+        cJSON_AddItemToObject(pObj, zPart, pNext);
+      }
+    }
+    pObj = pNext;
+    zPath = zDot+1;
+  }
+}
+
+/* The vendor's id inside a pmsql id "<integration>:<tag>:<x_id>", as a
+** number when it is all digits (most PMSs use integer keys). */
+cJSON *pms_fk_to_vendor(const char *zId){
+  const char *z = zId ? strrchr(zId, ':') : 0;
+  const char *p;
+  z = z ? z+1 : zId;
+  if( z==0 || *z==0 ) return cJSON_CreateNull();
+  for(p=z; *p>='0' && *p<='9'; p++){}
+  if( *p==0 && p-z<16 ) return cJSON_CreateNumber((double)atoll(z));
+  return cJSON_CreateString(z);
+}
+
+/* Reverse of one transform: a unified value to the vendor's JSON value. */
+static cJSON *map_unvalue(const pms_field_map *pF, const cJSON *pV, char **pzErr){
+  if( cJSON_IsNull(pV) ) return cJSON_CreateNull();
+  switch( pF->eXform ){
+    case PMS_X_STRING:
+    case PMS_X_DATE:
+    case PMS_X_DATETIME:
+      if( cJSON_IsNumber(pV) ){
+        char zNum[64];
+        snprintf(zNum, sizeof(zNum), "%.17g", pV->valuedouble);
+        return cJSON_CreateString(zNum);
+      }
+      return cJSON_Duplicate(pV, 1);
+    case PMS_X_INT:
+    case PMS_X_REAL:
+      return cJSON_Duplicate(pV, 1);
+    case PMS_X_CENTS:
+      return cJSON_IsNumber(pV) ? cJSON_CreateNumber(pV->valuedouble/100.0) : cJSON_CreateNull();
+    case PMS_X_BOOL:
+    case PMS_X_NOT_BOOL: {
+      int b = cJSON_IsBool(pV) ? cJSON_IsTrue(pV) : (cJSON_IsNumber(pV) && pV->valuedouble!=0);
+      return cJSON_CreateBool(pF->eXform==PMS_X_BOOL ? b : !b);
+    }
+    case PMS_X_ENUM: {
+      const pms_enum_map *pE = (const pms_enum_map*)pF->pArg;
+      const char *zU = cJSON_IsString(pV) ? pV->valuestring : "";
+      for(; pE->zVendor; pE++){
+        if( pE->zUnified && strcmp(pE->zUnified, zU)==0 ) return cJSON_CreateString(pE->zVendor);
+      }
+      if( pE->zUnified==0 ) return cJSON_CreateString(zU);   /* pass-through map */
+      *pzErr = pms_mprintf("no vendor value for %s '%s'", pF->zColumn, zU);
+      return 0;
+    }
+    case PMS_X_FK:
+      return pms_fk_to_vendor(cJSON_IsString(pV) ? pV->valuestring : 0);
+    case PMS_X_JSON:
+      return cJSON_IsString(pV) ? cJSON_Parse(pV->valuestring) : cJSON_Duplicate(pV, 1);
+    case PMS_X_ID:
+      break;
+  }
+  return 0;
+}
+
+int pms_map_unapply(const pms_field_map *aMap, const cJSON *pFields, cJSON *pBody,
+                    cJSON *pLeft, char **pzErr){
+  const cJSON *pV;
+  cJSON_ArrayForEach(pV, pFields){
+    const pms_field_map *pF;
+    cJSON *pOut;
+    for(pF=aMap; pF && pF->zColumn; pF++){
+      if( strcmp(pF->zColumn, pV->string)==0 && pF->eXform!=PMS_X_ID ) break;
+    }
+    if( pF==0 || pF->zColumn==0 ){
+      if( pLeft ) cJSON_AddItemToObject(pLeft, pV->string, cJSON_Duplicate(pV, 1));
+      continue;
+    }
+    pOut = map_unvalue(pF, pV, pzErr);
+    if( pOut==0 ){
+      if( *pzErr==0 ) *pzErr = pms_mprintf("cannot write %s", pV->string);
+      return SQLITE_ERROR;
+    }
+    if( map_set_path(pBody, pF->zPath, pOut) ) return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}

@@ -28,6 +28,8 @@ SQLITE_EXTENSION_INIT3
 
 #define PMSQL_VERSION "0.1.0"
 
+typedef struct pms_write pms_write;
+
 /* ------------------------------------------------------------------ util */
 
 /* A growable string; zero-initialise, append, take ownership of z. */
@@ -156,6 +158,12 @@ void pms_http_free(pms_http *);
 /* Build a request. Headers are "Name: value" lines; the request takes
 ** copies. Secret headers are marked so that no log shows them. */
 pms_request *pms_request_new(const char *zMethod, const char *zUrl);
+/* A request that must not be repeated when its outcome is unknown (a
+** create): only retried when the server refused it (429, 503) or the
+** connection never opened. */
+void pms_request_not_idempotent(pms_request *);
+const char *pms_request_method(const pms_request *);
+const char *pms_request_payload(const pms_request *);
 void pms_request_header(pms_request *, const char *zLine);
 void pms_request_body(pms_request *, const char *zBody, const char *zType);
 void pms_request_set_user(pms_request *, void *pUser, int iUser);
@@ -237,6 +245,11 @@ int pms_row_col(const pms_row *, const char *zColumn);   /* -1 if none */
 int pms_map_apply(pms_row *, const pms_field_map *, const cJSON *pRec,
                   char **pzErr);
 const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath);
+/* Writes: put unified fields into a vendor body along the same maps,
+** reversing each transform; fields without a map entry go to pLeft. */
+int pms_map_unapply(const pms_field_map *, const cJSON *pFields, cJSON *pBody,
+                    cJSON *pLeft, char **pzErr);
+cJSON *pms_fk_to_vendor(const char *zPmsqlId);
 const char *pms_enum_lookup(const pms_enum_map *, const char *zVendor);
 /* Set one column from a JSON value with the given transform. */
 int pms_map_value(pms_row *, int iCol, pms_xform, const void *pArg,
@@ -305,6 +318,22 @@ struct pms_adapter {
   char *(*xRecordId)(const pms_adapter_model *, const cJSON *pRec);
   /* A readable message from an error response, malloc'd; never secrets. */
   char *(*xErrorMessage)(const pms_response *);
+
+  /* Writes. xWriteBegin returns the write's first request (it may be a
+  ** read-before-write); with bDry it returns the final request built from
+  ** the cached record, which the engine journals and never sends. xWriteStep takes
+  ** the response to the last request and returns the next one, or NULL when
+  ** the write is done, with zStatus, httpStatus, zMessage, zCreatedXId and
+  ** pResult set. NULL pointers: the vendor's writes are not implemented. */
+  pms_request *(*xWriteBegin)(pms_session *, const pms_adapter_model *,
+                              pms_write *, int bDry, char **pzErr);
+  pms_request *(*xWriteStep)(pms_session *, const pms_adapter_model *,
+                             pms_write *, pms_response *);
+  /* Read one record by the PMS's id (refresh, pms_refresh). */
+  pms_request *(*xGetRequest)(pms_session *, const pms_adapter_model *,
+                              const char *zXId);
+  cJSON *(*xGetParse)(pms_session *, const pms_adapter_model *,
+                      pms_response *, char **pzErr);
 };
 
 const pms_adapter *pms_adapter_find(const char *zVendor);
@@ -328,9 +357,95 @@ double pms_option_number(const pms_session *, const char *zKey, double dflt);
 const char *pms_option_string(const pms_session *, const char *zKey);
 const char *pms_credential(const pms_session *, const char *zKey);
 
+/* ---------------------------------------------------------------- writes */
+
+/* Per-connection settings (the pmsql pragmas). */
+#define PMS_FLAG_IGNORE_UNKNOWN 0
+#define PMS_FLAG_DRY_RUN        1
+#define PMS_FLAG_REFRESH        2   /* -1: the integration's option decides */
+#define PMS_NFLAG               3
+
+typedef struct pms_write pms_write;
+
+/* State of one connection: pragmas, the staged writes of the current
+** transaction, and the write journal. Shared by the modules and functions
+** registered on that connection (reference counted). */
+typedef struct pms_conn {
+  sqlite3 *db;
+  int nRef;
+  int aFlag[PMS_NFLAG];
+  pms_write **apWrite;      /* staged, in statement order */
+  int nWrite, nWriteAlloc;
+  int aMark[64];            /* nWrite at each open savepoint */
+  sqlite3 *pJournal;        /* private connection to the journal database */
+  char *zJournalPath;
+  char zOwner[64];          /* "pid:nonce" of this connection's journal rows */
+  int bSending;
+} pms_conn;
+
+pms_conn *pms_conn_new(sqlite3 *db);
+void pms_conn_ref(pms_conn *);
+void pms_conn_unref(void *);
+int pms_conn_flag(const pms_conn *, int eFlag);
+int pms_conn_register(sqlite3 *db, pms_conn *);
+int pms_conn_has_pragma_file(sqlite3 *db);
+
+/* One write (a row of an INSERT or UPDATE) from staging to outcome. */
+struct pms_write {
+  const pms_model *pModel;
+  const char *zOp;           /* "create", "update" or "delete" */
+  char *zIntegration;
+  char *zVendor;
+  char *zRecordId;           /* pmsql id of the row (update) */
+  char *zXId;                /* the PMS's id of the row (update) */
+  cJSON *pFields;            /* unified fields to send, validated */
+  cJSON *pStripped;          /* fields dropped by pms_ignore_unknown_fields */
+  char *zCachedRemote;       /* the cached remote_data (update) */
+  int iStep;                 /* adapter's progress through its requests */
+  cJSON *pCurrent;           /* record as read back before a full replace */
+  /* outcome, recorded in pms_writes */
+  char *zMethod;
+  char *zUrl;
+  char *zPayload;            /* the exact body sent (never credentials) */
+  const char *zStatus;       /* dry_run, sent, succeeded, failed, unknown */
+  long httpStatus;
+  char *zMessage;            /* the PMS's message, or why pmsql failed it */
+  char *zCreatedXId;
+  cJSON *pResult;            /* the record as the PMS returned it */
+  int nAttempt;
+  sqlite3_int64 iJournal;    /* pms_writes.id */
+};
+
+void pms_write_free(pms_write *);
+void pms_write_conn_cleanup(pms_conn *);
+int pms_validate_write(const char *zVendor, const pms_model *, const char *zOp,
+                       const char *zIntegration, cJSON *pFields, int bStrip,
+                       cJSON *pStripped, cJSON *pProblems);
+char *pms_problems_message(const cJSON *pProblems);
+cJSON *pms_value_to_json(sqlite3_value *);
+int pms_validate_register(sqlite3 *db, pms_conn *);
+
+/* Journal (journal.c): pms_writes lives in its own database file beside the
+** main one, written on a private connection, so no ROLLBACK erases it. */
+int pms_journal_open(pms_conn *, const char *zDb, char **pzErr);
+int pms_journal_record(pms_conn *, pms_write *);   /* insert or update */
+int pms_journal_register(sqlite3 *db, pms_conn *);
+
+/* Write pipeline (write.c), driven by the model tables. */
+int pms_write_stage(pms_conn *, pms_write *, char **pzErr);
+int pms_write_send(pms_conn *, const char *zDb, char **pzErr);
+void pms_write_savepoint(pms_conn *, int iSavepoint);
+void pms_write_rollback_to(pms_conn *, int iSavepoint);
+void pms_write_discard(pms_conn *);
+int pms_write_functions_register(sqlite3 *db, pms_conn *);
+
+/* The cache upsert of sync.c, for one record (refresh after write). */
+int pms_cache_put(sqlite3 *db, const char *zDb, pms_session *, const pms_adapter_model *,
+                  const cJSON *pRec, int bEvents, char **pzErr);
+
 /* ----------------------------------------------------------------- vtab */
 
-int pms_vtab_register(sqlite3 *db);
+int pms_vtab_register(sqlite3 *db, pms_conn *);
 
 /* ----------------------------------------------------------------- init */
 

@@ -144,7 +144,8 @@ static uint64_t sync_row_hash(const pms_row *pRow){
 /* Does the cached value (column iCol of pOld) equal the new one? */
 static int sync_same(sqlite3_stmt *pOld, int iCol, const pms_value *v){
   int t = sqlite3_column_type(pOld, iCol);
-  if( t!=v->eType ) return 0;
+  int tNew = v->eType ? v->eType : SQLITE_NULL;
+  if( t!=tNew ) return 0;
   switch( t ){
     case SQLITE_INTEGER: return sqlite3_column_int64(pOld, iCol)==v->i;
     case SQLITE_FLOAT:   return sqlite3_column_double(pOld, iCol)==v->r;
@@ -330,6 +331,30 @@ static int sync_record(sync_run *p, const cJSON *pRec){
   if( rc ){
     sync_fail(p, pms_mprintf("cannot write %s to the cache: %s", pM->zName, sqlite3_errmsg(p->db)));
   }
+  return rc;
+}
+
+/* One record into the cache, as a sync would put it (refresh after a
+** write, pms_refresh). Runs inside the caller's transaction. */
+int pms_cache_put(sqlite3 *db, const char *zDb, pms_session *pSess, const pms_adapter_model *pAM,
+                  const cJSON *pRec, int bEvents, char **pzErr){
+  sync_run r;
+  int rc;
+  memset(&r, 0, sizeof(r));
+  r.db = db;
+  r.zDb = zDb;
+  r.pSess = pSess;
+  r.pAM = pAM;
+  r.pM = pms_model_find(pAM->zModel);
+  r.bEvents = bEvents;
+  pms_now_iso(r.zNow);
+  pms_row_init(&r.row, r.pM, pSess->zIntegration);
+  rc = sync_prepare_all(&r);
+  if( rc==SQLITE_OK ) rc = sync_record(&r, pRec);
+  sync_finalize_all(&r);
+  pms_row_free(&r.row);
+  if( rc && r.zErr==0 ) r.zErr = pms_strdup(sqlite3_errmsg(db));
+  if( r.zErr ){ *pzErr = r.zErr; r.zErr = 0; rc = rc ? rc : SQLITE_ERROR; }
   return rc;
 }
 

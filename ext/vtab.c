@@ -14,7 +14,11 @@
 ** e.g. "id=;#3" for a unique id lookup reading the first two columns.
 ** idxNum bit 1 means a unique lookup.
 **
-** Writes are the write pipeline's (a later part); here they are refused.
+** Writes: xUpdate validates each INSERT/UPDATE row against the vendor of
+** that row and stages it in the connection's batch (write.c); xSync, at
+** the end of the statement or at COMMIT, sends the batch. Only the columns
+** the statement changed are written (sqlite3_vtab_nochange). DELETE is
+** refused unless the vendor's capability file allows it.
 */
 #include "pmsql.h"
 #include <stdlib.h>
@@ -33,6 +37,7 @@ typedef struct vt_stmt {
 typedef struct vt_table {
   sqlite3_vtab base;
   sqlite3 *db;
+  pms_conn *pConn;
   char *zDb;
   const pms_model *pModel;
   unsigned iClock;
@@ -86,7 +91,6 @@ static int vt_init(sqlite3 *db, void *pAux, int argc, const char *const *argv,
   char *zSql;
   char *zErr = 0;
   int rc;
-  (void)pAux;
   if( pms_schema_load(&zErr) ){
     *pzErr = sqlite3_mprintf("%s", zErr);
     free(zErr);
@@ -118,10 +122,12 @@ static int vt_init(sqlite3 *db, void *pAux, int argc, const char *const *argv,
   sqlite3_free(zSql);
   if( rc ) return rc;
   sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+  sqlite3_vtab_config(db, SQLITE_VTAB_CONSTRAINT_SUPPORT, 1);
   p = sqlite3_malloc(sizeof(*p));
   if( p==0 ) return SQLITE_NOMEM;
   memset(p, 0, sizeof(*p));
   p->db = db;
+  p->pConn = (pms_conn*)pAux;
   p->zDb = sqlite3_mprintf("%s", argv[1]);
   p->pModel = pM;
   *ppVtab = &p->base;
@@ -405,6 +411,7 @@ static int vt_eof(sqlite3_vtab_cursor *cur){
 static int vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   vt_cursor *pCur = (vt_cursor*)cur;
   int iOut = (i>=0 && i<64) ? pCur->pS->aiOut[i] : -1;
+  if( sqlite3_vtab_nochange(ctx) ) return SQLITE_OK;   /* UPDATE leaves it */
   if( iOut>0 ) sqlite3_result_value(ctx, sqlite3_column_value(pCur->pS->pStmt, iOut));
   return SQLITE_OK;
 }
@@ -414,16 +421,200 @@ static int vt_rowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid){
   return SQLITE_OK;
 }
 
+static int vt_is_core(const pms_model *pM, int i){
+  return i==pM->iId || i==pM->iIntegration || i==pM->iVendor || i==pM->iXId
+      || i==pM->iCreated || i==pM->iUpdated || i==pM->iLastSeen || i==pM->iRemote;
+}
+
+static int vt_fail(vt_table *p, char *zMsg /* malloc'd */, int rc){
+  sqlite3_free(p->base.zErrMsg);
+  p->base.zErrMsg = sqlite3_mprintf("%s", zMsg ? zMsg : "out of memory");
+  free(zMsg);
+  return zMsg ? rc : SQLITE_NOMEM;
+}
+
+/* The vendor of an integration, from pms_integrations (malloc'd). */
+static char *vt_vendor_of(vt_table *p, const char *zIntegration){
+  sqlite3_stmt *pStmt = 0;
+  char *zOut = 0;
+  char *zSql = sqlite3_mprintf("SELECT vendor FROM \"%w\".pms_integrations_store WHERE id=?1", p->zDb);
+  if( zSql && sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0)==SQLITE_OK ){
+    sqlite3_bind_text(pStmt, 1, zIntegration, -1, SQLITE_STATIC);
+    if( sqlite3_step(pStmt)==SQLITE_ROW ) zOut = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
+  }
+  sqlite3_finalize(pStmt);
+  sqlite3_free(zSql);
+  return zOut;
+}
+
+/* Is the new value the same as the cached one? */
+static int vt_same_value(sqlite3_stmt *pOld, int i, sqlite3_value *pNew){
+  int t = sqlite3_column_type(pOld, i);
+  if( t!=sqlite3_value_type(pNew) ) return 0;
+  switch( t ){
+    case SQLITE_NULL:    return 1;
+    case SQLITE_INTEGER: return sqlite3_column_int64(pOld, i)==sqlite3_value_int64(pNew);
+    case SQLITE_FLOAT:   return sqlite3_column_double(pOld, i)==sqlite3_value_double(pNew);
+    default:
+      return sqlite3_column_bytes(pOld, i)==sqlite3_value_bytes(pNew)
+          && memcmp(sqlite3_column_blob(pOld, i), sqlite3_value_blob(pNew),
+                    (size_t)sqlite3_value_bytes(pNew))==0;
+  }
+}
+
+/* INSERT: a create routed by integration_id. UPDATE: the changed columns of
+** a cached row. DELETE: refused unless the vendor allows it. Every row is
+** validated here, before anything is sent; the batch goes out in xSync. */
 static int vt_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
                      sqlite_int64 *pRowid){
   vt_table *p = (vt_table*)pVtab;
-  const char *zOp = argc==1 ? "DELETE" : sqlite3_value_type(argv[0])==SQLITE_NULL ? "INSERT" : "UPDATE";
-  (void)pRowid;
-  sqlite3_free(p->base.zErrMsg);
-  p->base.zErrMsg = sqlite3_mprintf(
-      "pmsql: %s on %s is not supported: model tables are read-only in this build "
-      "(the cache is filled by pms_sync)", zOp, p->pModel->zName);
-  return SQLITE_ERROR;
+  const pms_model *pM = p->pModel;
+  pms_write *w;
+  sqlite3_stmt *pOld = 0;
+  cJSON *pProblems;
+  char *zErr = 0;
+  int i, rc = SQLITE_OK, bAnyNoChange = 0;
+
+  w = calloc(1, sizeof(*w));
+  if( w==0 ) return SQLITE_NOMEM;
+  w->pModel = pM;
+  w->pFields = cJSON_CreateObject();
+  w->pStripped = cJSON_CreateArray();
+  pProblems = cJSON_CreateArray();
+  if( w->pFields==0 || w->pStripped==0 || pProblems==0 ){ rc = SQLITE_NOMEM; goto done; }
+
+  if( argc==1 || sqlite3_value_type(argv[0])!=SQLITE_NULL ){
+    /* DELETE or UPDATE: the cached row says which integration owns it */
+    char *zSql = sqlite3_mprintf("SELECT * FROM \"%w\".\"%w_cache\" WHERE rowid=?1", p->zDb, pM->zName);
+    rc = zSql ? sqlite3_prepare_v2(p->db, zSql, -1, &pOld, 0) : SQLITE_NOMEM;
+    sqlite3_free(zSql);
+    if( rc ) goto done;
+    sqlite3_bind_int64(pOld, 1, sqlite3_value_int64(argv[0]));
+    if( sqlite3_step(pOld)!=SQLITE_ROW ){
+      rc = vt_fail(p, pms_mprintf("pmsql: %s row %lld is no longer in the cache", pM->zName,
+                                  (long long)sqlite3_value_int64(argv[0])), SQLITE_ERROR);
+      goto done;
+    }
+    w->zRecordId = pms_strdup((const char*)sqlite3_column_text(pOld, pM->iId));
+    w->zIntegration = pms_strdup((const char*)sqlite3_column_text(pOld, pM->iIntegration));
+    w->zXId = pms_strdup((const char*)sqlite3_column_text(pOld, pM->iXId));
+    if( sqlite3_column_type(pOld, pM->iRemote)==SQLITE_TEXT ){
+      w->zCachedRemote = pms_strdup((const char*)sqlite3_column_text(pOld, pM->iRemote));
+    }
+  }
+  if( argc==1 ){
+    w->zOp = "delete";
+  }else if( sqlite3_value_type(argv[0])==SQLITE_NULL ){
+    const char *zInt = (const char*)sqlite3_value_text(argv[2+pM->iIntegration]);
+    w->zOp = "create";
+    if( zInt==0 ){
+      rc = vt_fail(p, pms_mprintf("pmsql: INSERT INTO %s needs integration_id (it picks the PMS)", pM->zName),
+                   SQLITE_CONSTRAINT);
+      goto done;
+    }
+    w->zIntegration = pms_strdup(zInt);
+    for(i=0; i<pM->nCol; i++){
+      sqlite3_value *v = argv[2+i];
+      if( i==pM->iIntegration || sqlite3_value_type(v)==SQLITE_NULL ) continue;
+      if( vt_is_core(pM, i) ){
+        rc = vt_fail(p, pms_mprintf("pmsql: %s.%s is maintained by pmsql and cannot be set on INSERT",
+                                    pM->zName, pM->aCol[i].zName), SQLITE_CONSTRAINT);
+        goto done;
+      }
+      cJSON_AddItemToObject(w->pFields, pM->aCol[i].zName, pms_value_to_json(v));
+    }
+  }else{
+    w->zOp = "update";
+    if( sqlite3_value_int64(argv[1])!=sqlite3_value_int64(argv[0]) ){
+      rc = vt_fail(p, pms_mprintf("pmsql: the rowid of %s cannot change", pM->zName), SQLITE_CONSTRAINT);
+      goto done;
+    }
+    for(i=0; i<pM->nCol; i++) if( sqlite3_value_nochange(argv[2+i]) ) bAnyNoChange = 1;
+    for(i=0; i<pM->nCol; i++){
+      sqlite3_value *v = argv[2+i];
+      /* without nochange information (UPDATE ... FROM) compare with the cache */
+      if( sqlite3_value_nochange(v) || (!bAnyNoChange && vt_same_value(pOld, i, v)) ) continue;
+      if( vt_is_core(pM, i) ){
+        if( vt_same_value(pOld, i, v) ) continue;
+        rc = vt_fail(p, pms_mprintf("pmsql: %s.%s cannot be changed: it is maintained by pmsql%s",
+                                    pM->zName, pM->aCol[i].zName,
+                                    i==pM->iXId || i==pM->iId || i==pM->iIntegration
+                                    ? " and identifies the record in its PMS" : ""), SQLITE_CONSTRAINT);
+        goto done;
+      }
+      cJSON_AddItemToObject(w->pFields, pM->aCol[i].zName, pms_value_to_json(v));
+    }
+  }
+  w->zVendor = vt_vendor_of(p, w->zIntegration);
+  if( w->zVendor==0 ){
+    rc = vt_fail(p, pms_mprintf("pmsql: no integration '%s' in pms_integrations", w->zIntegration),
+                 SQLITE_CONSTRAINT);
+    goto done;
+  }
+  pms_validate_write(w->zVendor, pM, w->zOp, w->zIntegration, w->pFields,
+                     pms_conn_flag(p->pConn, PMS_FLAG_IGNORE_UNKNOWN), w->pStripped, pProblems);
+  if( cJSON_GetArraySize(pProblems)>0 ){
+    char *zMsg = pms_problems_message(pProblems);
+    rc = vt_fail(p, pms_mprintf("%s", zMsg ? zMsg : "invalid write"), SQLITE_CONSTRAINT);
+    free(zMsg);
+    goto done;
+  }
+  if( strcmp(w->zOp, "update")==0 && cJSON_GetArraySize(w->pFields)==0
+   && cJSON_GetArraySize(w->pStripped)==0 ){
+    goto done;   /* nothing changed: nothing to send */
+  }
+  {
+    const pms_adapter *pA = pms_adapter_find(w->zVendor);
+    if( pA==0 || pA->xWriteBegin==0 || pms_adapter_model_find(pA, pM->zName)==0 ){
+      rc = vt_fail(p, pms_mprintf("pmsql: %s writes to %s are not implemented", w->zVendor, pM->zName),
+                   SQLITE_CONSTRAINT);
+      goto done;
+    }
+  }
+  rc = pms_write_stage(p->pConn, w, &zErr);
+  if( rc ){ vt_fail(p, zErr, rc); goto done; }
+  w = 0;
+  if( argc>1 && sqlite3_value_type(argv[0])==SQLITE_NULL ) *pRowid = 0;
+done:
+  sqlite3_finalize(pOld);
+  cJSON_Delete(pProblems);
+  pms_write_free(w);
+  return rc;
+}
+
+static int vt_begin(sqlite3_vtab *pVtab){ (void)pVtab; return SQLITE_OK; }
+
+static int vt_sync(sqlite3_vtab *pVtab){
+  vt_table *p = (vt_table*)pVtab;
+  char *zErr = 0;
+  int rc = pms_write_send(p->pConn, p->zDb, &zErr);
+  if( rc ) vt_fail(p, zErr, rc);
+  return rc;
+}
+
+static int vt_commit(sqlite3_vtab *pVtab){
+  pms_write_discard(((vt_table*)pVtab)->pConn);
+  return SQLITE_OK;
+}
+
+static int vt_rollback(sqlite3_vtab *pVtab){
+  pms_write_discard(((vt_table*)pVtab)->pConn);
+  return SQLITE_OK;
+}
+
+static int vt_savepoint(sqlite3_vtab *pVtab, int i){
+  pms_write_savepoint(((vt_table*)pVtab)->pConn, i);
+  return SQLITE_OK;
+}
+
+static int vt_release_savepoint(sqlite3_vtab *pVtab, int i){
+  (void)pVtab; (void)i;
+  return SQLITE_OK;
+}
+
+static int vt_rollback_to(sqlite3_vtab *pVtab, int i){
+  pms_write_rollback_to(((vt_table*)pVtab)->pConn, i);
+  return SQLITE_OK;
 }
 
 static int vt_rename(sqlite3_vtab *pVtab, const char *zNew){
@@ -442,13 +633,14 @@ static sqlite3_module vtModule = {
   vt_create, vt_connect, vt_best_index, vt_disconnect, vt_destroy,
   vt_open, vt_close, vt_filter, vt_next, vt_eof, vt_column, vt_rowid,
   vt_update,
-  0, 0, 0, 0,        /* xBegin, xSync, xCommit, xRollback */
+  vt_begin, vt_sync, vt_commit, vt_rollback,
   0,                 /* xFindFunction */
   vt_rename,
-  0, 0, 0,           /* xSavepoint, xRelease, xRollbackTo */
+  vt_savepoint, vt_release_savepoint, vt_rollback_to,
   vt_shadow_name
 };
 
-int pms_vtab_register(sqlite3 *db){
-  return sqlite3_create_module_v2(db, "pmsql", &vtModule, 0, 0);
+int pms_vtab_register(sqlite3 *db, pms_conn *pConn){
+  pms_conn_ref(pConn);
+  return sqlite3_create_module_v2(db, "pmsql", &vtModule, pConn, pms_conn_unref);
 }

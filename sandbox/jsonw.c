@@ -10,7 +10,6 @@
 */
 #include "sandbox.h"
 
-#include <math.h>
 #include <stdio.h>
 
 /* Bytes that go out unescaped. */
@@ -121,11 +120,11 @@ void jw_money(sb_buf *b, int64_t cents){
 
 void jw_double(sb_buf *b, double v){
   char tmp[40];
-  if( !isfinite(v) ){
+  if( !__builtin_isfinite(v) ){
     jw_null(b);
     return;
   }
-  if( v == (double)(int64_t)v && fabs(v) < 9e15 ){
+  if( v > -9e15 && v < 9e15 && v == (double)(int64_t)v ){
     jw_int(b, (int64_t)v);
     return;
   }

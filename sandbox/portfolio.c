@@ -290,56 +290,96 @@ const pf_staff *pf_staff_at(unsigned i){
   return (i >= 1 && i <= PF_NSTAFF) ? &pf_staffs[i] : NULL;
 }
 
-/* ---- formatting shared by all vendors ---- */
+/* ---- formatting shared by all vendors ----
+** These run for every record of every rendered page, so they concatenate
+** by hand instead of going through snprintf (which dominated profiles). */
+
+typedef struct pf_out {
+  char *p, *end;                /* end leaves room for the NUL */
+} pf_out;
+
+static void pf_cat(pf_out *o, const char *s){
+  while( *s && o->p < o->end ) *o->p++ = *s++;
+}
+
+static void pf_digits(pf_out *o, unsigned v, int width){
+  char tmp[12];
+  int n = 0;
+  do{
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+  }while( v || n < width );
+  while( n && o->p < o->end ) *o->p++ = tmp[--n];
+}
+
+static char *pf_done(pf_out *o, char *out){
+  *o->p = 0;
+  return out;
+}
+
+#define PF_OUT(out, cap) { (out), (out) + (cap) - 1 }
 
 char *pf_fmt_phone(char *out, size_t cap, uint32_t d){
-  snprintf(out, cap, "(555) %03u-%04u", (unsigned)(d / 10000 % 1000),
-           (unsigned)(d % 10000));
-  return out;
+  pf_out o = PF_OUT(out, cap);
+  pf_cat(&o, "(555) ");
+  pf_digits(&o, d / 10000 % 1000, 3);
+  pf_cat(&o, "-");
+  pf_digits(&o, d % 10000, 4);
+  return pf_done(&o, out);
 }
 
 char *pf_fmt_email(char *out, size_t cap, unsigned first, unsigned last,
                    unsigned no, const char *domain){
+  pf_out o = PF_OUT(out, cap);
+  pf_cat(&o, pf_first_ascii(first));
+  pf_cat(&o, ".");
+  pf_cat(&o, pf_last_ascii(last));
   if( no ){
-    snprintf(out, cap, "%s.%s.%u@%s", pf_first_ascii(first),
-             pf_last_ascii(last), no, domain);
-  }else{
-    snprintf(out, cap, "%s.%s@%s", pf_first_ascii(first), pf_last_ascii(last),
-             domain);
+    pf_cat(&o, ".");
+    pf_digits(&o, no, 1);
   }
-  return out;
+  pf_cat(&o, "@");
+  pf_cat(&o, domain);
+  return pf_done(&o, out);
 }
 
 char *pf_fmt_property_name(char *out, size_t cap, const sb_portfolio *pf,
                            uint32_t p){
   const pf_property *r = &pf->props.v[p];
   unsigned round = p / (unsigned)(NPREFIX * NPSUFFIX);
+  pf_out o = PF_OUT(out, cap);
+  pf_cat(&o, pf_prefixes[r->name_a % NPREFIX]);
+  pf_cat(&o, " ");
+  pf_cat(&o, pf_psuffixes[r->name_b % NPSUFFIX]);
   if( round ){
-    snprintf(out, cap, "%s %s %u", pf_prefixes[r->name_a % NPREFIX],
-             pf_psuffixes[r->name_b % NPSUFFIX], round + 1);
-  }else{
-    snprintf(out, cap, "%s %s", pf_prefixes[r->name_a % NPREFIX],
-             pf_psuffixes[r->name_b % NPSUFFIX]);
+    pf_cat(&o, " ");
+    pf_digits(&o, round + 1, 1);
   }
-  return out;
+  return pf_done(&o, out);
 }
 
 char *pf_fmt_street(char *out, size_t cap, const pf_property *p){
-  snprintf(out, cap, "%u %s %s", (unsigned)p->street_no,
-           pf_street_name(p->street), pf_street_suffix(p->suffix));
-  return out;
+  pf_out o = PF_OUT(out, cap);
+  pf_digits(&o, p->street_no, 1);
+  pf_cat(&o, " ");
+  pf_cat(&o, pf_street_name(p->street));
+  pf_cat(&o, " ");
+  pf_cat(&o, pf_street_suffix(p->suffix));
+  return pf_done(&o, out);
 }
 
 char *pf_fmt_postal(char *out, size_t cap, const sb_portfolio *pf, uint32_t p){
   uint64_t h = sb_mix64(pf->seed ^ ((uint64_t)K_ZIP << 56) ^ p);
-  snprintf(out, cap, "%s%02u", pf_city_at(pf->props.v[p].city)->zip3,
-           (unsigned)(h % 100));
-  return out;
+  pf_out o = PF_OUT(out, cap);
+  pf_cat(&o, pf_city_at(pf->props.v[p].city)->zip3);
+  pf_digits(&o, (unsigned)(h % 100), 2);
+  return pf_done(&o, out);
 }
 
 char *pf_fmt_unit_number(char *out, size_t cap, const pf_unit *u){
-  snprintf(out, cap, "%u", (unsigned)u->number);
-  return out;
+  pf_out o = PF_OUT(out, cap);
+  pf_digits(&o, u->number, 1);
+  return pf_done(&o, out);
 }
 
 /* ITIN-shaped (9XX-7X-XXXX), so no generated value is a plausible SSN. */
@@ -665,6 +705,8 @@ int pf_generate(sb_portfolio *pf, uint32_t n, uint64_t seed){
 }
 
 void pf_free(sb_portfolio *pf){
+  for(size_t i = 0; i < NFIRST; i++){ free(pf_first_fold[i]); pf_first_fold[i] = NULL; }
+  for(size_t i = 0; i < NLAST; i++){ free(pf_last_fold[i]); pf_last_fold[i] = NULL; }
   free(pf->props.v);
   free(pf->units.v);
   free(pf->leases.v);

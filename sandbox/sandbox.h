@@ -77,11 +77,12 @@ typedef struct sb_blob {
   atomic_int refs;
   int64_t aux;          /* owner-defined (list bodies: X-Total-Count) */
   size_t len;
-  char data[];
+  char *data;           /* NUL-terminated; inl[] or an adopted buffer */
+  char inl[];
 } sb_blob;
 
 sb_blob *sb_blob_new(const void *data, size_t len, int64_t aux);
-sb_blob *sb_blob_from_buf(sb_buf *b, int64_t aux);  /* empties b */
+sb_blob *sb_blob_from_buf(sb_buf *b, int64_t aux);  /* takes b's memory */
 void sb_blob_ref(sb_blob *x);
 void sb_blob_unref(sb_blob *x);
 
@@ -145,6 +146,11 @@ void sb_cache_free(sb_cache *c);
 sb_blob *sb_cache_get(sb_cache *c, const char *key, size_t klen); /* ref'd */
 void sb_cache_put(sb_cache *c, const char *key, size_t klen, sb_blob *v);
 void sb_cache_clear(sb_cache *c);
+
+/* Round half away from zero; the build links no libm. */
+static inline int64_t sb_llround(double x){
+  return (int64_t)(x >= 0 ? x + 0.5 : x - 0.5);
+}
 
 /* ------------------------------------------------------------------ */
 /* PRNG: splitmix64. Small, fast, and every record gets its own stream  */
@@ -290,7 +296,8 @@ typedef struct pf_workorder {
   uint8_t flags;
 } pf_workorder;
 
-/* A growable array of one record type. */
+/* A growable array of one record type. Records below gen were generated;
+** the ones after were created through a vendor's API. */
 #define PF_ARRAY(T) struct { T *v; uint32_t n, cap, gen; }
 
 typedef struct sb_portfolio {

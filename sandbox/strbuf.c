@@ -93,14 +93,22 @@ sb_blob *sb_blob_new(const void *data, size_t len, int64_t aux){
   atomic_init(&x->refs, 1);
   x->aux = aux;
   x->len = len;
+  x->data = x->inl;
   if( len ) memcpy(x->data, data, len);
   x->data[len] = 0;
   return x;
 }
 
+/* Adopts the buffer's memory rather than copying a multi-megabyte page. */
 sb_blob *sb_blob_from_buf(sb_buf *b, int64_t aux){
-  sb_blob *x = sb_blob_new(b->p, b->n, aux);
-  b->n = 0;
+  sb_blob *x = sb_xmalloc(sizeof(*x));
+  atomic_init(&x->refs, 1);
+  x->aux = aux;
+  x->len = b->n;
+  x->data = sb_xrealloc(b->p, b->n + 1);
+  x->data[b->n] = 0;
+  b->p = NULL;
+  b->n = b->cap = 0;
   return x;
 }
 
@@ -110,6 +118,7 @@ void sb_blob_ref(sb_blob *x){
 
 void sb_blob_unref(sb_blob *x){
   if( x && atomic_fetch_sub_explicit(&x->refs, 1, memory_order_acq_rel) == 1 ){
+    if( x->data != x->inl ) free(x->data);
     free(x);
   }
 }

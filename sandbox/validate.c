@@ -12,7 +12,6 @@
 */
 #include "sandbox.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,8 +158,9 @@ static void vd_key(char *out, size_t cap, const char *prefix, const char *name){
 }
 
 static int vd_is_int32(const cJSON *v){
-  return cJSON_IsNumber(v) && v->valuedouble == floor(v->valuedouble)
-         && v->valuedouble >= -2147483648.0 && v->valuedouble <= 2147483647.0;
+  return cJSON_IsNumber(v) && v->valuedouble >= -2147483648.0
+         && v->valuedouble <= 2147483647.0
+         && v->valuedouble == (double)(int64_t)v->valuedouble;
 }
 
 static void vd_field_value(const vd_field *f, const cJSON *v, const char *key,
@@ -228,8 +228,8 @@ static void vd_field_value(const vd_field *f, const cJSON *v, const char *key,
       }
       const cJSON *it;
       cJSON_ArrayForEach(it, v){
-        char sub[256];
-        snprintf(sub, sizeof(sub), "%s[%d]", key, i++);
+        char sub[300];
+        snprintf(sub, sizeof(sub), "%.255s[%d]", key, i++);
         if( f->type == VT_INT_ARRAY ){
           if( !vd_is_int32(it) ) vd_add(e, sub, "The %s items must be integers.", f->name);
         }else if( !cJSON_IsObject(it) ){

@@ -112,20 +112,38 @@ proc sandbox_stop {sb} {
   catch {exec kill [dict get $sb pid]}
   catch {close [dict get $sb chan]}
 }
-# HTTP to a sandbox: returns [list status body headers-dict]
+# HTTP to a sandbox with curl: returns [list status body]. A 429 is waited
+# out (the sandboxes enforce the vendors' rate limits on tests too).
 proc sb_http {sb method path {body ""} {headers {}}} {
-  set url "[dict get $sb url]$path"
-  set opts [list -method $method -timeout 30000 -headers $headers]
-  if {$body ne ""} { lappend opts -query $body -type application/json }
-  set tok [http::geturl $url {*}$opts]
-  set res [list [http::ncode $tok] [http::data $tok] [http::meta $tok]]
-  http::cleanup $tok
-  return $res
+  set cmd [list curl -s -S -X $method -w "\n%{http_code}" --max-time 30]
+  foreach {k v} $headers { lappend cmd -H "$k: $v" }
+  if {$body ne ""} { lappend cmd -H "Content-Type: application/json" --data-binary @- }
+  lappend cmd "[dict get $sb url]$path"
+  for {set try 0} {$try < 5} {incr try} {
+    if {$body ne ""} {
+      set out [exec {*}$cmd << $body]
+    } else {
+      set out [exec {*}$cmd]
+    }
+    set nl [string last "\n" $out]
+    set status [string range $out [expr {$nl+1}] end]
+    if {$status ne "429"} break
+    after 1100
+  }
+  list $status [string range $out 0 [expr {$nl-1}]]
 }
 proc sb_stats {sb} {
   lindex [sb_http $sb GET /__sandbox/stats] 1
 }
-proc sb_config {sb json} {
+# sb_config SB KEY VALUE ...: live sandbox settings (fault, fault_after,
+# fault_rate, latency_ms, rate_limit); numbers stay numbers.
+proc sb_config {sb args} {
+  sqlite3 cfgdb :memory:
+  set json [cfgdb onecolumn {SELECT '{}'}]
+  foreach {k v} $args {
+    set json [cfgdb onecolumn {SELECT json_set($json, '$.' || $k, CASE WHEN $v GLOB '[0-9]*' THEN CAST($v AS REAL) WHEN $v IN ('true','false') THEN json($v) ELSE $v END)}]
+  }
+  cfgdb close
   lindex [sb_http $sb POST /__sandbox/config $json] 1
 }
 # The value of a top-level key of a flat JSON object, via SQLite's JSON.
@@ -140,4 +158,24 @@ proc finish_all {} {
   if {$::nFail} { puts "failed tests: $::failed" }
   puts "$::nPass passed, $::nFail failed"
   exit [expr {$::nFail ? 1 : 0}]
+}
+
+# A Buildium API call with the sandbox's own credentials.
+proc bd_api {sb method path {body ""}} {
+  set creds [dict get $sb creds]
+  set h [list x-buildium-client-id [json_get $creds {$.client_id}] \
+              x-buildium-client-secret [json_get $creds {$.client_secret}]]
+  sb_http $sb $method $path $body $h
+}
+# Add an integration for a running sandbox.
+proc add_integration {h id vendor sb {options "{}"}} {
+  set url [dict get $sb url]
+  set creds [dict get $sb creds]
+  $h eval { INSERT INTO pms_integrations(id, vendor, base_url, credentials, options)
+            VALUES($id, $vendor, $url, $creds, $options) }
+}
+# Everything a model's cache and watermark hold, for before/after comparisons.
+proc cache_state {h model integration} {
+  list [$h eval "SELECT * FROM ${model}_cache WHERE integration_id=\$integration ORDER BY id"] \
+       [$h eval {SELECT watermark FROM pms_sync_state WHERE integration_id=$integration AND model=$model}]
 }

@@ -1,0 +1,294 @@
+/*
+** journal.c — pms_writes, the write journal that never forgets.
+**
+** Every write attempt is recorded in a database of its own beside the main
+** file ("<db>.pms_writes", WAL mode), on a private connection that commits
+** each change at once. So the user's ROLLBACK, a failed COMMIT or a process
+** killed mid-send cannot erase what was sent to a PMS: the row is written as
+** 'sent' before the request leaves and updated when the answer comes. A row
+** still 'sent' whose process is gone is marked 'unknown' the next time the
+** journal is opened; pmsql never re-sends it blindly. For a database with no
+** file (:memory:, temp) the journal is in memory and lives as long as the
+** connection.
+**
+** The pms_writes virtual table (created by pms_init) reads the journal.
+*/
+#include "pmsql.h"
+#include <errno.h>
+#include <stdio.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char zJournalDdl[] =
+  "CREATE TABLE IF NOT EXISTS pms_writes("
+  "  id INTEGER PRIMARY KEY,"
+  "  created_at TEXT NOT NULL,"
+  "  updated_at TEXT NOT NULL,"
+  "  integration_id TEXT NOT NULL,"
+  "  vendor TEXT NOT NULL,"
+  "  model TEXT NOT NULL,"
+  "  operation TEXT NOT NULL,"
+  "  record_id TEXT,"
+  "  x_id TEXT,"
+  "  method TEXT,"
+  "  url TEXT,"
+  "  payload TEXT,"
+  "  stripped TEXT,"
+  "  status TEXT NOT NULL,"
+  "  http_status INTEGER,"
+  "  pms_message TEXT,"
+  "  created_id TEXT,"
+  "  attempts INTEGER NOT NULL DEFAULT 0,"
+  "  owner TEXT);"
+  "CREATE INDEX IF NOT EXISTS pms_writes_open ON pms_writes(status) WHERE status='sent';";
+
+/* Rows left 'sent' by a process that no longer exists: outcome unknown. */
+static void journal_mark_orphans(pms_conn *p){
+  sqlite3_stmt *pSel = 0, *pUpd = 0;
+  char zNow[32];
+  pms_now_iso(zNow);
+  if( sqlite3_prepare_v2(p->pJournal, "SELECT id, owner FROM pms_writes WHERE status='sent'", -1, &pSel, 0) ) return;
+  if( sqlite3_prepare_v2(p->pJournal,
+        "UPDATE pms_writes SET status='unknown', updated_at=?2, "
+        "pms_message=coalesce(pms_message, 'pmsql stopped before the PMS answered; check the PMS before retrying') "
+        "WHERE id=?1", -1, &pUpd, 0) ){
+    sqlite3_finalize(pSel);
+    return;
+  }
+  while( sqlite3_step(pSel)==SQLITE_ROW ){
+    const char *zOwner = (const char*)sqlite3_column_text(pSel, 1);
+    long pid = zOwner ? atol(zOwner) : 0;
+    if( pid<=0 || (kill((pid_t)pid, 0)!=0 && errno==ESRCH) ){
+      sqlite3_bind_int64(pUpd, 1, sqlite3_column_int64(pSel, 0));
+      sqlite3_bind_text(pUpd, 2, zNow, -1, SQLITE_STATIC);
+      sqlite3_step(pUpd);
+      sqlite3_reset(pUpd);
+    }
+  }
+  sqlite3_finalize(pSel);
+  sqlite3_finalize(pUpd);
+}
+
+int pms_journal_open(pms_conn *p, const char *zDb, char **pzErr){
+  const char *zFile;
+  char *zPath;
+  int rc;
+  if( p->pJournal ) return SQLITE_OK;
+  zFile = sqlite3_db_filename(p->db, zDb ? zDb : "main");
+  zPath = (zFile && zFile[0]) ? pms_mprintf("%s.pms_writes", zFile) : pms_strdup(":memory:");
+  if( zPath==0 ) return SQLITE_NOMEM;
+  rc = sqlite3_open_v2(zPath, &p->pJournal,
+                       SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE|SQLITE_OPEN_NOMUTEX, 0);
+  if( rc==SQLITE_OK ){
+    sqlite3_busy_timeout(p->pJournal, 10000);
+    rc = sqlite3_exec(p->pJournal, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", 0, 0, 0);
+    if( rc==SQLITE_OK ) rc = sqlite3_exec(p->pJournal, zJournalDdl, 0, 0, 0);
+  }
+  if( rc ){
+    *pzErr = pms_mprintf("pmsql: cannot open the write journal %s: %s", zPath,
+                         p->pJournal ? sqlite3_errmsg(p->pJournal) : "out of memory");
+    sqlite3_close(p->pJournal);
+    p->pJournal = 0;
+    free(zPath);
+    return rc;
+  }
+  p->zJournalPath = zPath;
+  {
+    sqlite3_uint64 nonce;
+    sqlite3_randomness(sizeof(nonce), &nonce);
+    snprintf(p->zOwner, sizeof(p->zOwner), "%ld:%016llx", (long)getpid(), (unsigned long long)nonce);
+  }
+  journal_mark_orphans(p);
+  return SQLITE_OK;
+}
+
+static void journal_bind_text(sqlite3_stmt *pStmt, int i, const char *z){
+  if( z ) sqlite3_bind_text(pStmt, i, z, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(pStmt, i);
+}
+
+int pms_journal_record(pms_conn *p, pms_write *w){
+  sqlite3_stmt *pStmt = 0;
+  char zNow[32];
+  char *zStripped = 0;
+  int rc;
+  if( p->pJournal==0 ) return SQLITE_MISUSE;
+  pms_now_iso(zNow);
+  if( w->pStripped && cJSON_GetArraySize(w->pStripped)>0 ) zStripped = cJSON_PrintUnformatted(w->pStripped);
+  if( w->iJournal==0 ){
+    rc = sqlite3_prepare_v2(p->pJournal,
+        "INSERT INTO pms_writes(created_at, updated_at, integration_id, vendor, model, operation, "
+        "record_id, x_id, method, url, payload, stripped, status, http_status, pms_message, "
+        "created_id, attempts, owner) VALUES(?1,?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17)",
+        -1, &pStmt, 0);
+  }else{
+    rc = sqlite3_prepare_v2(p->pJournal,
+        "UPDATE pms_writes SET updated_at=?1, method=?8, url=?9, payload=?10, stripped=?11, "
+        "status=?12, http_status=?13, pms_message=?14, created_id=?15, attempts=?16, owner=?17, "
+        "x_id=coalesce(?7, x_id) WHERE id=?18", -1, &pStmt, 0);
+  }
+  if( rc ){ cJSON_free(zStripped); return rc; }
+  journal_bind_text(pStmt, 1, zNow);
+  journal_bind_text(pStmt, 2, w->zIntegration);
+  journal_bind_text(pStmt, 3, w->zVendor);
+  journal_bind_text(pStmt, 4, w->pModel->zName);
+  journal_bind_text(pStmt, 5, w->zOp);
+  journal_bind_text(pStmt, 6, w->zRecordId);
+  journal_bind_text(pStmt, 7, w->zXId ? w->zXId : w->zCreatedXId);
+  journal_bind_text(pStmt, 8, w->zMethod);
+  journal_bind_text(pStmt, 9, w->zUrl);
+  journal_bind_text(pStmt, 10, w->zPayload);
+  journal_bind_text(pStmt, 11, zStripped);
+  journal_bind_text(pStmt, 12, w->zStatus);
+  if( w->httpStatus ) sqlite3_bind_int64(pStmt, 13, w->httpStatus);
+  journal_bind_text(pStmt, 14, w->zMessage);
+  journal_bind_text(pStmt, 15, w->zCreatedXId);
+  sqlite3_bind_int(pStmt, 16, w->nAttempt);
+  journal_bind_text(pStmt, 17, p->zOwner);
+  if( w->iJournal ) sqlite3_bind_int64(pStmt, 18, w->iJournal);
+  rc = sqlite3_step(pStmt);
+  rc = rc==SQLITE_DONE ? SQLITE_OK : rc;
+  if( rc==SQLITE_OK && w->iJournal==0 ) w->iJournal = sqlite3_last_insert_rowid(p->pJournal);
+  sqlite3_finalize(pStmt);
+  cJSON_free(zStripped);
+  return rc;
+}
+
+/* ---------------------------------------------------- pms_writes table */
+
+#define JV_COLUMNS "id, created_at, updated_at, integration_id, vendor, model, operation, " \
+  "record_id, x_id, method, url, payload, stripped, status, http_status, pms_message, created_id, attempts"
+
+typedef struct jv_table {
+  sqlite3_vtab base;
+  pms_conn *pConn;
+  char *zDb;
+} jv_table;
+
+typedef struct jv_cursor {
+  sqlite3_vtab_cursor base;
+  sqlite3_stmt *pStmt;
+  int bEof;
+} jv_cursor;
+
+static int jv_connect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
+                      sqlite3_vtab **ppVtab, char **pzErr){
+  jv_table *p;
+  int rc;
+  (void)argc;
+  rc = sqlite3_declare_vtab(db, "CREATE TABLE x(id INTEGER, created_at TEXT, updated_at TEXT, "
+      "integration_id TEXT, vendor TEXT, model TEXT, operation TEXT, record_id TEXT, x_id TEXT, "
+      "method TEXT, url TEXT, payload TEXT, stripped TEXT, status TEXT, http_status INTEGER, "
+      "pms_message TEXT, created_id TEXT, attempts INTEGER)");
+  if( rc ) return rc;
+  sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
+  p = sqlite3_malloc(sizeof(*p));
+  if( p==0 ) return SQLITE_NOMEM;
+  memset(p, 0, sizeof(*p));
+  p->pConn = (pms_conn*)pAux;
+  p->zDb = sqlite3_mprintf("%s", argv[1]);
+  *ppVtab = &p->base;
+  (void)pzErr;
+  return SQLITE_OK;
+}
+
+static int jv_disconnect(sqlite3_vtab *pVtab){
+  jv_table *p = (jv_table*)pVtab;
+  sqlite3_free(p->zDb);
+  sqlite3_free(p);
+  return SQLITE_OK;
+}
+
+static int jv_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
+  int i;
+  (void)pVtab;
+  pInfo->estimatedCost = 100000;
+  for(i=0; i<pInfo->nConstraint; i++){
+    if( pInfo->aConstraint[i].usable && pInfo->aConstraint[i].iColumn==0
+     && pInfo->aConstraint[i].op==SQLITE_INDEX_CONSTRAINT_EQ ){
+      pInfo->aConstraintUsage[i].argvIndex = 1;
+      pInfo->aConstraintUsage[i].omit = 1;
+      pInfo->idxNum = 1;
+      pInfo->estimatedCost = 1;
+      pInfo->estimatedRows = 1;
+      pInfo->idxFlags = SQLITE_INDEX_SCAN_UNIQUE;
+      break;
+    }
+  }
+  if( pInfo->nOrderBy==1 && pInfo->aOrderBy[0].iColumn==0 && !pInfo->aOrderBy[0].desc ){
+    pInfo->orderByConsumed = 1;
+  }
+  return SQLITE_OK;
+}
+
+static int jv_open(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCur){
+  jv_cursor *pCur = sqlite3_malloc(sizeof(*pCur));
+  (void)pVtab;
+  if( pCur==0 ) return SQLITE_NOMEM;
+  memset(pCur, 0, sizeof(*pCur));
+  *ppCur = &pCur->base;
+  return SQLITE_OK;
+}
+
+static int jv_close(sqlite3_vtab_cursor *cur){
+  sqlite3_finalize(((jv_cursor*)cur)->pStmt);
+  sqlite3_free(cur);
+  return SQLITE_OK;
+}
+
+static int jv_next(sqlite3_vtab_cursor *cur){
+  jv_cursor *pCur = (jv_cursor*)cur;
+  int rc = sqlite3_step(pCur->pStmt);
+  pCur->bEof = rc!=SQLITE_ROW;
+  return (rc==SQLITE_ROW || rc==SQLITE_DONE) ? SQLITE_OK : rc;
+}
+
+static int jv_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
+                     int argc, sqlite3_value **argv){
+  jv_cursor *pCur = (jv_cursor*)cur;
+  jv_table *p = (jv_table*)cur->pVtab;
+  char *zErr = 0;
+  int rc;
+  (void)idxStr;
+  sqlite3_finalize(pCur->pStmt);
+  pCur->pStmt = 0;
+  rc = pms_journal_open(p->pConn, p->zDb, &zErr);
+  if( rc ){
+    sqlite3_free(p->base.zErrMsg);
+    p->base.zErrMsg = sqlite3_mprintf("%s", zErr);
+    free(zErr);
+    return rc;
+  }
+  rc = sqlite3_prepare_v2(p->pConn->pJournal, idxNum==1
+       ? "SELECT " JV_COLUMNS " FROM pms_writes WHERE id=?1"
+       : "SELECT " JV_COLUMNS " FROM pms_writes ORDER BY id", -1, &pCur->pStmt, 0);
+  if( rc ) return rc;
+  if( idxNum==1 && argc>0 ) sqlite3_bind_value(pCur->pStmt, 1, argv[0]);
+  return jv_next(cur);
+}
+
+static int jv_eof(sqlite3_vtab_cursor *cur){ return ((jv_cursor*)cur)->bEof; }
+
+static int jv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
+  sqlite3_result_value(ctx, sqlite3_column_value(((jv_cursor*)cur)->pStmt, i));
+  return SQLITE_OK;
+}
+
+static int jv_rowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid){
+  *pRowid = sqlite3_column_int64(((jv_cursor*)cur)->pStmt, 0);
+  return SQLITE_OK;
+}
+
+static sqlite3_module jvModule = {
+  0,
+  jv_connect, jv_connect, jv_best_index, jv_disconnect, jv_disconnect,
+  jv_open, jv_close, jv_filter, jv_next, jv_eof, jv_column, jv_rowid,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+};
+
+int pms_journal_register(sqlite3 *db, pms_conn *p){
+  pms_conn_ref(p);
+  return sqlite3_create_module_v2(db, "pmsql_writes", &jvModule, p, pms_conn_unref);
+}

@@ -1,0 +1,181 @@
+/*
+** buildium.h — internals shared by the Buildium vendor's files:
+**
+**   buildium.c          the sb_vendor: auth, routing, lists (filters,
+**                       orderby, paging, caching), reads by id, errors
+**   buildium_render.c   the JSON shape of each message, and the "views"
+**                       that turn a record into its Buildium field values
+**   buildium_write.c    POST/PUT: request schemas from the OpenAPI spec,
+**                       validation, and applying writes to the store
+**
+** The store is the shared portfolio (sandbox.h) plus, per record that was
+** written through the API, an override: the accepted request body,
+** normalized to the spec's member names (vd_normalize). A view is filled
+** from the override when there is one, otherwise generated from the
+** portfolio record, so rendering and the string filters see one shape.
+*/
+#ifndef BUILDIUM_H
+#define BUILDIUM_H
+
+#include "sandbox.h"
+
+#include <pthread.h>
+
+/* Id ranges: each entity type has its own, wide enough for --size 10M, so
+** an id of the wrong type is a 404 rather than some other record. */
+#define BD_ID_RENTAL      1001          /* rentals (properties)         */
+#define BD_ID_UNIT        1000001       /* rental units                 */
+#define BD_ID_LEASE       20000001      /* leases                       */
+#define BD_ID_TENANT      40000001      /* rental tenants (residents)   */
+#define BD_ID_APPLICANT   60000001      /* applicants                   */
+#define BD_ID_WORKORDER   70000001      /* work orders                  */
+#define BD_ID_TASK        75000001      /* tasks behind work orders     */
+#define BD_ID_APPGROUP    80000001      /* applicant groups (1 per app) */
+#define BD_ID_APPLICATION 82000001      /* rental applications          */
+#define BD_ID_UNSUBMITTED 84000001      /* unsubmitted applications     */
+#define BD_ID_NOTE        90000001      /* tenant notes                 */
+#define BD_ID_VENDOR      97000001      /* maintenance vendors (20)     */
+#define BD_ID_STAFF       98000001      /* staff users (5); the API key's
+                                        ** user is the first one       */
+#define BD_ID_BANK        99000001      /* operating bank accounts (3)  */
+#define BD_ID_GLACCOUNT   99500001      /* GL account on line items     */
+
+enum { BD_RENTALS, BD_UNITS, BD_LEASES, BD_TENANTS, BD_APPLICANTS,
+       BD_WORKORDERS, BD_NKINDS };
+
+typedef struct bd_note {
+  uint32_t id;                  /* BD_ID_NOTE + position */
+  uint32_t tenant;              /* resident index */
+  uint32_t updated;
+  char *text;
+} bd_note;
+
+typedef struct bd_ctx {
+  sb_portfolio *pf;
+  pthread_rwlock_t lock;        /* readers: every GET; writers: writes */
+  cJSON **ovr[BD_NKINDS];       /* per record override, or NULL */
+  uint32_t ovr_cap[BD_NKINDS];
+  bd_note *notes;
+  uint32_t nnotes, notes_cap;
+  sb_cache *pages;              /* rendered list pages */
+  sb_cache *results;            /* filtered + sorted index lists */
+  char client_id[64], client_secret[64];
+  char base[64];                /* http://127.0.0.1:PORT, for Href fields */
+} bd_ctx;
+
+/* Scratch space for strings generated while rendering one record. */
+typedef struct bd_scratch {
+  char buf[2048];
+  size_t n;
+} bd_scratch;
+
+const char *bd_sfmt(bd_scratch *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- views: a record's Buildium field values ---- */
+
+typedef struct bd_addr {
+  const char *line1, *line2, *line3, *city, *state, *postal, *country;
+} bd_addr;
+
+typedef struct bd_phones {
+  const char *home, *work, *mobile, *fax;
+} bd_phones;
+
+typedef struct bd_tenant_v {
+  const char *first, *last, *email, *alt_email;
+  bd_phones ph;
+  const char *dob;              /* YYYY-MM-DD or NULL */
+  const char *sms;
+  int has_ec;
+  const char *ec_name, *ec_rel, *ec_phone, *ec_email;
+  bd_addr addr;
+  int has_alt;
+  bd_addr alt;
+  const char *mailing;
+  const char *comment, *taxid;
+} bd_tenant_v;
+
+typedef struct bd_unit_v {
+  const char *number, *desc;
+  int has_rent, has_size;
+  int64_t rent_cents;
+  int64_t size;
+  const char *beds, *baths;     /* enum strings or NULL */
+  bd_addr addr;
+} bd_unit_v;
+
+typedef struct bd_rental_v {
+  const char *name, *desc, *subtype;
+  bd_addr addr;
+  int has_year, has_reserve, has_manager;
+  int64_t year, reserve_cents, bank_id, manager_id;
+} bd_rental_v;
+
+typedef struct bd_applicant_v {
+  const char *first, *last, *email;
+  bd_phones ph;
+  int send_email;
+} bd_applicant_v;
+
+typedef struct bd_workorder_v {
+  const char *title, *details, *invoice, *chargeable, *entry, *entry_notes,
+             *vendor_notes;
+  int64_t vendor_id;
+  int64_t amount_cents;
+  const cJSON *line_items;      /* override's LineItems, or NULL */
+  const cJSON *contacts;        /* override's EntryContactIds, or NULL */
+  int64_t contact_id;           /* 0 = none */
+} bd_workorder_v;
+
+void bd_tenant_view(bd_ctx *c, uint32_t i, bd_tenant_v *v, bd_scratch *s);
+void bd_unit_view(bd_ctx *c, uint32_t k, bd_unit_v *v, bd_scratch *s);
+void bd_rental_view(bd_ctx *c, uint32_t p, bd_rental_v *v, bd_scratch *s);
+void bd_applicant_view(bd_ctx *c, uint32_t a, bd_applicant_v *v, bd_scratch *s);
+void bd_workorder_view(bd_ctx *c, uint32_t w, bd_workorder_v *v, bd_scratch *s);
+const char *bd_unit_number(bd_ctx *c, uint32_t k, bd_scratch *s);
+
+/* ---- rendering (buildium_render.c) ---- */
+
+void bd_render_rental(bd_ctx *c, uint32_t p, sb_buf *b);
+void bd_render_unit(bd_ctx *c, uint32_t k, sb_buf *b);
+void bd_render_lease(bd_ctx *c, uint32_t j, sb_buf *b, int nested);
+void bd_render_tenant(bd_ctx *c, uint32_t i, sb_buf *b, int nested);
+void bd_render_applicant(bd_ctx *c, uint32_t a, sb_buf *b);
+void bd_render_workorder(bd_ctx *c, uint32_t w, sb_buf *b);
+void bd_render_note(bd_ctx *c, const bd_note *n, sb_buf *b);
+
+/* enum spellings */
+extern const char *const bd_lease_status_names[];
+extern const char *const bd_lease_type_names[];
+extern const char *const bd_app_status_names[];
+extern const char *const bd_wo_priority_names[];
+extern const char *const bd_wo_status_names[];
+extern const char *const bd_entry_names[];
+extern const char *const bd_subtype_names[];
+extern const char *const bd_bedroom_names[];
+extern const char *const bd_bathroom_names[];
+extern const char *const bd_country_names[];
+
+/* ---- errors and stores (buildium.c) ---- */
+
+void bd_error(sb_response *resp, int status, const char *code, const char *msg,
+              const vd_errors *errs);
+cJSON *bd_ovr(bd_ctx *c, int kind, uint32_t idx);
+void bd_set_ovr(bd_ctx *c, int kind, uint32_t idx, cJSON *j);
+void bd_invalidate(bd_ctx *c);  /* caller holds the write lock */
+
+/* ---- writes (buildium_write.c) ---- */
+
+/* kind is BD_*; idx is the record for PUT, PF_NONE for POST. */
+void bd_write(bd_ctx *c, int kind, uint32_t idx, const sb_request *req,
+              sb_response *resp);
+void bd_note_write(bd_ctx *c, uint32_t tenant, uint32_t note,
+                   const sb_request *req, sb_response *resp);
+
+/* cJSON accessors for normalized overrides (exact member names). */
+const char *bd_js(const cJSON *o, const char *name);
+const cJSON *bd_jo(const cJSON *o, const char *name);
+int bd_jnum(const cJSON *o, const char *name, double *out);
+
+#endif /* BUILDIUM_H */
