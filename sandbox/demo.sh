@@ -33,7 +33,7 @@ run_sql "SELECT json_extract(value,'\$.model') AS model, json_extract(value,'\$.
 step "3. query the unified tables at SQLite speed"
 run_sql "SELECT (SELECT count(*) FROM properties) AS properties, (SELECT count(*) FROM units) AS units, (SELECT count(*) FROM leases) AS leases, (SELECT count(*) FROM residents) AS residents;" \
   "SELECT first_name, last_name, email_1, phone_1 FROM residents WHERE integration_id='acme' LIMIT 3;" \
-  "$(cat sql/examples/rent_roll.sql)"
+  ".read sql/examples/rent_roll.sql"
 
 step "4. pushdown: an id lookup is a unique index probe on the cache"
 run_sql "EXPLAIN QUERY PLAN SELECT * FROM residents WHERE id = 'acme:res:40000001';"
