@@ -179,3 +179,9 @@ proc cache_state {h model integration} {
   list [$h eval "SELECT * FROM ${model}_cache WHERE integration_id=\$integration ORDER BY id"] \
        [$h eval {SELECT watermark FROM pms_sync_state WHERE integration_id=$integration AND model=$model}]
 }
+proc json_type_of {json path} {
+  sqlite3 jsondb :memory:
+  set v [jsondb onecolumn {SELECT json_type($json, $path)}]
+  jsondb close
+  return $v
+}
