@@ -95,10 +95,10 @@ test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox
 demo: all
 	bash sandbox/demo.sh
 
-docs: $(DEPS_OK)
+docs: pmsql.so
 	@mkdir -p docs
-	tclsh test/gen_docs.tcl > docs/capabilities.md
-	@echo "wrote docs/capabilities.md"
+	tclsh test/gen_docs.tcl docs/capabilities.md README.md
+	@echo "wrote docs/capabilities.md and the vendor matrix of README.md"
 
 install: pmsql.so
 	install -d $(DESTDIR)$(PREFIX)/lib/pmsql
