@@ -39,19 +39,57 @@ struct pms_request {
 
 #define HTTP_WINDOW_MAX 1024
 
+/* Sliding-window rate limiter: the send times of the last nWindow requests.
+** One per rate key (integration and URL), shared by every client of the
+** process, so a write right after a sync still respects the vendor's limit. */
+typedef struct http_window {
+  char *zKey;
+  int nWindow;
+  int64_t msWindow;
+  int64_t aSent[HTTP_WINDOW_MAX];
+  int iSent;
+  struct http_window *pNext;
+} http_window;
+
+static http_window *pHttpWindows = 0;
+static pthread_mutex_t httpWindowMutex = PTHREAD_MUTEX_INITIALIZER;
+
 struct pms_http {
   pms_http_config cfg;
   CURLM *pMulti;
   pms_request *pQueue;      /* waiting to start */
   pms_request **apActive;   /* running */
   int nActive;
-  /* sliding-window rate limiter: the last nWindow send times */
-  int nWindow;
-  int64_t msWindow;
-  int64_t aSent[HTTP_WINDOW_MAX];
-  int iSent;
+  http_window *pWindow;     /* NULL: no rate limit */
+  http_window ownWindow;    /* used when there is no rate key */
   pms_http_stats stats;
 };
+
+static http_window *http_window_for(pms_http *h, int nWindow, int64_t msWindow){
+  http_window *p;
+  if( h->cfg.zRateKey==0 ){
+    p = &h->ownWindow;
+  }else{
+    pthread_mutex_lock(&httpWindowMutex);
+    for(p=pHttpWindows; p && strcmp(p->zKey, h->cfg.zRateKey)!=0; p=p->pNext){}
+    if( p==0 && (p = calloc(1, sizeof(*p)))!=0 ){
+      p->zKey = pms_strdup(h->cfg.zRateKey);
+      p->pNext = pHttpWindows;
+      pHttpWindows = p;
+    }
+    pthread_mutex_unlock(&httpWindowMutex);
+    if( p==0 ) return 0;
+  }
+  if( p->nWindow!=nWindow || p->msWindow!=msWindow ){
+    pthread_mutex_lock(&httpWindowMutex);
+    memset(p->aSent, 0, sizeof(p->aSent));
+    p->iSent = 0;
+    p->nWindow = nWindow;
+    p->msWindow = msWindow;
+    pthread_mutex_unlock(&httpWindowMutex);
+  }
+  return p;
+}
 
 static pthread_once_t httpOnce = PTHREAD_ONCE_INIT;
 static void http_global_init(void){ curl_global_init(CURL_GLOBAL_DEFAULT); }
@@ -68,13 +106,13 @@ pms_http *pms_http_new(const pms_http_config *pCfg){
   if( h->cfg.maxAttempts<=0 ) h->cfg.maxAttempts = 4;
   if( h->cfg.retryBaseMs<=0 ) h->cfg.retryBaseMs = 250;
   h->cfg.zCaFile = pCfg->zCaFile ? pms_strdup(pCfg->zCaFile) : 0;
+  h->cfg.zRateKey = pCfg->zRateKey ? pms_strdup(pCfg->zRateKey) : 0;
   if( h->cfg.maxPerSecond>0 ){
     /* N per W ms with N whole: 10/s -> 10 per 1000 ms; 500/min -> 8 per 960 ms.
     ** A small margin covers the difference between send and arrival times. */
     double n = h->cfg.maxPerSecond>=1 ? (double)(int)h->cfg.maxPerSecond : 1;
     if( n>HTTP_WINDOW_MAX ) n = HTTP_WINDOW_MAX;
-    h->nWindow = (int)n;
-    h->msWindow = (int64_t)(1000.0*n/h->cfg.maxPerSecond) + 50;
+    h->pWindow = http_window_for(h, (int)n, (int64_t)(1000.0*n/h->cfg.maxPerSecond) + 50);
   }
   h->apActive = calloc((size_t)h->cfg.maxConnections, sizeof(pms_request*));
   h->pMulti = curl_multi_init();
@@ -115,6 +153,7 @@ void pms_http_free(pms_http *h){
   if( h->pMulti ) curl_multi_cleanup(h->pMulti);
   free(h->apActive);
   free((char*)h->cfg.zCaFile);
+  free((char*)h->cfg.zRateKey);
   free(h);
 }
 
@@ -209,9 +248,12 @@ static int http_start(pms_http *h, pms_request *r){
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
   r->nAttempt++;
   h->stats.nRequest++;
-  if( h->nWindow>0 ){
-    h->aSent[h->iSent] = pms_now_ms();
-    h->iSent = (h->iSent+1) % h->nWindow;
+  if( h->pWindow ){
+    http_window *w = h->pWindow;
+    pthread_mutex_lock(&httpWindowMutex);
+    w->aSent[w->iSent] = pms_now_ms();
+    w->iSent = (w->iSent+1) % w->nWindow;
+    pthread_mutex_unlock(&httpWindowMutex);
   }
   if( curl_multi_add_handle(h->pMulti, e)!=CURLM_OK ) return SQLITE_ERROR;
   h->apActive[h->nActive++] = r;
@@ -220,11 +262,14 @@ static int http_start(pms_http *h, pms_request *r){
 
 /* Milliseconds until the limiter lets one more request go (0: now). */
 static int64_t http_rate_wait(pms_http *h, int64_t now){
-  int64_t tOldest;
-  if( h->nWindow<=0 ) return 0;
-  tOldest = h->aSent[h->iSent];     /* the send nWindow requests ago */
-  if( tOldest==0 ) return 0;
-  return tOldest + h->msWindow > now ? tOldest + h->msWindow - now : 0;
+  int64_t tOldest, wait;
+  http_window *w = h->pWindow;
+  if( w==0 ) return 0;
+  pthread_mutex_lock(&httpWindowMutex);
+  tOldest = w->aSent[w->iSent];     /* the send nWindow requests ago */
+  wait = (tOldest && tOldest + w->msWindow > now) ? tOldest + w->msWindow - now : 0;
+  pthread_mutex_unlock(&httpWindowMutex);
+  return wait;
 }
 
 char *pms_response_header(const pms_response *pResp, const char *zName){

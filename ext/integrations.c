@@ -631,6 +631,7 @@ int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
   char *zSql;
   int rc;
   pms_http_config cfg;
+  char *zRateKey;
   memset(pSess, 0, sizeof(*pSess));
   zSql = sqlite3_mprintf("SELECT vendor, base_url, credentials, options FROM \"%w\".pms_integrations_store WHERE id=?1", zDb);
   rc = zSql ? sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0) : SQLITE_NOMEM;
@@ -674,7 +675,10 @@ int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
   cfg.maxAttempts = (int)pms_option_number(pSess, "max_attempts", 4);
   cfg.retryBaseMs = (long)pms_option_number(pSess, "retry_base_ms", 250);
   cfg.zCaFile = pms_option_string(pSess, "ca_file");
+  zRateKey = pms_mprintf("%s|%s", zIntegration, pSess->zBaseUrl);
+  cfg.zRateKey = zRateKey;
   pSess->pHttp = pms_http_new(&cfg);
+  free(zRateKey);
   if( pSess->pHttp==0 ){
     *pzErr = pms_strdup("out of memory");
     pms_session_close(pSess);

@@ -44,6 +44,46 @@ static const char zJournalDdl[] =
   "  owner TEXT);"
   "CREATE INDEX IF NOT EXISTS pms_writes_open ON pms_writes(status) WHERE status='sent';";
 
+/* A process's start time (clock ticks since boot, /proc/<pid>/stat field
+** 22) and state; 0 when unknown. Together with the pid it names a process
+** even after the pid is reused. */
+static unsigned long long journal_proc_start(long pid, char *pState){
+  char zPath[64], zBuf[1024];
+  FILE *f;
+  size_t n;
+  const char *z;
+  int i;
+  unsigned long long t = 0;
+  *pState = 0;
+  snprintf(zPath, sizeof(zPath), "/proc/%ld/stat", pid);
+  f = fopen(zPath, "r");
+  if( f==0 ) return 0;
+  n = fread(zBuf, 1, sizeof(zBuf)-1, f);
+  fclose(f);
+  zBuf[n] = 0;
+  z = strrchr(zBuf, ')');            /* the command name may hold spaces */
+  if( z==0 ) return 0;
+  z += 2;
+  *pState = *z;
+  for(i=3; i<22 && z; i++){ z = strchr(z, ' '); if( z ) z++; }
+  if( z ) t = strtoull(z, 0, 10);
+  return t;
+}
+
+/* Is the process that wrote owner "pid:start:nonce" still running? */
+static int journal_owner_alive(const char *zOwner){
+  long pid = zOwner ? atol(zOwner) : 0;
+  const char *zStart = zOwner ? strchr(zOwner, ':') : 0;
+  char cState;
+  unsigned long long t;
+  if( pid<=0 ) return 0;
+  if( kill((pid_t)pid, 0)!=0 && errno==ESRCH ) return 0;
+  t = journal_proc_start(pid, &cState);
+  if( t==0 ) return 1;                         /* no /proc: trust kill() */
+  if( cState=='Z' || cState=='X' ) return 0;   /* killed, not yet reaped */
+  return zStart && strtoull(zStart+1, 0, 10)==t;
+}
+
 /* Rows left 'sent' by a process that no longer exists: outcome unknown. */
 static void journal_mark_orphans(pms_conn *p){
   sqlite3_stmt *pSel = 0, *pUpd = 0;
@@ -58,9 +98,7 @@ static void journal_mark_orphans(pms_conn *p){
     return;
   }
   while( sqlite3_step(pSel)==SQLITE_ROW ){
-    const char *zOwner = (const char*)sqlite3_column_text(pSel, 1);
-    long pid = zOwner ? atol(zOwner) : 0;
-    if( pid<=0 || (kill((pid_t)pid, 0)!=0 && errno==ESRCH) ){
+    if( !journal_owner_alive((const char*)sqlite3_column_text(pSel, 1)) ){
       sqlite3_bind_int64(pUpd, 1, sqlite3_column_int64(pSel, 0));
       sqlite3_bind_text(pUpd, 2, zNow, -1, SQLITE_STATIC);
       sqlite3_step(pUpd);
@@ -97,8 +135,10 @@ int pms_journal_open(pms_conn *p, const char *zDb, char **pzErr){
   p->zJournalPath = zPath;
   {
     sqlite3_uint64 nonce;
+    char cState;
     sqlite3_randomness(sizeof(nonce), &nonce);
-    snprintf(p->zOwner, sizeof(p->zOwner), "%ld:%016llx", (long)getpid(), (unsigned long long)nonce);
+    snprintf(p->zOwner, sizeof(p->zOwner), "%ld:%llu:%016llx", (long)getpid(),
+             journal_proc_start((long)getpid(), &cState), (unsigned long long)nonce);
   }
   journal_mark_orphans(p);
   return SQLITE_OK;

@@ -143,6 +143,7 @@ typedef struct pms_http_config {
   int maxAttempts;          /* transport/5xx/429 attempts per request */
   long retryBaseMs;         /* first backoff */
   const char *zCaFile;      /* extra CA bundle, or NULL */
+  const char *zRateKey;     /* clients with one key share one rate limit */
 } pms_http_config;
 
 /* Callback for a finished request. Return PMS_HTTP_OK to accept it,

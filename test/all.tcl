@@ -13,6 +13,7 @@ foreach f $files {
     test_result "[file tail $f] (aborted)" 0 "  $err\n$::errorInfo"
   }
   foreach h [info commands db*] { catch {$h close} }
+  sandbox_stop_all
   puts "   [expr {[clock milliseconds]-$t0}] ms"
 }
 finish_all

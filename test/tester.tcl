@@ -100,6 +100,7 @@ proc sandbox_start {vendor args} {
     error "sandbox did not start: $line"
   }
   set pid [lindex [pid $chan] 0]
+  lappend ::sandbox_pids $pid
   set creds [exec $::sandbox_bin --vendor $vendor {*}[sandbox_seed_args $args] --print-credentials]
   return [dict create url $url pid $pid chan $chan creds $creds vendor $vendor]
 }
@@ -108,6 +109,12 @@ proc sandbox_seed_args {argl} {
   foreach {k v} $argl { if {$k in {--seed --size}} { lappend out $k $v } }
   return $out
 }
+# Stop every sandbox a test file left running (called by all.tcl).
+proc sandbox_stop_all {} {
+  foreach pid $::sandbox_pids { catch {exec kill $pid} }
+  set ::sandbox_pids {}
+}
+set ::sandbox_pids {}
 proc sandbox_stop {sb} {
   catch {exec kill [dict get $sb pid]}
   catch {close [dict get $sb chan]}
@@ -141,7 +148,11 @@ proc sb_config {sb args} {
   sqlite3 cfgdb :memory:
   set json [cfgdb onecolumn {SELECT '{}'}]
   foreach {k v} $args {
-    set json [cfgdb onecolumn {SELECT json_set($json, '$.' || $k, CASE WHEN $v GLOB '[0-9]*' THEN CAST($v AS REAL) WHEN $v IN ('true','false') THEN json($v) ELSE $v END)}]
+    if {$k ne "fault" && ([string is double -strict $v] || $v in {true false})} {
+      set json [cfgdb onecolumn {SELECT json_set($json, '$.' || $k, json($v))}]
+    } else {
+      set json [cfgdb onecolumn {SELECT json_set($json, '$.' || $k, $v)}]
+    }
   }
   cfgdb close
   lindex [sb_http $sb POST /__sandbox/config $json] 1
