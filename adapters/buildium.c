@@ -579,7 +579,7 @@ static cJSON *bd_phones_for_write(const cJSON *pCurrent, const cJSON *pFields){
     n++;
   }
   for(i=0; i<2; i++){
-    char zCol[16], zType[24];
+    char zCol[32], zType[32];
     const cJSON *pN, *pT;
     snprintf(zCol, sizeof(zCol), "phone_%d", i+1);
     snprintf(zType, sizeof(zType), "phone_%d_type", i+1);

@@ -1164,8 +1164,9 @@ static void bd_route(bd_ctx *c, const sb_request *req, sb_response *resp){
 /* ------------------------------------------------------------------ */
 /* The sb_vendor                                                        */
 
-static void bd_credentials(uint64_t seed, sb_buf *out){
+static void bd_credentials(const sb_options *opt, sb_buf *out){
   char id[64], secret[64];
+  uint64_t seed = opt->seed;
   snprintf(id, sizeof(id), "sandbox-client-%llu", (unsigned long long)seed);
   snprintf(secret, sizeof(secret), "sandbox-secret-%llu", (unsigned long long)seed);
   SB_LIT(out, "{\"client_id\":");

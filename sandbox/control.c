@@ -21,8 +21,13 @@
 **
 ** Rate limit: per client identity, at most rate_per_sec admitted requests in
 ** any sliding one-second window; rejected requests do not use up the window.
+** A vendor with rate_per_min instead allows that many admitted requests per
+** fixed one-minute window per client, the window starting at the client's
+** first request after the previous one ended (so a burst of limit+1
+** requests always sees the last one refused, whatever the wall clock).
 ** max_requests_in_1s counts every API request, admitted or not, so a client
-** that overruns the limit shows it.
+** that overruns the limit shows it; max_requests_in_60s is the same over
+** any 60 s (in 100 ms buckets, so exact to within one bucket).
 */
 #include "sandbox.h"
 
@@ -37,6 +42,7 @@
 #define CTL_WINDOW_SIZE 65536          /* timestamps kept for max_in_1s */
 #define CTL_MAX_CLIENTS 32
 #define CTL_RATE_MAX 64
+#define CTL_B60 600                    /* 100 ms buckets of the 60 s window */
 
 static const char *const ctl_fault_names[SB_FAULT_COUNT] = {
   "", "429", "429-retry-after", "500", "503", "reset", "truncate",
@@ -55,6 +61,8 @@ typedef struct ctl_client {
   double t[CTL_RATE_MAX];              /* ring of admitted request times */
   int head, count;
   double last;
+  double win_start;                    /* per-minute vendors: window start */
+  long win_count;                      /* admitted in the current window */
 } ctl_client;
 
 static struct {
@@ -75,6 +83,9 @@ static struct {
   uint64_t writes, writes_rejected, rate_limited, faults, max_in_1s;
   double window[CTL_WINDOW_SIZE];
   uint64_t win_head, win_tail;
+  uint64_t max_in_60s, b60_sum, b60_last;
+  uint32_t b60[CTL_B60];
+  uint64_t fault_gen;
   ctl_logent log[CTL_LOG_SIZE];
   uint64_t seq;
   ctl_client clients[CTL_MAX_CLIENTS];
@@ -173,6 +184,22 @@ uint64_t ctl_note_request(const sb_request *req){
   }
   if( ctl.win_head - ctl.win_tail > ctl.max_in_1s ) ctl.max_in_1s = ctl.win_head - ctl.win_tail;
 
+  /* Sliding 60-second window in 100 ms buckets. */
+  uint64_t bk = (uint64_t)(now * 10.0);
+  if( ctl.b60_sum == 0 || bk >= ctl.b60_last + CTL_B60 ){
+    memset(ctl.b60, 0, sizeof(ctl.b60));
+    ctl.b60_sum = 0;
+  }else{
+    for(uint64_t x = ctl.b60_last + 1; x <= bk; x++){
+      ctl.b60_sum -= ctl.b60[x % CTL_B60];
+      ctl.b60[x % CTL_B60] = 0;
+    }
+  }
+  if( bk > ctl.b60_last || ctl.b60_sum == 0 ) ctl.b60_last = bk;
+  ctl.b60[ctl.b60_last % CTL_B60]++;
+  ctl.b60_sum++;
+  if( ctl.b60_sum > ctl.max_in_60s ) ctl.max_in_60s = ctl.b60_sum;
+
   seq = ++ctl.seq;
   ctl_logent *e = &ctl.log[seq % CTL_LOG_SIZE];
   free(e->path);
@@ -189,11 +216,11 @@ uint64_t ctl_note_request(const sb_request *req){
   return seq;
 }
 
-void ctl_note_done(uint64_t seq, const char *method, int status){
+void ctl_note_done(uint64_t seq, int is_write, int status){
   pthread_mutex_lock(&ctl.mu);
   ctl_logent *e = &ctl.log[seq % CTL_LOG_SIZE];
   if( e->seq == seq ) e->status = status;
-  if( strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0 ){
+  if( is_write ){
     if( status >= 200 && status < 300 ) ctl.writes++;
     else ctl.writes_rejected++;
   }
@@ -201,9 +228,68 @@ void ctl_note_done(uint64_t seq, const char *method, int status){
 }
 
 int ctl_admit(const char *client){
+  return ctl_admit_ex(client, NULL);
+}
+
+/* The client's slot, reusing the least recently seen one; caller locks. */
+static ctl_client *ctl_client_slot(const char *client, double now){
+  ctl_client *c = NULL, *oldest = &ctl.clients[0];
+  for(int i = 0; i < CTL_MAX_CLIENTS; i++){
+    if( ctl.clients[i].last > 0 && strcmp(ctl.clients[i].key, client) == 0 ){
+      c = &ctl.clients[i];
+      break;
+    }
+    if( ctl.clients[i].last < oldest->last ) oldest = &ctl.clients[i];
+  }
+  if( !c ){
+    c = oldest;
+    memset(c, 0, sizeof(*c));
+    snprintf(c->key, sizeof(c->key), "%s", client);
+  }
+  c->last = now;
+  return c;
+}
+
+/* Fixed one-minute windows per client (rate_per_min vendors). */
+static int ctl_admit_minute(const char *client, long limit, sb_rate *r){
+  double now = dt_mono();
+  int ok = 1;
+  pthread_mutex_lock(&ctl.mu);
+  if( ctl.rate_limit ){
+    ctl_client *c = ctl_client_slot(client, now);
+    if( c->win_count == 0 || now - c->win_start >= 60.0 ){
+      c->win_start = now;
+      c->win_count = 0;
+    }
+    if( c->win_count >= limit ){
+      ok = 0;
+      ctl.rate_limited++;
+    }else{
+      c->win_count++;
+    }
+    if( r ){
+      double left = c->win_start + 60.0 - now;
+      long secs = (long)left + ((double)(long)left < left);
+      if( secs < 1 ) secs = 1;
+      r->limited = 1;
+      r->limit = limit;
+      r->remaining = limit - c->win_count;
+      r->retry_after = secs;
+      r->reset_at = dt_now() + secs;
+    }
+  }
+  pthread_mutex_unlock(&ctl.mu);
+  return ok;
+}
+
+int ctl_admit_ex(const char *client, sb_rate *r){
   int limit = ctl.vendor ? ctl.vendor->rate_per_sec : 0;
   double now = dt_mono();
   int ok = 1;
+  if( r ) memset(r, 0, sizeof(*r));
+  if( ctl.vendor && ctl.vendor->rate_per_min > 0 ){
+    return ctl_admit_minute(client, ctl.vendor->rate_per_min, r);
+  }
   if( limit <= 0 ) return 1;
   if( limit > CTL_RATE_MAX ) limit = CTL_RATE_MAX;
   pthread_mutex_lock(&ctl.mu);
@@ -253,6 +339,13 @@ int ctl_pick_fault(void){
   }
   pthread_mutex_unlock(&ctl.mu);
   return kind;
+}
+
+uint64_t ctl_fault_generation(void){
+  pthread_mutex_lock(&ctl.mu);
+  uint64_t g = ctl.fault_gen;
+  pthread_mutex_unlock(&ctl.mu);
+  return g;
 }
 
 void ctl_count_fault(void){
@@ -321,6 +414,8 @@ static void ctl_stats(sb_response *resp){
   jw_int(b, (int64_t)ctl.faults);
   SB_LIT(b, ",\"max_requests_in_1s\":");
   jw_int(b, (int64_t)ctl.max_in_1s);
+  SB_LIT(b, ",\"max_requests_in_60s\":");
+  jw_int(b, (int64_t)ctl.max_in_60s);
   SB_LIT(b, ",\"config\":");
   ctl_config_json_locked(b);
   pthread_mutex_unlock(&ctl.mu);
@@ -381,6 +476,7 @@ static void ctl_config_post(const sb_request *req, sb_response *resp){
   if( lat ) ctl.latency_ms = (long)lat->valuedouble;
   if( rl ) ctl.rate_limit = cJSON_IsTrue(rl);
   ctl_reset_faults_locked();
+  ctl.fault_gen++;
   ctl_config_json_locked(&resp->body);
   pthread_mutex_unlock(&ctl.mu);
 done:
@@ -394,6 +490,8 @@ static void ctl_reset_stats(sb_response *resp){
   ctl.writes = ctl.writes_rejected = ctl.rate_limited = ctl.faults = 0;
   ctl.max_in_1s = 0;
   ctl.win_head = ctl.win_tail = 0;
+  ctl.max_in_60s = ctl.b60_sum = ctl.b60_last = 0;
+  memset(ctl.b60, 0, sizeof(ctl.b60));
   ctl_log_clear_locked();
   pthread_mutex_unlock(&ctl.mu);
   SB_LIT(&resp->body, "{\"ok\":true}");

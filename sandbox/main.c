@@ -4,6 +4,13 @@
 **   pms-sandbox --vendor V --port P [--size N] [--seed S] [--latency-ms L]
 **               [--fault KIND[,KIND...]] [--fault-after K] [--fault-rate R]
 **               [--no-rate-limit] [--print-credentials] [--cache-mb M]
+**               [--token-ttl-seconds T] [--require-partner-token]
+**               [--utc-offset-minutes M]
+**
+** The last three are Rent Manager's: the idle lifetime of an API token
+** (default 1800), requiring the X-RM12API-PartnerToken header (then the
+** credentials include partner_token), and the clock of the emulated
+** location as a fixed offset from UTC (default 0: local time is UTC).
 **
 ** It binds 127.0.0.1:P (0 = any free port) first, so a busy port fails
 ** before a large portfolio is generated, then builds the portfolio, opens
@@ -24,6 +31,7 @@
 
 static const sb_vendor *const sb_vendors[] = {
   &sb_vendor_buildium,
+  &sb_vendor_rentmanager,
   NULL
 };
 
@@ -31,8 +39,9 @@ static void usage(FILE *f){
   fputs("usage: pms-sandbox --vendor V --port P [--size N] [--seed S]\n"
         "         [--latency-ms L] [--fault KIND[,KIND...]] [--fault-after K]\n"
         "         [--fault-rate R] [--no-rate-limit] [--print-credentials]\n"
-        "         [--cache-mb M]\n"
-        "vendors: buildium\n"
+        "         [--cache-mb M] [--token-ttl-seconds T] [--require-partner-token]\n"
+        "         [--utc-offset-minutes M]\n"
+        "vendors: buildium rentmanager\n"
         "faults: 429 429-retry-after 500 503 reset truncate invalid-json html\n"
         "        slow empty-page token-expiry\n", f);
 }
@@ -73,6 +82,7 @@ int main(int argc, char **argv){
   opt.fault_rate = 1.0;
   opt.rate_limit = 1;
   opt.cache_bytes = (size_t)512 << 20;
+  opt.token_ttl_seconds = 1800;
 
   for(int i = 1; i < argc; i++){
     char flag[64];
@@ -87,10 +97,12 @@ int main(int argc, char **argv){
     }
     if( strcmp(flag, "--no-rate-limit") == 0 ){ opt.rate_limit = 0; continue; }
     if( strcmp(flag, "--print-credentials") == 0 ){ print_creds = 1; continue; }
+    if( strcmp(flag, "--require-partner-token") == 0 ){ opt.require_partner_token = 1; continue; }
     if( strcmp(flag, "--help") == 0 ){ usage(stdout); return 0; }
     static const char *const valued[] = {
       "--vendor", "--port", "--size", "--seed", "--latency-ms", "--fault",
-      "--fault-after", "--fault-rate", "--cache-mb", NULL
+      "--fault-after", "--fault-rate", "--cache-mb", "--token-ttl-seconds",
+      "--utc-offset-minutes", NULL
     };
     int known = 0;
     for(int k = 0; valued[k]; k++) known |= strcmp(flag, valued[k]) == 0;
@@ -106,6 +118,8 @@ int main(int argc, char **argv){
     else if( strcmp(flag, "--latency-ms") == 0 ) opt.latency_ms = (long)parse_int(flag, val, 0, 3600000);
     else if( strcmp(flag, "--fault-after") == 0 ) opt.fault_after = (long)parse_int(flag, val, 0, INT32_MAX);
     else if( strcmp(flag, "--cache-mb") == 0 ) opt.cache_bytes = (size_t)parse_int(flag, val, 1, 1 << 20) << 20;
+    else if( strcmp(flag, "--token-ttl-seconds") == 0 ) opt.token_ttl_seconds = (long)parse_int(flag, val, 1, 86400 * 365);
+    else if( strcmp(flag, "--utc-offset-minutes") == 0 ) opt.utc_offset_minutes = (int)parse_int(flag, val, -14 * 60, 14 * 60);
     else if( strcmp(flag, "--fault-rate") == 0 ){
       char *end;
       opt.fault_rate = strtod(val, &end);
@@ -129,7 +143,7 @@ int main(int argc, char **argv){
   if( !v ) die_usage("unknown vendor '%s'", opt.vendor);
   if( print_creds ){
     sb_buf b = { 0 };
-    v->credentials(opt.seed, &b);
+    v->credentials(&opt, &b);
     printf("%s\n", sb_cstr(&b));
     sb_buf_free(&b);
     return 0;

@@ -15,6 +15,9 @@
 **                 emails, phones, addresses).
 **   buildium*.c   the Buildium vendor: routes, JSON shapes, filters, paging,
 **                 validation and writes.
+**   rentmanager*.c  the Rent Manager vendor: token login, RQL filters,
+**                 206 paging, embeds, POST-array writes with UpdateDate
+**                 concurrency.
 **   strbuf.c      growable byte buffer and refcounted blobs.
 **   jsonw.c       fast JSON writing into a buffer (no cJSON on the hot path).
 **   datetime.c    civil-date arithmetic, ISO-8601 parsing and formatting.
@@ -23,8 +26,7 @@
 **   validate.c    table-driven validation of JSON request bodies.
 **
 ** A vendor is one sb_vendor struct of function pointers (like curl's TLS
-** backends). Adding Rent Manager means writing rentmanager.c that fills in
-** one of these and listing it in main.c; nothing else changes.
+** backends): a new vendor fills in one of these and is listed in main.c.
 */
 #ifndef SANDBOX_H
 #define SANDBOX_H
@@ -389,6 +391,8 @@ typedef struct sb_response {
   sb_blob *blob;                /* if set, the body (a shared cached blob) */
   int is_list;                  /* a list page: the empty-page fault applies */
   long list_offset;
+  int not_write;                /* a POST that is no write (a login): not
+                                ** counted in writes / writes_rejected */
 } sb_response;
 
 #define SB_JSON_TYPE "application/json; charset=utf-8"
@@ -412,6 +416,9 @@ typedef struct sb_options {
   double fault_rate;
   int rate_limit;
   size_t cache_bytes;
+  long token_ttl_seconds;       /* token vendors: idle lifetime of a token */
+  int require_partner_token;    /* Rent Manager: X-RM12API-PartnerToken */
+  int utc_offset_minutes;       /* Rent Manager: the location's clock */
 } sb_options;
 
 typedef struct sb_vendor {
@@ -419,9 +426,13 @@ typedef struct sb_vendor {
   const char *api_prefix;       /* requests under it are API calls: counted,
                                 ** authenticated, limited and faulted */
   int rate_per_sec;             /* documented limit per client; 0 = none */
+  int rate_per_min;             /* per client per fixed one-minute window
+                                ** (starting at its first request), with
+                                ** Retry-After and x-ratelimit-* headers;
+                                ** 0 = none */
   void *(*open)(sb_portfolio *pf, const sb_options *opt);
   void (*close)(void *vs);
-  void (*credentials)(uint64_t seed, sb_buf *out);   /* one JSON object */
+  void (*credentials)(const sb_options *opt, sb_buf *out); /* JSON object */
   void (*set_base_url)(void *vs, const char *url);
   /* On success copy the client's identity (the rate-limit key) into key and
   ** return 1; otherwise fill resp with the vendor's 401 and return 0. */
@@ -431,9 +442,14 @@ typedef struct sb_vendor {
   /* The vendor's own error body, for faults and rate limiting. */
   void (*error)(void *vs, int status, const char *msg, sb_response *resp);
   void (*counts)(void *vs, sb_buf *out);             /* JSON object */
+  /* Optional: the vendor's say on a fault picked for req (after authorize);
+  ** returns the fault to apply, SB_FAULT_NONE to let the request through
+  ** (e.g. token-expiry on a login). NULL = apply every fault as picked. */
+  int (*fault)(void *vs, const sb_request *req, int fault);
 } sb_vendor;
 
 extern const sb_vendor sb_vendor_buildium;
+extern const sb_vendor sb_vendor_rentmanager;
 
 /* ------------------------------------------------------------------ */
 /* control.c                                                            */
@@ -452,8 +468,19 @@ const char *ctl_fault_name(int kind);
 void ctl_init(const sb_options *opt, const sb_vendor *v, void *vs);
 void ctl_shutdown(void);
 uint64_t ctl_note_request(const sb_request *req);
-void ctl_note_done(uint64_t seq, const char *method, int status);
+void ctl_note_done(uint64_t seq, int is_write, int status);
+/* Rate limit state of one admission (per-minute vendors). */
+typedef struct sb_rate {
+  int limited;                  /* 1 when a per-minute window applies */
+  long limit, remaining;
+  long retry_after;             /* seconds until the window resets */
+  int64_t reset_at;             /* unix time of the reset */
+} sb_rate;
 int ctl_admit(const char *client);          /* rate limit: 1 = go ahead */
+int ctl_admit_ex(const char *client, sb_rate *r);
+/* Bumped by every POST /__sandbox/config: lets a vendor tell one fault
+** configuration from the next. */
+uint64_t ctl_fault_generation(void);
 int ctl_pick_fault(void);
 void ctl_count_fault(void);
 long ctl_latency_ms(void);

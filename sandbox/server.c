@@ -11,7 +11,10 @@
 **
 ** Faults that change the answer (429, 500, html, ...) replace the vendor's
 ** response; the ones that break the transport (reset, truncate) are applied
-** while sending it. Sleeping (latency, the slow fault) happens in the
+** while sending it. A vendor may veto a picked fault for one request
+** (sb_vendor.fault; Rent Manager does for token-expiry on its login).
+** Vendors limited per minute get Retry-After on their 429s and
+** x-ratelimit-remaining / x-ratelimit-resettime on every admitted answer. Sleeping (latency, the slow fault) happens in the
 ** connection's own thread, so it never holds up other connections.
 **
 ** Sockets get TCP_NODELAY and a multi-megabyte send buffer: a list page of
@@ -84,6 +87,7 @@ static const char *srv_reason(int status){
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
+    case 206: return "Partial Content";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -257,18 +261,35 @@ static const char srv_html_page[] =
   "maintenance downtime or capacity problems. Please try again later.</p>\n"
   "</body></html>\n";
 
+static void srv_rate_headers(sb_response *resp, const sb_rate *r){
+  if( !r->limited ) return;
+  sb_printf(&resp->headers, "x-ratelimit-remaining: %ld\r\nx-ratelimit-resettime: %lld\r\n",
+            r->remaining, (long long)r->reset_at);
+}
+
 /* Runs an API request through auth, rate limit and fault selection. */
 static int srv_api(const sb_request *req, sb_response *resp){
   const sb_vendor *v = srv.vendor;
   char key[128];
   int fault = SB_FAULT_NONE;
+  sb_rate rate;
   if( !v->authorize(srv.vs, req, key, sizeof(key), resp) ) return SB_FAULT_NONE;
-  if( !ctl_admit(key) ){
-    v->error(srv.vs, 429, "The rate limit of 10 requests per second was exceeded. "
-             "Retry after a short interval (~200ms).", resp);
+  if( !ctl_admit_ex(key, &rate) ){
+    if( v->rate_per_min > 0 ){
+      char msg[160];
+      snprintf(msg, sizeof(msg), "The rate limit of %d requests per minute was "
+               "exceeded. Retry after %ld seconds.", v->rate_per_min, rate.retry_after);
+      v->error(srv.vs, 429, msg, resp);
+      sb_printf(&resp->headers, "Retry-After: %ld\r\n", rate.retry_after);
+      srv_rate_headers(resp, &rate);
+    }else{
+      v->error(srv.vs, 429, "The rate limit of 10 requests per second was exceeded. "
+               "Retry after a short interval (~200ms).", resp);
+    }
     return SB_FAULT_NONE;
   }
   fault = ctl_pick_fault();
+  if( fault != SB_FAULT_NONE && v->fault ) fault = v->fault(srv.vs, req, fault);
   switch( fault ){
     case SB_FAULT_429:
       v->error(srv.vs, 429, "Too many requests.", resp);
@@ -306,7 +327,8 @@ static int srv_api(const sb_request *req, sb_response *resp){
       break;
   }
   if( fault == SB_FAULT_EMPTY_PAGE ){
-    if( resp->status == 200 && resp->is_list && resp->list_offset > 0 ){
+    if( (resp->status == 200 || resp->status == 206) && resp->is_list
+        && resp->list_offset > 0 ){
       sb_blob_unref(resp->blob);
       resp->blob = NULL;
       resp->body.n = 0;
@@ -316,6 +338,7 @@ static int srv_api(const sb_request *req, sb_response *resp){
     }
   }
   if( fault != SB_FAULT_NONE ) ctl_count_fault();
+  srv_rate_headers(resp, &rate);
   return fault;
 }
 
@@ -337,7 +360,11 @@ static int srv_handle(srv_conn *c, const sb_request *req, int keep_alive){
     srv.vendor->handle(srv.vs, req, &resp);
   }
   keep_alive = srv_send_response(c, req, &resp, fault, keep_alive);
-  if( api ) ctl_note_done(seq, req->method, resp.status);
+  if( api ){
+    int is_write = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0
+                   && !resp.not_write;
+    ctl_note_done(seq, is_write, resp.status);
+  }
   sb_response_free(&resp);
   return keep_alive;
 }

@@ -13,6 +13,8 @@ set ::topdir  [file dirname $::testdir]
 if {![info exists ::env(PMSQL_EXT)]} { set ::env(PMSQL_EXT) [file join $::topdir pmsql] }
 set ::ext [file normalize $::env(PMSQL_EXT)]
 set ::sandbox_bin [file join $::topdir sandbox pms-sandbox]
+# Helper programs run without the sanitizer runtime make test-asan preloads.
+set ::clean_env [list env -u LD_PRELOAD -u ASAN_OPTIONS -u UBSAN_OPTIONS]
 set ::nPass 0
 set ::nFail 0
 set ::failed {}
@@ -91,7 +93,7 @@ proc tmpfile {name} {
 # ---------------------------------------------------------------- sandboxes
 # sandbox_start VENDOR ?ARGS? -> handle; the handle is a dict with url, pid, chan.
 proc sandbox_start {vendor args} {
-  set cmd [list $::sandbox_bin --vendor $vendor --port 0 {*}$args]
+  set cmd [list {*}$::clean_env $::sandbox_bin --vendor $vendor --port 0 {*}$args]
   set chan [open "|$cmd 2>@stderr" r]
   fconfigure $chan -buffering line
   set line [gets $chan]
@@ -101,7 +103,7 @@ proc sandbox_start {vendor args} {
   }
   set pid [lindex [pid $chan] 0]
   lappend ::sandbox_pids $pid
-  set creds [exec $::sandbox_bin --vendor $vendor {*}[sandbox_seed_args $args] --print-credentials]
+  set creds [exec {*}$::clean_env $::sandbox_bin --vendor $vendor {*}[sandbox_seed_args $args] --print-credentials]
   return [dict create url $url pid $pid chan $chan creds $creds vendor $vendor]
 }
 proc sandbox_seed_args {argl} {
@@ -122,7 +124,7 @@ proc sandbox_stop {sb} {
 # HTTP to a sandbox with curl: returns [list status body]. A 429 is waited
 # out (the sandboxes enforce the vendors' rate limits on tests too).
 proc sb_http {sb method path {body ""} {headers {}}} {
-  set cmd [list curl -s -S -X $method -w "\n%{http_code}" --max-time 30]
+  set cmd [list {*}$::clean_env curl -s -S -X $method -w "\n%{http_code}" --max-time 30]
   foreach {k v} $headers { lappend cmd -H "$k: $v" }
   if {$body ne ""} { lappend cmd -H "Content-Type: application/json" --data-binary @- }
   lappend cmd "[dict get $sb url]$path"
