@@ -424,9 +424,9 @@ static const pms_adapter_model aBdModel[] = {
 
 static int bd_authorize(pms_session *pS, pms_request *r){
   char *z = pms_mprintf("x-buildium-client-id: %s", pms_credential(pS, "client_id"));
-  if( z ){ pms_request_header(r, z); free(z); }
+  if( z ){ pms_request_auth_header(r, z); free(z); }
   z = pms_mprintf("x-buildium-client-secret: %s", pms_credential(pS, "client_secret"));
-  if( z ){ pms_request_header(r, z); memset(z, 0, strlen(z)); free(z); }
+  if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
   pms_request_header(r, "Accept: application/json");
   return SQLITE_OK;
 }
@@ -816,6 +816,7 @@ const pms_adapter pms_adapter_buildium = {
   "https://api.buildium.com",
   azBdCredential,
   1000,               /* limit is clamped to 1000 */
+  0,                  /* an empty list is 200 [] */
   10.0,               /* 10 requests per second */
   4,
   aBdModel,

@@ -24,6 +24,8 @@ struct pms_request {
   char *zMethod;
   char *zUrl;
   struct curl_slist *pHeaders;
+  struct curl_slist *pAuth;   /* replaced when a session re-authenticates */
+  struct curl_slist *pAll;    /* pHeaders + pAuth for the current attempt */
   char *zBody;
   void *pUser;
   int iUser;
@@ -124,6 +126,8 @@ pms_http *pms_http_new(const pms_http_config *pCfg){
 
 static void http_request_reset(pms_request *r){
   if( r->pEasy ){ curl_easy_cleanup(r->pEasy); r->pEasy = 0; }
+  curl_slist_free_all(r->pAll);
+  r->pAll = 0;
   pms_str_reset(&r->body);
   pms_str_reset(&r->headers);
 }
@@ -134,6 +138,7 @@ void pms_request_free(pms_request *r){
   free(r->zMethod);
   free(r->zUrl);
   curl_slist_free_all(r->pHeaders);
+  curl_slist_free_all(r->pAuth);
   free(r->zBody);
   free(r);
 }
@@ -171,6 +176,18 @@ pms_request *pms_request_new(const char *zMethod, const char *zUrl){
 void pms_request_header(pms_request *r, const char *zLine){
   struct curl_slist *p = curl_slist_append(r->pHeaders, zLine);
   if( p ) r->pHeaders = p;
+}
+
+void pms_request_auth_header(pms_request *r, const char *zLine){
+  struct curl_slist *p = curl_slist_append(r->pAuth, zLine);
+  if( p ) r->pAuth = p;
+}
+
+void pms_request_clear_auth(pms_request *r){
+  struct curl_slist *p;
+  for(p=r->pAuth; p; p=p->next) if( p->data ) memset(p->data, 0, strlen(p->data));
+  curl_slist_free_all(r->pAuth);
+  r->pAuth = 0;
 }
 
 void pms_request_body(pms_request *r, const char *zBody, const char *zType){
@@ -230,7 +247,12 @@ static int http_start(pms_http *h, pms_request *r){
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, r->zBody);
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, (long)strlen(r->zBody));
   }
-  curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->pHeaders);
+  {
+    struct curl_slist *p;
+    for(p=r->pHeaders; p; p=p->next) r->pAll = curl_slist_append(r->pAll, p->data);
+    for(p=r->pAuth; p; p=p->next) r->pAll = curl_slist_append(r->pAll, p->data);
+  }
+  curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->pAll);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, http_on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, r);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, http_on_header);

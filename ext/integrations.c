@@ -687,6 +687,20 @@ int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
   return SQLITE_OK;
 }
 
+int pms_session_reauthorize(pms_session *pSess, pms_request *r, char **pzErr){
+  const pms_adapter *pA = pSess->pAdapter;
+  int rc;
+  if( pA->xOpen==0 || pSess->nReauth>0 ) return SQLITE_ERROR;
+  pSess->nReauth++;
+  if( pA->xClose ) pA->xClose(pSess);
+  rc = pA->xOpen(pSess, pzErr);
+  if( rc==SQLITE_OK ){
+    pms_request_clear_auth(r);
+    pA->xAuthorize(pSess, r);
+  }
+  return rc;
+}
+
 void pms_session_close(pms_session *pSess){
   if( pSess->pAdapter && pSess->pAdapter->xClose && pSess->pAdapterData ){
     pSess->pAdapter->xClose(pSess);

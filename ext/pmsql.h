@@ -166,6 +166,10 @@ void pms_request_not_idempotent(pms_request *);
 const char *pms_request_method(const pms_request *);
 const char *pms_request_payload(const pms_request *);
 void pms_request_header(pms_request *, const char *zLine);
+/* Authentication headers live apart, so a re-authenticated session can
+** replace them on a request it sends again (pms_request_clear_auth). */
+void pms_request_auth_header(pms_request *, const char *zLine);
+void pms_request_clear_auth(pms_request *);
 void pms_request_body(pms_request *, const char *zBody, const char *zType);
 void pms_request_set_user(pms_request *, void *pUser, int iUser);
 void *pms_request_user(const pms_request *, int *piUser);
@@ -268,7 +272,12 @@ struct pms_session {
   cJSON *pOptions;
   pms_http *pHttp;
   void *pAdapterData;   /* adapter-owned (tokens and such) */
+  int nReauth;          /* re-authentications so far (at most one a run) */
 };
+
+/* A 401 from a vendor with sessions: log in again once and re-authorize
+** the request (returns SQLITE_OK when the request may be sent again). */
+int pms_session_reauthorize(pms_session *, pms_request *, char **pzErr);
 
 /* How a vendor pages a list. */
 typedef struct pms_list_page {
@@ -300,6 +309,7 @@ struct pms_adapter {
   const char *zDefaultBaseUrl;     /* production endpoint */
   const char *const *azCredential; /* required credential keys, NULL-terminated */
   int nMaxPageSize;                /* largest page the vendor serves */
+  int iEmptyListStatus;            /* status meaning "no rows" (Rent Manager: 404), or 0 */
   double defaultPerSecond;         /* documented rate limit */
   int defaultConnections;
   const pms_adapter_model *aModel; /* terminated by zModel==NULL */

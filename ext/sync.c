@@ -398,13 +398,23 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   int iPage, n, i;
   const cJSON *pItem;
   pms_request_user(r, &iPage);
-  if( pResp->status<200 || pResp->status>=300 ){
-    sync_fail(p, sync_http_error(p, pResp));
+  if( pResp->status==401 && pms_session_reauthorize(p->pSess, r, &zErr)==SQLITE_OK ){
+    return PMS_HTTP_RETRY;      /* the vendor's token expired: logged in again */
+  }
+  if( zErr ){
+    sync_fail(p, pms_mprintf("%s %s: HTTP 401, and logging in again failed: %s",
+                             p->pSess->pAdapter->zVendor, p->pM->zName, zErr));
+    free(zErr);
     return PMS_HTTP_STOP;
   }
   memset(&lr, 0, sizeof(lr));
   lr.nTotal = -1;
-  if( p->pSess->pAdapter->xListParse(p->pSess, p->pAM, pResp, &lr, &zErr) ){
+  if( pResp->status && pResp->status==p->pSess->pAdapter->iEmptyListStatus ){
+    lr.nTotal = 0;              /* the vendor's way of saying "no rows" */
+  }else if( pResp->status<200 || pResp->status>=300 ){
+    sync_fail(p, sync_http_error(p, pResp));
+    return PMS_HTTP_STOP;
+  }else if( p->pSess->pAdapter->xListParse(p->pSess, p->pAM, pResp, &lr, &zErr) ){
     cJSON_Delete(lr.pRoot);
     if( pResp->nAttempt < (int)pms_option_number(p->pSess, "max_attempts", 4) ){
       free(zErr);

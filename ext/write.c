@@ -170,7 +170,12 @@ static int write_on_response(void *pArg, pms_request *r, pms_response *pResp){
   const pms_adapter *pA = pR->pSess->pAdapter;
   const pms_adapter_model *pAM = pms_adapter_model_find(pA, w->pModel->zName);
   pms_request *pNext;
+  char *zErr = 0;
   if( write_is_mutating(r) ) w->nAttempt = pResp->nAttempt;
+  if( pResp->status==401 && pms_session_reauthorize(pR->pSess, r, &zErr)==SQLITE_OK ){
+    return PMS_HTTP_RETRY;     /* the token expired: logged in again, same request */
+  }
+  free(zErr);
   if( pResp->status==0 ){
     /* no answer: a read failed cleanly; a mutation may or may not have happened */
     int bMut = write_is_mutating(r);
