@@ -24,7 +24,7 @@ SB_HDR    = $(wildcard sandbox/*.h)
 GEN_SRC   = $(BUILD)/embedded.c $(BUILD)/adapter_list.c
 
 # Debian packages the build, the tests and the demo need.
-DEB_PKGS  = libsqlite3-dev libcurl4-openssl-dev libcjson-dev tcl libsqlite3-tcl sqlite3 curl
+DEB_PKGS  = libsqlite3-dev libcurl4-openssl-dev libcjson-dev tcl libsqlite3-tcl sqlite3 curl openssl socat
 DEPS_OK   = $(BUILD)/.deps-ok
 
 all: pmsql.so sandbox/pms-sandbox
@@ -94,6 +94,12 @@ test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox
 
 demo: all
 	bash sandbox/demo.sh
+
+# Performance against baselines measured in the same run (PRODUCT.md §10);
+# BENCH_SIZE=small for the one-minute version. Writes bench/RESULTS.md.
+bench: all
+	BENCH_SIZE="$(BENCH_SIZE)" bash bench/bench.sh
+.PHONY: bench
 
 docs: pmsql.so
 	@mkdir -p docs

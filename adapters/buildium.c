@@ -188,7 +188,12 @@ static void bd_phones(pms_row *pRow, const cJSON *pPhones, const char *zPrefix){
 }
 
 static char *bd_id_text(const cJSON *p){
-  if( cJSON_IsNumber(p) ) return pms_mprintf("%lld", (long long)p->valuedouble);
+  if( cJSON_IsNumber(p) ){
+    /* ids are integers; anything else (1e400, 3.5) is no id at all */
+    double r = p->valuedouble;
+    if( !(r>=-9.0e15 && r<=9.0e15) || r!=(double)(long long)r ) return 0;
+    return pms_mprintf("%lld", (long long)r);
+  }
   if( cJSON_IsString(p) ) return pms_strdup(p->valuestring);
   return 0;
 }

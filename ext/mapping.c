@@ -169,8 +169,7 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
       }
       break;
     case PMS_X_INT:
-      if( cJSON_IsNumber(pVal) && isfinite(pVal->valuedouble)
-       && fabs(pVal->valuedouble)<9.0e18 ){
+      if( cJSON_IsNumber(pVal) && fabs(pVal->valuedouble)<9.0e18 ){
         pms_row_set_int(pRow, iCol, (sqlite3_int64)pVal->valuedouble);
       }else if( cJSON_IsString(pVal) ){
         char *zEnd = 0;
@@ -237,7 +236,7 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
       char zNum[64];
       const char *zX = 0;
       if( cJSON_IsString(pVal) ) zX = pVal->valuestring;
-      else if( cJSON_IsNumber(pVal) && isfinite(pVal->valuedouble) ){
+      else if( cJSON_IsNumber(pVal) && fabs(pVal->valuedouble)<9.0e15 ){
         snprintf(zNum, sizeof(zNum), "%lld", (long long)pVal->valuedouble);
         zX = zNum;
       }
