@@ -32,6 +32,7 @@ static const struct { const char *zName; char eKind; double rMin, rMax; } aIntOp
   { "refresh_after_write",     'b', 0, 0 },
   { "ca_file",                 's', 0, 0 },
   { "time_zone",               's', 0, 0 },
+  { "window_days",             'w', 0.0001, 36500 },
 };
 #define INT_NOPTION ((int)(sizeof(aIntOption)/sizeof(aIntOption[0])))
 
@@ -175,6 +176,24 @@ static char *int_check_options(const cJSON *pOpt){
                                  pItem->string, aIntOption[i].rMin, aIntOption[i].rMax);
         }
         break;
+      case 'w': {
+        /* a number of days, or an object of model -> days */
+        const cJSON *pW;
+        int bOk = cJSON_IsNumber(pItem) && pItem->valuedouble>=aIntOption[i].rMin
+               && pItem->valuedouble<=aIntOption[i].rMax;
+        if( cJSON_IsObject(pItem) ){
+          bOk = 1;
+          cJSON_ArrayForEach(pW, pItem){
+            if( pms_model_find(pW->string)==0 || !cJSON_IsNumber(pW)
+             || pW->valuedouble<aIntOption[i].rMin || pW->valuedouble>aIntOption[i].rMax ) bOk = 0;
+          }
+        }
+        if( !bOk ){
+          return sqlite3_mprintf("pms_integrations: option '%s' must be a number of days, or an "
+                                 "object of model names to days", pItem->string);
+        }
+        break;
+      }
       case 'b':
         if( !cJSON_IsBool(pItem) ){
           return sqlite3_mprintf("pms_integrations: option '%s' must be true or false", pItem->string);
@@ -471,6 +490,7 @@ static int int_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
     zSql = sqlite3_mprintf("SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE rowid=?1", p->zDb);
     rc = zSql ? sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0) : SQLITE_NOMEM;
     sqlite3_free(zSql);
+    zSql = 0;
     if( rc ) return rc;
     sqlite3_bind_int64(pStmt, 1, iOld);
     if( sqlite3_step(pStmt)==SQLITE_ROW ){

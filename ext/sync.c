@@ -17,8 +17,10 @@
 ** Records absent from the PMS are never deleted: their last_seen stops.
 */
 #include "pmsql.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct sync_stmts {
   sqlite3_stmt *pFind;     /* rowid, _hash by id */
@@ -42,6 +44,8 @@ typedef struct sync_run {
   int bPagesQueued;         /* pages 1..n submitted after the first */
   int nPageExpected;        /* -1 unknown */
   int64_t nTotal;
+  int bProgress;            /* stderr is a terminal */
+  int64_t tStart;
   char zNow[32];            /* this run's timestamp for last_seen etc. */
   sqlite3_int64 iRunId;     /* pms_sync_runs.id once written */
   sync_stmts s;
@@ -391,6 +395,19 @@ static int sync_submit_page(sync_run *p, int iPage){
   return SQLITE_OK;
 }
 
+/* When stderr is a terminal, one line per model, rewritten as pages come. */
+static void sync_progress(sync_run *p){
+  int64_t ms;
+  if( !p->bProgress ) return;
+  ms = pms_now_ms() - p->tStart;
+  fprintf(stderr, "\rpmsql sync %s %s: %d page%s, %d records",
+          p->pSess->zIntegration, p->pM->zName, p->nPages, p->nPages==1 ? "" : "s", p->nFetched);
+  if( p->nTotal>0 ) fprintf(stderr, " of %lld", (long long)p->nTotal);
+  if( ms>0 ) fprintf(stderr, ", %.0f records/s", 1000.0*p->nFetched/ms);
+  fprintf(stderr, "   ");
+  fflush(stderr);
+}
+
 static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   sync_run *p = (sync_run*)pArg;
   pms_list_result lr;
@@ -449,6 +466,15 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   }
   p->nFetched += i;
   if( lr.nTotal>=0 && lr.nTotal>p->nTotal ) p->nTotal = lr.nTotal;
+  sync_progress(p);
+  if( p->bPagesQueued && lr.nTotal>=0 ){
+    /* records added while we read (ordered by a unique key ascending, they
+    ** land at the end): fetch the pages the growing total now needs */
+    int nPages = (int)((lr.nTotal + p->nPageSize - 1) / p->nPageSize);
+    while( p->nPageExpected < nPages ){
+      if( sync_submit_page(p, p->nPageExpected++) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+    }
+  }
   if( !p->bPagesQueued ){
     if( lr.nTotal>=0 ){
       /* known total: queue every remaining page now; they run concurrently */
@@ -555,6 +581,8 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
   r.pM = pms_model_find(pAM->zModel);
   r.nPageExpected = -1;
   r.nTotal = -1;
+  r.tStart = tStart;
+  r.bProgress = isatty(2);
   r.nPageSize = (int)pms_option_number(pSess, "page_size", pSess->pAdapter->nMaxPageSize);
   if( r.nPageSize>pSess->pAdapter->nMaxPageSize ) r.nPageSize = pSess->pAdapter->nMaxPageSize;
   pms_ms_to_iso(tStart, zStarted, 1);
@@ -568,6 +596,15 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
     int64_t ms = pms_iso_to_ms(zWm) - (int64_t)(pms_option_number(pSess, "overlap_seconds", 300)*1000);
     r.zSince = malloc(32);
     if( r.zSince ) pms_ms_to_iso(ms, r.zSince, 0);
+  }else if( strcmp(r.zMode, "full")==0 && pAM->bIncremental ){
+    /* Propexo's date-limited sync: a full run looks back window_days (one
+    ** number, or one per model); backsync pulls the whole history */
+    const cJSON *pWin = cJSON_GetObjectItemCaseSensitive(pSess->pOptions, "window_days");
+    if( cJSON_IsObject(pWin) ) pWin = cJSON_GetObjectItemCaseSensitive(pWin, r.pM->zName);
+    if( cJSON_IsNumber(pWin) && pWin->valuedouble>0 ){
+      r.zSince = malloc(32);
+      if( r.zSince ) pms_ms_to_iso(tStart - (int64_t)(pWin->valuedouble*86400000.0), r.zSince, 0);
+    }
   }
   /* no change events on a model's first sync or a backsync (Propexo's rule) */
   r.bEvents = zWm!=0 && strcmp(r.zMode, "backsync")!=0;
@@ -614,6 +651,10 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
     }
   }
 
+  if( r.bProgress ){
+    sync_progress(&r);
+    fprintf(stderr, "%s\n", r.zErr ? " - failed" : " - done");
+  }
   pms_str_appendf(pOut, "{\"integration\":");
   pms_str_append_json_string(pOut, pSess->zIntegration);
   pms_str_appendf(pOut, ",\"model\":\"%s\",\"mode\":\"%s\",\"status\":\"%s\",\"run_id\":%lld,"
@@ -813,11 +854,82 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   pms_str_reset(&out);
 }
 
+/* pms_sync_due(): an incremental sync of every integration whose sync
+** interval (option sync_interval_hours, default 12, Propexo's default) has
+** elapsed since its last sync. For cron. */
+static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  const char *zDb = pms_find_schema(db);
+  sqlite3_stmt *pStmt = 0;
+  pms_str out = {0}, skipped = {0};
+  char *zFail = 0;
+  int nRun = 0, nSkip = 0;
+  (void)argc; (void)argv;
+  if( zDb==0 ){
+    sqlite3_result_error(ctx, "pms_sync_due: this database has no pmsql tables; run SELECT pms_init() first", -1);
+    return;
+  }
+  /* what is not due, before syncing moves anyone's last_sync_at */
+  if( sync_prepare(db, &pStmt, sqlite3_mprintf(
+        "SELECT id FROM \"%w\".pms_integrations_store WHERE NOT (last_sync_at IS NULL "
+        "OR julianday('now') - julianday(last_sync_at) >= "
+        "coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0) ORDER BY id", zDb))==SQLITE_OK ){
+    while( sqlite3_step(pStmt)==SQLITE_ROW ){
+      if( nSkip++ ) pms_str_appendz(&skipped, ",");
+      pms_str_append_json_string(&skipped, (const char*)sqlite3_column_text(pStmt, 0));
+    }
+    sqlite3_finalize(pStmt);
+  }
+  pms_str_appendz(&out, "{\"runs\":[");
+  if( sync_prepare(db, &pStmt, sqlite3_mprintf(
+        "SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE last_sync_at IS NULL "
+        "OR julianday('now') - julianday(last_sync_at) >= "
+        "coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0 ORDER BY id", zDb))==SQLITE_OK ){
+    char **azInt = 0;
+    const pms_adapter **apA = 0;
+    int nInt = 0, i;
+    while( sqlite3_step(pStmt)==SQLITE_ROW ){
+      char **azNew = realloc(azInt, sizeof(char*)*(nInt+1));
+      const pms_adapter **apNew = realloc(apA, sizeof(pms_adapter*)*(nInt+1));
+      if( azNew ) azInt = azNew;
+      if( apNew ) apA = apNew;
+      if( azNew==0 || apNew==0 ) break;
+      azInt[nInt] = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
+      apA[nInt++] = pms_adapter_find((const char*)sqlite3_column_text(pStmt, 1));
+    }
+    sqlite3_finalize(pStmt);
+    for(i=0; i<nInt; i++){
+      sync_integration(db, zDb, azInt[i], apA[i], 0, "incremental", &out, &nRun, &zFail);
+      free(azInt[i]);
+    }
+    free(azInt);
+    free(apA);
+  }
+  pms_str_appendf(&out, "],\"not_due\":[%s],\"status\":\"%s\"}", skipped.z ? skipped.z : "",
+                  zFail ? "failed" : "succeeded");
+  if( out.oom ){
+    sqlite3_result_error_nomem(ctx);
+  }else if( zFail ){
+    char *z = sqlite3_mprintf("pms_sync_due failed: %s (see pms_sync_runs)", zFail);
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
+  }else{
+    sqlite3_result_text(ctx, out.z, (int)out.n, SQLITE_TRANSIENT);
+  }
+  free(zFail);
+  pms_str_reset(&out);
+  pms_str_reset(&skipped);
+}
+
 int pms_sync_register(sqlite3 *db){
   int rc = SQLITE_OK, i;
   for(i=0; rc==SQLITE_OK && i<=3; i++){
     rc = sqlite3_create_function_v2(db, "pms_sync", i, SQLITE_UTF8|SQLITE_DIRECTONLY,
                                     0, sync_func, 0, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function_v2(db, "pms_sync_due", 0, SQLITE_UTF8|SQLITE_DIRECTONLY,
+                                    0, sync_due_func, 0, 0, 0);
   }
   return rc;
 }

@@ -35,11 +35,23 @@
 ** Resources (GET list, GET /{id}, POST list = create/update array, POST
 ** /{id} = update one object): Properties, Units, Tenants, Leases,
 ** Prospects, ServiceManagerIssues, Contacts; DELETE /Tenants/{id},
-** DELETE /Prospects/{id} and DELETE /<them>?ids=1,2 (-> 204). Read-only
-** lookup lists (whole list, GET /{id}): Locations, PhoneNumberTypes,
-** AddressTypes, ContactTypes, UnitTypes, ServiceManagerPriorities,
-** ServiceManagerStatuses. Ids are small integers per entity from 1
-** (see rentmanager.h for the layout). Unknown route -> 404 {"Message":
+** DELETE /Prospects/{id} and DELETE /<them>?ids=1,2 (-> 204; a tenant
+** with leases is refused: 400 application error 2002; a deleted record's
+** contacts go with it). Read-only lookup lists (the whole list with
+** X-Total-Results, or GET /{id}; query parameters ignored): Locations (also
+** GET /Current/Locations), PhoneNumberTypes (1 Home, 2 Work, 3 Cell, 4 Fax,
+** 5 Other), AddressTypes (1 Primary, 2 Home, 3 Mailing, 4 Billing, 5 Work,
+** 6 Other), ContactTypes (1 Tenant, 2 Prospect, 3 Roommate, 4 Co-Signer,
+** 5 Emergency Contact, 6 Other), UnitTypes (1 Studio .. 5 Four Bedroom =
+** Bedrooms + 1), ServiceManagerPriorities (1 Low, 2 Normal, 3 High),
+** ServiceManagerStatuses (1 Open, 2 In Progress, 3 Completed, 4 On Hold,
+** 5 Closed; 3 and 5 are IsClosed). Ids are small integers per entity from
+** 1: PropertyID, UnitID, TenantID, ProspectID (from the portfolio's
+** applicants), ServiceManagerIssueID (from its work orders) are the
+** portfolio index + 1; LeaseID i+1 is resident i's lease, ContactID i+1
+** tenant i's primary contact, then prospects' primary contacts, then
+** created ones (rentmanager.h has the layout, also of PhoneNumberID and
+** AddressID). Unknown route -> 404 {"Message":
 ** "No HTTP resource was found that matches the request URI '...'."};
 ** another method -> 405 {Message}.
 **
@@ -178,10 +190,17 @@ void rm_error_app(sb_response *resp, int status, int code, const char *user,
 }
 
 static void rm_no_route(sb_response *resp, rm_ctx *c, const sb_request *req){
-  char msg[700];
-  snprintf(msg, sizeof(msg), "No HTTP resource was found that matches the request URI '%s%.500s%s%.100s'.",
-           c->base, req->path, *req->query ? "?" : "", req->query);
-  rm_error_msg(resp, 404, msg, NULL);
+  sb_buf m = { 0 };
+  SB_LIT(&m, "No HTTP resource was found that matches the request URI '");
+  sb_puts(&m, c->base);
+  sb_put(&m, req->path, strlen(req->path) > 500 ? 500 : strlen(req->path));
+  if( *req->query ){
+    sb_putc(&m, '?');
+    sb_put(&m, req->query, strlen(req->query) > 500 ? 500 : strlen(req->query));
+  }
+  SB_LIT(&m, "'.");
+  rm_error_msg(resp, 404, sb_cstr(&m), NULL);
+  sb_buf_free(&m);
 }
 
 static void rm_bad_method(sb_response *resp, const char *method){
@@ -1337,6 +1356,10 @@ static void rm_route(rm_ctx *c, const sb_request *req, sb_response *resp){
   }
   if( n < 1 || n > 2 ){
     rm_no_route(resp, c, req);
+    return;
+  }
+  if( n == 2 && strcmp(seg[0], "current") == 0 && strcmp(seg[1], "locations") == 0 ){
+    rm_lookup_route("locations", NULL, req, resp);    /* GET /Current/Locations */
     return;
   }
   if( rm_lookup_route(seg[0], n > 1 ? seg[1] : NULL, req, resp) ) return;

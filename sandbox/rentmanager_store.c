@@ -99,9 +99,13 @@ static int rm_parse_us(const char *s, int32_t *days, const char **rest){
   if( !k || s[k] != '/' ) return 0;
   s += k + 1;
   if( !rm_digits(s, 4, &y) ) return 0;
-  char iso[11];
-  snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-  if( !dt_parse_date(iso, days) ) return 0;
+  if( y < 1 || m < 1 || m > 12 || d < 1 || d > 31 ) return 0;
+  *days = dt_days(y, m, d);
+  {
+    int yy, mm, dd;                   /* reject 02/31 and the like */
+    dt_civil(*days, &yy, &mm, &dd);
+    if( yy != y || mm != m || dd != d ) return 0;
+  }
   *rest = s + 4;
   return 1;
 }
