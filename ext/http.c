@@ -493,12 +493,24 @@ static int http_one_done(void *pArg, pms_request *r, pms_response *pResp){
   return PMS_HTTP_OK;
 }
 
+/* One request, run on a client of its own (same limits, same shared rate
+** window), so it is safe from inside another run's callback (a login after
+** a 401, a read-back after a write). */
 int pms_http_perform(pms_http *h, pms_request *r, pms_response *pOut){
   http_one one;
+  pms_http *pOne = pms_http_new(&h->cfg);
   memset(pOut, 0, sizeof(*pOut));
+  if( pOne==0 ){
+    pms_request_free(r);
+    snprintf(pOut->zErr, sizeof(pOut->zErr), "out of memory");
+    return SQLITE_NOMEM;
+  }
   one.pOut = pOut;
-  pms_http_submit(h, r);
-  pms_http_run(h, http_one_done, &one);
+  pms_http_submit(pOne, r);
+  pms_http_run(pOne, http_one_done, &one);
+  h->stats.nRequest += pOne->stats.nRequest;
+  h->stats.nRetry += pOne->stats.nRetry;
+  pms_http_free(pOne);
   return pOut->status>=200 && pOut->status<300 ? SQLITE_OK : SQLITE_ERROR;
 }
 

@@ -33,6 +33,7 @@ static const struct { const char *zName; char eKind; double rMin, rMax; } aIntOp
   { "ca_file",                 's', 0, 0 },
   { "time_zone",               's', 0, 0 },
   { "window_days",             'w', 0.0001, 36500 },
+  { "utc_offset_minutes",      'n', -1440, 1440 },
 };
 #define INT_NOPTION ((int)(sizeof(aIntOption)/sizeof(aIntOption[0])))
 
@@ -479,6 +480,11 @@ static int int_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
     return SQLITE_CONSTRAINT;
   }
   if( (zErr = int_check_base_url(zUrl))!=0 ){ int_error(pVtab, zErr); return SQLITE_CONSTRAINT; }
+  if( (zUrl==0 || zUrl[0]==0) && pA->zDefaultBaseUrl[0]==0 ){
+    int_error(pVtab, sqlite3_mprintf("pms_integrations: %s has no common endpoint; base_url must be "
+                                     "the customer's own API URL", pA->zVendor));
+    return SQLITE_CONSTRAINT;
+  }
 
   if( !bInsert ){
     sqlite3_int64 iOld = sqlite3_value_int64(argv[0]);

@@ -1,0 +1,780 @@
+/*
+** rentmanager.c — the Rent Manager Web API adapter (RENTMANAGER).
+**
+** Protocol (research/pms-apis.md §2; no public spec exists): a session logs
+** in with POST /Authentication/AuthorizeUser {Username, Password, LocationID}
+** and gets the token back as a JSON-quoted string, sent as X-RM12Api-ApiToken
+** (and X-RM12API-PartnerToken for partner integrations); a 401 mid-run logs in
+** again once (engine). Lists take pagesize (<= 1000) and pagenumber, answer
+** 206 with Link and X-Total-Results when paged, and 404 when a filtered list
+** matches nothing ("no rows"). Related data comes through embeds= (emails and
+** phones live on Contacts). Incremental reads filter with RQL
+** filters=UpdateDate,ge,<time>. Dates are the location's local time without
+** an offset; pmsql reads them as UTC unless the integration's
+** utc_offset_minutes option says otherwise. About 500 requests a minute.
+**
+** Writes: create and update are both a POST of a JSON array to the
+** collection. An update is partial and carries the record's UpdateDate as a
+** concurrency token (taken from the cached record: a record changed in Rent
+** Manager since the last sync answers 409, reported as such). Contact fields
+** (names, email, phones, birth date) go in the embedded PrimaryContact with
+** its ContactID and UpdateDate; the primary address in Addresses with its
+** AddressID. Error bodies: {Message, ModelState} for 4xx, {UserMessage,
+** DeveloperMessage, ErrorCode, …} for application errors.
+*/
+#include "../ext/pmsql.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct rm_state {
+  char *zToken;
+  cJSON *pPhoneTypes;    /* /PhoneNumberTypes: [{PhoneNumberTypeID, Name}] */
+} rm_state;
+
+/* ----------------------------------------------------------- field maps */
+
+static const pms_field_map aRmProperty[] = {
+  { "x_created_at",    "CreateDate",  PMS_X_DATETIME, 0 },
+  { "code",            "ShortName",   PMS_X_STRING, 0 },
+  { "name",            "Name",        PMS_X_STRING, 0 },
+  { "city",            "PrimaryAddress.City",       PMS_X_STRING, 0 },
+  { "state",           "PrimaryAddress.State",      PMS_X_STRING, 0 },
+  { "zip",             "PrimaryAddress.PostalCode", PMS_X_STRING, 0 },
+  { "is_active",       "IsActive",    PMS_X_BOOL, 0 },
+  { "manager_name",    "ManagerName", PMS_X_STRING, 0 },
+  { "manager_email",   "Email",       PMS_X_STRING, 0 },
+  { "number_of_units", "UnitCount",   PMS_X_INT, 0 },
+  { "type_raw",        "PropertyType", PMS_X_STRING, 0 },
+  { "notes",           "Comment",     PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aRmUnit[] = {
+  { "property_id",    "PropertyID",    PMS_X_FK, "properties" },
+  { "x_property_id",  "PropertyID",    PMS_X_ID, 0 },
+  { "x_unit_type_id", "UnitTypeID",    PMS_X_ID, 0 },
+  { "number",         "Name",          PMS_X_STRING, 0 },
+  { "bedrooms",       "Bedrooms",      PMS_X_STRING, 0 },
+  { "bathrooms",      "Bathrooms",     PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aRmTenant[] = {
+  { "property_id",   "PropertyID", PMS_X_FK, "properties" },
+  { "x_property_id", "PropertyID", PMS_X_ID, 0 },
+  { "first_name",    "FirstName",  PMS_X_STRING, 0 },
+  { "last_name",     "LastName",   PMS_X_STRING, 0 },
+  { "balance_in_cents", "Balance", PMS_X_CENTS, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aRmLease[] = {
+  { "property_id",   "PropertyID", PMS_X_FK, "properties" },
+  { "x_property_id", "PropertyID", PMS_X_ID, 0 },
+  { "unit_id",       "UnitID",     PMS_X_FK, "units" },
+  { "x_unit_id",     "UnitID",     PMS_X_ID, 0 },
+  { "realized_move_in_date",  "MoveInDate",  PMS_X_DATE, 0 },
+  { "realized_move_out_date", "MoveOutDate", PMS_X_DATE, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aRmProspect[] = {
+  { "property_id",   "PropertyID",     PMS_X_FK, "properties" },
+  { "x_property_id", "PropertyID",     PMS_X_ID, 0 },
+  { "x_created_at",  "CreateDate",     PMS_X_DATETIME, 0 },
+  { "x_updated_at",  "UpdateDate",     PMS_X_DATETIME, 0 },
+  { "status",        "ProspectStatus", PMS_X_STRING, 0 },
+  { "first_name",    "FirstName",      PMS_X_STRING, 0 },
+  { "last_name",     "LastName",       PMS_X_STRING, 0 },
+  { "notes",         "Comment",        PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aRmIssue[] = {
+  { "property_id",         "PropertyID", PMS_X_FK, "properties" },
+  { "x_property_id",       "PropertyID", PMS_X_ID, 0 },
+  { "service_description", "Title",      PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+/* ------------------------------------------------------------- fix-ups */
+
+static void rm_set(pms_row *pRow, const char *zCol, const char *zVal){
+  int i = pms_row_col(pRow, zCol);
+  if( i>=0 ) pms_row_set_text(pRow, i, zVal, -1);
+}
+
+static char *rm_id_text(const cJSON *p){
+  if( cJSON_IsNumber(p) ){
+    double r = p->valuedouble;
+    if( !(r>=-9.0e15 && r<=9.0e15) || r!=(double)(long long)r ) return 0;
+    return pms_mprintf("%lld", (long long)r);
+  }
+  if( cJSON_IsString(p) ) return pms_strdup(p->valuestring);
+  return 0;
+}
+
+/* The primary entry of an embedded array (IsPrimary, else the first). */
+static const cJSON *rm_primary(const cJSON *pArr){
+  const cJSON *p;
+  cJSON_ArrayForEach(p, pArr){
+    if( cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "IsPrimary")) ) return p;
+  }
+  return cJSON_GetArrayItem(pArr, 0);
+}
+
+/* Street is multi-line: the first line is address_1, the rest address_2. */
+static void rm_address(pms_row *pRow, const cJSON *pAddr, const char *zSuffix){
+  const cJSON *pStreet = cJSON_GetObjectItemCaseSensitive(pAddr, "Street");
+  char zCol[40];
+  if( !cJSON_IsObject(pAddr) ) return;
+  if( cJSON_IsString(pStreet) ){
+    const char *z = pStreet->valuestring;
+    const char *zNl = strpbrk(z, "\r\n");
+    char *zFirst = pms_mprintf("%.*s", zNl ? (int)(zNl - z) : (int)strlen(z), z);
+    snprintf(zCol, sizeof(zCol), "address_1%s", zSuffix);
+    if( zFirst ){ rm_set(pRow, zCol, zFirst); free(zFirst); }
+    if( zNl && *zSuffix==0 ){
+      while( *zNl=='\r' || *zNl=='\n' ) zNl++;
+      if( *zNl ) rm_set(pRow, "address_2", zNl);
+    }
+  }
+  snprintf(zCol, sizeof(zCol), "city%s", zSuffix);
+  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pAddr, "City")) ) rm_set(pRow, zCol, cJSON_GetObjectItemCaseSensitive(pAddr, "City")->valuestring);
+  snprintf(zCol, sizeof(zCol), "state%s", zSuffix);
+  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pAddr, "State")) ) rm_set(pRow, zCol, cJSON_GetObjectItemCaseSensitive(pAddr, "State")->valuestring);
+  snprintf(zCol, sizeof(zCol), "zip%s", zSuffix);
+  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pAddr, "PostalCode")) ) rm_set(pRow, zCol, cJSON_GetObjectItemCaseSensitive(pAddr, "PostalCode")->valuestring);
+}
+
+static const char *rm_phone_type(const char *zName){
+  if( zName==0 ) return "OTHER";
+  if( sqlite3_stricmp(zName, "Home")==0 ) return "HOME";
+  if( sqlite3_stricmp(zName, "Cell")==0 || sqlite3_stricmp(zName, "Mobile")==0 ) return "MOBILE";
+  if( sqlite3_stricmp(zName, "Work")==0 || sqlite3_stricmp(zName, "Office")==0 ) return "WORK";
+  if( sqlite3_stricmp(zName, "Fax")==0 ) return "FAX";
+  return "OTHER";
+}
+
+/* The primary contact: middle name, email, birth date, two phones. */
+static void rm_contact(pms_row *pRow, const cJSON *pRec){
+  const cJSON *pC = cJSON_GetObjectItemCaseSensitive(pRec, "PrimaryContact");
+  const cJSON *pP;
+  int n = 0;
+  if( !cJSON_IsObject(pC) ) pC = rm_primary(cJSON_GetObjectItemCaseSensitive(pRec, "Contacts"));
+  if( !cJSON_IsObject(pC) ) return;
+  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pC, "MiddleName")) ) rm_set(pRow, "middle_name", cJSON_GetObjectItemCaseSensitive(pC, "MiddleName")->valuestring);
+  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pC, "Email")) ) rm_set(pRow, "email_1", cJSON_GetObjectItemCaseSensitive(pC, "Email")->valuestring);
+  pms_map_value(pRow, pms_row_col(pRow, "date_of_birth"), PMS_X_DATE, 0,
+                cJSON_GetObjectItemCaseSensitive(pC, "DateOfBirth"), 0);
+  cJSON_ArrayForEach(pP, cJSON_GetObjectItemCaseSensitive(pC, "PhoneNumbers")){
+    const cJSON *pNum = cJSON_GetObjectItemCaseSensitive(pP, "PhoneNumber");
+    const cJSON *pType = pms_json_path(pP, "PhoneNumberType.Name");
+    char zCol[24];
+    if( !cJSON_IsString(pNum) || n>=2 ) continue;
+    n++;
+    snprintf(zCol, sizeof(zCol), "phone_%d", n);
+    rm_set(pRow, zCol, pNum->valuestring);
+    snprintf(zCol, sizeof(zCol), "phone_%d_type", n);
+    rm_set(pRow, zCol, rm_phone_type(cJSON_IsString(pType) ? pType->valuestring : 0));
+  }
+}
+
+static int rm_property_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  (void)pS; (void)pzErr;
+  rm_address(pRow, cJSON_GetObjectItemCaseSensitive(pRec, "PrimaryAddress"), "");
+  return SQLITE_OK;
+}
+
+static int rm_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pBath = cJSON_GetObjectItemCaseSensitive(pRec, "Bathrooms");
+  const cJSON *pOcc = cJSON_GetObjectItemCaseSensitive(pRec, "CurrentOccupants");
+  (void)pS; (void)pzErr;
+  rm_address(pRow, rm_primary(cJSON_GetObjectItemCaseSensitive(pRec, "Addresses")), "");
+  if( cJSON_IsNumber(pBath) ){
+    double r = pBath->valuedouble;
+    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_full"), (double)(long long)r);
+    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_half"), r - (double)(long long)r > 0.25 ? 1.0 : 0.0);
+  }
+  if( cJSON_IsArray(pOcc) ) pms_row_set_int(pRow, pms_row_col(pRow, "is_vacant"), cJSON_GetArraySize(pOcc)==0);
+  return SQLITE_OK;
+}
+
+static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pAddrs = cJSON_GetObjectItemCaseSensitive(pRec, "Addresses");
+  const cJSON *pPrimary = rm_primary(pAddrs), *pA, *pL, *pCur = 0;
+  pms_str s = {0};
+  int n = 0;
+  (void)pS; (void)pzErr;
+  rm_contact(pRow, pRec);
+  rm_address(pRow, pPrimary, "");
+  cJSON_ArrayForEach(pA, pAddrs){
+    if( pA!=pPrimary ){ rm_address(pRow, pA, "_alternate"); break; }
+  }
+  /* the current lease: one without a move-out, else the latest move-out */
+  pms_str_appendz(&s, "[");
+  cJSON_ArrayForEach(pL, cJSON_GetObjectItemCaseSensitive(pRec, "Leases")){
+    char *zX = rm_id_text(cJSON_GetObjectItemCaseSensitive(pL, "LeaseID"));
+    const cJSON *pIn = cJSON_GetObjectItemCaseSensitive(pL, "MoveInDate");
+    const cJSON *pOut = cJSON_GetObjectItemCaseSensitive(pL, "MoveOutDate");
+    char *zId;
+    if( zX==0 ) continue;
+    if( pCur==0 || !cJSON_IsString(pOut)
+     || (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pCur, "MoveOutDate"))
+         && strcmp(pOut->valuestring, cJSON_GetObjectItemCaseSensitive(pCur, "MoveOutDate")->valuestring)>0) ){
+      if( pCur==0 || cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pCur, "MoveOutDate")) ) pCur = pL;
+    }
+    zId = pms_make_id(pRow->zIntegration, pms_model_find("leases"), zX);
+    pms_str_appendf(&s, "%s{\"lease_id\":", n++ ? "," : "");
+    pms_str_append_json_string(&s, zId);
+    pms_str_appendz(&s, ",\"x_lease_id\":");
+    pms_str_append_json_string(&s, zX);
+    pms_str_appendf(&s, ",\"move_in_date\":");
+    if( cJSON_IsString(pIn) ) pms_str_appendf(&s, "\"%.10s\"", pIn->valuestring); else pms_str_appendz(&s, "null");
+    pms_str_appendz(&s, ",\"move_out_date\":");
+    if( cJSON_IsString(pOut) ) pms_str_appendf(&s, "\"%.10s\"", pOut->valuestring); else pms_str_appendz(&s, "null");
+    pms_str_appendz(&s, "}");
+    sqlite3_free(zId);
+    free(zX);
+  }
+  pms_str_appendz(&s, "]");
+  if( !s.oom ) rm_set(pRow, "leases_meta_data", s.z);
+  pms_str_reset(&s);
+  if( pCur ){
+    char *zX = rm_id_text(cJSON_GetObjectItemCaseSensitive(pCur, "LeaseID"));
+    if( zX ){
+      char *zId = pms_make_id(pRow->zIntegration, pms_model_find("leases"), zX);
+      rm_set(pRow, "lease_id", zId);
+      rm_set(pRow, "x_lease_id", zX);
+      sqlite3_free(zId);
+      free(zX);
+    }
+  }
+  return SQLITE_OK;
+}
+
+static int rm_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  char *zX = rm_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "TenantID"));
+  (void)pS; (void)pzErr;
+  if( zX ){
+    char *zId = pms_make_id(pRow->zIntegration, pms_model_find("residents"), zX);
+    const cJSON *pIn = cJSON_GetObjectItemCaseSensitive(pRec, "MoveInDate");
+    const cJSON *pOut = cJSON_GetObjectItemCaseSensitive(pRec, "MoveOutDate");
+    char *z = pms_mprintf("[{\"resident_id\":\"%s\",\"x_resident_id\":\"%s\",\"move_in_date\":%s%.10s%s,"
+                          "\"move_out_date\":%s%.10s%s}]", zId, zX,
+                          cJSON_IsString(pIn) ? "\"" : "", cJSON_IsString(pIn) ? pIn->valuestring : "null",
+                          cJSON_IsString(pIn) ? "\"" : "",
+                          cJSON_IsString(pOut) ? "\"" : "", cJSON_IsString(pOut) ? pOut->valuestring : "null",
+                          cJSON_IsString(pOut) ? "\"" : "");
+    if( z ){ rm_set(pRow, "residents_meta_data", z); free(z); }
+    sqlite3_free(zId);
+    free(zX);
+  }
+  return SQLITE_OK;
+}
+
+static int rm_prospect_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  (void)pS; (void)pzErr;
+  rm_contact(pRow, pRec);
+  rm_address(pRow, rm_primary(cJSON_GetObjectItemCaseSensitive(pRec, "Addresses")), "");
+  return SQLITE_OK;
+}
+
+/* Per model: collection, id field, the embeds a read asks for. */
+static const struct { const char *zModel; const char *zIdField; const char *zEmbeds; } aRmRes[] = {
+  { "properties",       "PropertyID",            "PrimaryAddress" },
+  { "units",            "UnitID",                "Addresses,CurrentOccupants" },
+  { "leases",           "LeaseID",               0 },
+  { "residents",        "TenantID",              "Contacts,Contacts.PhoneNumbers,Addresses,Leases,Balance" },
+  { "leads",            "ProspectID",            "Contacts,Contacts.PhoneNumbers,Addresses" },
+  { "service_requests", "ServiceManagerIssueID", 0 },
+};
+
+static int rm_res(const char *zModel){
+  int i;
+  for(i=0; i<(int)(sizeof(aRmRes)/sizeof(aRmRes[0])); i++) if( strcmp(aRmRes[i].zModel, zModel)==0 ) return i;
+  return 0;
+}
+
+static const pms_adapter_model aRmModel[] = {
+  { "properties",       "/Properties",           aRmProperty, 1, rm_property_fixup },
+  { "units",            "/Units",                aRmUnit,     1, rm_unit_fixup },
+  { "leases",           "/Leases",               aRmLease,    1, rm_lease_fixup },
+  { "residents",        "/Tenants",              aRmTenant,   1, rm_tenant_fixup },
+  { "leads",            "/Prospects",            aRmProspect, 1, rm_prospect_fixup },
+  { "service_requests", "/ServiceManagerIssues", aRmIssue,    0, 0 },
+  { 0, 0, 0, 0, 0 }
+};
+
+/* ------------------------------------------------------------ protocol */
+
+static int rm_is_json(const pms_response *pResp){
+  return pResp->zContentType && strncmp(pResp->zContentType, "application/json", 16)==0;
+}
+
+/* Rent Manager's two error shapes -> one message that quotes the PMS. */
+static char *rm_error_message(const pms_response *pResp){
+  cJSON *p = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
+  pms_str s = {0};
+  if( cJSON_IsObject(p) ){
+    const cJSON *pUser = cJSON_GetObjectItemCaseSensitive(p, "UserMessage");
+    const cJSON *pDev = cJSON_GetObjectItemCaseSensitive(p, "DeveloperMessage");
+    const cJSON *pMsg = cJSON_GetObjectItemCaseSensitive(p, "Message");
+    const cJSON *pCode = cJSON_GetObjectItemCaseSensitive(p, "ErrorCode");
+    const cJSON *pState = cJSON_GetObjectItemCaseSensitive(p, "ModelState"), *pK, *pV;
+    if( cJSON_IsString(pUser) ) pms_str_appendz(&s, pUser->valuestring);
+    else if( cJSON_IsString(pMsg) ) pms_str_appendz(&s, pMsg->valuestring);
+    if( cJSON_IsString(pDev) ) pms_str_appendf(&s, " (%s)", pDev->valuestring);
+    if( cJSON_IsNumber(pCode) ) pms_str_appendf(&s, " [ErrorCode %d]", pCode->valueint);
+    cJSON_ArrayForEach(pK, pState){
+      cJSON_ArrayForEach(pV, pK){
+        if( cJSON_IsString(pV) ) pms_str_appendf(&s, " %s: %s;", pK->string, pV->valuestring);
+      }
+    }
+  }else if( pResp->zBody && pResp->nBody ){
+    pms_str_appendf(&s, "%.200s", pResp->zBody);
+  }
+  cJSON_Delete(p);
+  if( s.n==0 ){ pms_str_reset(&s); return 0; }
+  return pms_str_finish(&s);
+}
+
+static void rm_close(pms_session *pS){
+  rm_state *st = (rm_state*)pS->pAdapterData;
+  if( st ){
+    if( st->zToken ){ memset(st->zToken, 0, strlen(st->zToken)); free(st->zToken); }
+    cJSON_Delete(st->pPhoneTypes);
+    free(st);
+  }
+  pS->pAdapterData = 0;
+}
+
+static void rm_partner_header(pms_session *pS, pms_request *r){
+  const char *zPartner = pms_credential(pS, "partner_token");
+  if( zPartner ){
+    char *z = pms_mprintf("X-RM12API-PartnerToken: %s", zPartner);
+    if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
+  }
+}
+
+static int rm_authorize(pms_session *pS, pms_request *r){
+  rm_state *st = (rm_state*)pS->pAdapterData;
+  if( st && st->zToken ){
+    char *z = pms_mprintf("X-RM12Api-ApiToken: %s", st->zToken);
+    if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
+  }
+  rm_partner_header(pS, r);
+  pms_request_header(r, "Accept: application/json");
+  return SQLITE_OK;
+}
+
+/* Log in: the token comes back as a JSON string. Then the phone types. */
+static int rm_open(pms_session *pS, char **pzErr){
+  rm_state *st = calloc(1, sizeof(*st));
+  cJSON *pBody = cJSON_CreateObject(), *pTok = 0;
+  const char *zLoc = pms_credential(pS, "location_id");
+  char *zBody = 0, *zUrl = pms_mprintf("%s/Authentication/AuthorizeUser", pS->zBaseUrl);
+  pms_request *r = 0;
+  pms_response resp;
+  int rc = SQLITE_ERROR;
+  memset(&resp, 0, sizeof(resp));
+  if( st==0 || pBody==0 || zUrl==0 ){ *pzErr = pms_strdup("out of memory"); goto done; }
+  cJSON_AddStringToObject(pBody, "Username", pms_credential(pS, "username"));
+  cJSON_AddStringToObject(pBody, "Password", pms_credential(pS, "password"));
+  cJSON_AddNumberToObject(pBody, "LocationID", zLoc ? atof(zLoc) : 1);
+  zBody = cJSON_PrintUnformatted(pBody);
+  r = zBody ? pms_request_new("POST", zUrl) : 0;
+  if( r==0 ){ *pzErr = pms_strdup("out of memory"); goto done; }
+  pms_request_body(r, zBody, "application/json");
+  rm_partner_header(pS, r);
+  pms_http_perform(pS->pHttp, r, &resp);
+  if( resp.status!=200 ){
+    char *zMsg = resp.status ? rm_error_message(&resp) : 0;
+    *pzErr = pms_mprintf("RENTMANAGER login failed: %s%ld%s%s", resp.status ? "HTTP " : "",
+                         resp.status, resp.status ? (zMsg ? ": " : "") : resp.zErr, zMsg ? zMsg : "");
+    free(zMsg);
+    goto done;
+  }
+  pTok = resp.zBody ? cJSON_Parse(resp.zBody) : 0;
+  if( !cJSON_IsString(pTok) || pTok->valuestring[0]==0 ){
+    *pzErr = pms_strdup("RENTMANAGER login answered without a token");
+    goto done;
+  }
+  st->zToken = pms_strdup(pTok->valuestring);
+  pS->pAdapterData = st;
+  st = 0;
+  rc = SQLITE_OK;
+  /* phone types are a per-database list: names to ids for writes */
+  {
+    char *zPt = pms_mprintf("%s/PhoneNumberTypes", pS->zBaseUrl);
+    pms_request *rp = zPt ? pms_request_new("GET", zPt) : 0;
+    pms_response rr;
+    free(zPt);
+    if( rp ){
+      rm_authorize(pS, rp);
+      pms_http_perform(pS->pHttp, rp, &rr);
+      if( rr.status==200 && rr.zBody ) ((rm_state*)pS->pAdapterData)->pPhoneTypes = cJSON_Parse(rr.zBody);
+      pms_response_clear(&rr);
+    }
+  }
+done:
+  if( st ) free(st);
+  if( zBody ){ memset(zBody, 0, strlen(zBody)); cJSON_free(zBody); }
+  cJSON_Delete(pBody);
+  cJSON_Delete(pTok);
+  pms_response_clear(&resp);
+  free(zUrl);
+  return rc;
+}
+
+/* RQL wants the location's clock: UTC plus the integration's offset. */
+static void rm_since(pms_session *pS, const char *zSince, char *zOut){
+  int64_t ms = pms_iso_to_ms(zSince) + (int64_t)(pms_option_number(pS, "utc_offset_minutes", 0)*60000);
+  pms_ms_to_iso(ms, zOut, 0);
+  zOut[19] = 0;          /* no Z: Rent Manager times carry no offset */
+}
+
+static pms_request *rm_list_request(pms_session *pS, const pms_adapter_model *pAM,
+                                    const pms_list_page *pPg){
+  int i = rm_res(pAM->zModel);
+  pms_str u = {0};
+  pms_request *r;
+  pms_str_appendf(&u, "%s%s?pagesize=%d&pagenumber=%d&orderby=%s", pS->zBaseUrl, pAM->zPath,
+                  pPg->nPageSize, pPg->iPage+1, aRmRes[i].zIdField);
+  if( aRmRes[i].zEmbeds ) pms_str_appendf(&u, "&embeds=%s", aRmRes[i].zEmbeds);
+  if( pPg->zSince ){
+    char zLocal[32];
+    rm_since(pS, pPg->zSince, zLocal);
+    pms_str_appendz(&u, "&filters=");
+    pms_str_append_url_escaped(&u, "UpdateDate,ge,");
+    pms_str_append_url_escaped(&u, zLocal);
+  }
+  if( u.oom ){ pms_str_reset(&u); return 0; }
+  r = pms_request_new("GET", u.z);
+  pms_str_reset(&u);
+  return r;
+}
+
+static int rm_list_parse(pms_session *pS, const pms_adapter_model *pAM,
+                         pms_response *pResp, pms_list_result *pOut, char **pzErr){
+  char *zTotal;
+  (void)pS; (void)pAM;
+  if( pResp->status==204 ){ pOut->nTotal = 0; return SQLITE_OK; }
+  if( !rm_is_json(pResp) ){
+    *pzErr = pms_mprintf("expected JSON, got %s", pResp->zContentType ? pResp->zContentType : "no content type");
+    return SQLITE_ERROR;
+  }
+  pOut->pRoot = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
+  if( pOut->pRoot==0 ){ *pzErr = pms_strdup("the response is not valid JSON"); return SQLITE_ERROR; }
+  if( !cJSON_IsArray(pOut->pRoot) ){ *pzErr = pms_strdup("expected a JSON array of records"); return SQLITE_ERROR; }
+  pOut->pItems = pOut->pRoot;
+  zTotal = pms_response_header(pResp, "X-Total-Results");
+  if( zTotal ){
+    char *zEnd = 0;
+    long long n = strtoll(zTotal, &zEnd, 10);
+    if( zEnd!=zTotal && *zEnd==0 && n>=0 ) pOut->nTotal = n;
+    free(zTotal);
+  }
+  if( pResp->status==200 && pOut->nTotal<0 ) pOut->bLast = 1;   /* unpaged answer */
+  return SQLITE_OK;
+}
+
+static char *rm_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
+  return rm_id_text(cJSON_GetObjectItemCaseSensitive(pRec, aRmRes[rm_res(pAM->zModel)].zIdField));
+}
+
+/* --------------------------------------------------------------- writes */
+
+/* Write-side names of the regular fields (a subset of the read maps). */
+static const pms_field_map aRmWriteTop[] = {
+  { "code",          "ShortName",   PMS_X_STRING, 0 },
+  { "name",          "Name",        PMS_X_STRING, 0 },
+  { "is_active",     "IsActive",    PMS_X_BOOL, 0 },
+  { "manager_name",  "ManagerName", PMS_X_STRING, 0 },
+  { "manager_email", "Email",       PMS_X_STRING, 0 },
+  { "number",        "Name",        PMS_X_STRING, 0 },
+  { "bedrooms",      "Bedrooms",    PMS_X_INT, 0 },
+  { "bathrooms",     "Bathrooms",   PMS_X_REAL, 0 },
+  { "property_id",   "PropertyID",  PMS_X_FK, "properties" },
+  { "unit_id",       "UnitID",      PMS_X_FK, "units" },
+  { "realized_move_in_date",  "MoveInDate",  PMS_X_DATE, 0 },
+  { "realized_move_out_date", "MoveOutDate", PMS_X_DATE, 0 },
+  { "service_description", "Title", PMS_X_STRING, 0 },
+  { "first_name",    "FirstName",   PMS_X_STRING, 0 },
+  { "last_name",     "LastName",    PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aRmWriteContact[] = {
+  { "first_name",    "FirstName",   PMS_X_STRING, 0 },
+  { "last_name",     "LastName",    PMS_X_STRING, 0 },
+  { "middle_name",   "MiddleName",  PMS_X_STRING, 0 },
+  { "email_1",       "Email",       PMS_X_STRING, 0 },
+  { "date_of_birth", "DateOfBirth", PMS_X_DATE, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static cJSON *rm_phone_type_id(pms_session *pS, const char *zUnified){
+  rm_state *st = (rm_state*)pS->pAdapterData;
+  static const struct { const char *zU; const char *zName; } aName[] = {
+    {"HOME","Home"}, {"MOBILE","Cell"}, {"WORK","Work"}, {"FAX","Fax"}, {"OTHER","Other"}
+  };
+  const cJSON *p;
+  size_t i;
+  for(i=0; i<sizeof(aName)/sizeof(aName[0]); i++){
+    if( zUnified && strcmp(aName[i].zU, zUnified)==0 ) break;
+  }
+  if( i==sizeof(aName)/sizeof(aName[0]) || st==0 ) return 0;
+  cJSON_ArrayForEach(p, st->pPhoneTypes){
+    const cJSON *pN = cJSON_GetObjectItemCaseSensitive(p, "Name");
+    if( cJSON_IsString(pN) && sqlite3_stricmp(pN->valuestring, aName[i].zName)==0 ){
+      return cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "PhoneNumberTypeID"), 1);
+    }
+  }
+  return 0;
+}
+
+/* The record to POST: the id and UpdateDate for an update, the changed
+** fields, and the primary contact / primary address with theirs. */
+static char *rm_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_write *w, char **pzErr){
+  int iRes = rm_res(pAM->zModel);
+  int bCreate = strcmp(w->zOp, "create")==0;
+  int bPerson = strcmp(pAM->zModel, "residents")==0 || strcmp(pAM->zModel, "leads")==0;
+  cJSON *pCached = w->zCachedRemote ? cJSON_Parse(w->zCachedRemote) : 0;
+  cJSON *pRec = cJSON_CreateObject(), *pLeft = cJSON_CreateObject(), *pRest = cJSON_CreateObject();
+  cJSON *pContact = 0, *pAddr = 0, *pArr, *pF;
+  char *zOut = 0;
+  if( pRec==0 || pLeft==0 || pRest==0 ) goto done;
+  if( !bCreate ){
+    const cJSON *pUpd = cJSON_GetObjectItemCaseSensitive(pCached, "UpdateDate");
+    cJSON_AddItemToObject(pRec, aRmRes[iRes].zIdField, pms_fk_to_vendor(w->zXId));
+    if( !cJSON_IsString(pUpd) ){
+      *pzErr = pms_strdup("the cached record has no UpdateDate (sync it first)");
+      goto done;
+    }
+    cJSON_AddStringToObject(pRec, "UpdateDate", pUpd->valuestring);
+  }
+  if( pms_map_unapply(aRmWriteTop, w->pFields, pRec, pLeft, pzErr) ) goto done;
+  cJSON_ArrayForEach(pF, pLeft){
+    const char *z = pF->string;
+    if( bPerson && (pms_model_column(w->pModel, z)>=0) && (strncmp(z, "phone_", 6)==0
+        || strcmp(z, "middle_name")==0 || strcmp(z, "email_1")==0 || strcmp(z, "date_of_birth")==0) ){
+      continue;
+    }
+    if( strcmp(z, "address_1")==0 || strcmp(z, "city")==0 || strcmp(z, "state")==0 || strcmp(z, "zip")==0 ){
+      continue;
+    }
+    if( strcmp(z, "notes")==0 && strcmp(pAM->zModel, "residents")!=0 ){
+      cJSON_AddItemToObject(pRec, "Comment", cJSON_Duplicate(pF, 1));
+      continue;
+    }
+    if( strcmp(z, "residents_meta_data")==0 && bCreate ){
+      cJSON *pA = cJSON_IsString(pF) ? cJSON_Parse(pF->valuestring) : 0;
+      const cJSON *pR = pms_json_path(cJSON_GetArrayItem(pA, 0), "resident_id");
+      cJSON_AddItemToObject(pRec, "TenantID", pms_fk_to_vendor(cJSON_IsString(pR) ? pR->valuestring : 0));
+      cJSON_Delete(pA);
+      continue;
+    }
+    *pzErr = pms_mprintf("the Rent Manager adapter cannot write %s.%s", pAM->zModel, z);
+    goto done;
+  }
+  if( bPerson ){
+    /* contact fields: names are on both the record and its contact */
+    const cJSON *pCur = cJSON_GetObjectItemCaseSensitive(pCached, "PrimaryContact");
+    int i;
+    if( !cJSON_IsObject(pCur) ) pCur = rm_primary(cJSON_GetObjectItemCaseSensitive(pCached, "Contacts"));
+    pContact = cJSON_CreateObject();
+    if( !bCreate && cJSON_IsObject(pCur) ){
+      cJSON_AddItemToObject(pContact, "ContactID", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pCur, "ContactID"), 1));
+      cJSON_AddItemToObject(pContact, "UpdateDate", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pCur, "UpdateDate"), 1));
+    }
+    if( pms_map_unapply(aRmWriteContact, w->pFields, pContact, 0, pzErr) ) goto done;
+    for(i=1; i<=2; i++){
+      char zN[16], zT[24];
+      const cJSON *pN, *pT, *pOld;
+      cJSON *pPhone;
+      snprintf(zN, sizeof(zN), "phone_%d", i);
+      snprintf(zT, sizeof(zT), "phone_%d_type", i);
+      pN = cJSON_GetObjectItemCaseSensitive(w->pFields, zN);
+      pT = cJSON_GetObjectItemCaseSensitive(w->pFields, zT);
+      if( pN==0 && pT==0 ) continue;
+      pOld = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(pCur, "PhoneNumbers"), i-1);
+      pPhone = cJSON_CreateObject();
+      if( pOld ) cJSON_AddItemToObject(pPhone, "PhoneNumberID", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pOld, "PhoneNumberID"), 1));
+      if( pN ) cJSON_AddItemToObject(pPhone, "PhoneNumber", cJSON_Duplicate(pN, 1));
+      if( cJSON_IsString(pT) ){
+        cJSON *pId = rm_phone_type_id(pS, pT->valuestring);
+        if( pId==0 ){
+          cJSON_Delete(pPhone);
+          *pzErr = pms_mprintf("Rent Manager has no phone type for %s", pT->valuestring);
+          goto done;
+        }
+        cJSON_AddItemToObject(pPhone, "PhoneNumberTypeID", pId);
+      }else if( pOld==0 ){
+        cJSON_AddItemToObject(pPhone, "PhoneNumberTypeID", rm_phone_type_id(pS, i==1 ? "MOBILE" : "HOME"));
+      }
+      if( !cJSON_GetObjectItemCaseSensitive(pContact, "PhoneNumbers") ){
+        cJSON_AddItemToObject(pContact, "PhoneNumbers", cJSON_CreateArray());
+      }
+      cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(pContact, "PhoneNumbers"), pPhone);
+    }
+    if( cJSON_GetArraySize(pContact) > (bCreate ? 0 : 2) ){
+      cJSON_AddItemToObject(pRec, "PrimaryContact", pContact);
+      pContact = 0;
+    }
+  }
+  {
+    /* the primary address, with its id when it exists */
+    static const struct { const char *zCol, *zRm; } aA[] = {
+      {"address_1","Street"}, {"city","City"}, {"state","State"}, {"zip","PostalCode"} };
+    const cJSON *pCurA = rm_primary(cJSON_GetObjectItemCaseSensitive(pCached, "Addresses"));
+    size_t k;
+    for(k=0; k<sizeof(aA)/sizeof(aA[0]); k++){
+      const cJSON *pV = cJSON_GetObjectItemCaseSensitive(w->pFields, aA[k].zCol);
+      if( pV==0 ) continue;
+      if( pAddr==0 ){
+        pAddr = cJSON_CreateObject();
+        if( !bCreate && cJSON_IsObject(pCurA) ){
+          cJSON_AddItemToObject(pAddr, "AddressID", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pCurA, "AddressID"), 1));
+        }else{
+          cJSON_AddTrueToObject(pAddr, "IsPrimary");
+        }
+      }
+      cJSON_AddItemToObject(pAddr, aA[k].zRm, cJSON_Duplicate(pV, 1));
+    }
+    if( pAddr ){
+      pArr = cJSON_CreateArray();
+      cJSON_AddItemToArray(pArr, pAddr);
+      pAddr = 0;
+      cJSON_AddItemToObject(pRec, "Addresses", pArr);
+    }
+  }
+  pArr = cJSON_CreateArray();
+  cJSON_AddItemToArray(pArr, pRec);
+  pRec = 0;
+  zOut = cJSON_PrintUnformatted(pArr);
+  cJSON_Delete(pArr);
+done:
+  cJSON_Delete(pCached);
+  cJSON_Delete(pRec);
+  cJSON_Delete(pLeft);
+  cJSON_Delete(pRest);
+  cJSON_Delete(pContact);
+  cJSON_Delete(pAddr);
+  if( zOut ){ char *z = pms_strdup(zOut); cJSON_free(zOut); return z; }
+  if( *pzErr==0 ) *pzErr = pms_strdup("cannot build the request body");
+  return 0;
+}
+
+static pms_request *rm_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                   int bDry, char **pzErr){
+  char *zBody, *zUrl;
+  pms_request *r = 0;
+  (void)bDry;   /* one request, built from the cached record: a dry run sees it whole */
+  if( strcmp(w->zOp, "delete")==0 ){
+    zUrl = pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+    r = zUrl ? pms_request_new("DELETE", zUrl) : 0;
+    free(zUrl);
+    return r;
+  }
+  zBody = rm_write_body(pS, pAM, w, pzErr);
+  if( zBody==0 ) return 0;
+  zUrl = pms_mprintf("%s%s%s", pS->zBaseUrl, pAM->zPath,
+                     aRmRes[rm_res(pAM->zModel)].zEmbeds ? "?embeds=" : "");
+  if( zUrl && aRmRes[rm_res(pAM->zModel)].zEmbeds ){
+    char *z = pms_mprintf("%s%s", zUrl, aRmRes[rm_res(pAM->zModel)].zEmbeds);
+    free(zUrl);
+    zUrl = z;
+  }
+  if( zUrl ) r = pms_request_new("POST", zUrl);
+  if( r ){
+    pms_request_body(r, zBody, "application/json");
+    if( strcmp(w->zOp, "create")==0 ) pms_request_not_idempotent(r);
+  }
+  free(zUrl);
+  free(zBody);
+  return r;
+}
+
+static pms_request *rm_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                  pms_response *pResp){
+  (void)pS;
+  w->httpStatus = pResp->status;
+  if( pResp->status>=200 && pResp->status<300 ){
+    cJSON *pArr = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
+    cJSON *pFirst = cJSON_IsArray(pArr) ? cJSON_DetachItemFromArray(pArr, 0) : 0;
+    w->zStatus = "succeeded";
+    if( cJSON_IsObject(pFirst) ){
+      w->pResult = pFirst;
+      if( strcmp(w->zOp, "create")==0 ) w->zCreatedXId = rm_record_id(pAM, pFirst);
+    }else{
+      cJSON_Delete(pFirst);
+    }
+    cJSON_Delete(pArr);
+    return 0;
+  }
+  w->zStatus = "failed";
+  free(w->zMessage);
+  if( pResp->status==409 ){
+    char *zMsg = rm_error_message(pResp);
+    w->zMessage = pms_mprintf("HTTP 409: the record changed in Rent Manager since it was read; "
+                              "sync (or pms_refresh) and retry. Rent Manager said: %s", zMsg ? zMsg : "conflict");
+    free(zMsg);
+  }else{
+    char *zMsg = rm_error_message(pResp);
+    w->zMessage = pms_mprintf("HTTP %ld%s%s", pResp->status, zMsg ? ": " : "", zMsg ? zMsg : "");
+    free(zMsg);
+  }
+  return 0;
+}
+
+static pms_request *rm_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId){
+  int i = rm_res(pAM->zModel);
+  char *zUrl = pms_mprintf("%s%s/%s%s%s", pS->zBaseUrl, pAM->zPath, zXId,
+                           aRmRes[i].zEmbeds ? "?embeds=" : "", aRmRes[i].zEmbeds ? aRmRes[i].zEmbeds : "");
+  pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
+  free(zUrl);
+  return r;
+}
+
+static cJSON *rm_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp, char **pzErr){
+  cJSON *p;
+  (void)pS; (void)pAM;
+  p = rm_is_json(pResp) ? cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody) : 0;
+  if( cJSON_IsArray(p) ){
+    cJSON *pFirst = cJSON_DetachItemFromArray(p, 0);
+    cJSON_Delete(p);
+    p = pFirst;
+  }
+  if( !cJSON_IsObject(p) ){
+    cJSON_Delete(p);
+    *pzErr = pms_strdup("expected a JSON record");
+    return 0;
+  }
+  return p;
+}
+
+static const char *const azRmCredential[] = { "username", "password", "location_id", "?partner_token", 0 };
+
+const pms_adapter pms_adapter_rentmanager = {
+  "RENTMANAGER",
+  "",                 /* per customer: https://{companycode}.api.rentmanager.com */
+  azRmCredential,
+  1000,               /* pagesize is clamped to 1000 */
+  404,                /* a filtered list matching nothing */
+  8.0,                /* about 500 requests a minute */
+  4,
+  aRmModel,
+  rm_open,
+  rm_close,
+  rm_authorize,
+  rm_list_request,
+  rm_list_parse,
+  rm_record_id,
+  rm_error_message,
+  rm_write_begin,
+  rm_write_step,
+  rm_get_request,
+  rm_get_parse,
+};
