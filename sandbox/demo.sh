@@ -19,6 +19,15 @@ CREDS=$($SB --vendor buildium --size 500 --seed 42 --print-credentials)
 echo "== $line"
 echo "== credentials the sandbox accepts: $CREDS"
 
+fifo2=$(mktemp -u); mkfifo "$fifo2"
+$SB --vendor rentmanager --port 0 --size 500 --seed 42 >"$fifo2" &
+RM_PID=$!
+trap 'kill $SB_PID $RM_PID 2>/dev/null || true; rm -f "$fifo" "$fifo2"' EXIT
+read -r line2 <"$fifo2"
+RM_URL=${line2##* }
+RM_CREDS=$($SB --vendor rentmanager --size 500 --seed 42 --print-credentials)
+echo "== $line2"
+
 step() { printf '\n== %s\n' "$1"; }
 run_sql() { sqlite3 -bail -cmd '.load ./pmsql' -cmd '.mode box' -echo "$DB" "$@"; }
 
@@ -55,5 +64,21 @@ run_sql "SELECT json_extract(value,'\$.model') AS model, json_extract(value,'\$.
 
 step "7. what each PMS can do is a table too"
 run_sql "SELECT vendor, model, operation, supported, notes FROM pms_capabilities WHERE field IS NULL AND model IN ('residents','leads') AND operation IN ('read','update');"
+
+step "8. the seed's scenario: a second customer on Rent Manager ('south'), next to 'acme' on Buildium"
+run_sql "INSERT INTO pms_integrations(id, vendor, base_url, credentials) VALUES('south', 'RENTMANAGER', '$RM_URL', '$RM_CREDS');" \
+  "SELECT json_extract(value,'\$.model') AS model, json_extract(value,'\$.fetched') AS fetched FROM json_each(pms_sync('south'), '\$.runs');" \
+  "SELECT integration_vendor, count(*) AS residents FROM residents GROUP BY 1;"
+
+step "9. the same UPDATE on both: Buildium takes notes, Rent Manager does not (nothing is sent)"
+run_sql "UPDATE residents SET notes = 'Late fee waived' WHERE id = 'acme:res:40000002';" \
+  "SELECT status, method, url, json_extract(payload, '\$.Comment') AS notes_sent FROM pms_writes ORDER BY id DESC LIMIT 1;"
+run_sql "UPDATE residents SET notes = 'Late fee waived' WHERE id = 'south:res:2';" || true
+
+step "10. with PRAGMA pms_ignore_unknown_fields = ON both go through; Rent Manager's journal row lists notes as stripped"
+run_sql "PRAGMA pms_ignore_unknown_fields = ON;" \
+  "UPDATE residents SET notes = 'Prefers texts', email_1 = 'prefers.texts@example.org' WHERE id IN ('acme:res:40000003', 'south:res:3');" \
+  "SELECT vendor, record_id, status, stripped FROM pms_writes ORDER BY id DESC LIMIT 2;" \
+  "SELECT vendor, field, supported FROM pms_capabilities WHERE model = 'residents' AND operation = 'update' AND field = 'notes';"
 
 printf '\n== done: %s holds the synced cache; try  sqlite3 %s -cmd ".load ./pmsql"\n' "$DB" "$DB"
