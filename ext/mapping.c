@@ -61,9 +61,17 @@ static char *map_clean_text(const char *z, int n, int *pnOut){
   pms_str s = {0};
   const unsigned char *p = (const unsigned char*)z;
   const unsigned char *e;
+  int i;
   if( n<0 ) n = (int)strlen(z);
   if( n>MAP_MAX_TEXT ) n = MAP_MAX_TEXT;
   e = p + n;
+  /* the common case, plain ASCII without NUL: one copy */
+  for(i=0; i<n && p[i] && p[i]<0x80; i++){}
+  if( i==n ){
+    char *zOut = malloc((size_t)n + 1);
+    if( zOut ){ memcpy(zOut, z, (size_t)n); zOut[n] = 0; *pnOut = n; }
+    return zOut;
+  }
   while( p<e ){
     unsigned char c = *p;
     const unsigned char *q = p;
@@ -260,9 +268,34 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
 
 int pms_map_apply(pms_row *pRow, const pms_field_map *aMap, const cJSON *pRec,
                   char **pzErr){
+  return pms_map_apply_cols(pRow, aMap, 0, pRec, pzErr);
+}
+
+/* The model column of each map entry, resolved once per run instead of by
+** name for every field of every record. Free with free(). */
+int *pms_map_columns(const pms_model *pM, const pms_field_map *aMap, char **pzErr){
   const pms_field_map *p;
-  for(p=aMap; p && p->zColumn; p++){
-    int iCol = pms_model_column(pRow->pModel, p->zColumn);
+  int n = 0, i = 0, *ai;
+  for(p=aMap; p && p->zColumn; p++) n++;
+  ai = malloc(sizeof(int)*(n+1));
+  if( ai==0 ) return 0;
+  for(p=aMap; p && p->zColumn; p++, i++){
+    ai[i] = pms_model_column(pM, p->zColumn);
+    if( ai[i]<0 ){
+      *pzErr = pms_mprintf("pmsql: field map names unknown column %s.%s", pM->zName, p->zColumn);
+      free(ai);
+      return 0;
+    }
+  }
+  return ai;
+}
+
+int pms_map_apply_cols(pms_row *pRow, const pms_field_map *aMap, const int *aiCol,
+                       const cJSON *pRec, char **pzErr){
+  const pms_field_map *p;
+  int k = 0;
+  for(p=aMap; p && p->zColumn; p++, k++){
+    int iCol = aiCol ? aiCol[k] : pms_model_column(pRow->pModel, p->zColumn);
     int rc;
     if( iCol<0 ){
       *pzErr = pms_mprintf("pmsql: field map names unknown column %s.%s",
@@ -273,6 +306,42 @@ int pms_map_apply(pms_row *pRow, const pms_field_map *aMap, const cJSON *pRec,
     if( rc ) return rc;
   }
   return SQLITE_OK;
+}
+
+/* The raw text of each element of a top-level JSON array, in order: the
+** records exactly as the vendor sent them (remote_data), without printing
+** the parsed tree again. Returns the number of elements found (at most
+** nMax), or -1 when the text is not an array. */
+int pms_json_array_slices(const char *z, size_t n, const char **azStart, size_t *anLen, int nMax){
+  size_t i = 0;
+  int nEl = 0, depth = 0;
+  size_t iStart = 0;
+  while( i<n && (z[i]==' ' || z[i]=='\n' || z[i]=='\r' || z[i]=='\t') ) i++;
+  if( i>=n || z[i]!='[' ) return -1;
+  i++;
+  for(; i<n; i++){
+    char c = z[i];
+    if( c=='"' ){
+      if( depth==0 ) iStart = i;
+      for(i++; i<n && z[i]!='"'; i++){ if( z[i]=='\\' ) i++; }
+      if( depth==0 && nEl<nMax ){ azStart[nEl] = z+iStart; anLen[nEl] = i+1-iStart; nEl++; }
+      continue;
+    }
+    if( c=='{' || c=='[' ){
+      if( depth==0 ) iStart = i;
+      depth++;
+    }else if( c=='}' || c==']' ){
+      if( depth==0 ) break;            /* the closing bracket of the array */
+      depth--;
+      if( depth==0 && nEl<nMax ){ azStart[nEl] = z+iStart; anLen[nEl] = i+1-iStart; nEl++; }
+    }else if( depth==0 && c!=',' && c!=' ' && c!='\n' && c!='\r' && c!='\t' ){
+      /* a scalar element: up to the next comma or bracket */
+      iStart = i;
+      while( i+1<n && z[i+1]!=',' && z[i+1]!=']' ) i++;
+      if( nEl<nMax ){ azStart[nEl] = z+iStart; anLen[nEl] = i+1-iStart; nEl++; }
+    }
+  }
+  return nEl;
 }
 
 /* ------------------------------------------------------------ writes */

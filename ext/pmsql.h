@@ -56,7 +56,7 @@ int64_t pms_now_ms(void);
 int64_t pms_iso_to_ms(const char *z);
 void pms_ms_to_iso(int64_t ms, char *zBuf /* >= 32 */, int bMillis);
 uint64_t pms_hash(uint64_t h, const void *p, size_t n);
-#define PMS_HASH_INIT 0xcbf29ce484222325ULL
+#define PMS_HASH_INIT 0xcbf29ce484222325ULL   /* any fixed seed */
 
 /* ------------------------------------------------------- embedded files */
 
@@ -249,6 +249,11 @@ int pms_row_col(const pms_row *, const char *zColumn);   /* -1 if none */
 /* Apply a field map (terminated by a zero entry) to a vendor record. */
 int pms_map_apply(pms_row *, const pms_field_map *, const cJSON *pRec,
                   char **pzErr);
+int *pms_map_columns(const pms_model *, const pms_field_map *, char **pzErr);
+int pms_map_apply_cols(pms_row *, const pms_field_map *, const int *aiCol,
+                       const cJSON *pRec, char **pzErr);
+int pms_json_array_slices(const char *z, size_t n, const char **azStart,
+                          size_t *anLen, int nMax);
 const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath);
 /* Writes: put unified fields into a vendor body along the same maps,
 ** reversing each transform; fields without a map entry go to pLeft. */

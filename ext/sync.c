@@ -50,6 +50,9 @@ typedef struct sync_run {
   sqlite3_int64 iRunId;     /* pms_sync_runs.id once written */
   sync_stmts s;
   pms_row row;
+  int *aiMapCol;            /* model column of each field-map entry */
+  const char *zRaw;         /* the current record's raw text, if known */
+  size_t nRaw;
   /* counters */
   int nPages, nFetched, nNew, nChanged, nUnchanged;
   char *zErr;               /* first error, malloc'd */
@@ -87,6 +90,11 @@ static int sync_prepare_all(sync_run *p){
   zVals = sqlite3_str_finish(pVals);
   zSet = sqlite3_str_finish(pSet);
   if( zCols==0 || zVals==0 || zSet==0 ){ rc = SQLITE_NOMEM; goto done; }
+  if( p->aiMapCol==0 ){
+    char *zErr = 0;
+    p->aiMapCol = pms_map_columns(pM, p->pAM->aMap, &zErr);
+    if( p->aiMapCol==0 ){ sync_fail(p, zErr ? zErr : pms_strdup("out of memory")); rc = SQLITE_ERROR; goto done; }
+  }
   rc = sync_prepare(p->db, &p->s.pFind, sqlite3_mprintf(
       "SELECT rowid, _hash FROM \"%w\".\"%w_cache\" WHERE id=?1", p->zDb, pM->zName));
   if( rc==SQLITE_OK ) rc = sync_prepare(p->db, &p->s.pInsert, sqlite3_mprintf(
@@ -118,6 +126,8 @@ static void sync_finalize_all(sync_run *p){
   sqlite3_finalize(p->s.pOld);
   sqlite3_finalize(p->s.pChange);
   memset(&p->s, 0, sizeof(p->s));
+  free(p->aiMapCol);
+  p->aiMapCol = 0;
 }
 
 static void sync_bind_value(sqlite3_stmt *pStmt, int iVar, const pms_value *v){
@@ -323,14 +333,18 @@ static int sync_record(sync_run *p, const cJSON *pRec){
   pms_row_set_text(pRow, pM->iIntegration, p->pSess->zIntegration, -1);
   pms_row_set_text(pRow, pM->iVendor, p->pSess->pAdapter->zVendor, -1);
   pms_row_take_text(pRow, pM->iXId, zX);
-  rc = pms_map_apply(pRow, p->pAM->aMap, pRec, &zErr);
+  rc = pms_map_apply_cols(pRow, p->pAM->aMap, p->aiMapCol, pRec, &zErr);
   if( rc==SQLITE_OK && p->pAM->xFixup ) rc = p->pAM->xFixup(p->pSess, pRow, pRec, &zErr);
   if( rc ){
     sync_fail(p, zErr ? zErr : pms_strdup("cannot map a record"));
     return rc;
   }
-  zRaw = cJSON_PrintUnformatted(pRec);
-  if( zRaw ){ pms_row_set_text(pRow, pM->iRemote, zRaw, -1); cJSON_free(zRaw); }
+  if( p->zRaw ){
+    pms_row_set_text(pRow, pM->iRemote, p->zRaw, (int)p->nRaw);   /* as received */
+  }else{
+    zRaw = cJSON_PrintUnformatted(pRec);
+    if( zRaw ){ pms_row_set_text(pRow, pM->iRemote, zRaw, -1); cJSON_free(zRaw); }
+  }
   rc = sync_upsert(p);
   if( rc ){
     sync_fail(p, pms_mprintf("cannot write %s to the cache: %s", pM->zName, sqlite3_errmsg(p->db)));
@@ -457,12 +471,29 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   }
   p->nPages++;
   i = 0;
-  cJSON_ArrayForEach(pItem, lr.pItems){
-    if( sync_record(p, pItem) ){
-      cJSON_Delete(lr.pRoot);
-      return PMS_HTTP_STOP;
+  {
+    /* the raw text of each record, when the body is the array itself */
+    const char **azRaw = 0;
+    size_t *anRaw = 0;
+    int nRaw = -1;
+    if( lr.pItems==lr.pRoot && n>0 && pResp->zBody ){
+      azRaw = malloc(sizeof(char*)*n);
+      anRaw = malloc(sizeof(size_t)*n);
+      if( azRaw && anRaw ) nRaw = pms_json_array_slices(pResp->zBody, pResp->nBody, azRaw, anRaw, n);
     }
-    i++;
+    cJSON_ArrayForEach(pItem, lr.pItems){
+      p->zRaw = nRaw==n ? azRaw[i] : 0;
+      p->nRaw = nRaw==n ? anRaw[i] : 0;
+      if( sync_record(p, pItem) ){
+        p->zRaw = 0;
+        free(azRaw); free(anRaw);
+        cJSON_Delete(lr.pRoot);
+        return PMS_HTTP_STOP;
+      }
+      i++;
+    }
+    p->zRaw = 0;
+    free(azRaw); free(anRaw);
   }
   p->nFetched += i;
   if( lr.nTotal>=0 && lr.nTotal>p->nTotal ) p->nTotal = lr.nTotal;

@@ -1,6 +1,6 @@
 /*
 ** util.c — small helpers shared by the engine: a growable string, UTC time
-** formatting and parsing, and the 64-bit FNV-1a hash used to detect content
+** formatting and parsing, and the 64-bit hash used to detect content
 ** changes in cached rows. Nothing here knows about vendors or SQL schemas.
 */
 #include "pmsql.h"
@@ -221,12 +221,23 @@ int64_t pms_iso_to_ms(const char *z){
   return ((util_days(y,mo,d)*86400 + h*3600 + mi*60 + s) - (int64_t)off*60)*1000 + ms;
 }
 
+/* Content hash for change detection (not for security): eight bytes a
+** step, a multiply-xorshift mix per word. */
 uint64_t pms_hash(uint64_t h, const void *p, size_t n){
   const unsigned char *a = (const unsigned char*)p;
-  size_t i;
-  for(i=0; i<n; i++){
-    h ^= a[i];
-    h *= 0x100000001b3ULL;
+  while( n>=8 ){
+    uint64_t w;
+    memcpy(&w, a, 8);
+    h = (h ^ w) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
+    a += 8;
+    n -= 8;
+  }
+  if( n ){
+    uint64_t w = 0;
+    memcpy(&w, a, n);
+    h = (h ^ w ^ ((uint64_t)n << 56)) * 0x9E3779B97F4A7C15ULL;
+    h ^= h >> 29;
   }
   return h;
 }
