@@ -171,7 +171,7 @@ static void rm_contact(pms_row *pRow, const cJSON *pRec){
   cJSON_ArrayForEach(pP, cJSON_GetObjectItemCaseSensitive(pC, "PhoneNumbers")){
     const cJSON *pNum = cJSON_GetObjectItemCaseSensitive(pP, "PhoneNumber");
     const cJSON *pType = pms_json_path(pP, "PhoneNumberType.Name");
-    char zCol[24];
+    char zCol[32];
     if( !cJSON_IsString(pNum) || n>=2 ) continue;
     n++;
     snprintf(zCol, sizeof(zCol), "phone_%d", n);
@@ -591,7 +591,7 @@ static char *rm_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_wr
     }
     if( pms_map_unapply(aRmWriteContact, w->pFields, pContact, 0, pzErr) ) goto done;
     for(i=1; i<=2; i++){
-      char zN[16], zT[24];
+      char zN[32], zT[32];
       const cJSON *pN, *pT, *pOld;
       cJSON *pPhone;
       snprintf(zN, sizeof(zN), "phone_%d", i);
