@@ -187,22 +187,12 @@ static void bd_phones(pms_row *pRow, const cJSON *pPhones, const char *zPrefix){
   }
 }
 
-static char *bd_id_text(const cJSON *p){
-  if( cJSON_IsNumber(p) ){
-    /* ids are integers; anything else (1e400, 3.5) is no id at all */
-    double r = p->valuedouble;
-    if( !(r>=-9.0e15 && r<=9.0e15) || r!=(double)(long long)r ) return 0;
-    return pms_mprintf("%lld", (long long)r);
-  }
-  if( cJSON_IsString(p) ) return pms_strdup(p->valuestring);
-  return 0;
-}
 
 /* Set a pmsql foreign key and its vendor id from a Buildium id. */
 static void bd_fk(pms_row *pRow, const char *zCol, const char *zXCol,
                   const char *zModel, const cJSON *pId){
   int i = pms_row_col(pRow, zCol), iX = pms_row_col(pRow, zXCol);
-  char *zX = bd_id_text(pId);
+  char *zX = pms_json_id_text(pId);
   if( zX && i>=0 ){
     char *zId = pms_make_id(pRow->zIntegration, pms_model_find(zModel), zX);
     pms_row_set_text(pRow, i, zId, -1);
@@ -254,7 +244,7 @@ static int bd_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
   (void)pS; (void)pzErr;
   pms_str_appendz(&s, "[");
   cJSON_ArrayForEach(pT, cJSON_GetObjectItemCaseSensitive(pRec, "Tenants")){
-    char *zX = bd_id_text(cJSON_GetObjectItemCaseSensitive(pT, "Id"));
+    char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pT, "Id"));
     const cJSON *pSt = cJSON_GetObjectItemCaseSensitive(pT, "Status");
     const cJSON *pIn = cJSON_GetObjectItemCaseSensitive(pT, "MoveInDate");
     const cJSON *pMo;
@@ -272,7 +262,7 @@ static int bd_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
     if( cJSON_IsString(pIn) ) pms_str_append_json_string(&s, pIn->valuestring);
     else pms_str_appendz(&s, "null");
     cJSON_ArrayForEach(pMo, pMoveOut){
-      char *zTid = bd_id_text(cJSON_GetObjectItemCaseSensitive(pMo, "TenantId"));
+      char *zTid = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pMo, "TenantId"));
       if( zTid && strcmp(zTid, zX)==0 ){
         const cJSON *pD = cJSON_GetObjectItemCaseSensitive(pMo, "MoveOutDate");
         const cJSON *pN = cJSON_GetObjectItemCaseSensitive(pMo, "NoticeGivenDate");
@@ -308,7 +298,7 @@ static int bd_resident_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
   bd_phones(pRow, cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), "");
   pms_str_appendz(&s, "[");
   cJSON_ArrayForEach(pL, pLeases){
-    char *zX = bd_id_text(cJSON_GetObjectItemCaseSensitive(pL, "Id"));
+    char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pL, "Id"));
     const cJSON *pFrom = cJSON_GetObjectItemCaseSensitive(pL, "LeaseFromDate");
     const cJSON *pTo = cJSON_GetObjectItemCaseSensitive(pL, "LeaseToDate");
     char *zId;
@@ -356,7 +346,7 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   (void)pS; (void)pzErr;
   bd_phones(pRow, cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), "");
   if( cJSON_IsNumber(pUnit) ){
-    char *zX = bd_id_text(pUnit);
+    char *zX = pms_json_id_text(pUnit);
     char *zId = zX ? pms_make_id(pRow->zIntegration, pms_model_find("units"), zX) : 0;
     pms_str a = {0}, b = {0};
     pms_str_appendz(&a, "[");
@@ -376,7 +366,7 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   }
   pms_str_appendz(&s, "[");
   cJSON_ArrayForEach(pApp, cJSON_GetObjectItemCaseSensitive(pRec, "Applications")){
-    char *zX = bd_id_text(cJSON_GetObjectItemCaseSensitive(pApp, "Id"));
+    char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pApp, "Id"));
     const cJSON *pSt = cJSON_GetObjectItemCaseSensitive(pApp, "ApplicationStatus");
     const cJSON *pAt = cJSON_GetObjectItemCaseSensitive(pApp, "ApplicationSubmittedDateTime");
     const char *zSt = cJSON_IsString(pSt) ? pSt->valuestring
@@ -496,7 +486,7 @@ static int bd_list_parse(pms_session *pS, const pms_adapter_model *pAM,
 
 static char *bd_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
   (void)pAM;
-  return bd_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "Id"));
+  return pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "Id"));
 }
 
 /* ApiErrorResponse -> "UserMessage [ErrorCode] (Key: Value; …)" */
@@ -806,7 +796,7 @@ static pms_request *bd_write_step(pms_session *pS, const pms_adapter_model *pAM,
     w->pResult = bd_get_parse(pS, pAM, pResp, &zErr);
     free(zErr);
     if( w->pResult && strcmp(w->zOp, "create")==0 ){
-      w->zCreatedXId = bd_id_text(cJSON_GetObjectItemCaseSensitive(w->pResult, "Id"));
+      w->zCreatedXId = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(w->pResult, "Id"));
     }
     return 0;
   }

@@ -105,15 +105,6 @@ static void rm_set(pms_row *pRow, const char *zCol, const char *zVal){
   if( i>=0 ) pms_row_set_text(pRow, i, zVal, -1);
 }
 
-static char *rm_id_text(const cJSON *p){
-  if( cJSON_IsNumber(p) ){
-    double r = p->valuedouble;
-    if( !(r>=-9.0e15 && r<=9.0e15) || r!=(double)(long long)r ) return 0;
-    return pms_mprintf("%lld", (long long)r);
-  }
-  if( cJSON_IsString(p) ) return pms_strdup(p->valuestring);
-  return 0;
-}
 
 /* The primary entry of an embedded array (IsPrimary, else the first). */
 static const cJSON *rm_primary(const cJSON *pArr){
@@ -215,7 +206,7 @@ static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
   /* the current lease: one without a move-out, else the latest move-out */
   pms_str_appendz(&s, "[");
   cJSON_ArrayForEach(pL, cJSON_GetObjectItemCaseSensitive(pRec, "Leases")){
-    char *zX = rm_id_text(cJSON_GetObjectItemCaseSensitive(pL, "LeaseID"));
+    char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pL, "LeaseID"));
     const cJSON *pIn = cJSON_GetObjectItemCaseSensitive(pL, "MoveInDate");
     const cJSON *pOut = cJSON_GetObjectItemCaseSensitive(pL, "MoveOutDate");
     char *zId;
@@ -242,7 +233,7 @@ static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
   if( !s.oom ) rm_set(pRow, "leases_meta_data", s.z);
   pms_str_reset(&s);
   if( pCur ){
-    char *zX = rm_id_text(cJSON_GetObjectItemCaseSensitive(pCur, "LeaseID"));
+    char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pCur, "LeaseID"));
     if( zX ){
       char *zId = pms_make_id(pRow->zIntegration, pms_model_find("leases"), zX);
       rm_set(pRow, "lease_id", zId);
@@ -255,7 +246,7 @@ static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
 }
 
 static int rm_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
-  char *zX = rm_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "TenantID"));
+  char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "TenantID"));
   (void)pS; (void)pzErr;
   if( zX ){
     char *zId = pms_make_id(pRow->zIntegration, pms_model_find("residents"), zX);
@@ -481,7 +472,7 @@ static int rm_list_parse(pms_session *pS, const pms_adapter_model *pAM,
 }
 
 static char *rm_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
-  return rm_id_text(cJSON_GetObjectItemCaseSensitive(pRec, aRmRes[rm_res(pAM->zModel)].zIdField));
+  return pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, aRmRes[rm_res(pAM->zModel)].zIdField));
 }
 
 /* --------------------------------------------------------------- writes */

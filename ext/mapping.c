@@ -344,6 +344,18 @@ int pms_json_array_slices(const char *z, size_t n, const char **azStart, size_t 
   return nEl;
 }
 
+/* A vendor id as text: integers (within double precision) or strings;
+** anything else (1e400, 3.5, objects) is no id. malloc'd. */
+char *pms_json_id_text(const cJSON *p){
+  if( cJSON_IsNumber(p) ){
+    double r = p->valuedouble;
+    if( !(r>=-9.0e15 && r<=9.0e15) || r!=(double)(long long)r ) return 0;
+    return pms_mprintf("%lld", (long long)r);
+  }
+  if( cJSON_IsString(p) ) return pms_strdup(p->valuestring);
+  return 0;
+}
+
 /* ------------------------------------------------------------ writes */
 
 /* Set pVal at a dotted path in pObj, creating objects on the way. */

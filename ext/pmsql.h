@@ -260,6 +260,7 @@ const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath);
 int pms_map_unapply(const pms_field_map *, const cJSON *pFields, cJSON *pBody,
                     cJSON *pLeft, char **pzErr);
 cJSON *pms_fk_to_vendor(const char *zPmsqlId);
+char *pms_json_id_text(const cJSON *);
 const char *pms_enum_lookup(const pms_enum_map *, const char *zVendor);
 /* Set one column from a JSON value with the given transform. */
 int pms_map_value(pms_row *, int iCol, pms_xform, const void *pArg,

@@ -774,6 +774,35 @@ static void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
   pms_session_close(&sess);
 }
 
+/* Sync every integration a query (id, vendor) selects, in its order. The
+** ids are read first: syncing writes to the table the query reads. */
+static void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
+                      const pms_model *pOnly, const char *zMode, pms_str *pOut,
+                      int *pnRun, char **pzFail){
+  sqlite3_stmt *pStmt = 0;
+  char **azInt = 0;
+  const pms_adapter **apA = 0;
+  int nInt = 0, i;
+  if( sync_prepare(db, &pStmt, zSql)==SQLITE_OK ){
+    while( sqlite3_step(pStmt)==SQLITE_ROW ){
+      char **azNew = realloc(azInt, sizeof(char*)*(nInt+1));
+      const pms_adapter **apNew = realloc(apA, sizeof(pms_adapter*)*(nInt+1));
+      if( azNew ) azInt = azNew;
+      if( apNew ) apA = apNew;
+      if( azNew==0 || apNew==0 ) break;
+      azInt[nInt] = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
+      apA[nInt++] = pms_adapter_find((const char*)sqlite3_column_text(pStmt, 1));
+    }
+  }
+  sqlite3_finalize(pStmt);
+  for(i=0; i<nInt; i++){
+    sync_integration(db, zDb, azInt[i], apA[i], pOnly, zMode, pOut, pnRun, pzFail);
+    free(azInt[i]);
+  }
+  free(azInt);
+  free(apA);
+}
+
 /* pms_sync([integration [, model [, mode]]]) */
 static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
@@ -847,29 +876,8 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     }
     sync_integration(db, zDb, zInt, pA, pOnly, zMode, &out, &nRun, &zFail);
   }else{
-    sqlite3_stmt *pStmt = 0;
-    char **azInt = 0;
-    const pms_adapter **apA = 0;
-    int nInt = 0, i;
-    if( sync_prepare(db, &pStmt, sqlite3_mprintf(
-          "SELECT id, vendor FROM \"%w\".pms_integrations_store ORDER BY id", zDb))==SQLITE_OK ){
-      while( sqlite3_step(pStmt)==SQLITE_ROW ){
-        char **azNew = realloc(azInt, sizeof(char*)*(nInt+1));
-        const pms_adapter **apNew = realloc(apA, sizeof(pms_adapter*)*(nInt+1));
-        if( azNew ) azInt = azNew;
-        if( apNew ) apA = apNew;
-        if( azNew==0 || apNew==0 ) break;
-        azInt[nInt] = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
-        apA[nInt++] = pms_adapter_find((const char*)sqlite3_column_text(pStmt, 1));
-      }
-    }
-    sqlite3_finalize(pStmt);
-    for(i=0; i<nInt; i++){
-      sync_integration(db, zDb, azInt[i], apA[i], pOnly, zMode, &out, &nRun, &zFail);
-      free(azInt[i]);
-    }
-    free(azInt);
-    free(apA);
+    sync_each(db, zDb, sqlite3_mprintf("SELECT id, vendor FROM \"%w\".pms_integrations_store ORDER BY id", zDb),
+              pOnly, zMode, &out, &nRun, &zFail);
   }
   pms_str_appendf(&out, "],\"status\":\"%s\"}", zFail ? "failed" : "succeeded");
   if( out.oom ){
@@ -912,30 +920,11 @@ static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     sqlite3_finalize(pStmt);
   }
   pms_str_appendz(&out, "{\"runs\":[");
-  if( sync_prepare(db, &pStmt, sqlite3_mprintf(
-        "SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE last_sync_at IS NULL "
-        "OR julianday('now') - julianday(last_sync_at) >= "
-        "coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0 ORDER BY id", zDb))==SQLITE_OK ){
-    char **azInt = 0;
-    const pms_adapter **apA = 0;
-    int nInt = 0, i;
-    while( sqlite3_step(pStmt)==SQLITE_ROW ){
-      char **azNew = realloc(azInt, sizeof(char*)*(nInt+1));
-      const pms_adapter **apNew = realloc(apA, sizeof(pms_adapter*)*(nInt+1));
-      if( azNew ) azInt = azNew;
-      if( apNew ) apA = apNew;
-      if( azNew==0 || apNew==0 ) break;
-      azInt[nInt] = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
-      apA[nInt++] = pms_adapter_find((const char*)sqlite3_column_text(pStmt, 1));
-    }
-    sqlite3_finalize(pStmt);
-    for(i=0; i<nInt; i++){
-      sync_integration(db, zDb, azInt[i], apA[i], 0, "incremental", &out, &nRun, &zFail);
-      free(azInt[i]);
-    }
-    free(azInt);
-    free(apA);
-  }
+  sync_each(db, zDb, sqlite3_mprintf(
+      "SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE last_sync_at IS NULL "
+      "OR julianday('now') - julianday(last_sync_at) >= "
+      "coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0 ORDER BY id", zDb),
+      0, "incremental", &out, &nRun, &zFail);
   pms_str_appendf(&out, "],\"not_due\":[%s],\"status\":\"%s\"}", skipped.z ? skipped.z : "",
                   zFail ? "failed" : "succeeded");
   if( out.oom ){
