@@ -92,6 +92,27 @@ test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox
 	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  PMSQL_EXT=$(BUILD)/asan/pmsql tclsh test/all.tcl
 
+# libFuzzer targets (clang), each run for FUZZ_SECONDS; corpora in build/fuzz.
+FUZZ_SECONDS ?= 30
+FUZZ_TARGETS  = slices mapping validate time
+fuzz: $(DEPS_OK) $(GEN_SRC)
+	@command -v clang >/dev/null && [ -n "$$(find /usr/lib/llvm-* -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null)" ] || { \
+	  echo "pmsql: installing clang and its fuzzer runtime"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get install -y -qq clang libclang-rt-14-dev >/dev/null; }
+	@mkdir -p $(BUILD)/fuzz
+	@for t in $(FUZZ_TARGETS); do \
+	  T=$$(echo $$t | tr a-z A-Z); \
+	  clang -std=c11 -g -O1 -D_GNU_SOURCE -DSQLITE_CORE -DPMS_FUZZ_$$T -fsanitize=fuzzer,address,undefined \
+	    -o $(BUILD)/fuzz/fuzz_$$t test/fuzz/fuzz_targets.c $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS) || exit 1; \
+	  mkdir -p $(BUILD)/fuzz/corpus_$$t; \
+	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
+	  $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	    -artifact_prefix=$(BUILD)/fuzz/crash_$$t- $(BUILD)/fuzz/corpus_$$t > $(BUILD)/fuzz/fuzz_$$t.log 2>&1; \
+	  rc=$$?; grep -E 'ERROR|SUMMARY|Done [0-9]+ runs' $(BUILD)/fuzz/fuzz_$$t.log; \
+	  [ $$rc = 0 ] || { echo "fuzz_$$t failed: see $(BUILD)/fuzz/fuzz_$$t.log"; exit 1; }; \
+	done
+
 demo: all
 	bash sandbox/demo.sh
 
@@ -113,4 +134,4 @@ install: pmsql.so
 clean:
 	rm -rf $(BUILD) pmsql.so sandbox/pms-sandbox
 
-.PHONY: all deps test test-asan demo docs install clean
+.PHONY: all deps test test-asan demo docs install clean fuzz

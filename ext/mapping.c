@@ -324,6 +324,7 @@ int pms_json_array_slices(const char *z, size_t n, const char **azStart, size_t 
     if( c=='"' ){
       if( depth==0 ) iStart = i;
       for(i++; i<n && z[i]!='"'; i++){ if( z[i]=='\\' ) i++; }
+      if( i>=n ) return -1;            /* unterminated string */
       if( depth==0 && nEl<nMax ){ azStart[nEl] = z+iStart; anLen[nEl] = i+1-iStart; nEl++; }
       continue;
     }
@@ -331,7 +332,7 @@ int pms_json_array_slices(const char *z, size_t n, const char **azStart, size_t 
       if( depth==0 ) iStart = i;
       depth++;
     }else if( c=='}' || c==']' ){
-      if( depth==0 ) break;            /* the closing bracket of the array */
+      if( depth==0 ) return nEl;       /* the closing bracket of the array */
       depth--;
       if( depth==0 && nEl<nMax ){ azStart[nEl] = z+iStart; anLen[nEl] = i+1-iStart; nEl++; }
     }else if( depth==0 && c!=',' && c!=' ' && c!='\n' && c!='\r' && c!='\t' ){
@@ -341,7 +342,7 @@ int pms_json_array_slices(const char *z, size_t n, const char **azStart, size_t 
       if( nEl<nMax ){ azStart[nEl] = z+iStart; anLen[nEl] = i+1-iStart; nEl++; }
     }
   }
-  return nEl;
+  return -1;                           /* the array never closed */
 }
 
 /* A vendor id as text: integers (within double precision) or strings;
