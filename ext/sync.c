@@ -457,17 +457,21 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
     return PMS_HTTP_STOP;
   }
   n = cJSON_GetArraySize(lr.pItems);
-  /* A short page where the total says more must follow is a vendor hiccup:
-  ** ask again rather than silently lose records. */
-  if( lr.nTotal>=0 && n<p->nPageSize && (int64_t)(iPage+1)*p->nPageSize < lr.nTotal ){
-    cJSON_Delete(lr.pRoot);
-    if( pResp->nAttempt < (int)pms_option_number(p->pSess, "max_attempts", 4) ) return PMS_HTTP_RETRY;
-    sync_fail(p, pms_mprintf("%s %s page %d: %d records where %lld were expected (after %d attempts)",
-                             p->pSess->pAdapter->zVendor, p->pM->zName, iPage+1, n,
-                             (long long)(lr.nTotal - (int64_t)iPage*p->nPageSize < p->nPageSize
-                                         ? lr.nTotal - (int64_t)iPage*p->nPageSize : p->nPageSize),
-                             pResp->nAttempt));
-    return PMS_HTTP_STOP;
+  /* A page shorter than its own total promises (an empty page in the middle,
+  ** a last page cut short) is a vendor hiccup: ask again rather than lose
+  ** records. Records deleted meanwhile lower the page's total too, so they
+  ** do not trip this. */
+  {
+    int64_t nLeft = lr.nTotal - (int64_t)iPage*p->nPageSize;
+    int64_t nExpect = nLeft < p->nPageSize ? nLeft : p->nPageSize;
+    if( lr.nTotal>=0 && n<nExpect ){
+      cJSON_Delete(lr.pRoot);
+      if( pResp->nAttempt < (int)pms_option_number(p->pSess, "max_attempts", 4) ) return PMS_HTTP_RETRY;
+      sync_fail(p, pms_mprintf("%s %s page %d: %d records where %lld were expected (after %d attempts)",
+                               p->pSess->pAdapter->zVendor, p->pM->zName, iPage+1, n,
+                               (long long)nExpect, pResp->nAttempt));
+      return PMS_HTTP_STOP;
+    }
   }
   p->nPages++;
   i = 0;
