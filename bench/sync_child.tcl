@@ -1,0 +1,72 @@
+# sync_child.tcl — one pmsql sync in a process of its own, for bench.tcl.
+#
+#   tclsh bench/sync_child.tcl EXT DB URL CREDS full
+#       creates DB (pms_init, integration 'b' with max_requests_per_second 0)
+#       and runs SELECT pms_sync('b', NULL, 'full')
+#   tclsh bench/sync_child.tcl EXT DB URL CREDS incremental
+#       opens DB and runs SELECT pms_sync('b', 'residents')
+#
+# Prints one Tcl dict on stdout: wall_ms (the pms_sync call), cpu_ms (this
+# process's user+sys during the call, /proc/self/stat fields 14 and 15),
+# cpu_total_ms (the whole process), rss_kb (VmHWM: peak resident set),
+# rss_base_kb (VmHWM before the sync), records (fetched, all models) and
+# summary (pms_sync's JSON).
+package require sqlite3
+
+lassign $argv ext dbfile url creds action
+set clk_tck [exec getconf CLK_TCK]
+
+proc cpu_ms {} {
+  set f [open /proc/self/stat r]
+  set s [read $f]
+  close $f
+  # fields after "(comm)": field 3 is the first; utime is 14, stime 15
+  set rest [string range $s [expr {[string last ")" $s] + 2}] end]
+  set utime [lindex $rest 11]
+  set stime [lindex $rest 12]
+  expr {1000.0 * ($utime + $stime) / $::clk_tck}
+}
+proc vm_hwm_kb {} {
+  set f [open /proc/self/status r]
+  set s [read $f]
+  close $f
+  if {[regexp {VmHWM:\s+(\d+)\s+kB} $s -> kb]} { return $kb }
+  return -1
+}
+
+sqlite3 db $dbfile
+db enable_load_extension 1
+db eval {SELECT load_extension($ext)}
+
+if {$action eq "full"} {
+  db eval {SELECT pms_init()}
+  db eval {
+    INSERT INTO pms_integrations(id, vendor, base_url, credentials, options)
+    VALUES('b', 'BUILDIUM', $url, $creds, '{"max_requests_per_second":0}')
+  }
+  set sql {SELECT pms_sync('b', NULL, 'full')}
+} elseif {$action eq "incremental"} {
+  set sql {SELECT pms_sync('b', 'residents')}
+} else {
+  puts stderr "sync_child: unknown action '$action'"
+  exit 2
+}
+
+set rss0 [vm_hwm_kb]
+set c0 [cpu_ms]
+set t0 [clock microseconds]
+set summary [db onecolumn $sql]
+set t1 [clock microseconds]
+set c1 [cpu_ms]
+set rss [vm_hwm_kb]
+
+set records [db onecolumn {
+  SELECT coalesce(sum(json_extract(value, '$.fetched')), 0) FROM json_each($summary, '$.runs')
+}]
+set changed [db onecolumn {
+  SELECT coalesce(sum(json_extract(value, '$.changed')), 0) FROM json_each($summary, '$.runs')
+}]
+db close
+puts [dict create wall_ms [expr {($t1 - $t0) / 1000.0}] cpu_ms [expr {$c1 - $c0}] \
+        cpu_total_ms [cpu_ms] rss_kb $rss rss_base_kb $rss0 records $records \
+        changed $changed summary $summary]
