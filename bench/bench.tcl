@@ -305,7 +305,7 @@ proc bench_sync {n reps keepdb} {
       rm_db $db
       lappend runs [sync_child $db $sb full]
     }
-    foreach k {wall_ms cpu_ms rss_kb records} {
+    foreach k {wall_ms cpu_ms user_ms sys_ms rss_kb records} {
       dict set res $k [median [lmap r $runs {dict get $r $k}]]
     }
     set r0 [lindex $runs 0]
@@ -320,7 +320,8 @@ proc bench_sync {n reps keepdb} {
     set recs [dict get $res records]
     say "  pmsql full sync: wall median [ms $wall] ms of $reps ([fmt_list [lmap r $runs {dict get $r wall_ms}]]), $recs records"
     say "    per model (run 1): [join $per_model {, }]"
-    say "    CPU (user+sys) median [ms $cpu] ms = [format %.2f [expr {1000.0 * $cpu / $recs}]] us/record;\
+    say "    CPU (user+sys) median [ms $cpu] ms (user [ms [dict get $res user_ms]], sys [ms [dict get $res sys_ms]])\
+           = [format %.2f [expr {1000.0 * $cpu / $recs}]] us/record;\
            wall - CPU (waiting) [ms [expr {$wall - $cpu}]] ms; wall/download = [format %.2f [expr {$wall / $download}]]"
     say "    peak RSS (VmHWM) median [dict get $res rss_kb] kB (process before the sync: [dict get $r0 rss_base_kb] kB);\
            DB [format %.1f [expr {[file size $db] / 1e6}]] MB"

@@ -7,7 +7,8 @@
 #       opens DB and runs SELECT pms_sync('b', 'residents')
 #
 # Prints one Tcl dict on stdout: wall_ms (the pms_sync call), cpu_ms (this
-# process's user+sys during the call, /proc/self/stat fields 14 and 15),
+# process's user+sys during the call, /proc/self/stat fields 14 and 15;
+# also apart as user_ms and sys_ms),
 # cpu_total_ms (the whole process), rss_kb (VmHWM: peak resident set),
 # rss_base_kb (VmHWM before the sync), records (fetched, all models) and
 # summary (pms_sync's JSON).
@@ -16,16 +17,16 @@ package require sqlite3
 lassign $argv ext dbfile url creds action
 set clk_tck [exec getconf CLK_TCK]
 
-proc cpu_ms {} {
+# [list user_ms sys_ms] of this process
+proc cpu_us_sy {} {
   set f [open /proc/self/stat r]
   set s [read $f]
   close $f
   # fields after "(comm)": field 3 is the first; utime is 14, stime 15
   set rest [string range $s [expr {[string last ")" $s] + 2}] end]
-  set utime [lindex $rest 11]
-  set stime [lindex $rest 12]
-  expr {1000.0 * ($utime + $stime) / $::clk_tck}
+  list [expr {1000.0 * [lindex $rest 11] / $::clk_tck}] [expr {1000.0 * [lindex $rest 12] / $::clk_tck}]
 }
+proc cpu_ms {} { tcl::mathop::+ {*}[cpu_us_sy] }
 proc vm_hwm_kb {} {
   set f [open /proc/self/status r]
   set s [read $f]
@@ -53,11 +54,11 @@ if {$action eq "full"} {
 }
 
 set rss0 [vm_hwm_kb]
-set c0 [cpu_ms]
+lassign [cpu_us_sy] u0 s0
 set t0 [clock microseconds]
 set summary [db onecolumn $sql]
 set t1 [clock microseconds]
-set c1 [cpu_ms]
+lassign [cpu_us_sy] u1 s1
 set rss [vm_hwm_kb]
 
 set records [db onecolumn {
@@ -67,6 +68,7 @@ set changed [db onecolumn {
   SELECT coalesce(sum(json_extract(value, '$.changed')), 0) FROM json_each($summary, '$.runs')
 }]
 db close
-puts [dict create wall_ms [expr {($t1 - $t0) / 1000.0}] cpu_ms [expr {$c1 - $c0}] \
+puts [dict create wall_ms [expr {($t1 - $t0) / 1000.0}] cpu_ms [expr {$u1 + $s1 - $u0 - $s0}] \
+        user_ms [expr {$u1 - $u0}] sys_ms [expr {$s1 - $s0}] \
         cpu_total_ms [cpu_ms] rss_kb $rss rss_base_kb $rss0 records $records \
         changed $changed summary $summary]
