@@ -452,7 +452,19 @@ int pms_http_run(pms_http *h, pms_http_done xDone, void *pArg){
     }
     if( bStop ) break;
     if( h->nActive || h->pQueue ){
-      int64_t wait = tWake - pms_now_ms();
+      int64_t wait;
+      now = pms_now_ms();
+      /* callbacks may have queued requests a free connection can start
+      ** now: wake for the earliest of them, not at the loop's old guess */
+      if( h->pQueue && h->nActive < h->cfg.maxConnections ){
+        pms_request *q;
+        int64_t tRate = now + http_rate_wait(h, now);
+        for(q=h->pQueue; q; q=q->pNext){
+          int64_t t = q->tNotBefore > tRate ? q->tNotBefore : tRate;
+          if( t<tWake ) tWake = t;
+        }
+      }
+      wait = tWake - now;
       if( wait<0 ) wait = 0;
       if( h->nActive ){
         curl_multi_poll(h->pMulti, 0, 0, (int)(wait>100 ? 100 : wait), 0);
