@@ -678,11 +678,9 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
     }
     if( r.zErr ){
       /* the failed run is recorded outside the rolled-back savepoint */
-      int nNew = r.nNew, nCh = r.nChanged, nUn = r.nUnchanged;
       r.nNew = r.nChanged = r.nUnchanged = 0;   /* nothing of it was kept */
       sync_log_run(db, zDb, pSess->zIntegration, r.pM->zName, r.zMode, zStarted,
                    "failed", &r, &st1, zWm, zWm, r.zErr, &r.iRunId);
-      (void)nNew; (void)nCh; (void)nUn;
     }
   }
 
