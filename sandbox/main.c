@@ -18,7 +18,8 @@
 ** "pms-sandbox V listening on http://127.0.0.1:PORT" to stdout. SIGTERM
 ** and SIGINT stop it cleanly with status 0; usage errors exit with 2.
 **
-** Vendors are listed in sb_vendors below; each is one sb_vendor struct.
+** Each vendor is one sb_vendor struct in its own files; make lists them
+** in sb_vendors (build/sb_vendor_list.c).
 */
 #include "sandbox.h"
 
@@ -29,19 +30,15 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-static const sb_vendor *const sb_vendors[] = {
-  &sb_vendor_buildium,
-  &sb_vendor_rentmanager,
-  NULL
-};
-
 static void usage(FILE *f){
   fputs("usage: pms-sandbox --vendor V --port P [--size N] [--seed S]\n"
         "         [--latency-ms L] [--fault KIND[,KIND...]] [--fault-after K]\n"
         "         [--fault-rate R] [--no-rate-limit] [--print-credentials]\n"
         "         [--cache-mb M] [--token-ttl-seconds T] [--require-partner-token]\n"
         "         [--utc-offset-minutes M]\n"
-        "vendors: buildium rentmanager\n"
+        "vendors:", f);
+  for(int i = 0; sb_vendors[i]; i++) fprintf(f, " %s", sb_vendors[i]->name);
+  fputs("\n"
         "faults: 429 429-retry-after 500 503 reset truncate invalid-json html\n"
         "        slow empty-page token-expiry\n", f);
 }

@@ -198,3 +198,4 @@ proc json_type_of {json path} {
   jsondb close
   return $v
 }
+source [file join $::testdir fault_table.tcl]
