@@ -315,6 +315,32 @@ char *pms_response_header(const pms_response *pResp, const char *zName){
   return 0;
 }
 
+/* An RFC 9110 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") as unix
+** milliseconds, or -1. Parsed by hand: strptime's %a and %b follow the
+** host's locale, and a host application may have set one. */
+static int64_t http_parse_date(const char *z){
+  static const char azMon[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  int d, y, hh, mm, ss, m, n = 0;
+  char zMon[4];
+  if( strlen(z)<29 || z[3]!=',' ) return -1;
+  if( sscanf(z+4, " %2d %3s %4d %2d:%2d:%2d GMT%n", &d, zMon, &y, &hh, &mm, &ss, &n)!=6 || n==0 ){
+    return -1;
+  }
+  for(m=0; m<12 && memcmp(azMon+3*m, zMon, 3)!=0; m++){}
+  if( m==12 || d<1 || d>31 || hh>23 || mm>59 || ss>60 || y<1970 ) return -1;
+  {
+    /* days from civil (proleptic Gregorian), m in 0..11 */
+    int yy = y - (m<2);
+    int era = yy/400;
+    int yoe = yy - era*400;
+    int mp = (m + 10) % 12;
+    int doy = (153*mp + 2)/5 + d - 1;
+    int doe = yoe*365 + yoe/4 - yoe/100 + doy;
+    int64_t days = (int64_t)era*146097 + doe - 719468;
+    return ((days*86400) + hh*3600 + mm*60 + ss) * 1000;
+  }
+}
+
 /* Retry-After as milliseconds from now; -1 when absent or unparseable. */
 static int64_t http_retry_after(const pms_response *pResp){
   char *z = pms_response_header(pResp, "Retry-After");
@@ -325,10 +351,9 @@ static int64_t http_retry_after(const pms_response *pResp){
     if( zEnd!=z && *zEnd==0 && secs>=0 ){
       ms = (int64_t)secs*1000;
     }else{
-      struct tm tm;
-      memset(&tm, 0, sizeof(tm));
-      if( strptime(z, "%a, %d %b %Y %H:%M:%S GMT", &tm) ){
-        int64_t t = (int64_t)timegm(&tm)*1000 - pms_now_ms();
+      int64_t t = http_parse_date(z);
+      if( t>=0 ){
+        t -= pms_now_ms();
         ms = t>0 ? t : 0;
       }
     }

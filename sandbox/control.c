@@ -47,6 +47,7 @@
 static const char *const ctl_fault_names[SB_FAULT_COUNT] = {
   "", "429", "429-retry-after", "500", "503", "reset", "truncate",
   "invalid-json", "html", "slow", "empty-page", "token-expiry",
+  "429-retry-date",
 };
 
 typedef struct ctl_logent {

@@ -10,6 +10,7 @@
 #include "sandbox.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <time.h>
 
 int32_t dt_days(int y, int m, int d){
@@ -82,6 +83,22 @@ size_t dt_fmt_datetime(char *o, int64_t t){
 }
 
 /* Reads exactly n digits. */
+/* "Sun, 06 Nov 1994 08:49:37 GMT" (RFC 9110 IMF-fixdate), as in Retry-After. */
+size_t dt_fmt_http_date(char *o, int64_t t){
+  static const char *const wd[] = { "Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed" };
+  static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  int32_t days = (int32_t)(t / 86400);
+  int64_t s = t - (int64_t)days * 86400;
+  int y, m, d;
+  char buf[40];
+  dt_civil(days, &y, &m, &d);
+  snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT", wd[((days % 7) + 7) % 7],
+           d, mon[m - 1], y, (int)(s / 3600), (int)(s / 60 % 60), (int)(s % 60));
+  memcpy(o, buf, 29);
+  return 29;
+}
+
 static int dt_digits(const char *s, int n, int *out){
   int v = 0;
   for(int i = 0; i < n; i++){

@@ -40,7 +40,7 @@ static void usage(FILE *f){
   for(int i = 0; sb_vendors[i]; i++) fprintf(f, " %s", sb_vendors[i]->name);
   fputs("\n"
         "faults: 429 429-retry-after 500 503 reset truncate invalid-json html\n"
-        "        slow empty-page token-expiry\n", f);
+        "        slow empty-page token-expiry 429-retry-date\n", f);
 }
 
 static void die_usage(const char *fmt, const char *arg){

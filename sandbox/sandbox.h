@@ -112,6 +112,7 @@ void dt_civil(int32_t days, int *y, int *m, int *d);
 int32_t dt_add_months(int32_t days, int months);    /* clamps the day */
 size_t dt_fmt_date(char *out, int32_t days);        /* 10 chars, no NUL */
 size_t dt_fmt_datetime(char *out, int64_t t);       /* 20 chars, no NUL */
+size_t dt_fmt_http_date(char *out, int64_t t);      /* IMF-fixdate, 29 chars, no NUL */
 int dt_parse_date(const char *s, int32_t *days);    /* YYYY-MM-DD exactly */
 /* Parses YYYY-MM-DDTHH:MM:SSZ. With lenient set it also takes a space for
 ** the T, a missing Z, fractional seconds, and a bare date (midnight). */
@@ -460,6 +461,7 @@ enum {
   SB_FAULT_429, SB_FAULT_429_RETRY, SB_FAULT_500, SB_FAULT_503,
   SB_FAULT_RESET, SB_FAULT_TRUNCATE, SB_FAULT_INVALID_JSON, SB_FAULT_HTML,
   SB_FAULT_SLOW, SB_FAULT_EMPTY_PAGE, SB_FAULT_TOKEN_EXPIRY,
+  SB_FAULT_429_RETRY_DATE,
   SB_FAULT_COUNT
 };
 

@@ -298,6 +298,15 @@ static int srv_api(const sb_request *req, sb_response *resp){
       v->error(srv.vs, 429, "Too many requests.", resp);
       SB_LIT(&resp->headers, "Retry-After: 1\r\n");
       break;
+    case SB_FAULT_429_RETRY_DATE: {
+      /* RFC 9110 allows an HTTP date too; two seconds ahead, so a client
+      ** that ignores it and backs off briefly is caught out */
+      char date[32];
+      size_t n = dt_fmt_http_date(date, dt_now() + 2);
+      v->error(srv.vs, 429, "Too many requests.", resp);
+      sb_printf(&resp->headers, "Retry-After: %.*s\r\n", (int)n, date);
+      break;
+    }
     case SB_FAULT_500:
       v->error(srv.vs, 500, "An unexpected error has occurred.", resp);
       break;
