@@ -176,13 +176,43 @@ static int vt_indexed(const pms_model *pM, int iCol){
   return 0;
 }
 
+/* Rows in the cache, estimated by its largest rowid (an O(log N) probe:
+** syncs upsert in place, so rowids stay dense). At least 1. */
+static double vt_row_estimate(vt_table *p){
+  sqlite3_stmt *pStmt = 0;
+  double n = 1;
+  char *zSql = sqlite3_mprintf("SELECT max(rowid) FROM \"%w\".\"%w_cache\"", p->zDb, p->pModel->zName);
+  if( zSql && sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0)==SQLITE_OK
+   && sqlite3_step(pStmt)==SQLITE_ROW ){
+    n = (double)sqlite3_column_int64(pStmt, 0);
+  }
+  sqlite3_finalize(pStmt);
+  sqlite3_free(zSql);
+  return n<1 ? 1 : n;
+}
+
+static double vt_log2(double x){
+  double n = 1;
+  while( x>2 ){ x /= 2; n++; }
+  return n;
+}
+
+/* Costs follow SQLite's own guesses for a table without ANALYZE data, so
+** the planner joins the model tables the way it would join their caches:
+** a scan reads every row; an equality on an indexed column finds ~10 rows
+** in log2(N) steps (a unique one, 1); a range on one, a quarter of them;
+** other terms filter rows but do not spare reading them. ORDER BY (and
+** GROUP BY) on model columns is done by the inner statement, so SQLite
+** sorts nothing; the cache's index serves it when its first column
+** leads the ORDER BY. */
 static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
   vt_table *p = (vt_table*)pVtab;
   const pms_model *pM = p->pModel;
   sqlite3_str *pStr = sqlite3_str_new(0);
   int i, j, nArg = 0, bUnique = 0, bEqId = 0, bEqInt = 0, bEqX = 0;
-  int bAllUsed = 1, iLimit = -1, iOffset = -1;
-  double rows = 1e6;
+  int bAllUsed = 1, bOrder = 0, bSeek = 0, iLimit = -1, iOffset = -1;
+  double nTotal = vt_row_estimate(p);
+  double rows = nTotal, cost;
   for(i=0; i<pInfo->nConstraint; i++){
     const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
     if( pC->op==SQLITE_INDEX_CONSTRAINT_LIMIT ){ if( pC->usable ) iLimit = i; continue; }
@@ -197,25 +227,49 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
       if( pC->iColumn==pM->iId ) bEqId = 1;
       else if( pC->iColumn==pM->iIntegration ) bEqInt = 1;
       else if( pC->iColumn==pM->iXId ) bEqX = 1;
-      if( vt_indexed(pM, pC->iColumn) || pC->iColumn==pM->iId ) rows /= 1000;
-      else rows /= 4;
+      if( vt_indexed(pM, pC->iColumn) || pC->iColumn==pM->iId ){
+        bSeek = 1;
+        if( rows>10 ) rows = 10;
+      }else{
+        rows /= 4;
+      }
     }else if( pC->op==SQLITE_INDEX_CONSTRAINT_LIKE || pC->op==SQLITE_INDEX_CONSTRAINT_GLOB
            || pC->op==SQLITE_INDEX_CONSTRAINT_NE || pC->op==SQLITE_INDEX_CONSTRAINT_ISNOT
            || pC->op==SQLITE_INDEX_CONSTRAINT_ISNOTNULL ){
       rows /= 2;
+    }else if( vt_indexed(pM, pC->iColumn) ){
+      bSeek = 1;
+      rows /= 4;
     }else{
-      rows /= vt_indexed(pM, pC->iColumn) ? 10 : 2;
+      rows /= 2;
     }
   }
   if( bEqId || (bEqInt && bEqX) ){
     bUnique = 1;
+    bSeek = 1;
     rows = 1;
     pInfo->idxFlags |= SQLITE_INDEX_SCAN_UNIQUE;
   }
   if( rows<1 ) rows = 1;
-  /* LIMIT and OFFSET only when every constraint was taken: the inner
-  ** statement then returns exactly the rows SQLite would keep. */
-  if( bAllUsed && iLimit>=0 ){
+  cost = bSeek ? vt_log2(nTotal) + rows : nTotal;
+  if( pInfo->nOrderBy>0 ){
+    bOrder = 1;
+    for(i=0; i<pInfo->nOrderBy; i++){
+      int iCol = pInfo->aOrderBy[i].iColumn;
+      if( iCol<0 || iCol>=pM->nCol ){ bOrder = 0; break; }
+    }
+    if( bOrder && !bUnique ){
+      for(i=0; i<pInfo->nOrderBy; i++){
+        sqlite3_str_appendf(pStr, "ORDER %s%s;", pM->aCol[pInfo->aOrderBy[i].iColumn].zName,
+                            pInfo->aOrderBy[i].desc ? " DESC" : "");
+      }
+      if( !vt_indexed(pM, pInfo->aOrderBy[0].iColumn) ) cost += rows*vt_log2(rows);
+    }
+    if( bOrder ) pInfo->orderByConsumed = 1;
+  }
+  /* LIMIT and OFFSET only when every constraint was taken and the order is
+  ** the inner statement's: it then returns exactly the rows SQLite keeps. */
+  if( bAllUsed && iLimit>=0 && (pInfo->nOrderBy==0 || bOrder) ){
     pInfo->aConstraintUsage[iLimit].argvIndex = ++nArg;
     pInfo->aConstraintUsage[iLimit].omit = 1;
     sqlite3_str_appendall(pStr, "LIMIT;");
@@ -231,7 +285,7 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
   pInfo->needToFreeIdxStr = 1;
   pInfo->idxNum = bUnique;
   pInfo->estimatedRows = (sqlite3_int64)rows;
-  pInfo->estimatedCost = rows + 1;
+  pInfo->estimatedCost = cost;
   return SQLITE_OK;
 }
 
@@ -243,8 +297,10 @@ static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
   const char *z = zKey;
   const char *zHash = strchr(zKey, '#');
   unsigned long long mUsed = zHash ? strtoull(zHash+1, 0, 16) : ~0ULL;
+  sqlite3_str *pOrder = sqlite3_str_new(0);
+  sqlite3_str *pLimit = sqlite3_str_new(0);
   int i, nOut = 1, nArg = 0, bWhere = 0;
-  char *zSql;
+  char *zSql, *zOrder, *zLimit;
   int rc;
   sqlite3_str_appendall(pSql, "SELECT rowid");
   for(i=0; i<pM->nCol; i++){
@@ -260,9 +316,26 @@ static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
     const char *zEnd = strchr(z, ';');
     int n = zEnd ? (int)(zEnd - z) : (int)strlen(z);
     if( n==5 && strncmp(z, "LIMIT", 5)==0 ){
-      sqlite3_str_appendf(pSql, " LIMIT ?%d", ++nArg);
+      sqlite3_str_appendf(pLimit, " LIMIT ?%d", ++nArg);
     }else if( n==6 && strncmp(z, "OFFSET", 6)==0 ){
-      sqlite3_str_appendf(pSql, " OFFSET ?%d", ++nArg);
+      sqlite3_str_appendf(pLimit, " OFFSET ?%d", ++nArg);
+    }else if( n>6 && strncmp(z, "ORDER ", 6)==0 ){
+      int bDesc = n>11 && strncmp(z+n-5, " DESC", 5)==0;
+      char zCol[64];
+      int k = n - 6 - (bDesc ? 5 : 0);
+      int iCol = -1;
+      if( k>0 && k<64 ){
+        memcpy(zCol, z+6, k); zCol[k] = 0;
+        iCol = pms_model_column(pM, zCol);
+      }
+      if( iCol<0 ){
+        sqlite3_free(sqlite3_str_finish(pSql));
+        sqlite3_free(sqlite3_str_finish(pOrder));
+        sqlite3_free(sqlite3_str_finish(pLimit));
+        return SQLITE_CORRUPT_VTAB;
+      }
+      sqlite3_str_appendf(pOrder, "%s\"%w\"%s", sqlite3_str_length(pOrder) ? ", " : " ORDER BY ",
+                          pM->aCol[iCol].zName, bDesc ? " DESC" : "");
     }else{
       int k = 0, iCol, j;
       char zCol[64];
@@ -274,6 +347,8 @@ static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
       }
       if( iCol<0 || j==VT_NOP ){
         sqlite3_free(sqlite3_str_finish(pSql));
+        sqlite3_free(sqlite3_str_finish(pOrder));
+        sqlite3_free(sqlite3_str_finish(pLimit));
         return SQLITE_CORRUPT_VTAB;
       }
       nArg++;
@@ -284,6 +359,11 @@ static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
     }
     z = zEnd ? zEnd+1 : 0;
   }
+  zOrder = sqlite3_str_finish(pOrder);
+  zLimit = sqlite3_str_finish(pLimit);
+  sqlite3_str_appendf(pSql, "%s%s", zOrder ? zOrder : "", zLimit ? zLimit : "");
+  sqlite3_free(zOrder);
+  sqlite3_free(zLimit);
   zSql = sqlite3_str_finish(pSql);
   if( zSql==0 ) return SQLITE_NOMEM;
   rc = sqlite3_prepare_v3(p->db, zSql, -1, SQLITE_PREPARE_PERSISTENT, &pS->pStmt, 0);
