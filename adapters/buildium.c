@@ -437,9 +437,11 @@ static pms_request *bd_list_request(pms_session *pS, const pms_adapter_model *pA
     char zDate[11];
     pms_str_appendz(&u, "&lastupdatedfrom=");
     if( strcmp(pAM->zModel, "service_requests")==0 ){
-      memcpy(zDate, pPg->zSince, 10);
-      zDate[10] = 0;
-      pms_str_appendz(&u, zDate);
+      size_t n = strlen(pPg->zSince);
+      if( n>10 ) n = 10;
+      memcpy(zDate, pPg->zSince, n);
+      zDate[n] = 0;
+      pms_str_append_url_escaped(&u, zDate);
     }else{
       pms_str_append_url_escaped(&u, pPg->zSince);
     }

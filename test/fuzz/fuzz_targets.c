@@ -8,6 +8,11 @@
 **   VALIDATE  the capability validator on a write's fields, every vendor,
 **             model and operation
 **   TIME      the ISO-8601 parser
+**   RESPONSE  every adapter's list/record parsers and error-message reader
+**             on a vendor response (headers, blank line, body)
+**   REQUEST   every adapter's list-request builder (its filter syntax:
+**             Buildium's query, Rent Manager's RQL, …) on a hostile
+**             "since" value and paging numbers
 ** Each checks what must hold whatever the input, beyond "no crash".
 */
 #include "../../ext/pmsql.h"
@@ -121,6 +126,155 @@ int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
   }
   return 0;
 }
+#elif defined(PMS_FUZZ_RESPONSE)
+/* A session as xOpen would leave it, minus the network: every credential
+** the vendor asks for, set. */
+static void fuzz_session(pms_session *pS, const pms_adapter *pA){
+  int i;
+  memset(pS, 0, sizeof(*pS));
+  pS->pAdapter = pA;
+  pS->zIntegration = "fz";
+  pS->zBaseUrl = "https://pms.example.test";
+  pS->pCred = cJSON_CreateObject();
+  pS->pOptions = cJSON_CreateObject();
+  for(i=0; pA->azCredential && pA->azCredential[i]; i++){
+    const char *z = pA->azCredential[i];
+    cJSON_AddStringToObject(pS->pCred, z[0]=='?' ? z+1 : z, "1");
+  }
+}
+static void fuzz_session_free(pms_session *pS){
+  cJSON_Delete(pS->pCred);
+  cJSON_Delete(pS->pOptions);
+}
+int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
+  static const long aStatus[] = { 200, 206, 400, 401, 404, 409, 422, 429, 500 };
+  const char *zSplit;
+  pms_response resp;
+  char *zIn;
+  int a;
+  if( nData<1 ) return 0;
+  fuzz_init();
+  zIn = malloc(nData);
+  if( zIn==0 ) return 0;
+  memcpy(zIn, aData+1, nData-1);
+  zIn[nData-1] = 0;
+  memset(&resp, 0, sizeof(resp));
+  resp.status = aStatus[aData[0] % (sizeof(aStatus)/sizeof(aStatus[0]))];
+  resp.nAttempt = 1;
+  resp.zContentType = "application/json; charset=utf-8";
+  /* raw headers, a blank line, the body */
+  zSplit = strstr(zIn, "\r\n\r\n");
+  if( zSplit ){
+    resp.zHeaders = zIn;
+    resp.zBody = (char*)zSplit + 4;
+  }else{
+    resp.zHeaders = "";
+    resp.zBody = zIn;
+  }
+  resp.nBody = strlen(resp.zBody);
+  for(a=0; a<pms_adapter_count(); a++){
+    const pms_adapter *pA = pms_adapter_at(a);
+    const pms_adapter_model *pAM;
+    pms_session sess;
+    char *zMsg;
+    fuzz_session(&sess, pA);
+    zMsg = pA->xErrorMessage ? pA->xErrorMessage(&resp) : 0;
+    if( zMsg ){
+      /* a message, not a dump: bounded by what the vendor sent */
+      assert( strlen(zMsg) <= resp.nBody + 512 );
+      free(zMsg);
+    }
+    for(pAM=pA->aModel; pAM->zModel; pAM++){
+      pms_list_result lr;
+      char *zErr = 0;
+      memset(&lr, 0, sizeof(lr));
+      lr.nTotal = -1;
+      if( pA->xListParse(&sess, pAM, &resp, &lr, &zErr)==SQLITE_OK ){
+        const cJSON *pRec;
+        assert( zErr==0 );
+        assert( cJSON_IsArray(lr.pItems) );
+        assert( lr.nTotal>=-1 );
+        cJSON_ArrayForEach(pRec, lr.pItems){
+          char *zX = pA->xRecordId(pAM, pRec);
+          assert( zX==0 || strlen(zX) < 4096 );
+          free(zX);
+        }
+      }else{
+        /* a failure always says why */
+        assert( zErr && zErr[0] );
+      }
+      free(zErr);
+      cJSON_Delete(lr.pRoot);
+      if( pA->xGetParse ){
+        cJSON *pRec;
+        zErr = 0;
+        pRec = pA->xGetParse(&sess, pAM, &resp, &zErr);
+        assert( pRec!=0 || (zErr && zErr[0]) );
+        cJSON_Delete(pRec);
+        free(zErr);
+      }
+    }
+    fuzz_session_free(&sess);
+  }
+  free(zIn);
+  return 0;
+}
+#elif defined(PMS_FUZZ_REQUEST)
+static void fuzz_session(pms_session *pS, const pms_adapter *pA){
+  int i;
+  memset(pS, 0, sizeof(*pS));
+  pS->pAdapter = pA;
+  pS->zIntegration = "fz";
+  pS->zBaseUrl = "https://pms.example.test";
+  pS->pCred = cJSON_CreateObject();
+  pS->pOptions = cJSON_CreateObject();
+  for(i=0; pA->azCredential && pA->azCredential[i]; i++){
+    const char *z = pA->azCredential[i];
+    cJSON_AddStringToObject(pS->pCred, z[0]=='?' ? z+1 : z, "1");
+  }
+}
+int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
+  char zSince[128];
+  int a;
+  if( nData<8 || nData-8>=sizeof(zSince) ) return 0;
+  fuzz_init();
+  memcpy(zSince, aData+8, nData-8);
+  zSince[nData-8] = 0;
+  for(a=0; a<pms_adapter_count(); a++){
+    const pms_adapter *pA = pms_adapter_at(a);
+    const pms_adapter_model *pAM;
+    pms_session sess;
+    fuzz_session(&sess, pA);
+    for(pAM=pA->aModel; pAM->zModel; pAM++){
+      pms_list_page pg;
+      pms_request *r;
+      memset(&pg, 0, sizeof(pg));
+      pg.iPage = (int)(((unsigned)aData[0] | (unsigned)aData[1]<<8 | (unsigned)aData[2]<<16) & 0x7fffff);
+      pg.nPageSize = 1 + (int)(((unsigned)aData[3] | (unsigned)aData[4]<<8) % pA->nMaxPageSize);
+      pg.zSince = (aData[5] & 1) ? zSince : 0;
+      r = pA->xListRequest(&sess, pAM, &pg);
+      if( r ){
+        const char *zUrl = pms_request_url(r);
+        const char *zBody = pms_request_payload(r);
+        const unsigned char *z;
+        /* whatever "since" held, the URL stays one well-formed line: every
+        ** byte printable ASCII, no space (the builder escaped the rest) */
+        assert( zUrl && strncmp(zUrl, sess.zBaseUrl, strlen(sess.zBaseUrl))==0 );
+        for(z=(const unsigned char*)zUrl; *z; z++) assert( *z>0x20 && *z<0x7f );
+        if( zBody && zBody[0]=='{' ){
+          /* a JSON body (RPC vendors) stays valid JSON */
+          cJSON *pB = cJSON_Parse(zBody);
+          assert( pB!=0 );
+          cJSON_Delete(pB);
+        }
+        pms_request_free(r);
+      }
+    }
+    cJSON_Delete(sess.pCred);
+    cJSON_Delete(sess.pOptions);
+  }
+  return 0;
+}
 #else
-# error "choose a target: -DPMS_FUZZ_SLICES, _MAPPING, _VALIDATE or _TIME"
+# error "choose a target: -DPMS_FUZZ_SLICES, _MAPPING, _VALIDATE, _TIME, _RESPONSE or _REQUEST"
 #endif
