@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 typedef struct sync_stmts {
-  sqlite3_stmt *pFind;     /* rowid, _hash by id */
+  sqlite3_stmt *pFind;     /* rowid, _hash, last_seen by id */
   sqlite3_stmt *pInsert;   /* every column + _hash */
   sqlite3_stmt *pUpdate;   /* every non-core column + updated_at, last_seen, _hash */
   sqlite3_stmt *pTouch;    /* last_seen only */
@@ -44,6 +44,8 @@ typedef struct sync_run {
   int bPagesQueued;         /* pages 1..n submitted after the first */
   int nPageExpected;        /* -1 unknown */
   int64_t nTotal;
+  int bShrunk;              /* a page's total fell below one seen before */
+  int bRepass;              /* reading the list a second time (see sync_model) */
   int bProgress;            /* stderr is a terminal */
   int64_t tStart;
   char zNow[32];            /* this run's timestamp for last_seen etc. */
@@ -96,7 +98,7 @@ static int sync_prepare_all(sync_run *p){
     if( p->aiMapCol==0 ){ sync_fail(p, zErr ? zErr : pms_strdup("out of memory")); rc = SQLITE_ERROR; goto done; }
   }
   rc = sync_prepare(p->db, &p->s.pFind, sqlite3_mprintf(
-      "SELECT rowid, _hash FROM \"%w\".\"%w_cache\" WHERE id=?1", p->zDb, pM->zName));
+      "SELECT rowid, _hash, last_seen FROM \"%w\".\"%w_cache\" WHERE id=?1", p->zDb, pM->zName));
   if( rc==SQLITE_OK ) rc = sync_prepare(p->db, &p->s.pInsert, sqlite3_mprintf(
       "INSERT INTO \"%w\".\"%w_cache\"(%s, _hash) VALUES(%s, ?%d)",
       p->zDb, pM->zName, zCols, zVals, pM->nCol+1));
@@ -212,7 +214,7 @@ static int sync_upsert(sync_run *p){
   pms_row *pRow = &p->row;
   uint64_t h = sync_row_hash(pRow);
   sqlite3_int64 iRowid = 0, iHash = 0;
-  int bFound = 0, rc, i;
+  int bFound = 0, bSeen = 0, rc, i;
   sqlite3_stmt *pS;
 
   sync_bind_value(p->s.pFind, 1, &pRow->a[pM->iId]);
@@ -220,6 +222,11 @@ static int sync_upsert(sync_run *p){
     bFound = 1;
     iRowid = sqlite3_column_int64(p->s.pFind, 0);
     iHash = sqlite3_column_int64(p->s.pFind, 1);
+    /* the second reading of a list counts only what the first missed */
+    if( p->bRepass ){
+      const char *zSeen = (const char*)sqlite3_column_text(p->s.pFind, 2);
+      bSeen = zSeen && strcmp(zSeen, p->zNow)==0;
+    }
   }
   rc = sqlite3_reset(p->s.pFind);
   if( rc ) return rc;
@@ -258,7 +265,7 @@ static int sync_upsert(sync_run *p){
     sqlite3_bind_text(pS, 1, p->zNow, -1, SQLITE_STATIC);
     sqlite3_bind_int64(pS, 2, iRowid);
     sqlite3_step(pS);
-    p->nUnchanged++;
+    if( !bSeen ) p->nUnchanged++;
     return sqlite3_reset(pS);
   }
 
@@ -500,6 +507,7 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
     free(azRaw); free(anRaw);
   }
   p->nFetched += i;
+  if( lr.nTotal>=0 && lr.nTotal<p->nTotal ) p->bShrunk = 1;
   if( lr.nTotal>=0 && lr.nTotal>p->nTotal ) p->nTotal = lr.nTotal;
   sync_progress(p);
   if( p->bPagesQueued && lr.nTotal>=0 ){
@@ -656,6 +664,22 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
       nLeft = pms_http_run(pSess->pHttp, sync_on_page, &r);
       if( r.zErr==0 && nLeft ) r.zErr = pms_strdup("sync stopped with requests outstanding");
     }
+    if( rc==SQLITE_OK && r.zErr==0 && r.bShrunk ){
+      /* Records were deleted while the pages were read: with offset paging
+      ** the rest moved down, and one may have slipped onto a page already
+      ** read. Read the list once more (in the same savepoint), so every
+      ** record that exists is seen by this run. */
+      r.bRepass = 1;
+      r.bShrunk = 0;
+      r.bPagesQueued = 0;
+      r.nPageExpected = -1;
+      r.nTotal = -1;
+      rc = sync_submit_page(&r, 0);
+      if( rc==SQLITE_OK ){
+        nLeft = pms_http_run(pSess->pHttp, sync_on_page, &r);
+        if( r.zErr==0 && nLeft ) r.zErr = pms_strdup("sync stopped with requests outstanding");
+      }
+    }
     sync_finalize_all(&r);
     if( r.zErr==0 ) rc = sync_save_state(&r, zWmNew);
     if( r.zErr==0 && rc ) r.zErr = pms_mprintf("cannot save the watermark: %s", sqlite3_errmsg(db));
@@ -695,6 +719,7 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
                   r.pM->zName, r.zMode, r.zErr ? "failed" : "succeeded", (long long)r.iRunId,
                   r.nPages, r.nFetched, r.nNew, r.nChanged, r.nUnchanged,
                   (long long)(pms_now_ms() - tStart));
+  if( r.bRepass ) pms_str_appendz(pOut, ",\"consistency_pass\":true");
   if( r.zErr ){
     pms_str_appendz(pOut, ",\"error\":");
     pms_str_append_json_string(pOut, r.zErr);
