@@ -95,12 +95,12 @@ $(SB_GEN): $(SB_SRC) Makefile | $(BUILD)
 sandbox/pms-sandbox: $(DEPS_OK) $(SB_SRC) $(SB_HDR) $(SB_GEN)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $(SB_SRC) $(SB_GEN) -lcjson -lpthread -lm
 
-test: all $(NODE_OK)
-	tclsh test/all.tcl
-
 # examples/node's better-sqlite3, from package-lock.json. Without node and npm
 # the Node example is skipped by test/examples.test, which says so.
 NODE_OK = examples/node/node_modules/.pmsql-npm-ci
+test: all $(NODE_OK)
+	tclsh test/all.tcl
+
 $(NODE_OK): examples/node/package.json examples/node/package-lock.json
 	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
 	  echo "pmsql: npm ci in examples/node (better-sqlite3 for the Node example)"; \
