@@ -185,13 +185,10 @@ proc gendocs::write_file {path text} {
   puts -nonewline $fh $text; close $fh
 }
 
-# make docs: write OUTDIR/*.md (removing generated files of vendors gone)
-# and the README's matrix.
-proc gendocs::main {argv} {
+# Writes OUTDIR/*.md (removing generated files of vendors gone) and, when
+# README is given, its vendor matrix. make docs and test/docs.test both run it.
+proc gendocs::write_all {ext outdir readme} {
   variable top
-  lassign $argv outdir readme
-  if {$outdir eq ""} { puts stderr "usage: tclsh test/gen_docs.tcl OUTDIR ?README.md?"; exit 2 }
-  set ext [expr {[info exists ::env(PMSQL_EXT)] ? $::env(PMSQL_EXT) : [file join $top pmsql]}]
   set out [generate $ext [file join $top capability]]
   file mkdir $outdir
   foreach f [glob -nocomplain -directory $outdir *.md] {
@@ -205,6 +202,14 @@ proc gendocs::main {argv} {
     set new [readme_with $text [dict get $out "README matrix"]]
     if {$new ne $text} { write_file $readme $new }
   }
+}
+
+proc gendocs::main {argv} {
+  variable top
+  lassign $argv outdir readme
+  if {$outdir eq ""} { puts stderr "usage: tclsh test/gen_docs.tcl OUTDIR ?README.md?"; exit 2 }
+  set ext [expr {[info exists ::env(PMSQL_EXT)] ? $::env(PMSQL_EXT) : [file join $top pmsql]}]
+  write_all $ext $outdir $readme
 }
 
 if {[info exists ::argv0] && [file normalize $::argv0] eq [file normalize [info script]]} {
