@@ -4,8 +4,10 @@
 #   make test       the whole Tcl suite; ends with "N passed, N failed"
 #   make demo       a guided tour against a local Buildium sandbox
 #   make test-asan  the suite under AddressSanitizer + UBSan
-#   make docs       capability tables as Markdown (docs/capabilities.md)
-#   make install    pmsql.so into $(PREFIX)/lib/pmsql
+#   make docs       the vendor docs, generated from capability/*.json (docs/*.md)
+#   make install    pmsql.so into $(DESTDIR)$(PREFIX)/lib/pmsql, a `pmsql` shell
+#                   wrapper into bin, the docs into share/doc/pmsql
+#   make uninstall  removes exactly what make install put
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
@@ -24,8 +26,11 @@ SB_HDR    = $(wildcard sandbox/*.h)
 GEN_SRC   = $(BUILD)/embedded.c $(BUILD)/adapter_list.c
 SB_GEN    = $(BUILD)/sb_vendor_list.c
 
-# Debian packages the build, the tests and the demo need.
-DEB_PKGS  = libsqlite3-dev libcurl4-openssl-dev libcjson-dev tcl libsqlite3-tcl sqlite3 curl openssl socat
+# Debian packages the build, the tests and the demo need. python3: Debian's
+# sqlite3 module can load extensions (examples/python); g++: node-gyp builds
+# better-sqlite3 (examples/node) when npm cannot download a prebuilt binary.
+DEB_PKGS  = libsqlite3-dev libcurl4-openssl-dev libcjson-dev tcl libsqlite3-tcl sqlite3 curl openssl socat \
+            python3 g++
 DEPS_OK   = $(BUILD)/.deps-ok
 
 all: pmsql.so sandbox/pms-sandbox
@@ -90,8 +95,20 @@ $(SB_GEN): $(SB_SRC) Makefile | $(BUILD)
 sandbox/pms-sandbox: $(DEPS_OK) $(SB_SRC) $(SB_HDR) $(SB_GEN)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $(SB_SRC) $(SB_GEN) -lcjson -lpthread -lm
 
-test: all
+# examples/node's better-sqlite3, from package-lock.json. Without node and npm
+# the Node example is skipped by test/examples.test, which says so.
+NODE_OK = examples/node/node_modules/.pmsql-npm-ci
+test: all $(NODE_OK)
 	tclsh test/all.tcl
+
+$(NODE_OK): examples/node/package.json examples/node/package-lock.json
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then \
+	  echo "pmsql: npm ci in examples/node (better-sqlite3 for the Node example)"; \
+	  cd examples/node && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.pmsql-npm-ci; \
+	else \
+	  echo "pmsql: node/npm not found: make test will skip the Node example"; \
+	fi
+examples-deps: $(NODE_OK)
 
 # The suite under AddressSanitizer + UBSan: a separately built extension
 # (build/asan/pmsql.so) loaded by tclsh with the ASan runtime preloaded.
@@ -133,16 +150,32 @@ bench: all
 	BENCH_SIZE="$(BENCH_SIZE)" bash bench/bench.sh
 .PHONY: bench
 
+# docs/: generated from capability/*.json (committed; test/docs.test checks it is current).
 docs: pmsql.so
-	@mkdir -p docs
-	tclsh test/gen_docs.tcl docs/capabilities.md README.md
-	@echo "wrote docs/capabilities.md and the vendor matrix of README.md"
+	tclsh test/gen_docs.tcl docs README.md
+	@echo "wrote docs/*.md and the vendor matrix of README.md"
 
+# Nothing searches a standard directory for SQLite extensions: load it by
+# path (.load /usr/local/lib/pmsql/pmsql), or run bin/pmsql, the sqlite3
+# shell with pmsql loaded. DESTDIR stages; PREFIX is where it will live.
+LIBDIR   = $(PREFIX)/lib/pmsql
+DOCDIR   = $(PREFIX)/share/doc/pmsql
+DOC_FILES = README.md $(sort $(wildcard docs/*.md))
 install: pmsql.so
-	install -d $(DESTDIR)$(PREFIX)/lib/pmsql
-	install -m 0644 pmsql.so $(DESTDIR)$(PREFIX)/lib/pmsql/pmsql.so
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(DOCDIR)
+	install -m 0644 pmsql.so $(DESTDIR)$(LIBDIR)/pmsql.so
+	printf '#!/bin/sh\n# pmsql: the sqlite3 shell with the pmsql extension loaded\nexec sqlite3 -cmd ".load %s/pmsql" "$$@"\n' \
+	  '$(LIBDIR)' > $(DESTDIR)$(PREFIX)/bin/pmsql
+	chmod 0755 $(DESTDIR)$(PREFIX)/bin/pmsql
+	install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
+	@echo "pmsql: installed $(LIBDIR)/pmsql.so; load it with .load $(LIBDIR)/pmsql or run $(PREFIX)/bin/pmsql"
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/pmsql.so $(DESTDIR)$(PREFIX)/bin/pmsql
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(DOC_FILES)))
+	-rmdir $(DESTDIR)$(LIBDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD) pmsql.so sandbox/pms-sandbox
 
-.PHONY: all deps test test-asan demo docs install clean fuzz
+.PHONY: all deps test test-asan demo docs install uninstall examples-deps clean fuzz

@@ -22,8 +22,11 @@ typedef struct cap_row {
   const char *zVendor, *zModel, *zOp, *zField;  /* borrowed */
   int bSupported, bRequired;
   const char *zType, *zFormat, *zNotes;         /* borrowed from the JSON */
-  int nMaxLen;                                  /* -1 if none */
+  int nMaxLen, nMinLen;                         /* -1 if none */
   char *zEnum;                                  /* JSON text, malloc'd */
+  char *zEnumMap;                               /* JSON text, malloc'd */
+  const cJSON *pMin, *pMax;                     /* minimum/maximum, borrowed */
+  int iIncremental, iReadback;                  /* operation rows: 0/1; -1 n/a */
 } cap_row;
 
 static cJSON **apCapJson = 0;     /* one parsed file per vendor */
@@ -72,7 +75,9 @@ static int cap_build_rows(const cJSON *pCap){
       r.zVendor = zVendor; r.zModel = pM->zName; r.zOp = azCapOp[k];
       r.bSupported = bOpOk;
       r.zNotes = cap_string(pOp, "notes");
-      r.nMaxLen = -1;
+      r.nMaxLen = r.nMinLen = -1;
+      r.iIncremental = k==0 ? bOpOk && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pOp, "incremental")) : -1;
+      r.iReadback = k==2 ? bOpOk && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pOp, "readback")) : -1;
       if( cap_add(&r) ) return SQLITE_NOMEM;
       if( k==3 ) continue;   /* delete is per record, not per field */
       for(c=0; c<pM->nCol; c++){
@@ -82,7 +87,8 @@ static int cap_build_rows(const cJSON *pCap){
         memset(&r, 0, sizeof(r));
         r.zVendor = zVendor; r.zModel = pM->zName; r.zOp = azCapOp[k];
         r.zField = pM->aCol[c].zName;
-        r.nMaxLen = -1;
+        r.nMaxLen = r.nMinLen = -1;
+        r.iIncremental = r.iReadback = -1;
         if( pF ){
           pFlag = cJSON_GetObjectItemCaseSensitive(pF, azCapOp[k]);
           r.bRequired = cJSON_IsString(pFlag) && strcmp(pFlag->valuestring, "required")==0;
@@ -92,9 +98,19 @@ static int cap_build_rows(const cJSON *pCap){
           r.zNotes = cap_string(pF, "notes");
           pMax = cJSON_GetObjectItemCaseSensitive(pF, "max_length");
           if( cJSON_IsNumber(pMax) ) r.nMaxLen = pMax->valueint;
+          pMax = cJSON_GetObjectItemCaseSensitive(pF, "min_length");
+          if( cJSON_IsNumber(pMax) ) r.nMinLen = pMax->valueint;
+          pMax = cJSON_GetObjectItemCaseSensitive(pF, "minimum");
+          if( cJSON_IsNumber(pMax) ) r.pMin = pMax;
+          pMax = cJSON_GetObjectItemCaseSensitive(pF, "maximum");
+          if( cJSON_IsNumber(pMax) ) r.pMax = pMax;
           pEnum = cJSON_GetObjectItemCaseSensitive(pF, "enum");
           if( cJSON_IsArray(pEnum) ){
             r.zEnum = cJSON_PrintUnformatted(pEnum);
+          }
+          pEnum = cJSON_GetObjectItemCaseSensitive(pF, "enum_map");
+          if( cJSON_IsObject(pEnum) ){
+            r.zEnumMap = cJSON_PrintUnformatted(pEnum);
           }
         }
         if( cap_add(&r) ) return SQLITE_NOMEM;
@@ -152,7 +168,8 @@ typedef struct cap_cursor {
 } cap_cursor;
 
 enum { CAP_VENDOR, CAP_MODEL, CAP_OPERATION, CAP_FIELD, CAP_SUPPORTED,
-       CAP_REQUIRED, CAP_TYPE, CAP_MAX_LENGTH, CAP_FORMAT, CAP_ENUM, CAP_NOTES };
+       CAP_REQUIRED, CAP_TYPE, CAP_MAX_LENGTH, CAP_FORMAT, CAP_ENUM, CAP_NOTES,
+       CAP_MIN_LENGTH, CAP_MINIMUM, CAP_MAXIMUM, CAP_ENUM_MAP, CAP_INCREMENTAL, CAP_READBACK };
 
 static int cap_connect(sqlite3 *db, void *pAux, int argc, const char *const *argv,
                        sqlite3_vtab **ppVtab, char **pzErr){
@@ -168,7 +185,8 @@ static int cap_connect(sqlite3 *db, void *pAux, int argc, const char *const *arg
   rc = sqlite3_declare_vtab(db,
       "CREATE TABLE x(vendor TEXT, model TEXT, operation TEXT, field TEXT, "
       "supported INTEGER, required INTEGER, type TEXT, max_length INTEGER, "
-      "format TEXT, enum_values TEXT, notes TEXT)");
+      "format TEXT, enum_values TEXT, notes TEXT, min_length INTEGER, minimum NUMERIC, "
+      "maximum NUMERIC, enum_map TEXT, incremental INTEGER, readback INTEGER)");
   if( rc ) return rc;
   sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
   p = sqlite3_malloc(sizeof(*p));
@@ -212,6 +230,13 @@ static void cap_text(sqlite3_context *ctx, const char *z){
   if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_STATIC);
 }
 
+/* A JSON number as an integer when it is one, else a real. */
+static void cap_number(sqlite3_context *ctx, const cJSON *p){
+  double v = p->valuedouble;
+  if( v==(double)(sqlite3_int64)v && v>-9e15 && v<9e15 ) sqlite3_result_int64(ctx, (sqlite3_int64)v);
+  else sqlite3_result_double(ctx, v);
+}
+
 static int cap_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   const cap_row *r = &aCapRow[((cap_cursor*)cur)->iRow];
   switch( i ){
@@ -226,6 +251,12 @@ static int cap_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
     case CAP_FORMAT:    cap_text(ctx, r->zFormat); break;
     case CAP_ENUM:      cap_text(ctx, r->zEnum); break;
     case CAP_NOTES:     cap_text(ctx, r->zNotes); break;
+    case CAP_MIN_LENGTH: if( r->nMinLen>=0 ) sqlite3_result_int(ctx, r->nMinLen); break;
+    case CAP_MINIMUM:   if( r->pMin ) cap_number(ctx, r->pMin); break;
+    case CAP_MAXIMUM:   if( r->pMax ) cap_number(ctx, r->pMax); break;
+    case CAP_ENUM_MAP:  cap_text(ctx, r->zEnumMap); break;
+    case CAP_INCREMENTAL: if( r->iIncremental>=0 ) sqlite3_result_int(ctx, r->iIncremental); break;
+    case CAP_READBACK:  if( r->iReadback>=0 ) sqlite3_result_int(ctx, r->iReadback); break;
   }
   return SQLITE_OK;
 }

@@ -390,6 +390,22 @@ static void http_collect(pms_request *r, CURLcode code, pms_response *pResp){
   pResp->zContentType = zType ? pms_strdup(zType) : 0;
   if( code!=CURLE_OK ){
     snprintf(pResp->zErr, sizeof(pResp->zErr), "%s", curl_easy_strerror(code));
+    if( code==CURLE_COULDNT_CONNECT || code==CURLE_COULDNT_RESOLVE_HOST ){
+      /* say where: host and port only (a URL's path or query could carry
+      ** more than a message should) */
+      CURLU *pU = curl_url();
+      char *zHost = 0, *zPort = 0;
+      if( pU && curl_url_set(pU, CURLUPART_URL, r->zUrl, 0)==CURLUE_OK ){
+        curl_url_get(pU, CURLUPART_HOST, &zHost, 0);
+        curl_url_get(pU, CURLUPART_PORT, &zPort, CURLU_DEFAULT_PORT);
+      }
+      if( zHost ){
+        snprintf(pResp->zErr, sizeof(pResp->zErr), "%s (%s port %s)", curl_easy_strerror(code),
+                 zHost, zPort ? zPort : "?");
+      }
+      curl_free(zHost); curl_free(zPort);
+      curl_url_cleanup(pU);
+    }
     pResp->status = 0;
   }
   pResp->nBody = r->body.n;

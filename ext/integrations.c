@@ -89,7 +89,8 @@ static char *int_check_base_url(const char *zUrl){
   pU = curl_url();
   if( pU==0 ) return sqlite3_mprintf("out of memory");
   if( curl_url_set(pU, CURLUPART_URL, zUrl, 0)!=CURLUE_OK ){
-    zErr = sqlite3_mprintf("pms_integrations: base_url '%s' is not a valid URL", zUrl);
+    zErr = sqlite3_mprintf("pms_integrations: base_url '%s' is not a valid URL "
+                           "(e.g. 'https://acme.api.example.com', or a sandbox's 'http://127.0.0.1:8001')", zUrl);
   }else{
     curl_url_get(pU, CURLUPART_SCHEME, &zScheme, 0);
     curl_url_get(pU, CURLUPART_HOST, &zHost, 0);
@@ -473,7 +474,13 @@ static int int_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
   pA = pms_adapter_find(zVendor);
   if( pA==0 ){
     sqlite3_str *pS = sqlite3_str_new(0);
-    sqlite3_str_appendf(pS, "pms_integrations: unknown vendor '%s' (compiled in:", zVendor ? zVendor : "");
+    sqlite3_str_appendf(pS, "pms_integrations: unknown vendor '%s'", zVendor ? zVendor : "");
+    for(i=0; zVendor && i<pms_adapter_count(); i++){
+      if( sqlite3_stricmp(zVendor, pms_adapter_at(i)->zVendor)==0 ){
+        sqlite3_str_appendf(pS, ": vendor names are upper case, '%s'", pms_adapter_at(i)->zVendor);
+      }
+    }
+    sqlite3_str_appendall(pS, " (compiled in:");
     for(i=0; i<pms_adapter_count(); i++) sqlite3_str_appendf(pS, " %s", pms_adapter_at(i)->zVendor);
     sqlite3_str_appendall(pS, ")");
     int_error(pVtab, sqlite3_str_finish(pS));

@@ -335,7 +335,10 @@ static void validate_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     return;
   }
   if( zOp==0 || (strcmp(zOp, "create")!=0 && strcmp(zOp, "update")!=0 && strcmp(zOp, "delete")!=0) ){
-    sqlite3_result_error(ctx, "pms_validate: op must be 'create', 'update' or 'delete'", -1);
+    char *z = sqlite3_mprintf("pms_validate: op must be 'create', 'update' or 'delete' (got '%s')",
+                              zOp ? zOp : "NULL");
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
     return;
   }
   if( zDb ){

@@ -327,7 +327,8 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3_finalize(pStmt);
   sqlite3_free(zSql);
   if( zInt==0 ){
-    zErr = pms_mprintf("pms_refresh: no %s row with id '%s'", pM->zName, zId ? zId : "");
+    zErr = pms_mprintf("pms_refresh: no %s row with id '%s' in the cache (it re-reads records "
+                       "pms_sync has brought in)", pM->zName, zId ? zId : "");
     goto fail;
   }
   if( pms_session_open(db, zDb, zInt, &sess, &zErr) ) goto fail;
