@@ -254,6 +254,7 @@ static cJSON *rv_lease(rv_ctx *c, uint32_t j){
   rv_add_date(o, "startDate", l->start);
   rv_add_date(o, "endDate", l->end);
   rv_add_date(o, "closedDate", st == 3 ? l->end : PF_NODATE);
+  rv_add_date(o, "expectedMoveOutDate", PF_NODATE);
   ts = cJSON_AddArrayToObject(o, "tenants");
   for(uint32_t r = l->first_res; r != PF_NONE; r = c->pf->res.v[r].next){
     const pf_resident *x = &c->pf->res.v[r];
