@@ -44,7 +44,9 @@
 **   POST /tenants/{contactID}        partial update of firstName,
 **                                    middleName, lastName, dateOfBirth
 **                                    (email, phone and address are contact
-**                                    sub-resources: not emulated)
+**                                    sub-resources: not emulated); the
+**                                    tenant's lease gets a new
+**                                    dateTimeModified, as Rentvine documents
 **   POST /maintenance/work-orders    create; required propertyID,
 **                                    workOrderStatusID, priorityID,
 **                                    isOwnerApproved, isVacant, description,
@@ -631,6 +633,8 @@ static void rv_tenant_update(rv_ctx *c, uint32_t i, const sb_request *req, sb_re
     }
     cJSON_Delete(n);
     c->pf->res.v[i].updated = (uint32_t)dt_now();
+    /* Rentvine moves the lease's dateTimeModified when a tenant changes */
+    if( c->pf->res.v[i].lease != PF_NONE ) c->pf->leases.v[c->pf->res.v[i].lease].updated = c->pf->res.v[i].updated;
     c->nwrites++;
     rv_send_one(c, RV_TENANTS, i, resp);
   }
