@@ -31,6 +31,7 @@
 **                                    dateTimeModifiedMin/Max
 **   GET /leases/{id}                 {"lease":{…}}
 **   GET /tenants/search              [{"contact":{…}}]  (also GET /tenants)
+**                                    search= (name, email or phone contains)
 **   GET /tenants/{contactID}         {"contact":{…}}
 **   GET /maintenance/work-orders     [{"workOrder":{…}}]
 **   GET /maintenance/work-orders/{id} {"workOrder":{…}}
@@ -426,6 +427,7 @@ typedef struct rv_list {
   int64_t tmin, tmax;
   int nids, nstat;
   long ids[64], stat[8];
+  char search[96];              /* tenants: name, email or phone contains */
 } rv_list;
 
 static int rv_parse_long(const char *s, long *out){
@@ -462,6 +464,9 @@ static int rv_list_params(const sb_request *req, int kind, rv_list *l, vd_errors
       else vd_add(e, "dateTimeModifiedMax", "The date time modified max is not a valid date.");
     }
   }
+  if( kind == RV_TENANTS && (s = sb_query_get(&q, "search")) ){
+    snprintf(l->search, sizeof(l->search), "%s", s);
+  }
   if( kind == RV_LEASES ){
     for(int i = 0; i < q.n; i++){
       long v;
@@ -481,8 +486,21 @@ static int rv_list_params(const sb_request *req, int kind, rv_list *l, vd_errors
   return e->n == 0;
 }
 
+/* A tenant's name, email or phone contains the search text (any case). */
+static int rv_search_hit(rv_ctx *c, uint32_t i, const char *text){
+  char buf[160];
+  const char *first, *last;
+  const pf_resident *r = &c->pf->res.v[i];
+  rv_tenant_names(c, i, &first, &last);
+  snprintf(buf, sizeof(buf), "%s %s", first, last);
+  if( strcasestr(buf, text) ) return 1;
+  if( strcasestr(pf_fmt_email(buf, sizeof(buf), r->first, r->last, r->email_no, "example.com"), text) ) return 1;
+  return strcasestr(pf_fmt_phone(buf, sizeof(buf), r->phone), text) != NULL;
+}
+
 static int rv_match(rv_ctx *c, int kind, uint32_t i, const rv_list *l){
   int64_t t = rv_modified(c, kind, i);
+  if( l->search[0] && !rv_search_hit(c, i, l->search) ) return 0;
   if( l->has_min && t < l->tmin ) return 0;
   if( l->has_max && t > l->tmax ) return 0;
   if( l->nids ){
@@ -509,7 +527,7 @@ static void rv_list_send(rv_ctx *c, int kind, const sb_request *req, sb_response
   }
   vd_free(&e);
   long skip = (l.page - 1) * l.size, sent = 0;
-  int filtered = l.has_min || l.has_max || l.nids || l.nstat;
+  int filtered = l.has_min || l.has_max || l.nids || l.nstat || l.search[0];
   uint32_t n = rv_count(c, kind);
   sb_buf *b = &resp->body;
   resp->status = 200;
