@@ -343,6 +343,9 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     if( r ){
       sess.pAdapter->xAuthorize(&sess, r);
       pms_http_perform(sess.pHttp, r, &resp);
+    }else{
+      /* the adapter has no single-record read for this model */
+      zErr = pms_mprintf("pms_refresh: %s cannot read one %s record", sess.pAdapter->zVendor, pM->zName);
     }
     if( resp.status==200 ){
       pRec = sess.pAdapter->xGetParse(&sess, pAM, &resp, &zErr);
