@@ -1,0 +1,1023 @@
+/*
+** propertyware.c — the Propertyware REST vendor of pms-sandbox
+** (--vendor propertyware; pmsql's PROPERTYWARE_REST).
+**
+** Emulates Propertyware REST v1 as its OpenAPI spec describes it
+** (pms-specs/propertyware-openapi.json; research/pms-apis.md §6):
+**   - every call under /pw/api/rest/v1/ carries x-propertyware-client-id,
+**     x-propertyware-client-secret and x-propertyware-system-id: a wrong or
+**     missing id/secret is 401, a right key for another system id is 403;
+**   - lists are bare JSON arrays paged by offset (0-based) and limit
+**     (1..500, default 100; outside that range 400), the total in
+**     X-Total-Count; lastModifiedDateTimeStart/End filter by change time,
+**     plus the list's own filters (contacts type, buildingID, unitID,
+**     includeDeactivated for buildings and units: inactive ones are hidden
+**     unless asked for);
+**   - GET /{collection}/{id}; writes the spec has for the models pmsql maps:
+**     POST /contacts, PUT /contacts/{contactID} (a full replace of the
+**     SaveContact fields), POST /prospects, POST /workorders;
+**   - errors are the spec's ErrorResponse {errorCode, userMessage,
+**     errors:[{key, message}]} with its status codes (400, 401, 403, 404).
+**
+** The records come from the shared portfolio (portfolio.c), rendered once
+** at start into cJSON records per collection, kept in id order; writes
+** change or append records there, so later reads return them. Buildings
+** are the portfolio's properties, contacts of type TENANT its residents,
+** prospects its applicants, work orders its work orders. A few OWNER
+** contacts are added so the contacts type filter has something to filter.
+*/
+#include "sandbox.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#define PW_PREFIX "/pw/api/rest/v1"
+#define PW_MAX_LIMIT 500
+#define PW_DEFAULT_LIMIT 100
+#define PW_NOWNERS 3
+
+enum { PW_BUILDINGS, PW_UNITS, PW_LEASES, PW_CONTACTS, PW_PROSPECTS,
+       PW_WORKORDERS, PW_NKINDS };
+
+/* Collection path, id base of generated records, per kind. */
+static const struct {
+  const char *path;
+  int64_t base;
+} pw_kinds[PW_NKINDS] = {
+  { "buildings",  1000000 },
+  { "units",      2000000 },
+  { "leases",     3000000 },
+  { "contacts",   4000000 },
+  { "prospects",  5000000 },
+  { "workorders", 6000000 },
+};
+#define PW_ID_OWNER         3900000   /* owner contacts sort before tenants */
+#define PW_ID_PROSPECT_CONTACT 7000000
+
+typedef struct pw_coll {
+  cJSON **v;                  /* records in ascending id order */
+  uint32_t n, cap;
+  int64_t next_id;
+} pw_coll;
+
+typedef struct pw_ctx {
+  sb_portfolio *pf;
+  pthread_rwlock_t lock;
+  pw_coll c[PW_NKINDS];
+  int64_t next_prospect_contact;
+  int64_t next_wo_number;
+  char client_id[64], client_secret[64], system_id[32];
+} pw_ctx;
+
+/* ------------------------------------------------------------------ */
+/* Small helpers                                                         */
+
+static void pw_add(pw_coll *c, cJSON *rec){
+  if( c->n == c->cap ){
+    c->cap = c->cap ? c->cap * 2 : 64;
+    c->v = sb_xrealloc(c->v, c->cap * sizeof(cJSON*));
+  }
+  c->v[c->n++] = rec;
+}
+
+static int64_t pw_id_of(const cJSON *rec){
+  const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
+  return cJSON_IsNumber(id) ? (int64_t)id->valuedouble : -1;
+}
+
+/* Binary search by id (records are kept in id order). */
+static cJSON *pw_find(pw_ctx *x, int kind, int64_t id){
+  pw_coll *c = &x->c[kind];
+  uint32_t lo = 0, hi = c->n;
+  while( lo < hi ){
+    uint32_t mid = lo + (hi - lo) / 2;
+    int64_t v = pw_id_of(c->v[mid]);
+    if( v == id ) return c->v[mid];
+    if( v < id ) lo = mid + 1; else hi = mid;
+  }
+  return NULL;
+}
+
+static void pw_set_str(cJSON *o, const char *k, const char *v){
+  if( v ) cJSON_AddStringToObject(o, k, v); else cJSON_AddNullToObject(o, k);
+}
+
+static void pw_set_date(cJSON *o, const char *k, int32_t days){
+  char d[11];
+  if( days == PF_NODATE ){ cJSON_AddNullToObject(o, k); return; }
+  dt_fmt_date(d, days);
+  d[10] = 0;
+  cJSON_AddStringToObject(o, k, d);
+}
+
+/* Propertyware date-times: yyyy-MM-dd'T'HH:mm:ssXXX, UTC here ("...Z"). */
+static void pw_set_time(cJSON *o, const char *k, int64_t t){
+  char d[21];
+  dt_fmt_datetime(d, t);
+  d[20] = 0;
+  cJSON_AddStringToObject(o, k, d);
+}
+
+static void pw_stamp(cJSON *o, int64_t created, int64_t updated){
+  pw_set_time(o, "createdDateTime", created);
+  cJSON_AddStringToObject(o, "createdBy", "Sandbox Admin");
+  pw_set_time(o, "lastModifiedDateTime", updated);
+  cJSON_AddStringToObject(o, "lastModifiedBy", "Sandbox Admin");
+}
+
+static void pw_touch(cJSON *o, int64_t now){
+  char d[21];
+  dt_fmt_datetime(d, now);
+  d[20] = 0;
+  cJSON_ReplaceItemInObjectCaseSensitive(o, "lastModifiedDateTime", cJSON_CreateString(d));
+  cJSON_ReplaceItemInObjectCaseSensitive(o, "lastModifiedBy", cJSON_CreateString("API"));
+}
+
+static uint32_t pw_alt_digits(uint32_t d, uint32_t salt){
+  /* the same derived numbers as the other vendors' renderings */
+  return 2000000 + (uint32_t)(sb_mix64((uint64_t)d * 31 + salt) % 8000000);
+}
+
+static cJSON *pw_address(const char *line1, const char *line2, const char *city,
+                         const char *state, const char *zip){
+  cJSON *a = cJSON_CreateObject();
+  pw_set_str(a, "address", line1);
+  pw_set_str(a, "addressCont", line2);
+  pw_set_str(a, "city", city);
+  pw_set_str(a, "stateRegion", state);
+  pw_set_str(a, "postalCode", zip);
+  cJSON_AddStringToObject(a, "country", "United States");
+  return a;
+}
+
+static cJSON *pw_property_address(pw_ctx *x, uint32_t p, const char *unit){
+  char street[128], zip[16], line2[32];
+  const pf_property *r = &x->pf->props.v[p];
+  const pf_city *city = pf_city_at(r->city);
+  pf_fmt_street(street, sizeof(street), r);
+  pf_fmt_postal(zip, sizeof(zip), x->pf, p);
+  if( unit ) snprintf(line2, sizeof(line2), "Unit %s", unit);
+  return pw_address(street, unit ? line2 : NULL, city->name, city->state, zip);
+}
+
+/* ------------------------------------------------------------------ */
+/* Rendering the portfolio                                               */
+
+static int64_t pw_gen_id(int kind, uint32_t i){ return pw_kinds[kind].base + i + 1; }
+
+static void pw_render_building(pw_ctx *x, uint32_t p){
+  static const char *const types[] = { "APARTMENT", "CONDO", "HOUSE" };
+  const pf_property *r = &x->pf->props.v[p];
+  char name[160], abbr[32];
+  cJSON *o = cJSON_CreateObject();
+  pf_fmt_property_name(name, sizeof(name), x->pf, p);
+  snprintf(abbr, sizeof(abbr), "B%04u", (unsigned)(p + 1));
+  cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_BUILDINGS, p));
+  cJSON_AddNumberToObject(o, "idNumber", p + 1);
+  cJSON_AddStringToObject(o, "name", name);
+  cJSON_AddStringToObject(o, "abbreviation", abbr);
+  cJSON_AddBoolToObject(o, "active", !(r->flags & PF_PROP_INACTIVE));
+  cJSON_AddItemToObject(o, "address", pw_property_address(x, p, NULL));
+  cJSON_AddStringToObject(o, "category", "RESIDENTIAL");
+  cJSON_AddStringToObject(o, "propertyType", types[r->subtype % 3]);
+  cJSON_AddStringToObject(o, "multiUnit", r->subtype == PF_SUB_SINGLEFAMILY ? "Single Family" : "Multi Family");
+  cJSON_AddNumberToObject(o, "countUnit", r->nunits);
+  if( r->flags & PF_PROP_NO_YEAR ) cJSON_AddNullToObject(o, "yearBuilt");
+  else cJSON_AddNumberToObject(o, "yearBuilt", r->year_built);
+  pw_set_str(o, "maintenanceNotice", (r->flags & PF_PROP_DESC) ? pf_prop_desc(r->desc) : NULL);
+  cJSON_AddNumberToObject(o, "portfolioID", 900 + r->manager);
+  cJSON_AddStringToObject(o, "status", "Occupied");
+  pw_stamp(o, r->created, r->updated);
+  pw_add(&x->c[PW_BUILDINGS], o);
+}
+
+static void pw_render_unit(pw_ctx *x, uint32_t k){
+  const pf_unit *u = &x->pf->units.v[k];
+  const pf_property *pr = &x->pf->props.v[u->property];
+  char num[16];
+  cJSON *o = cJSON_CreateObject();
+  pf_fmt_unit_number(num, sizeof(num), u);
+  cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_UNITS, k));
+  cJSON_AddStringToObject(o, "name", num);
+  cJSON_AddNumberToObject(o, "buildingID", (double)pw_gen_id(PW_BUILDINGS, u->property));
+  cJSON_AddBoolToObject(o, "active", !(pr->flags & PF_PROP_INACTIVE));
+  cJSON_AddItemToObject(o, "address", pw_property_address(x, u->property, num));
+  cJSON_AddStringToObject(o, "category", "RESIDENTIAL");
+  cJSON_AddNumberToObject(o, "numberOfBedrooms", u->beds);
+  cJSON_AddNumberToObject(o, "numberOfBathrooms", u->baths / 2.0);
+  if( u->flags & PF_UNIT_NO_SIZE ) cJSON_AddNullToObject(o, "totalArea");
+  else cJSON_AddNumberToObject(o, "totalArea", u->size);
+  cJSON_AddStringToObject(o, "areaUnits", "Sq Ft");
+  cJSON_AddNumberToObject(o, "targetRent", u->market_rent_cents / 100.0);
+  cJSON_AddStringToObject(o, "targetRentUnits", "DOLLAR_PER_MONTH");
+  cJSON_AddStringToObject(o, "status", u->active_leases ? "Occupied" : "Vacant");
+  cJSON_AddBoolToObject(o, "rentable", u->active_leases == 0);
+  cJSON_AddNumberToObject(o, "portfolioID", 900 + pr->manager);
+  pw_stamp(o, u->created, u->updated);
+  pw_add(&x->c[PW_UNITS], o);
+}
+
+static void pw_contact_fields(cJSON *o, unsigned first, unsigned last, unsigned email_no,
+                              uint32_t phone){
+  char tmp[160];
+  cJSON_AddStringToObject(o, "firstName", pf_first_name(first));
+  cJSON_AddStringToObject(o, "lastName", pf_last_name(last));
+  cJSON_AddStringToObject(o, "email", pf_fmt_email(tmp, sizeof(tmp), first, last, email_no, "example.com"));
+  cJSON_AddStringToObject(o, "mobilePhone", pf_fmt_phone(tmp, sizeof(tmp), phone));
+}
+
+static void pw_render_lease(pw_ctx *x, uint32_t j){
+  static const char *const st[] = { "Active", "Closed", "Future" };
+  const sb_portfolio *pf = x->pf;
+  const pf_lease *l = &pf->leases.v[j];
+  const pf_unit *u = &pf->units.v[l->unit];
+  int status = pf_lease_status_on(l->start, l->end, pf->asof);
+  char num[16], name[200];
+  cJSON *o = cJSON_CreateObject(), *cs = cJSON_CreateArray();
+  int n = 0;
+  pf_fmt_unit_number(num, sizeof(num), u);
+  cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_LEASES, j));
+  cJSON_AddNumberToObject(o, "idNumber", j + 1);
+  cJSON_AddNumberToObject(o, "buildingID", (double)pw_gen_id(PW_BUILDINGS, u->property));
+  cJSON_AddNumberToObject(o, "unitID", (double)pw_gen_id(PW_UNITS, l->unit));
+  cJSON_AddNumberToObject(o, "portfolioID", 900 + pf->props.v[u->property].manager);
+  pw_set_date(o, "startDate", l->start);
+  pw_set_date(o, "endDate", l->end);
+  pw_set_date(o, "moveInDate", status == PF_LS_FUTURE ? PF_NODATE : l->start);
+  pw_set_date(o, "moveOutDate", status == PF_LS_PAST ? l->end : PF_NODATE);
+  pw_set_date(o, "scheduleMoveOutDate", status == PF_LS_ACTIVE && (l->flags & PF_LEASE_AUTO_OUT) ? l->end : PF_NODATE);
+  pw_set_date(o, "signedDate", l->start == PF_NODATE ? PF_NODATE : l->start - 14);
+  if( l->flags & PF_LEASE_NO_RENT ) cJSON_AddNullToObject(o, "baseRent");
+  else cJSON_AddNumberToObject(o, "baseRent", l->rent_cents / 100.0);
+  cJSON_AddNumberToObject(o, "leaseBalance", 0);
+  cJSON_AddStringToObject(o, "status", st[status]);
+  cJSON_AddBoolToObject(o, "active", status == PF_LS_ACTIVE);
+  name[0] = 0;
+  for(uint32_t r = l->first_res; r != PF_NONE; r = pf->res.v[r].next){
+    const pf_resident *pr = &pf->res.v[r];
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddNumberToObject(c, "id", (double)pw_gen_id(PW_CONTACTS, r));
+    pw_contact_fields(c, pr->first, pr->last, pr->email_no, pr->phone);
+    cJSON_AddBoolToObject(c, "namedOnLease", 1);
+    cJSON_AddBoolToObject(c, "primary", n == 0);
+    cJSON_AddItemToArray(cs, c);
+    if( n++ == 0 ) snprintf(name, sizeof(name), "%s %s", pf_first_name(pr->first), pf_last_name(pr->last));
+  }
+  cJSON_AddStringToObject(o, "leaseName", name);
+  cJSON_AddStringToObject(o, "location", num);
+  cJSON_AddItemToObject(o, "contacts", cs);
+  pw_stamp(o, l->created, l->updated);
+  pw_add(&x->c[PW_LEASES], o);
+}
+
+static void pw_render_tenant(pw_ctx *x, uint32_t i){
+  const sb_portfolio *pf = x->pf;
+  const pf_resident *r = &pf->res.v[i];
+  char tmp[160];
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_CONTACTS, i));
+  cJSON_AddStringToObject(o, "type", "TENANT");
+  pw_contact_fields(o, r->first, r->last, r->email_no, r->phone);
+  cJSON_AddNullToObject(o, "middleName");
+  pw_set_str(o, "altEmail", (r->flags & PF_RES_ALT_EMAIL)
+             ? pf_fmt_email(tmp, sizeof(tmp), r->first, r->last, 0, "example.org") : NULL);
+  pw_set_str(o, "homePhone", (r->flags & PF_RES_HOME_PHONE)
+             ? pf_fmt_phone(tmp, sizeof(tmp), r->phone2) : NULL);
+  pw_set_str(o, "workPhone", (r->flags & PF_RES_WORK_PHONE)
+             ? pf_fmt_phone(tmp, sizeof(tmp), pw_alt_digits(r->phone2, 1)) : NULL);
+  cJSON_AddNullToObject(o, "otherPhone");
+  cJSON_AddNullToObject(o, "fax");
+  pw_set_date(o, "birthDate", r->dob);
+  pw_set_str(o, "comments", (r->flags & PF_RES_COMMENT) ? pf_comment_text(r->comment) : NULL);
+  if( r->lease != PF_NONE ){
+    const pf_unit *u = &pf->units.v[pf->leases.v[r->lease].unit];
+    char num[16];
+    pf_fmt_unit_number(num, sizeof(num), u);
+    cJSON_AddItemToObject(o, "address", pw_property_address(x, u->property, num));
+  }else{
+    cJSON_AddNullToObject(o, "address");
+  }
+  cJSON_AddBoolToObject(o, "namedOnLease", 1);
+  cJSON_AddBoolToObject(o, "allowESignature", 1);
+  cJSON_AddStringToObject(o, "gender", "UNKNOWN");
+  pw_stamp(o, r->created, r->updated);
+  pw_add(&x->c[PW_CONTACTS], o);
+}
+
+static void pw_render_owner(pw_ctx *x, unsigned k){
+  const pf_staff *s = pf_staff_at(k + 1);
+  cJSON *o = cJSON_CreateObject();
+  int64_t t = (int64_t)dt_days(2023, 1, 1) * 86400;
+  cJSON_AddNumberToObject(o, "id", (double)(PW_ID_OWNER + k + 1));
+  cJSON_AddStringToObject(o, "type", "OWNER");
+  cJSON_AddStringToObject(o, "firstName", s->first);
+  cJSON_AddStringToObject(o, "lastName", s->last);
+  cJSON_AddStringToObject(o, "email", s->email);
+  cJSON_AddStringToObject(o, "company", "Sandbox Owners LLC");
+  cJSON_AddNullToObject(o, "address");
+  pw_stamp(o, t, t);
+  pw_add(&x->c[PW_CONTACTS], o);
+}
+
+static void pw_render_prospect(pw_ctx *x, uint32_t a){
+  static const char *const st[] = { "New", "Active", "Approved", "Rejected",
+                                    "Cancelled", "Deferred", "Leased" };
+  const sb_portfolio *pf = x->pf;
+  const pf_applicant *p = &pf->apps.v[a];
+  cJSON *o = cJSON_CreateObject(), *cs = cJSON_CreateArray(), *c = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_PROSPECTS, a));
+  if( p->unit != PF_NONE ){
+    cJSON_AddNumberToObject(o, "buildingID", (double)pw_gen_id(PW_BUILDINGS, pf->units.v[p->unit].property));
+    cJSON_AddNumberToObject(o, "unitID", (double)pw_gen_id(PW_UNITS, p->unit));
+  }else{
+    cJSON_AddNullToObject(o, "buildingID");
+    cJSON_AddNullToObject(o, "unitID");
+  }
+  cJSON_AddStringToObject(o, "status", st[p->status % 7]);
+  cJSON_AddStringToObject(o, "type", "Prospect");
+  cJSON_AddStringToObject(o, "source", (a % 3) == 0 ? "Zillow" : (a % 3) == 1 ? "Website" : "Walk-in");
+  cJSON_AddNumberToObject(c, "id", (double)(PW_ID_PROSPECT_CONTACT + a + 1));
+  pw_contact_fields(c, p->first, p->last, p->email_no, p->phone);
+  cJSON_AddItemToArray(cs, c);
+  cJSON_AddItemToObject(o, "contacts", cs);
+  cJSON_AddNullToObject(o, "comments");
+  pw_stamp(o, p->created, p->updated);
+  pw_add(&x->c[PW_PROSPECTS], o);
+}
+
+static void pw_render_workorder(pw_ctx *x, uint32_t w){
+  static const char *const pri[] = { "LOW", "MEDIUM", "HIGH" };
+  static const char *const st[] = { "Open", "In Progress", "Completed", "Deferred", "Closed" };
+  static const char *const entry[] = { "NO", "ANYTIME", "NO" };
+  const sb_portfolio *pf = x->pf;
+  const pf_workorder *r = &pf->wos.v[w];
+  uint32_t prop = r->unit != PF_NONE ? pf->units.v[r->unit].property : w % pf->props.n;
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_WORKORDERS, w));
+  cJSON_AddNumberToObject(o, "number", r->task);
+  cJSON_AddNumberToObject(o, "buildingID", (double)pw_gen_id(PW_BUILDINGS, prop));
+  cJSON_AddNumberToObject(o, "portfolioID", 900 + pf->props.v[prop].manager);
+  if( r->unit != PF_NONE ){
+    char num[16];
+    pf_fmt_unit_number(num, sizeof(num), &pf->units.v[r->unit]);
+    cJSON_AddStringToObject(o, "location", num);
+  }else{
+    cJSON_AddNullToObject(o, "location");
+  }
+  cJSON_AddStringToObject(o, "description", pf_wo_title(r->title));
+  cJSON_AddStringToObject(o, "specificLocation", pf_wo_details(w));
+  cJSON_AddStringToObject(o, "priority", pri[r->priority % 3]);
+  cJSON_AddStringToObject(o, "status", st[r->status % 5]);
+  cJSON_AddStringToObject(o, "type", "General");
+  cJSON_AddStringToObject(o, "category", "Maintenance");
+  cJSON_AddStringToObject(o, "authorizeEnter", entry[r->entry % 3]);
+  cJSON_AddStringToObject(o, "source", "Tenant Portal");
+  pw_set_date(o, "scheduledEndDate", r->due);
+  pw_set_date(o, "completedDate", r->status == PF_WS_COMPLETED || r->status == PF_WS_CLOSED
+                                    ? (int32_t)(r->updated / 86400) : PF_NODATE);
+  if( r->resident != PF_NONE ){
+    char name[128];
+    const pf_resident *pr = &pf->res.v[r->resident];
+    snprintf(name, sizeof(name), "%s %s", pf_first_name(pr->first), pf_last_name(pr->last));
+    cJSON_AddStringToObject(o, "requestedBy", name);
+  }else{
+    cJSON_AddNullToObject(o, "requestedBy");
+  }
+  cJSON_AddNumberToObject(o, "costEstimate", r->amount_cents / 100.0);
+  pw_stamp(o, r->created, r->updated);
+  if( (int64_t)r->task >= x->next_wo_number ) x->next_wo_number = (int64_t)r->task + 1;
+  pw_add(&x->c[PW_WORKORDERS], o);
+}
+
+static void pw_render_all(pw_ctx *x){
+  const sb_portfolio *pf = x->pf;
+  for(uint32_t i = 0; i < pf->props.n; i++) pw_render_building(x, i);
+  for(uint32_t i = 0; i < pf->units.n; i++) pw_render_unit(x, i);
+  for(uint32_t i = 0; i < pf->leases.n; i++) pw_render_lease(x, i);
+  for(unsigned k = 0; k < PW_NOWNERS; k++) pw_render_owner(x, k);
+  for(uint32_t i = 0; i < pf->res.n; i++) pw_render_tenant(x, i);
+  for(uint32_t i = 0; i < pf->apps.n; i++) pw_render_prospect(x, i);
+  for(uint32_t i = 0; i < pf->wos.n; i++) pw_render_workorder(x, i);
+  for(int k = 0; k < PW_NKINDS; k++){
+    pw_coll *c = &x->c[k];
+    int64_t last = c->n ? pw_id_of(c->v[c->n - 1]) : pw_kinds[k].base;
+    c->next_id = last + 1;
+  }
+  x->next_prospect_contact = PW_ID_PROSPECT_CONTACT + pf->apps.n + 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Errors: the spec's ErrorResponse                                      */
+
+static void pw_error(sb_response *resp, int status, const char *code, const char *msg,
+                     const vd_errors *e){
+  sb_buf *b = &resp->body;
+  sb_response_reset(resp);
+  resp->status = status;
+  resp->content_type = SB_JSON_TYPE;
+  SB_LIT(b, "{\"errorCode\":");
+  jw_str(b, code);
+  SB_LIT(b, ",\"userMessage\":");
+  jw_str(b, msg);
+  SB_LIT(b, ",\"errors\":[");
+  for(int i = 0; e && i < e->n; i++){
+    if( i ) sb_putc(b, ',');
+    SB_LIT(b, "{\"key\":");
+    jw_str(b, e->keys[i]);
+    SB_LIT(b, ",\"message\":");
+    jw_str(b, e->vals[i]);
+    sb_putc(b, '}');
+  }
+  SB_LIT(b, "]}");
+}
+
+static void pw_bad_request(sb_response *resp, const vd_errors *e){
+  pw_error(resp, 400, "INVALID_REQUEST",
+           "Unable to process the request due to malformed request syntax or invalid parameters.", e);
+}
+
+static void pw_not_found(sb_response *resp){
+  pw_error(resp, 404, "NOT_FOUND", "Entity not found.", NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Lists                                                                 */
+
+/* A query date-time: yyyy-MM-dd'T'HH:mm:ss with Z or +hh:mm/-hh:mm, or a
+** bare date. */
+static int pw_parse_time(const char *s, int64_t *t){
+  char buf[40];
+  size_t n = strlen(s);
+  int sign = 0, hh = 0, mm = 0;
+  if( n >= sizeof(buf) ) return 0;
+  memcpy(buf, s, n + 1);
+  if( n > 19 && (buf[n-6] == '+' || buf[n-6] == '-') && buf[n-3] == ':' ){
+    sign = buf[n-6] == '+' ? 1 : -1;
+    hh = atoi(buf + n - 5);
+    mm = atoi(buf + n - 2);
+    buf[n-6] = 0;
+  }
+  if( !dt_parse_datetime(buf, 1, t) ) return 0;
+  *t -= sign * (hh * 3600 + mm * 60);
+  return 1;
+}
+
+static int pw_rec_time(const cJSON *o, int64_t *t){
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "lastModifiedDateTime");
+  return cJSON_IsString(v) && dt_parse_datetime(v->valuestring, 1, t);
+}
+
+static int pw_num_eq(const cJSON *o, const char *k, int64_t v){
+  const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsNumber(f) && (int64_t)f->valuedouble == v;
+}
+
+static int pw_parse_int(const char *s, int64_t *v){
+  char *end;
+  if( !s || !*s ) return 0;
+  *v = strtoll(s, &end, 10);
+  return *end == 0;
+}
+
+/* Which list filters each collection takes (beyond paging and dates). */
+typedef struct pw_filter {
+  int64_t building, unit;
+  int has_building, has_unit;
+  const char *type;
+  int include_deactivated;
+  int64_t from, to;
+  int has_from, has_to;
+} pw_filter;
+
+static int pw_match(int kind, const cJSON *o, const pw_filter *f){
+  int64_t t;
+  if( (f->has_from || f->has_to) ){
+    if( !pw_rec_time(o, &t) ) return 0;
+    if( f->has_from && t < f->from ) return 0;
+    if( f->has_to && t > f->to ) return 0;
+  }
+  if( f->has_building && !pw_num_eq(o, "buildingID", f->building) ) return 0;
+  if( f->has_unit && !pw_num_eq(o, "unitID", f->unit) ) return 0;
+  if( f->type ){
+    const cJSON *ty = cJSON_GetObjectItemCaseSensitive(o, "type");
+    if( !cJSON_IsString(ty) || strcasecmp(ty->valuestring, f->type) != 0 ) return 0;
+  }
+  if( (kind == PW_BUILDINGS || kind == PW_UNITS) && !f->include_deactivated
+      && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "active")) ) return 0;
+  return 1;
+}
+
+static const char *const pw_contact_types[] = { "TENANT", "PROSPECT", "OWNER", "VENDOR", "OTHER", NULL };
+
+static void pw_list(pw_ctx *x, int kind, const sb_request *req, sb_response *resp){
+  sb_query q;
+  vd_errors e;
+  pw_filter f;
+  int64_t offset = 0, limit = PW_DEFAULT_LIMIT, total = 0, shown = 0;
+  const char *s;
+  memset(&f, 0, sizeof(f));
+  vd_init(&e);
+  sb_query_parse(req->query, &q);
+  if( (s = sb_query_get(&q, "offset")) && (!pw_parse_int(s, &offset) || offset < 0) ){
+    vd_add(&e, "offset", "offset must be a non-negative integer.");
+  }
+  if( (s = sb_query_get(&q, "limit")) && (!pw_parse_int(s, &limit) || limit < 1 || limit > PW_MAX_LIMIT) ){
+    vd_add(&e, "limit", "limit must be between 1 and %d.", PW_MAX_LIMIT);
+  }
+  if( (s = sb_query_get(&q, "lastModifiedDateTimeStart")) && !(f.has_from = pw_parse_time(s, &f.from)) ){
+    vd_add(&e, "lastModifiedDateTimeStart", "Invalid date time format. Expected yyyy-MM-dd'T'HH:mm:ssXXX.");
+  }
+  if( (s = sb_query_get(&q, "lastModifiedDateTimeEnd")) && !(f.has_to = pw_parse_time(s, &f.to)) ){
+    vd_add(&e, "lastModifiedDateTimeEnd", "Invalid date time format. Expected yyyy-MM-dd'T'HH:mm:ssXXX.");
+  }
+  if( kind != PW_CONTACTS && (s = sb_query_get(&q, "buildingID")) ){
+    if( !(f.has_building = pw_parse_int(s, &f.building)) ) vd_add(&e, "buildingID", "buildingID must be an integer.");
+  }
+  if( kind == PW_LEASES && (s = sb_query_get(&q, "unitID")) ){
+    if( !(f.has_unit = pw_parse_int(s, &f.unit)) ) vd_add(&e, "unitID", "unitID must be an integer.");
+  }
+  if( kind == PW_CONTACTS && (s = sb_query_get(&q, "type")) ){
+    if( vd_enum_canon(pw_contact_types, s) ) f.type = s;
+    else vd_add(&e, "type", "The value '%s' is not valid for type.", s);
+  }
+  if( (s = sb_query_get(&q, "includeDeactivated")) ) f.include_deactivated = strcasecmp(s, "true") == 0;
+  if( (s = sb_query_get(&q, "orderby")) && strcasecmp(s, "id") != 0 && strcasecmp(s, "id asc") != 0
+      && strcasecmp(s, "id+asc") != 0 ){
+    vd_add(&e, "orderby", "Unsupported sort field '%s'. Records are returned in id order.", s);
+  }
+  if( e.n ){
+    pw_bad_request(resp, &e);
+    vd_free(&e);
+    sb_query_free(&q);
+    return;
+  }
+  resp->status = 200;
+  resp->content_type = SB_JSON_TYPE;
+  sb_putc(&resp->body, '[');
+  pthread_rwlock_rdlock(&x->lock);
+  for(uint32_t i = 0; i < x->c[kind].n; i++){
+    const cJSON *o = x->c[kind].v[i];
+    if( !pw_match(kind, o, &f) ) continue;
+    if( total >= offset && shown < limit ){
+      char *z = cJSON_PrintUnformatted(o);
+      if( shown++ ) sb_putc(&resp->body, ',');
+      sb_puts(&resp->body, z);
+      free(z);
+    }
+    total++;
+  }
+  pthread_rwlock_unlock(&x->lock);
+  sb_putc(&resp->body, ']');
+  sb_printf(&resp->headers, "X-Total-Count: %lld\r\n", (long long)total);
+  resp->is_list = 1;
+  resp->list_offset = (long)offset;
+  vd_free(&e);
+  sb_query_free(&q);
+}
+
+static void pw_get_one(pw_ctx *x, int kind, int64_t id, sb_response *resp){
+  pthread_rwlock_rdlock(&x->lock);
+  const cJSON *o = pw_find(x, kind, id);
+  if( o ){
+    char *z = cJSON_PrintUnformatted(o);
+    resp->status = 200;
+    resp->content_type = SB_JSON_TYPE;
+    sb_puts(&resp->body, z);
+    free(z);
+  }
+  pthread_rwlock_unlock(&x->lock);
+  if( !o ) pw_not_found(resp);
+}
+
+/* ------------------------------------------------------------------ */
+/* Write validation: the spec's Save* schemas as tables                  */
+
+static void pw_address_rule(const cJSON *o, const char *prefix, vd_errors *e){
+  const char *country = vd_str(o, "country");
+  static const char *const need[] = { "address", "city", "stateRegion", "postalCode" };
+  if( !country ) return;
+  if( strcasecmp(country, "United States") && strcasecmp(country, "USA")
+      && strcasecmp(country, "US") && strcasecmp(country, "Canada") ) return;
+  for(int i = 0; i < 4; i++){
+    const char *v = vd_str(o, need[i]);
+    if( !v || !*v ){
+      char key[96];
+      snprintf(key, sizeof(key), "%s%s%s", prefix, *prefix ? "." : "", need[i]);
+      vd_add(e, key, "%s is required when country is United States or Canada.", need[i]);
+    }
+  }
+}
+
+static const vd_field pw_save_address_f[] = {
+  { "address", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "addressCont", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "city", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "country", VT_STRING, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "postalCode", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "stateRegion", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { 0, 0, 0, 0, 0, 0, 0, 0 }
+};
+static const vd_schema pw_save_address = { "SaveAddress", pw_save_address_f, pw_address_rule };
+
+static const char *const pw_genders[] = { "UNKNOWN", "MALE", "FEMALE", "DECLINE_TO_STATE", NULL };
+
+static const vd_field pw_save_contact_f[] = {
+  { "firstName", VT_STRING, VF_REQUIRED, 30, 0, 0, 0, 0 },
+  { "lastName", VT_STRING, VF_REQUIRED, 30, 0, 0, 0, 0 },
+  { "middleName", VT_STRING, 0, 30, 0, 0, 0, 0 },
+  { "email", VT_STRING, 0, 0, 0, 0, 0, vd_check_email },
+  { "altEmail", VT_STRING, 0, 0, 0, 0, 0, vd_check_email },
+  { "homePhone", VT_STRING, 0, 22, 0, 0, 0, 0 },
+  { "mobilePhone", VT_STRING, 0, 22, 0, 0, 0, 0 },
+  { "workPhone", VT_STRING, 0, 22, 0, 0, 0, 0 },
+  { "otherPhone", VT_STRING, 0, 22, 0, 0, 0, 0 },
+  { "fax", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "birthDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
+  { "comments", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "company", VT_STRING, 0, 75, 0, 0, 0, 0 },
+  { "jobTitle", VT_STRING, 0, 75, 0, 0, 0, 0 },
+  { "nameOnCheck", VT_STRING, 0, 100, 0, 0, 0, 0 },
+  { "gender", VT_ENUM, 0, 0, pw_genders, 0, 0, 0 },
+  { "category", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "salutation", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "suffix", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "searchTag", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "namedOnLease", VT_BOOL, 0, 0, 0, 0, 0, 0 },
+  { "allowESignature", VT_BOOL, 0, 0, 0, 0, 0, 0 },
+  { "address", VT_OBJECT, 0, 0, 0, &pw_save_address, 0, 0 },
+  { 0, 0, 0, 0, 0, 0, 0, 0 }
+};
+static const vd_schema pw_save_contact = { "SaveContact", pw_save_contact_f, 0 };
+
+static const vd_field pw_save_prospect_contact_f[] = {
+  { "firstName", VT_STRING, VF_REQUIRED, 30, 0, 0, 0, 0 },
+  { "lastName", VT_STRING, VF_REQUIRED, 30, 0, 0, 0, 0 },
+  { "email", VT_STRING, 0, 0, 0, 0, 0, vd_check_email },
+  { "homePhone", VT_STRING, 0, 22, 0, 0, 0, 0 },
+  { "mobilePhone", VT_STRING, 0, 22, 0, 0, 0, 0 },
+  { "workPhone", VT_STRING, 0, 22, 0, 0, 0, 0 },
+  { "otherPhone", VT_STRING, 0, 22, 0, 0, 0, 0 },
+  { "address", VT_OBJECT, 0, 0, 0, &pw_save_address, 0, 0 },
+  { 0, 0, 0, 0, 0, 0, 0, 0 }
+};
+static const vd_schema pw_save_prospect_contact = { "SaveProspectContact", pw_save_prospect_contact_f, 0 };
+
+static const vd_field pw_save_prospect_f[] = {
+  { "buildingID", VT_INT, 0, 0, 0, 0, 0, 0 },
+  { "comments", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "contacts", VT_OBJECT_ARRAY, 0, 0, 0, &pw_save_prospect_contact, 0, 0 },
+  { "moveInDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
+  { "numberBedrooms", VT_INT, 0, 0, 0, 0, 0, 0 },
+  { "numberBathrooms", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "rentMax", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "rentMin", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "source", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "status", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "type", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "hasPets", VT_BOOL, 0, 0, 0, 0, 0, 0 },
+  { "numberOfPets", VT_INT, 0, 0, 0, 0, 0, 0 },
+  { 0, 0, 0, 0, 0, 0, 0, 0 }
+};
+static const vd_schema pw_save_prospect = { "SaveProspect", pw_save_prospect_f, 0 };
+
+static const char *const pw_priorities[] = { "HIGH", "MEDIUM", "LOW", NULL };
+static const char *const pw_enter[] = { "NO", "ANYTIME", "SPECIFIEDTIME", NULL };
+
+static const vd_field pw_save_workorder_f[] = {
+  { "buildingID", VT_INT, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "description", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "category", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "priority", VT_ENUM, 0, 0, pw_priorities, 0, 0, 0 },
+  { "authorizeEnter", VT_ENUM, 0, 0, pw_enter, 0, 0, 0 },
+  { "type", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "costEstimate", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "hourEstimate", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "dateToEnter", VT_DATE, 0, 0, 0, 0, 0, 0 },
+  { "startDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
+  { "scheduledEndDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
+  { "searchTag", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "unitIDs", VT_INT_ARRAY, 0, 0, 0, 0, 0, 0 },
+  { 0, 0, 0, 0, 0, 0, 0, 0 }
+};
+static const vd_schema pw_save_workorder = { "SaveWorkOrder", pw_save_workorder_f, 0 };
+
+/* Parse and validate a write body; on failure the 400 is in resp. */
+static cJSON *pw_body(const sb_request *req, const vd_schema *s, sb_response *resp){
+  vd_errors e;
+  cJSON *body = req->body_len ? cJSON_ParseWithLength(req->body, req->body_len) : NULL;
+  vd_init(&e);
+  if( !cJSON_IsObject(body) ){
+    vd_add(&e, "body", "The request body must be a JSON object (%s).", s->name);
+  }else{
+    vd_object(s, body, "", &e);
+  }
+  if( e.n ){
+    pw_bad_request(resp, &e);
+    vd_free(&e);
+    cJSON_Delete(body);
+    return NULL;
+  }
+  vd_free(&e);
+  return body;
+}
+
+/* Copy the schema's members from the body onto the record (canonical
+** names; absent members become null: PUT replaces every Save* field). */
+static void pw_apply(cJSON *rec, const vd_schema *s, const cJSON *body, int replace){
+  cJSON *norm = vd_normalize(s, body);
+  for(const vd_field *f = s->fields; f->name; f++){
+    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(norm, f->name);
+    if( !v && !replace ) continue;
+    if( !v ) v = cJSON_CreateNull();
+    if( cJSON_GetObjectItemCaseSensitive(rec, f->name) ) cJSON_ReplaceItemInObjectCaseSensitive(rec, f->name, v);
+    else cJSON_AddItemToObject(rec, f->name, v);
+  }
+  cJSON_Delete(norm);
+}
+
+static void pw_send_record(sb_response *resp, int status, const cJSON *o){
+  char *z = cJSON_PrintUnformatted(o);
+  resp->status = status;
+  resp->content_type = SB_JSON_TYPE;
+  sb_puts(&resp->body, z);
+  free(z);
+}
+
+static void pw_new_stamp(cJSON *o, int64_t id){
+  int64_t now = dt_now();
+  cJSON_AddNumberToObject(o, "id", (double)id);
+  pw_set_time(o, "createdDateTime", now);
+  cJSON_AddStringToObject(o, "createdBy", "API");
+  pw_set_time(o, "lastModifiedDateTime", now);
+  cJSON_AddStringToObject(o, "lastModifiedBy", "API");
+}
+
+/* POST /contacts and PUT /contacts/{contactID}. */
+static void pw_save_contact_w(pw_ctx *x, const sb_request *req, int64_t id, sb_response *resp){
+  cJSON *body = pw_body(req, &pw_save_contact, resp);
+  if( !body ) return;
+  pthread_rwlock_wrlock(&x->lock);
+  if( id < 0 ){
+    cJSON *o = cJSON_CreateObject();
+    pw_new_stamp(o, x->c[PW_CONTACTS].next_id++);
+    /* SaveContact has no type; contacts created through the API are
+    ** treated as tenants here (inference: Propexo's create resident). */
+    cJSON_AddStringToObject(o, "type", "TENANT");
+    pw_apply(o, &pw_save_contact, body, 1);
+    pw_add(&x->c[PW_CONTACTS], o);
+    pw_send_record(resp, 201, o);
+  }else{
+    cJSON *o = pw_find(x, PW_CONTACTS, id);
+    if( o ){
+      pw_apply(o, &pw_save_contact, body, 1);
+      pw_touch(o, dt_now());
+      pw_send_record(resp, 200, o);
+    }else{
+      pw_not_found(resp);
+    }
+  }
+  pthread_rwlock_unlock(&x->lock);
+  cJSON_Delete(body);
+}
+
+static void pw_save_prospect_w(pw_ctx *x, const sb_request *req, sb_response *resp){
+  cJSON *body = pw_body(req, &pw_save_prospect, resp), *o, *c;
+  if( !body ) return;
+  pthread_rwlock_wrlock(&x->lock);
+  const cJSON *b = vd_get(body, "buildingID");
+  if( b && cJSON_IsNumber(b) && !pw_find(x, PW_BUILDINGS, (int64_t)b->valuedouble) ){
+    vd_errors e;
+    vd_init(&e);
+    vd_add(&e, "buildingID", "Building %lld does not exist.", (long long)b->valuedouble);
+    pw_bad_request(resp, &e);
+    vd_free(&e);
+    goto done;
+  }
+  o = cJSON_CreateObject();
+  pw_new_stamp(o, x->c[PW_PROSPECTS].next_id++);
+  pw_apply(o, &pw_save_prospect, body, 1);
+  if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "status")) ){
+    cJSON_ReplaceItemInObjectCaseSensitive(o, "status", cJSON_CreateString("New"));
+  }
+  cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "contacts")){
+    if( !cJSON_GetObjectItemCaseSensitive(c, "id") ){
+      cJSON_AddNumberToObject(c, "id", (double)x->next_prospect_contact++);
+    }
+  }
+  pw_add(&x->c[PW_PROSPECTS], o);
+  pw_send_record(resp, 201, o);
+done:
+  pthread_rwlock_unlock(&x->lock);
+  cJSON_Delete(body);
+}
+
+static void pw_save_workorder_w(pw_ctx *x, const sb_request *req, sb_response *resp){
+  cJSON *body = pw_body(req, &pw_save_workorder, resp), *o, *u;
+  vd_errors e;
+  if( !body ) return;
+  vd_init(&e);
+  pthread_rwlock_wrlock(&x->lock);
+  int64_t bid = (int64_t)vd_get(body, "buildingID")->valuedouble;
+  if( !pw_find(x, PW_BUILDINGS, bid) ){
+    vd_add(&e, "buildingID", "Building %lld does not exist.", (long long)bid);
+  }
+  int i = 0;
+  cJSON_ArrayForEach(u, (cJSON*)vd_get(body, "unitIDs")){
+    const cJSON *unit = pw_find(x, PW_UNITS, (int64_t)u->valuedouble);
+    if( !unit || !pw_num_eq(unit, "buildingID", bid) ){
+      char key[32];
+      snprintf(key, sizeof(key), "unitIDs[%d]", i);
+      vd_add(&e, key, "Unit %lld is not attached to building %lld.", (long long)u->valuedouble, (long long)bid);
+    }
+    i++;
+  }
+  if( e.n ){
+    pw_bad_request(resp, &e);
+    goto done;
+  }
+  o = cJSON_CreateObject();
+  pw_new_stamp(o, x->c[PW_WORKORDERS].next_id++);
+  cJSON_AddNumberToObject(o, "number", (double)x->next_wo_number++);
+  pw_apply(o, &pw_save_workorder, body, 1);
+  cJSON_DeleteItemFromObjectCaseSensitive(o, "unitIDs");
+  cJSON_AddStringToObject(o, "status", "Open");
+  if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "priority")) ){
+    cJSON_ReplaceItemInObjectCaseSensitive(o, "priority", cJSON_CreateString("MEDIUM"));
+  }
+  pw_add(&x->c[PW_WORKORDERS], o);
+  pw_send_record(resp, 201, o);
+done:
+  pthread_rwlock_unlock(&x->lock);
+  vd_free(&e);
+  cJSON_Delete(body);
+}
+
+/* ------------------------------------------------------------------ */
+/* Routing                                                               */
+
+static int pw_kind_of(const char *seg, size_t n){
+  for(int k = 0; k < PW_NKINDS; k++){
+    if( strlen(pw_kinds[k].path) == n && memcmp(pw_kinds[k].path, seg, n) == 0 ) return k;
+  }
+  return -1;
+}
+
+static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
+  const char *p = req->path + strlen(PW_PREFIX);
+  const char *slash;
+  int64_t id = -1;
+  int kind;
+  if( *p != '/' ){ pw_not_found(resp); return; }
+  p++;
+  slash = strchr(p, '/');
+  kind = pw_kind_of(p, slash ? (size_t)(slash - p) : strlen(p));
+  if( strcmp(req->path, PW_PREFIX "/health") == 0 && strcmp(req->method, "GET") == 0 ){
+    resp->status = 200;
+    resp->content_type = SB_JSON_TYPE;
+    SB_LIT(&resp->body, "{\"status\":\"UP\"}");
+    return;
+  }
+  if( kind < 0 ){ pw_not_found(resp); return; }
+  if( slash ){
+    if( !pw_parse_int(slash + 1, &id) || id <= 0 ){ pw_not_found(resp); return; }
+  }
+  if( strcmp(req->method, "GET") == 0 ){
+    if( id < 0 ) pw_list(x, kind, req, resp); else pw_get_one(x, kind, id, resp);
+    return;
+  }
+  if( kind == PW_CONTACTS && strcmp(req->method, "POST") == 0 && id < 0 ){
+    pw_save_contact_w(x, req, -1, resp);
+  }else if( kind == PW_CONTACTS && strcmp(req->method, "PUT") == 0 && id > 0 ){
+    pw_save_contact_w(x, req, id, resp);
+  }else if( kind == PW_PROSPECTS && strcmp(req->method, "POST") == 0 && id < 0 ){
+    pw_save_prospect_w(x, req, resp);
+  }else if( kind == PW_WORKORDERS && strcmp(req->method, "POST") == 0 && id < 0 ){
+    pw_save_workorder_w(x, req, resp);
+  }else{
+    pw_error(resp, 405, "METHOD_NOT_ALLOWED",
+             "This sandbox does not emulate that operation on the resource.", NULL);
+  }
+}
+
+/* ------------------------------------------------------------------ */
+/* The sb_vendor                                                         */
+
+static void pw_credentials(const sb_options *opt, sb_buf *out){
+  char id[64], secret[64], sys[32];
+  snprintf(id, sizeof(id), "pw-sandbox-client-%llu", (unsigned long long)opt->seed);
+  snprintf(secret, sizeof(secret), "pw-sandbox-secret-%llu", (unsigned long long)opt->seed);
+  snprintf(sys, sizeof(sys), "%llu", (unsigned long long)(100000 + opt->seed % 900000));
+  SB_LIT(out, "{\"client_id\":");
+  jw_str(out, id);
+  SB_LIT(out, ",\"client_secret\":");
+  jw_str(out, secret);
+  SB_LIT(out, ",\"system_id\":");
+  jw_str(out, sys);
+  sb_putc(out, '}');
+}
+
+static void *pw_open(sb_portfolio *pf, const sb_options *opt){
+  pw_ctx *x = sb_xcalloc(1, sizeof(*x));
+  pthread_rwlockattr_t attr;
+  x->pf = pf;
+  pthread_rwlockattr_init(&attr);
+  pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+  pthread_rwlock_init(&x->lock, &attr);
+  pthread_rwlockattr_destroy(&attr);
+  snprintf(x->client_id, sizeof(x->client_id), "pw-sandbox-client-%llu", (unsigned long long)opt->seed);
+  snprintf(x->client_secret, sizeof(x->client_secret), "pw-sandbox-secret-%llu", (unsigned long long)opt->seed);
+  snprintf(x->system_id, sizeof(x->system_id), "%llu", (unsigned long long)(100000 + opt->seed % 900000));
+  x->next_wo_number = 1;
+  pw_render_all(x);
+  return x;
+}
+
+static void pw_close(void *vs){
+  pw_ctx *x = vs;
+  if( !x ) return;
+  for(int k = 0; k < PW_NKINDS; k++){
+    for(uint32_t i = 0; i < x->c[k].n; i++) cJSON_Delete(x->c[k].v[i]);
+    free(x->c[k].v);
+  }
+  pthread_rwlock_destroy(&x->lock);
+  free(x);
+}
+
+static void pw_set_base_url(void *vs, const char *url){ (void)vs; (void)url; }
+
+static int pw_authorize(void *vs, const sb_request *req, char *key, size_t keylen,
+                        sb_response *resp){
+  pw_ctx *x = vs;
+  const char *id = sb_request_header(req, "x-propertyware-client-id");
+  const char *secret = sb_request_header(req, "x-propertyware-client-secret");
+  const char *sys = sb_request_header(req, "x-propertyware-system-id");
+  if( !id || !secret || strcmp(id, x->client_id) != 0 || strcmp(secret, x->client_secret) != 0 ){
+    pw_error(resp, 401, "UNAUTHORIZED", "The API key couldn't be authorized.", NULL);
+    return 0;
+  }
+  if( !sys || strcmp(sys, x->system_id) != 0 ){
+    pw_error(resp, 403, "FORBIDDEN",
+             "The supplied credentials don't have permissions to access the resources.", NULL);
+    return 0;
+  }
+  snprintf(key, keylen, "%s", id);
+  return 1;
+}
+
+static void pw_handle(void *vs, const sb_request *req, sb_response *resp){
+  pw_route(vs, req, resp);
+}
+
+static void pw_vendor_error(void *vs, int status, const char *msg, sb_response *resp){
+  const char *code;
+  (void)vs;
+  switch( status ){
+    case 401: code = "UNAUTHORIZED"; break;
+    case 429: code = "TOO_MANY_REQUESTS"; break;
+    case 503: code = "SERVICE_UNAVAILABLE"; break;
+    default: code = "INTERNAL_SERVER_ERROR"; break;
+  }
+  pw_error(resp, status, code, msg, NULL);
+}
+
+static void pw_counts(void *vs, sb_buf *b){
+  pw_ctx *x = vs;
+  long tenants = 0;
+  pthread_rwlock_rdlock(&x->lock);
+  for(uint32_t i = 0; i < x->c[PW_CONTACTS].n; i++){
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(x->c[PW_CONTACTS].v[i], "type");
+    if( cJSON_IsString(t) && strcmp(t->valuestring, "TENANT") == 0 ) tenants++;
+  }
+  SB_LIT(b, "{\"properties\":");
+  jw_int(b, x->c[PW_BUILDINGS].n);
+  SB_LIT(b, ",\"units\":");
+  jw_int(b, x->c[PW_UNITS].n);
+  SB_LIT(b, ",\"residents\":");
+  jw_int(b, tenants);
+  SB_LIT(b, ",\"leases\":");
+  jw_int(b, x->c[PW_LEASES].n);
+  SB_LIT(b, ",\"leads\":");
+  jw_int(b, x->c[PW_PROSPECTS].n);
+  SB_LIT(b, ",\"applicants\":0,\"service_requests\":");
+  jw_int(b, x->c[PW_WORKORDERS].n);
+  SB_LIT(b, ",\"contacts\":");
+  jw_int(b, x->c[PW_CONTACTS].n);
+  sb_putc(b, '}');
+  pthread_rwlock_unlock(&x->lock);
+}
+
+const sb_vendor sb_vendor_propertyware = {
+  .name = "propertyware",
+  .api_prefix = PW_PREFIX "/",
+  .rate_per_sec = 10,
+  .open = pw_open,
+  .close = pw_close,
+  .credentials = pw_credentials,
+  .set_base_url = pw_set_base_url,
+  .authorize = pw_authorize,
+  .handle = pw_handle,
+  .error = pw_vendor_error,
+  .counts = pw_counts,
+};
