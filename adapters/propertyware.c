@@ -23,7 +23,9 @@
 ** Writes (capability/propertyware.json): residents create (POST /contacts)
 ** and update (PUT /contacts/{id}: SaveContact is replaced whole, so the
 ** current record is read first and resent with the changes), leads create
-** (POST /prospects), service_requests create (POST /workorders).
+** (POST /prospects), service_requests create (POST /workorders), leases
+** create (POST /leases) and update (PUT /leases/{leaseId}, read first like
+** contacts: SaveLease is replaced whole, tenants included).
 */
 #include "../ext/pmsql.h"
 #include <stdio.h>
@@ -528,6 +530,57 @@ static int pw_workorder_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, 
   return SQLITE_OK;
 }
 
+/* SaveLease: what PUT /leases/{leaseId} replaces, carried over. */
+static const char *const azPwSaveLease[] = { "unitID", "startDate", "endDate", "moveInDate",
+  "moveOutDate", "scheduleMoveOutDate", "signedDate", "baseRent", "comments", "status",
+  "searchTag", "publicAssistanceProgram", 0 };
+
+/* SaveLease names its tenants as tenantIDs plus primaryContactID: from
+** residents_meta_data on create, from the lease's contacts[] on update. */
+static int pw_lease_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
+  const cJSON *pF, *pE;
+  cJSON *pIds = cJSON_CreateArray(), *pPrimary = 0;
+  const cJSON *pMeta = cJSON_GetObjectItemCaseSensitive(pLeft, "residents_meta_data");
+  int rc = SQLITE_OK;
+  cJSON_ArrayForEach(pF, pLeft){
+    if( strcmp(pF->string, "residents_meta_data")!=0 ){
+      *pzErr = pms_mprintf("the Propertyware adapter cannot write leases.%s", pF->string);
+      cJSON_Delete(pIds);
+      return SQLITE_ERROR;
+    }
+  }
+  if( pMeta ){
+    cJSON *pArr = cJSON_IsString(pMeta) ? cJSON_Parse(pMeta->valuestring) : 0;
+    cJSON_ArrayForEach(pE, pArr){
+      const cJSON *pR = cJSON_GetObjectItemCaseSensitive(pE, "resident_id");
+      if( !cJSON_IsString(pR) ) continue;
+      cJSON_AddItemToArray(pIds, pms_fk_to_vendor(pR->valuestring));
+      if( pPrimary==0 || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pE, "is_primary")) ){
+        cJSON_Delete(pPrimary);
+        pPrimary = pms_fk_to_vendor(pR->valuestring);
+      }
+    }
+    cJSON_Delete(pArr);
+    if( cJSON_GetArraySize(pIds)==0 ){
+      *pzErr = pms_strdup("leases.residents_meta_data must be a JSON array of objects with resident_id");
+      rc = SQLITE_ERROR;
+    }
+  }else if( pCurrent ){
+    cJSON_ArrayForEach(pE, cJSON_GetObjectItemCaseSensitive(pCurrent, "contacts")){
+      const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pE, "id");
+      if( !cJSON_IsNumber(pId) ) continue;
+      cJSON_AddItemToArray(pIds, cJSON_Duplicate(pId, 1));
+      if( pPrimary==0 || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pE, "primary")) ){
+        cJSON_Delete(pPrimary);
+        pPrimary = cJSON_Duplicate(pId, 1);
+      }
+    }
+  }
+  cJSON_AddItemToObject(pBody, "tenantIDs", pIds);
+  if( pPrimary ) cJSON_AddItemToObject(pBody, "primaryContactID", pPrimary);
+  return rc;
+}
+
 /* Per writable model: the irregular fields of its request body. */
 static const struct {
   const char *zModel;
@@ -535,6 +588,7 @@ static const struct {
   const char *const *azPut;     /* update: carried over from the current record */
 } aPwWrite[] = {
   { "residents",        pw_contact_body,   azPwSaveContact },
+  { "leases",           pw_lease_body,     azPwSaveLease },
   { "leads",            pw_prospect_body,  0 },
   { "service_requests", pw_workorder_body, 0 },
 };
@@ -613,7 +667,7 @@ static cJSON *pw_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_re
   return p;
 }
 
-/* Update: GET the contact (PUT replaces SaveContact whole), then PUT.
+/* Update: GET the record (PUT replaces SaveContact / SaveLease whole), then PUT.
 ** Create: POST. A dry run builds the final request from the cached record. */
 static pms_request *pw_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                    int bDry, char **pzErr){

@@ -15,7 +15,8 @@
 **     unless asked for);
 **   - GET /{collection}/{id}; writes the spec has for the models pmsql maps:
 **     POST /contacts, PUT /contacts/{contactID} (a full replace of the
-**     SaveContact fields), POST /prospects, POST /workorders;
+**     SaveContact fields), POST /leases, PUT /leases/{leaseId} (SaveLease,
+**     also replaced whole), POST /prospects, POST /workorders;
 **   - errors are the spec's ErrorResponse {errorCode, userMessage,
 **     errors:[{key, message}]} with its status codes (400, 401, 403, 404).
 **
@@ -703,6 +704,25 @@ static const vd_field pw_save_workorder_f[] = {
 };
 static const vd_schema pw_save_workorder = { "SaveWorkOrder", pw_save_workorder_f, 0 };
 
+static const vd_field pw_save_lease_f[] = {
+  { "unitID", VT_INT, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "tenantIDs", VT_INT_ARRAY, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "primaryContactID", VT_INT, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "startDate", VT_DATE, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "endDate", VT_DATE, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "moveInDate", VT_DATE, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "moveOutDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
+  { "scheduleMoveOutDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
+  { "signedDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
+  { "baseRent", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "comments", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "status", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "searchTag", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "publicAssistanceProgram", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { 0, 0, 0, 0, 0, 0, 0, 0 }
+};
+static const vd_schema pw_save_lease = { "SaveLease", pw_save_lease_f, 0 };
+
 /* Parse and validate a write body; on failure the 400 is in resp. */
 static cJSON *pw_body(const sb_request *req, const vd_schema *s, sb_response *resp){
   vd_errors e;
@@ -721,6 +741,11 @@ static cJSON *pw_body(const sb_request *req, const vd_schema *s, sb_response *re
   }
   vd_free(&e);
   return body;
+}
+
+static void pw_put_item(cJSON *o, const char *k, cJSON *v){
+  if( cJSON_GetObjectItemCaseSensitive(o, k) ) cJSON_ReplaceItemInObjectCaseSensitive(o, k, v);
+  else cJSON_AddItemToObject(o, k, v);
 }
 
 /* Copy the schema's members from the body onto the record (canonical
@@ -854,6 +879,87 @@ done:
   cJSON_Delete(body);
 }
 
+/* A lease's contacts[] (LeaseContact) from its tenant contacts. */
+static cJSON *pw_lease_contacts(pw_ctx *x, const cJSON *ids, int64_t primary){
+  cJSON *out = cJSON_CreateArray(), *id;
+  static const char *const keys[] = { "firstName", "lastName", "email", "mobilePhone",
+                                      "homePhone", "workPhone", "company" };
+  cJSON_ArrayForEach(id, (cJSON*)ids){
+    const cJSON *c = pw_find(x, PW_CONTACTS, (int64_t)id->valuedouble);
+    cJSON *lc = cJSON_CreateObject();
+    cJSON_AddNumberToObject(lc, "id", id->valuedouble);
+    for(size_t k = 0; c && k < sizeof(keys)/sizeof(keys[0]); k++){
+      const cJSON *v = cJSON_GetObjectItemCaseSensitive(c, keys[k]);
+      if( cJSON_IsString(v) ) cJSON_AddStringToObject(lc, keys[k], v->valuestring);
+    }
+    cJSON_AddBoolToObject(lc, "namedOnLease", 1);
+    cJSON_AddBoolToObject(lc, "primary", (int64_t)id->valuedouble == primary);
+    cJSON_AddItemToArray(out, lc);
+  }
+  return out;
+}
+
+/* POST /leases and PUT /leases/{leaseId} (SaveLease). */
+static void pw_save_lease_w(pw_ctx *x, const sb_request *req, int64_t id, sb_response *resp){
+  static const char *const save_only[] = { "tenantIDs", "primaryContactID" };
+  cJSON *body = pw_body(req, &pw_save_lease, resp), *o = NULL, *t;
+  const cJSON *unit;
+  vd_errors e;
+  int64_t primary, uid;
+  int i = 0, has_primary = 0;
+  if( !body ) return;
+  vd_init(&e);
+  pthread_rwlock_wrlock(&x->lock);
+  if( id > 0 && !(o = pw_find(x, PW_LEASES, id)) ){
+    pw_not_found(resp);
+    goto done;
+  }
+  uid = (int64_t)vd_get(body, "unitID")->valuedouble;
+  primary = (int64_t)vd_get(body, "primaryContactID")->valuedouble;
+  if( !(unit = pw_find(x, PW_UNITS, uid)) ) vd_add(&e, "unitID", "Unit %lld does not exist.", (long long)uid);
+  cJSON_ArrayForEach(t, (cJSON*)vd_get(body, "tenantIDs")){
+    const cJSON *c = pw_find(x, PW_CONTACTS, (int64_t)t->valuedouble);
+    const cJSON *ty = cJSON_GetObjectItemCaseSensitive(c, "type");
+    if( !c || !cJSON_IsString(ty) || strcmp(ty->valuestring, "TENANT") != 0 ){
+      char key[32];
+      snprintf(key, sizeof(key), "tenantIDs[%d]", i);
+      vd_add(&e, key, "Contact %lld is not a tenant.", (long long)t->valuedouble);
+    }
+    if( (int64_t)t->valuedouble == primary ) has_primary = 1;
+    i++;
+  }
+  if( i == 0 ) vd_add(&e, "tenantIDs", "At least one tenant is required.");
+  if( !has_primary ) vd_add(&e, "primaryContactID", "Should be one of tenant IDs.");
+  if( strcmp(vd_str(body, "endDate"), vd_str(body, "startDate")) < 0 ){
+    vd_add(&e, "endDate", "End date must be on or after the start date.");
+  }
+  if( e.n ){
+    pw_bad_request(resp, &e);
+    goto done;
+  }
+  if( !o ){
+    o = cJSON_CreateObject();
+    pw_new_stamp(o, x->c[PW_LEASES].next_id++);
+    pw_add(&x->c[PW_LEASES], o);
+  }else{
+    pw_touch(o, dt_now());
+  }
+  pw_apply(o, &pw_save_lease, body, 1);
+  pw_put_item(o, "buildingID", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(unit, "buildingID"), 1));
+  pw_put_item(o, "contacts", pw_lease_contacts(x, vd_get(body, "tenantIDs"), primary));
+  if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "status")) ){
+    pw_put_item(o, "status", cJSON_CreateString("Active"));
+  }
+  for(size_t k = 0; k < sizeof(save_only)/sizeof(save_only[0]); k++){
+    cJSON_DeleteItemFromObjectCaseSensitive(o, save_only[k]);
+  }
+  pw_send_record(resp, id > 0 ? 200 : 201, o);
+done:
+  pthread_rwlock_unlock(&x->lock);
+  vd_free(&e);
+  cJSON_Delete(body);
+}
+
 /* ------------------------------------------------------------------ */
 /* Routing                                                               */
 
@@ -893,6 +999,10 @@ static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
     pw_save_contact_w(x, req, id, resp);
   }else if( kind == PW_PROSPECTS && strcmp(req->method, "POST") == 0 && id < 0 ){
     pw_save_prospect_w(x, req, resp);
+  }else if( kind == PW_LEASES && strcmp(req->method, "POST") == 0 && id < 0 ){
+    pw_save_lease_w(x, req, -1, resp);
+  }else if( kind == PW_LEASES && strcmp(req->method, "PUT") == 0 && id > 0 ){
+    pw_save_lease_w(x, req, id, resp);
   }else if( kind == PW_WORKORDERS && strcmp(req->method, "POST") == 0 && id < 0 ){
     pw_save_workorder_w(x, req, resp);
   }else{
