@@ -25,7 +25,8 @@
 ** current record is read first and resent with the changes), leads create
 ** (POST /prospects), service_requests create (POST /workorders), leases
 ** create (POST /leases) and update (PUT /leases/{leaseId}, read first like
-** contacts: SaveLease is replaced whole, tenants included).
+** contacts: SaveLease is replaced whole, tenants included), units update
+** (GET + PUT /units/{unitID}, SaveUnit).
 */
 #include "../ext/pmsql.h"
 #include <stdio.h>
@@ -581,6 +582,45 @@ static int pw_lease_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char
   return rc;
 }
 
+/* SaveUnit: what PUT /units/{unitID} replaces, carried over (read names;
+** pw_unit_body renames the two that differ). */
+static const char *const azPwSaveUnit[] = { "abbreviation", "buildingID", "category", "name",
+  "portfolioID", "type", "address", "numberOfBedrooms", "numberOfBathrooms", "totalArea",
+  "targetRent", "targetDeposit", "ready", "county", "neighborhood", "searchTag", 0 };
+
+static int pw_unit_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
+  static const struct { const char *zRead, *zSave, *zCol; } aR[] = {
+    { "numberOfBedrooms", "numberBedrooms", "bedrooms" },
+    { "numberOfBathrooms", "numberBathrooms", "bathrooms" },
+  };
+  const cJSON *pF;
+  int i;
+  (void)pCurrent;
+  cJSON_ArrayForEach(pF, pLeft){
+    *pzErr = pms_mprintf("the Propertyware adapter cannot write units.%s", pF->string);
+    return SQLITE_ERROR;
+  }
+  pw_address_country(pBody);
+  for(i=0; i<2; i++){
+    cJSON *pV = cJSON_DetachItemFromObjectCaseSensitive(pBody, aR[i].zRead);
+    if( pV==0 ) continue;
+    if( cJSON_IsString(pV) ){
+      char *zEnd = 0;
+      double r = strtod(pV->valuestring, &zEnd);
+      if( zEnd==pV->valuestring || *zEnd ){
+        *pzErr = pms_mprintf("PROPERTYWARE_REST field '%s' on units update must be a number (got '%s')",
+                             aR[i].zCol, pV->valuestring);
+        cJSON_Delete(pV);
+        return SQLITE_ERROR;
+      }
+      cJSON_Delete(pV);
+      pV = cJSON_CreateNumber(r);
+    }
+    cJSON_AddItemToObject(pBody, aR[i].zSave, pV);
+  }
+  return SQLITE_OK;
+}
+
 /* Per writable model: the irregular fields of its request body. */
 static const struct {
   const char *zModel;
@@ -589,6 +629,7 @@ static const struct {
 } aPwWrite[] = {
   { "residents",        pw_contact_body,   azPwSaveContact },
   { "leases",           pw_lease_body,     azPwSaveLease },
+  { "units",            pw_unit_body,      azPwSaveUnit },
   { "leads",            pw_prospect_body,  0 },
   { "service_requests", pw_workorder_body, 0 },
 };
@@ -667,7 +708,7 @@ static cJSON *pw_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_re
   return p;
 }
 
-/* Update: GET the record (PUT replaces SaveContact / SaveLease whole), then PUT.
+/* Update: GET the record (PUT replaces a Save* body whole), then PUT.
 ** Create: POST. A dry run builds the final request from the cached record. */
 static pms_request *pw_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                    int bDry, char **pzErr){

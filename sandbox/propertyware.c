@@ -16,7 +16,8 @@
 **   - GET /{collection}/{id}; writes the spec has for the models pmsql maps:
 **     POST /contacts, PUT /contacts/{contactID} (a full replace of the
 **     SaveContact fields), POST /leases, PUT /leases/{leaseId} (SaveLease,
-**     also replaced whole), POST /prospects, POST /workorders;
+**     also replaced whole), PUT /units/{unitID} (SaveUnit, replaced
+**     whole), POST /prospects, POST /workorders;
 **   - errors are the spec's ErrorResponse {errorCode, userMessage,
 **     errors:[{key, message}]} with its status codes (400, 401, 403, 404).
 **
@@ -197,11 +198,14 @@ static void pw_render_building(pw_ctx *x, uint32_t p){
 static void pw_render_unit(pw_ctx *x, uint32_t k){
   const pf_unit *u = &x->pf->units.v[k];
   const pf_property *pr = &x->pf->props.v[u->property];
-  char num[16];
+  char num[16], abbr[16];
   cJSON *o = cJSON_CreateObject();
   pf_fmt_unit_number(num, sizeof(num), u);
   cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_UNITS, k));
   cJSON_AddStringToObject(o, "name", num);
+  snprintf(abbr, sizeof(abbr), "U%u", (unsigned)(k + 1));
+  cJSON_AddStringToObject(o, "abbreviation", abbr);
+  cJSON_AddStringToObject(o, "type", pr->subtype == PF_SUB_SINGLEFAMILY ? "House" : "Apartment");
   cJSON_AddNumberToObject(o, "buildingID", (double)pw_gen_id(PW_BUILDINGS, u->property));
   cJSON_AddBoolToObject(o, "active", !(pr->flags & PF_PROP_INACTIVE));
   cJSON_AddItemToObject(o, "address", pw_property_address(x, u->property, num));
@@ -723,6 +727,36 @@ static const vd_field pw_save_lease_f[] = {
 };
 static const vd_schema pw_save_lease = { "SaveLease", pw_save_lease_f, 0 };
 
+static const char *const pw_categories[] = { "RESIDENTIAL", "COMMERCIAL", NULL };
+
+/* SaveUnit.numberBathrooms: 0, 1, 1.5 ... 10 (the spec's enum). */
+static const char *pw_check_baths(const cJSON *v){
+  double h = v->valuedouble * 2;
+  if( h < 0 || h > 20 || h != (double)(int)h || h == 1 ) return "must be one of 0, 1, 1.5, 2, ... 10";
+  return NULL;
+}
+
+static const vd_field pw_save_unit_f[] = {
+  { "abbreviation", VT_STRING, VF_REQUIRED, 12, 0, 0, 0, 0 },
+  { "buildingID", VT_INT, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "category", VT_ENUM, VF_REQUIRED, 0, pw_categories, 0, 0, 0 },
+  { "name", VT_STRING, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "portfolioID", VT_INT, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "type", VT_STRING, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "address", VT_OBJECT, 0, 0, 0, &pw_save_address, 0, 0 },
+  { "numberBedrooms", VT_INT, 0, 0, 0, 0, 0, 0 },
+  { "numberBathrooms", VT_NUMBER, 0, 0, 0, 0, 0, pw_check_baths },
+  { "totalArea", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "targetRent", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "targetDeposit", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "ready", VT_BOOL, 0, 0, 0, 0, 0, 0 },
+  { "county", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "neighborhood", VT_STRING, 0, 30, 0, 0, 0, 0 },
+  { "searchTag", VT_STRING, 0, 25, 0, 0, 0, 0 },
+  { 0, 0, 0, 0, 0, 0, 0, 0 }
+};
+static const vd_schema pw_save_unit = { "SaveUnit", pw_save_unit_f, 0 };
+
 /* Parse and validate a write body; on failure the 400 is in resp. */
 static cJSON *pw_body(const sb_request *req, const vd_schema *s, sb_response *resp){
   vd_errors e;
@@ -960,6 +994,37 @@ done:
   cJSON_Delete(body);
 }
 
+/* PUT /units/{unitID} (SaveUnit): the Save names of bedrooms and
+** bathrooms differ from the Unit's (numberOfBedrooms, numberOfBathrooms). */
+static void pw_save_unit_w(pw_ctx *x, const sb_request *req, int64_t id, sb_response *resp){
+  static const struct { const char *save, *rec; } renames[] = {
+    { "numberBedrooms", "numberOfBedrooms" }, { "numberBathrooms", "numberOfBathrooms" },
+  };
+  cJSON *body = pw_body(req, &pw_save_unit, resp), *o;
+  if( !body ) return;
+  pthread_rwlock_wrlock(&x->lock);
+  int64_t bid = (int64_t)vd_get(body, "buildingID")->valuedouble;
+  if( !(o = pw_find(x, PW_UNITS, id)) ){
+    pw_not_found(resp);
+  }else if( !pw_find(x, PW_BUILDINGS, bid) ){
+    vd_errors e;
+    vd_init(&e);
+    vd_add(&e, "buildingID", "Building %lld does not exist.", (long long)bid);
+    pw_bad_request(resp, &e);
+    vd_free(&e);
+  }else{
+    pw_apply(o, &pw_save_unit, body, 1);
+    for(size_t k = 0; k < sizeof(renames)/sizeof(renames[0]); k++){
+      cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(o, renames[k].save);
+      if( v ) pw_put_item(o, renames[k].rec, v);
+    }
+    pw_touch(o, dt_now());
+    pw_send_record(resp, 200, o);
+  }
+  pthread_rwlock_unlock(&x->lock);
+  cJSON_Delete(body);
+}
+
 /* ------------------------------------------------------------------ */
 /* Routing                                                               */
 
@@ -999,6 +1064,8 @@ static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
     pw_save_contact_w(x, req, id, resp);
   }else if( kind == PW_PROSPECTS && strcmp(req->method, "POST") == 0 && id < 0 ){
     pw_save_prospect_w(x, req, resp);
+  }else if( kind == PW_UNITS && strcmp(req->method, "PUT") == 0 && id > 0 ){
+    pw_save_unit_w(x, req, id, resp);
   }else if( kind == PW_LEASES && strcmp(req->method, "POST") == 0 && id < 0 ){
     pw_save_lease_w(x, req, -1, resp);
   }else if( kind == PW_LEASES && strcmp(req->method, "PUT") == 0 && id > 0 ){
