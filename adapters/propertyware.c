@@ -26,7 +26,8 @@
 ** (POST /prospects), service_requests create (POST /workorders), leases
 ** create (POST /leases) and update (PUT /leases/{leaseId}, read first like
 ** contacts: SaveLease is replaced whole, tenants included), units update
-** (GET + PUT /units/{unitID}, SaveUnit).
+** (GET + PUT /units/{unitID}, SaveUnit) and properties update (GET + PUT
+** /buildings/{buildingID}, SaveBuilding).
 */
 #include "../ext/pmsql.h"
 #include <stdio.h>
@@ -582,43 +583,80 @@ static int pw_lease_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char
   return rc;
 }
 
-/* SaveUnit: what PUT /units/{unitID} replaces, carried over (read names;
-** pw_unit_body renames the two that differ). */
-static const char *const azPwSaveUnit[] = { "abbreviation", "buildingID", "category", "name",
-  "portfolioID", "type", "address", "numberOfBedrooms", "numberOfBathrooms", "totalArea",
-  "targetRent", "targetDeposit", "ready", "county", "neighborhood", "searchTag", 0 };
+/* Where a Save* schema names a field differently from the record it
+** returns, and the value's JSON type on the Save side. */
+typedef struct pw_rename {
+  const char *zModel, *zRead, *zSave, *zCol;
+  int bString;                  /* Save side is a string (else a number) */
+} pw_rename;
+static const pw_rename aPwRename[] = {
+  { "units",      "numberOfBedrooms",  "numberBedrooms",    "bedrooms", 0 },
+  { "units",      "numberOfBathrooms", "numberBathrooms",   "bathrooms", 0 },
+  { "properties", "numberOfBedrooms",  "numberBedrooms",    0, 0 },
+  { "properties", "numberOfBathrooms", "numberBathrooms",   0, 0 },
+  { "properties", "yearBuilt",         "yearBuiltAsString", "year_built", 1 },
+};
 
-static int pw_unit_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
-  static const struct { const char *zRead, *zSave, *zCol; } aR[] = {
-    { "numberOfBedrooms", "numberBedrooms", "bedrooms" },
-    { "numberOfBathrooms", "numberBathrooms", "bathrooms" },
-  };
-  const cJSON *pF;
+static int pw_rename_fields(const char *zModel, cJSON *pBody, char **pzErr){
   int i;
-  (void)pCurrent;
-  cJSON_ArrayForEach(pF, pLeft){
-    *pzErr = pms_mprintf("the Propertyware adapter cannot write units.%s", pF->string);
-    return SQLITE_ERROR;
-  }
-  pw_address_country(pBody);
-  for(i=0; i<2; i++){
-    cJSON *pV = cJSON_DetachItemFromObjectCaseSensitive(pBody, aR[i].zRead);
+  for(i=0; i<(int)(sizeof(aPwRename)/sizeof(aPwRename[0])); i++){
+    const pw_rename *pR = &aPwRename[i];
+    cJSON *pV;
+    if( strcmp(pR->zModel, zModel)!=0 ) continue;
+    pV = cJSON_DetachItemFromObjectCaseSensitive(pBody, pR->zRead);
     if( pV==0 ) continue;
-    if( cJSON_IsString(pV) ){
+    if( cJSON_IsString(pV) && !pR->bString ){
       char *zEnd = 0;
       double r = strtod(pV->valuestring, &zEnd);
       if( zEnd==pV->valuestring || *zEnd ){
-        *pzErr = pms_mprintf("PROPERTYWARE_REST field '%s' on units update must be a number (got '%s')",
-                             aR[i].zCol, pV->valuestring);
+        *pzErr = pms_mprintf("PROPERTYWARE_REST field '%s' on %s update must be a number (got '%s')",
+                             pR->zCol ? pR->zCol : pR->zRead, zModel, pV->valuestring);
         cJSON_Delete(pV);
         return SQLITE_ERROR;
       }
       cJSON_Delete(pV);
       pV = cJSON_CreateNumber(r);
+    }else if( cJSON_IsNumber(pV) && pR->bString ){
+      char zNum[32];
+      snprintf(zNum, sizeof(zNum), "%lld", (long long)pV->valuedouble);
+      cJSON_Delete(pV);
+      pV = cJSON_CreateString(zNum);
     }
-    cJSON_AddItemToObject(pBody, aR[i].zSave, pV);
+    cJSON_AddItemToObject(pBody, pR->zSave, pV);
   }
   return SQLITE_OK;
+}
+
+/* SaveUnit / SaveBuilding: what PUT /units/{unitID} and PUT
+** /buildings/{buildingID} replace, carried over (read names, renamed by
+** aPwRename). Building.multiUnit is a string where SaveBuilding wants a
+** boolean, so it is not carried (it is optional). */
+static const char *const azPwSaveUnit[] = { "abbreviation", "buildingID", "category", "name",
+  "portfolioID", "type", "address", "numberOfBedrooms", "numberOfBathrooms", "totalArea",
+  "targetRent", "targetDeposit", "ready", "county", "neighborhood", "searchTag", 0 };
+static const char *const azPwSaveBuilding[] = { "abbreviation", "category", "countUnit", "name",
+  "portfolioID", "propertyType", "type", "address", "numberOfBedrooms", "numberOfBathrooms",
+  "totalArea", "yearBuilt", "rentable", "targetRent", "targetDeposit", "numberFloors",
+  "neighborhood", "searchTag", 0 };
+
+/* Units and buildings: unified fields all go through the map; then the
+** Save names. */
+static int pw_structure_body(const char *zModel, cJSON *pBody, cJSON *pLeft, char **pzErr){
+  const cJSON *pF;
+  cJSON_ArrayForEach(pF, pLeft){
+    *pzErr = pms_mprintf("the Propertyware adapter cannot write %s.%s", zModel, pF->string);
+    return SQLITE_ERROR;
+  }
+  pw_address_country(pBody);
+  return pw_rename_fields(zModel, pBody, pzErr);
+}
+static int pw_unit_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
+  (void)pCurrent;
+  return pw_structure_body("units", pBody, pLeft, pzErr);
+}
+static int pw_building_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
+  (void)pCurrent;
+  return pw_structure_body("properties", pBody, pLeft, pzErr);
 }
 
 /* Per writable model: the irregular fields of its request body. */
@@ -630,6 +668,7 @@ static const struct {
   { "residents",        pw_contact_body,   azPwSaveContact },
   { "leases",           pw_lease_body,     azPwSaveLease },
   { "units",            pw_unit_body,      azPwSaveUnit },
+  { "properties",       pw_building_body,  azPwSaveBuilding },
   { "leads",            pw_prospect_body,  0 },
   { "service_requests", pw_workorder_body, 0 },
 };

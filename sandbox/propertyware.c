@@ -16,8 +16,9 @@
 **   - GET /{collection}/{id}; writes the spec has for the models pmsql maps:
 **     POST /contacts, PUT /contacts/{contactID} (a full replace of the
 **     SaveContact fields), POST /leases, PUT /leases/{leaseId} (SaveLease,
-**     also replaced whole), PUT /units/{unitID} (SaveUnit, replaced
-**     whole), POST /prospects, POST /workorders;
+**     also replaced whole), PUT /units/{unitID} and PUT
+**     /buildings/{buildingID} (SaveUnit, SaveBuilding, replaced whole),
+**     POST /prospects, POST /workorders;
 **   - errors are the spec's ErrorResponse {errorCode, userMessage,
 **     errors:[{key, message}]} with its status codes (400, 401, 403, 404).
 **
@@ -183,6 +184,7 @@ static void pw_render_building(pw_ctx *x, uint32_t p){
   cJSON_AddBoolToObject(o, "active", !(r->flags & PF_PROP_INACTIVE));
   cJSON_AddItemToObject(o, "address", pw_property_address(x, p, NULL));
   cJSON_AddStringToObject(o, "category", "RESIDENTIAL");
+  cJSON_AddStringToObject(o, "type", r->subtype == PF_SUB_SINGLEFAMILY ? "House" : "Apartment");
   cJSON_AddStringToObject(o, "propertyType", types[r->subtype % 3]);
   cJSON_AddStringToObject(o, "multiUnit", r->subtype == PF_SUB_SINGLEFAMILY ? "Single Family" : "Multi Family");
   cJSON_AddNumberToObject(o, "countUnit", r->nunits);
@@ -757,6 +759,39 @@ static const vd_field pw_save_unit_f[] = {
 };
 static const vd_schema pw_save_unit = { "SaveUnit", pw_save_unit_f, 0 };
 
+static const char *const pw_property_types[] = { "NONE", "APARTMENT", "CONDO", "COMMERCIAL",
+  "DU_FOUR_PLEX", "HOUSE", "SECTION_8_AFFORDABLE", "SENIOR", "SHORT_TERM_VACATION", "STUDENT",
+  "TOWNHOUSE", "OTHER", NULL };
+
+static const char *pw_check_year(const cJSON *v){
+  const char *z = v->valuestring;
+  for(int i = 0; i < 4; i++) if( z[i] < '0' || z[i] > '9' ) return "must be a four-digit year";
+  return z[4] ? "must be a four-digit year" : NULL;
+}
+
+static const vd_field pw_save_building_f[] = {
+  { "abbreviation", VT_STRING, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "category", VT_ENUM, VF_REQUIRED, 0, pw_categories, 0, 0, 0 },
+  { "countUnit", VT_INT, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "name", VT_STRING, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "portfolioID", VT_INT, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "propertyType", VT_ENUM, VF_REQUIRED, 0, pw_property_types, 0, 0, 0 },
+  { "type", VT_STRING, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "address", VT_OBJECT, 0, 0, 0, &pw_save_address, 0, 0 },
+  { "yearBuiltAsString", VT_STRING, 0, 0, 0, 0, 0, pw_check_year },
+  { "totalArea", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "numberBedrooms", VT_INT, 0, 0, 0, 0, 0, 0 },
+  { "numberBathrooms", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "numberFloors", VT_INT, 0, 0, 0, 0, 0, 0 },
+  { "rentable", VT_BOOL, 0, 0, 0, 0, 0, 0 },
+  { "targetRent", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "targetDeposit", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "neighborhood", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "searchTag", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { 0, 0, 0, 0, 0, 0, 0, 0 }
+};
+static const vd_schema pw_save_building = { "SaveBuilding", pw_save_building_f, 0 };
+
 /* Parse and validate a write body; on failure the 400 is in resp. */
 static cJSON *pw_body(const sb_request *req, const vd_schema *s, sb_response *resp){
   vd_errors e;
@@ -994,29 +1029,44 @@ done:
   cJSON_Delete(body);
 }
 
-/* PUT /units/{unitID} (SaveUnit): the Save names of bedrooms and
-** bathrooms differ from the Unit's (numberOfBedrooms, numberOfBathrooms). */
-static void pw_save_unit_w(pw_ctx *x, const sb_request *req, int64_t id, sb_response *resp){
-  static const struct { const char *save, *rec; } renames[] = {
-    { "numberBedrooms", "numberOfBedrooms" }, { "numberBathrooms", "numberOfBathrooms" },
-  };
-  cJSON *body = pw_body(req, &pw_save_unit, resp), *o;
+/* PUT /units/{unitID} (SaveUnit) and PUT /buildings/{buildingID}
+** (SaveBuilding): some Save names differ from the record's. */
+static const struct { int kind; const char *save, *rec; int to_int; } pw_renames[] = {
+  { PW_UNITS, "numberBedrooms", "numberOfBedrooms", 0 },
+  { PW_UNITS, "numberBathrooms", "numberOfBathrooms", 0 },
+  { PW_BUILDINGS, "numberBedrooms", "numberOfBedrooms", 0 },
+  { PW_BUILDINGS, "numberBathrooms", "numberOfBathrooms", 0 },
+  { PW_BUILDINGS, "yearBuiltAsString", "yearBuilt", 1 },
+};
+
+static void pw_save_structure_w(pw_ctx *x, int kind, const sb_request *req, int64_t id,
+                                sb_response *resp){
+  const vd_schema *sch = kind == PW_UNITS ? &pw_save_unit : &pw_save_building;
+  cJSON *body = pw_body(req, sch, resp), *o;
+  const cJSON *b;
   if( !body ) return;
   pthread_rwlock_wrlock(&x->lock);
-  int64_t bid = (int64_t)vd_get(body, "buildingID")->valuedouble;
-  if( !(o = pw_find(x, PW_UNITS, id)) ){
+  b = vd_get(body, "buildingID");
+  if( !(o = pw_find(x, kind, id)) ){
     pw_not_found(resp);
-  }else if( !pw_find(x, PW_BUILDINGS, bid) ){
+  }else if( kind == PW_UNITS && !pw_find(x, PW_BUILDINGS, (int64_t)b->valuedouble) ){
     vd_errors e;
     vd_init(&e);
-    vd_add(&e, "buildingID", "Building %lld does not exist.", (long long)bid);
+    vd_add(&e, "buildingID", "Building %lld does not exist.", (long long)b->valuedouble);
     pw_bad_request(resp, &e);
     vd_free(&e);
   }else{
-    pw_apply(o, &pw_save_unit, body, 1);
-    for(size_t k = 0; k < sizeof(renames)/sizeof(renames[0]); k++){
-      cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(o, renames[k].save);
-      if( v ) pw_put_item(o, renames[k].rec, v);
+    pw_apply(o, sch, body, 1);
+    for(size_t k = 0; k < sizeof(pw_renames)/sizeof(pw_renames[0]); k++){
+      cJSON *v;
+      if( pw_renames[k].kind != kind ) continue;
+      v = cJSON_DetachItemFromObjectCaseSensitive(o, pw_renames[k].save);
+      if( v && pw_renames[k].to_int && cJSON_IsString(v) ){
+        cJSON *n = cJSON_CreateNumber(atoi(v->valuestring));
+        cJSON_Delete(v);
+        v = n;
+      }
+      if( v ) pw_put_item(o, pw_renames[k].rec, v);
     }
     pw_touch(o, dt_now());
     pw_send_record(resp, 200, o);
@@ -1064,8 +1114,8 @@ static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
     pw_save_contact_w(x, req, id, resp);
   }else if( kind == PW_PROSPECTS && strcmp(req->method, "POST") == 0 && id < 0 ){
     pw_save_prospect_w(x, req, resp);
-  }else if( kind == PW_UNITS && strcmp(req->method, "PUT") == 0 && id > 0 ){
-    pw_save_unit_w(x, req, id, resp);
+  }else if( (kind == PW_UNITS || kind == PW_BUILDINGS) && strcmp(req->method, "PUT") == 0 && id > 0 ){
+    pw_save_structure_w(x, kind, req, id, resp);
   }else if( kind == PW_LEASES && strcmp(req->method, "POST") == 0 && id < 0 ){
     pw_save_lease_w(x, req, -1, resp);
   }else if( kind == PW_LEASES && strcmp(req->method, "PUT") == 0 && id > 0 ){
