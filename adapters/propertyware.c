@@ -27,7 +27,8 @@
 ** create (POST /leases) and update (PUT /leases/{leaseId}, read first like
 ** contacts: SaveLease is replaced whole, tenants included), units update
 ** (GET + PUT /units/{unitID}, SaveUnit) and properties update (GET + PUT
-** /buildings/{buildingID}, SaveBuilding).
+** /buildings/{buildingID}, SaveBuilding); residents, leases and
+** service_requests delete (DELETE, 204).
 */
 #include "../ext/pmsql.h"
 #include <stdio.h>
@@ -752,6 +753,13 @@ static cJSON *pw_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_re
 static pms_request *pw_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                    int bDry, char **pzErr){
   pms_request *r;
+  if( strcmp(w->zOp, "delete")==0 ){
+    char *zUrl = pms_mprintf("%s" PW_API "%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+    r = zUrl ? pms_request_new("DELETE", zUrl) : 0;
+    free(zUrl);
+    w->iStep = 2;
+    return r;
+  }
   if( strcmp(w->zOp, "update")==0 && !bDry ){
     w->iStep = 1;
     return pw_get_request(pS, pAM, w->zXId);
@@ -795,6 +803,10 @@ static pms_request *pw_write_step(pms_session *pS, const pms_adapter_model *pAM,
     return r;
   }
   w->httpStatus = pResp->status;
+  if( strcmp(w->zOp, "delete")==0 && (pResp->status==200 || pResp->status==204) ){
+    w->zStatus = "succeeded";
+    return 0;
+  }
   if( pResp->status==200 || pResp->status==201 ){
     w->zStatus = "succeeded";
     w->pResult = pw_get_parse(pS, pAM, pResp, &zErr);

@@ -18,7 +18,8 @@
 **     SaveContact fields), POST /leases, PUT /leases/{leaseId} (SaveLease,
 **     also replaced whole), PUT /units/{unitID} and PUT
 **     /buildings/{buildingID} (SaveUnit, SaveBuilding, replaced whole),
-**     POST /prospects, POST /workorders;
+**     POST /prospects, POST /workorders; DELETE of contacts, leases,
+**     units, buildings and work orders (204);
 **   - errors are the spec's ErrorResponse {errorCode, userMessage,
 **     errors:[{key, message}]} with its status codes (400, 401, 403, 404).
 **
@@ -1075,6 +1076,26 @@ static void pw_save_structure_w(pw_ctx *x, int kind, const sb_request *req, int6
   cJSON_Delete(body);
 }
 
+/* DELETE /{collection}/{id} (contacts, leases, units, buildings, work
+** orders in the spec): 204 No Content, the record is gone. */
+static void pw_delete_w(pw_ctx *x, int kind, int64_t id, sb_response *resp){
+  pw_coll *c = &x->c[kind];
+  int found = 0;
+  pthread_rwlock_wrlock(&x->lock);
+  for(uint32_t i = 0; i < c->n; i++){
+    if( pw_id_of(c->v[i]) != id ) continue;
+    cJSON_Delete(c->v[i]);
+    memmove(&c->v[i], &c->v[i + 1], (c->n - i - 1) * sizeof(cJSON*));
+    c->n--;
+    found = 1;
+    break;
+  }
+  pthread_rwlock_unlock(&x->lock);
+  if( !found ){ pw_not_found(resp); return; }
+  resp->status = 204;
+  resp->content_type = SB_JSON_TYPE;
+}
+
 /* ------------------------------------------------------------------ */
 /* Routing                                                               */
 
@@ -1120,6 +1141,8 @@ static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
     pw_save_lease_w(x, req, -1, resp);
   }else if( kind == PW_LEASES && strcmp(req->method, "PUT") == 0 && id > 0 ){
     pw_save_lease_w(x, req, id, resp);
+  }else if( kind != PW_PROSPECTS && strcmp(req->method, "DELETE") == 0 && id > 0 ){
+    pw_delete_w(x, kind, id, resp);
   }else if( kind == PW_WORKORDERS && strcmp(req->method, "POST") == 0 && id < 0 ){
     pw_save_workorder_w(x, req, resp);
   }else{
