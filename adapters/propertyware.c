@@ -171,6 +171,25 @@ static const char *pw_str(const cJSON *p, const char *zKey){
   return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : 0;
 }
 
+/* custom_data: customFields [{fieldName, value, ...}] as {fieldName: value}. */
+static void pw_custom_data(pms_row *pRow, const cJSON *pRec){
+  const cJSON *pArr = cJSON_GetObjectItemCaseSensitive(pRec, "customFields"), *pF;
+  cJSON *pOut;
+  char *z;
+  if( !cJSON_IsArray(pArr) || cJSON_GetArraySize(pArr)==0 ) return;
+  pOut = cJSON_CreateObject();
+  cJSON_ArrayForEach(pF, pArr){
+    const char *zName = pw_str(pF, "fieldName");
+    const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pF, "value");
+    if( zName && !cJSON_GetObjectItemCaseSensitive(pOut, zName) ){
+      cJSON_AddItemToObject(pOut, zName, pV ? cJSON_Duplicate(pV, 1) : cJSON_CreateNull());
+    }
+  }
+  z = cJSON_PrintUnformatted(pOut);
+  if( z ){ pw_set(pRow, "custom_data", z); cJSON_free(z); }
+  cJSON_Delete(pOut);
+}
+
 /* A contact's phones are named slots; the first two present, in this
 ** order, become phone_1 and phone_2. */
 static const struct { const char *zSlot; const char *zType; } aPwPhone[] = {
@@ -201,8 +220,15 @@ static void pw_phones(pms_row *pRow, const cJSON *pContact){
   }
 }
 
+static int pw_building_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  (void)pS; (void)pzErr;
+  pw_custom_data(pRow, pRec);
+  return SQLITE_OK;
+}
+
 static int pw_contact_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   (void)pS; (void)pzErr;
+  pw_custom_data(pRow, pRec);
   pw_phones(pRow, pRec);
   return SQLITE_OK;
 }
@@ -211,6 +237,7 @@ static int pw_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   const char *zStatus = pw_str(pRec, "status");
   const cJSON *pBath = cJSON_GetObjectItemCaseSensitive(pRec, "numberOfBathrooms");
   (void)pS; (void)pzErr;
+  pw_custom_data(pRow, pRec);
   if( zStatus ){
     if( sqlite3_stricmp(zStatus, "Vacant")==0 ) pms_row_set_int(pRow, pms_row_col(pRow, "is_vacant"), 1);
     else if( sqlite3_stricmp(zStatus, "Occupied")==0 ) pms_row_set_int(pRow, pms_row_col(pRow, "is_vacant"), 0);
@@ -229,6 +256,7 @@ static int pw_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
   pms_str s = {0};
   int n = 0;
   (void)pS; (void)pzErr;
+  pw_custom_data(pRow, pRec);
   pms_str_appendz(&s, "[");
   cJSON_ArrayForEach(pC, cJSON_GetObjectItemCaseSensitive(pRec, "contacts")){
     char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pC, "id"));
@@ -254,6 +282,7 @@ static int pw_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
 static int pw_prospect_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pC = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(pRec, "contacts"), 0);
   (void)pS; (void)pzErr;
+  pw_custom_data(pRow, pRec);
   if( !cJSON_IsObject(pC) ) return SQLITE_OK;
   pw_set(pRow, "first_name", pw_str(pC, "firstName"));
   pw_set(pRow, "last_name", pw_str(pC, "lastName"));
@@ -265,12 +294,13 @@ static int pw_prospect_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
 static int pw_workorder_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const char *z = pw_str(pRec, "authorizeEnter");
   (void)pS; (void)pzErr;
+  pw_custom_data(pRow, pRec);
   if( z ) pms_row_set_int(pRow, pms_row_col(pRow, "access_is_authorized"), strcmp(z, "NO")!=0);
   return SQLITE_OK;
 }
 
 static const pms_adapter_model aPwModel[] = {
-  { "properties",       "/buildings",  aPwBuilding,  1, 0 },
+  { "properties",       "/buildings",  aPwBuilding,  1, pw_building_fixup },
   { "units",            "/units",      aPwUnit,      1, pw_unit_fixup },
   { "leases",           "/leases",     aPwLease,     1, pw_lease_fixup },
   { "residents",        "/contacts",   aPwContact,   1, pw_contact_fixup },
@@ -281,9 +311,14 @@ static const pms_adapter_model aPwModel[] = {
 
 /* List parameters each collection needs beyond paging. */
 static const struct { const char *zModel; const char *zQuery; } aPwListQuery[] = {
-  { "properties", "&includeDeactivated=true" },   /* inactive ones are hidden by default */
-  { "units",      "&includeDeactivated=true" },
-  { "residents",  "&type=TENANT" },                /* contacts also hold owners, vendors... */
+  /* inactive buildings and units are hidden by default; contacts also
+  ** hold owners, vendors...; custom fields come only when asked for */
+  { "properties",       "&includeDeactivated=true&includeCustomFields=true" },
+  { "units",            "&includeDeactivated=true&includeCustomFields=true" },
+  { "residents",        "&type=TENANT&includeCustomFields=true" },
+  { "leases",           "&includeCustomFields=true" },
+  { "leads",            "&includeCustomFields=true" },
+  { "service_requests", "&includeCustomFields=true" },
 };
 
 static const char *pw_list_query(const char *zModel){

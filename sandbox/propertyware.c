@@ -171,6 +171,18 @@ static cJSON *pw_property_address(pw_ctx *x, uint32_t p, const char *unit){
 
 static int64_t pw_gen_id(int kind, uint32_t i){ return pw_kinds[kind].base + i + 1; }
 
+/* Custom fields (CustomField: definitionID, fieldName, dataType, value):
+** a few per kind, on some records, derived from the record's index. */
+static void pw_custom(cJSON *o, int64_t def, const char *name, const char *value){
+  cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "customFields"), *f = cJSON_CreateObject();
+  if( !arr ) arr = cJSON_AddArrayToObject(o, "customFields");
+  cJSON_AddNumberToObject(f, "definitionID", (double)def);
+  cJSON_AddStringToObject(f, "fieldName", name);
+  cJSON_AddStringToObject(f, "dataType", "TEXT");
+  cJSON_AddStringToObject(f, "value", value);
+  cJSON_AddItemToArray(arr, f);
+}
+
 static void pw_render_building(pw_ctx *x, uint32_t p){
   static const char *const types[] = { "APARTMENT", "CONDO", "HOUSE" };
   const pf_property *r = &x->pf->props.v[p];
@@ -194,6 +206,10 @@ static void pw_render_building(pw_ctx *x, uint32_t p){
   pw_set_str(o, "maintenanceNotice", (r->flags & PF_PROP_DESC) ? pf_prop_desc(r->desc) : NULL);
   cJSON_AddNumberToObject(o, "portfolioID", 900 + r->manager);
   cJSON_AddStringToObject(o, "status", "Occupied");
+  {
+    static const char *const days[] = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday" };
+    pw_custom(o, 101, "Trash Day", days[p % 5]);
+  }
   pw_stamp(o, r->created, r->updated);
   pw_add(&x->c[PW_BUILDINGS], o);
 }
@@ -310,6 +326,8 @@ static void pw_render_tenant(pw_ctx *x, uint32_t i){
   cJSON_AddBoolToObject(o, "namedOnLease", 1);
   cJSON_AddBoolToObject(o, "allowESignature", 1);
   cJSON_AddStringToObject(o, "gender", "UNKNOWN");
+  if( i % 4 == 0 ) pw_custom(o, 201, "Preferred Contact Time", (i / 4) % 2 ? "Mornings" : "Evenings");
+  if( i % 6 == 0 ) pw_custom(o, 202, "Parking Spot", (i / 6) % 3 ? "Covered" : "Street");
   pw_stamp(o, r->created, r->updated);
   pw_add(&x->c[PW_CONTACTS], o);
 }
@@ -495,6 +513,7 @@ typedef struct pw_filter {
   int has_building, has_unit;
   const char *type;
   int include_deactivated;
+  int include_custom;           /* lists leave customFields out by default */
   int64_t from, to;
   int has_from, has_to;
 } pw_filter;
@@ -518,6 +537,30 @@ static int pw_match(int kind, const cJSON *o, const pw_filter *f){
 }
 
 static const char *const pw_contact_types[] = { "TENANT", "PROSPECT", "OWNER", "VENDOR", "OTHER", NULL };
+
+/* A record as JSON; customFields only when asked for. */
+static void pw_print_record(sb_buf *b, const cJSON *o, int with_custom){
+  const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "customFields"), *it;
+  char *z;
+  int n = 0;
+  if( !c || with_custom ){
+    z = cJSON_PrintUnformatted(o);
+    sb_puts(b, z);
+    free(z);
+    return;
+  }
+  sb_putc(b, '{');
+  cJSON_ArrayForEach(it, o){
+    if( it == c ) continue;
+    if( n++ ) sb_putc(b, ',');
+    jw_str(b, it->string);
+    sb_putc(b, ':');
+    z = cJSON_PrintUnformatted(it);
+    sb_puts(b, z);
+    free(z);
+  }
+  sb_putc(b, '}');
+}
 
 static void pw_list(pw_ctx *x, int kind, const sb_request *req, sb_response *resp){
   sb_query q;
@@ -551,6 +594,7 @@ static void pw_list(pw_ctx *x, int kind, const sb_request *req, sb_response *res
     else vd_add(&e, "type", "The value '%s' is not valid for type.", s);
   }
   if( (s = sb_query_get(&q, "includeDeactivated")) ) f.include_deactivated = strcasecmp(s, "true") == 0;
+  if( (s = sb_query_get(&q, "includeCustomFields")) ) f.include_custom = strcasecmp(s, "true") == 0;
   if( (s = sb_query_get(&q, "orderby")) && strcasecmp(s, "id") != 0 && strcasecmp(s, "id asc") != 0
       && strcasecmp(s, "id+asc") != 0 ){
     vd_add(&e, "orderby", "Unsupported sort field '%s'. Records are returned in id order.", s);
@@ -569,10 +613,8 @@ static void pw_list(pw_ctx *x, int kind, const sb_request *req, sb_response *res
     const cJSON *o = x->c[kind].v[i];
     if( !pw_match(kind, o, &f) ) continue;
     if( total >= offset && shown < limit ){
-      char *z = cJSON_PrintUnformatted(o);
       if( shown++ ) sb_putc(&resp->body, ',');
-      sb_puts(&resp->body, z);
-      free(z);
+      pw_print_record(&resp->body, o, f.include_custom);
     }
     total++;
   }
@@ -585,16 +627,20 @@ static void pw_list(pw_ctx *x, int kind, const sb_request *req, sb_response *res
   sb_query_free(&q);
 }
 
-static void pw_get_one(pw_ctx *x, int kind, int64_t id, sb_response *resp){
+static void pw_get_one(pw_ctx *x, int kind, int64_t id, const sb_request *req, sb_response *resp){
+  sb_query q;
+  const char *inc;
+  sb_query_parse(req->query, &q);
+  inc = sb_query_get(&q, "includeCustomFields");
   pthread_rwlock_rdlock(&x->lock);
   const cJSON *o = pw_find(x, kind, id);
   if( o ){
-    char *z = cJSON_PrintUnformatted(o);
+    /* the single-record reads default includeCustomFields to true */
     resp->status = 200;
     resp->content_type = SB_JSON_TYPE;
-    sb_puts(&resp->body, z);
-    free(z);
+    pw_print_record(&resp->body, o, !inc || strcasecmp(inc, "false") != 0);
   }
+  sb_query_free(&q);
   pthread_rwlock_unlock(&x->lock);
   if( !o ) pw_not_found(resp);
 }
@@ -1126,7 +1172,7 @@ static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
     if( !pw_parse_int(slash + 1, &id) || id <= 0 ){ pw_not_found(resp); return; }
   }
   if( strcmp(req->method, "GET") == 0 ){
-    if( id < 0 ) pw_list(x, kind, req, resp); else pw_get_one(x, kind, id, resp);
+    if( id < 0 ) pw_list(x, kind, req, resp); else pw_get_one(x, kind, id, req, resp);
     return;
   }
   if( kind == PW_CONTACTS && strcmp(req->method, "POST") == 0 && id < 0 ){
