@@ -460,7 +460,7 @@ static int pw_phone_slot_of(const char *zType){
 ** NULL) is the contact as it is now: a number keeps its slot unless its
 ** type changes, and a type change moves the number. */
 static void pw_phones_for_write(cJSON *pBody, const cJSON *pCurrent, const cJSON *pLeft){
-  int aSlot[2], i;
+  int aSlot[2], i, mWritten = 0;   /* slots this write filled: never cleared again */
   pw_phone_slots(pCurrent, aSlot);
   for(i=0; i<2; i++){
     char zCol[32], zType[32];
@@ -477,12 +477,14 @@ static void pw_phones_for_write(cJSON *pBody, const cJSON *pCurrent, const cJSON
       const char *zOld = aSlot[i]>=0 ? pw_str(pCurrent, aPwPhone[aSlot[i]].zSlot) : 0;
       if( zOld==0 ) continue;                      /* a type without a number */
       pw_put(pBody, aPwPhone[iNew].zSlot, cJSON_CreateString(zOld));
+      mWritten |= 1<<iNew;
     }else if( cJSON_IsString(pN) ){
       pw_put(pBody, aPwPhone[iNew].zSlot, cJSON_CreateString(pN->valuestring));
+      mWritten |= 1<<iNew;
     }else{
       cJSON_DeleteItemFromObjectCaseSensitive(pBody, aPwPhone[iNew].zSlot);
     }
-    if( aSlot[i]>=0 && aSlot[i]!=iNew ){
+    if( aSlot[i]>=0 && aSlot[i]!=iNew && (mWritten & (1<<aSlot[i]))==0 ){
       cJSON_DeleteItemFromObjectCaseSensitive(pBody, aPwPhone[aSlot[i]].zSlot);
     }
   }
