@@ -28,7 +28,9 @@
 ** change or append records there, so later reads return them. Buildings
 ** are the portfolio's properties, contacts of type TENANT its residents,
 ** prospects its applicants, work orders its work orders. A few OWNER
-** contacts are added so the contacts type filter has something to filter.
+** contacts are added so the contacts type filter has something to filter,
+** and each prospect's people are contacts of type PROSPECT, as in
+** Propertyware.
 */
 #include "sandbox.h"
 
@@ -70,7 +72,6 @@ typedef struct pw_ctx {
   sb_portfolio *pf;
   pthread_rwlock_t lock;
   pw_coll c[PW_NKINDS];
-  int64_t next_prospect_contact;
   int64_t next_wo_number;
   char client_id[64], client_secret[64], system_id[32];
 } pw_ctx;
@@ -347,6 +348,21 @@ static void pw_render_owner(pw_ctx *x, unsigned k){
   pw_add(&x->c[PW_CONTACTS], o);
 }
 
+/* The contact (type PROSPECT) behind a prospect's contacts[] entry: in
+** Propertyware a prospect's people are contacts too. */
+static void pw_add_prospect_contact(pw_ctx *x, const cJSON *pc, int64_t created, int64_t updated){
+  static const char *const keys[] = { "id", "firstName", "lastName", "email", "mobilePhone",
+                                      "homePhone", "workPhone", "otherPhone", "address" };
+  cJSON *o = cJSON_CreateObject();
+  for(size_t k = 0; k < sizeof(keys)/sizeof(keys[0]); k++){
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(pc, keys[k]);
+    if( v ) cJSON_AddItemToObject(o, keys[k], cJSON_Duplicate(v, 1));
+    if( k == 0 ) cJSON_AddStringToObject(o, "type", "PROSPECT");
+  }
+  pw_stamp(o, created, updated);
+  pw_add(&x->c[PW_CONTACTS], o);
+}
+
 static void pw_render_prospect(pw_ctx *x, uint32_t a){
   static const char *const st[] = { "New", "Active", "Approved", "Rejected",
                                     "Cancelled", "Deferred", "Leased" };
@@ -371,6 +387,7 @@ static void pw_render_prospect(pw_ctx *x, uint32_t a){
   cJSON_AddNullToObject(o, "comments");
   pw_stamp(o, p->created, p->updated);
   pw_add(&x->c[PW_PROSPECTS], o);
+  pw_add_prospect_contact(x, c, p->created, p->updated);
 }
 
 static void pw_render_workorder(pw_ctx *x, uint32_t w){
@@ -431,7 +448,6 @@ static void pw_render_all(pw_ctx *x){
     int64_t last = c->n ? pw_id_of(c->v[c->n - 1]) : pw_kinds[k].base;
     c->next_id = last + 1;
   }
-  x->next_prospect_contact = PW_ID_PROSPECT_CONTACT + pf->apps.n + 1;
 }
 
 /* ------------------------------------------------------------------ */
@@ -943,9 +959,11 @@ static void pw_save_prospect_w(pw_ctx *x, const sb_request *req, sb_response *re
     cJSON_ReplaceItemInObjectCaseSensitive(o, "status", cJSON_CreateString("New"));
   }
   cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "contacts")){
-    if( !cJSON_GetObjectItemCaseSensitive(c, "id") ){
-      cJSON_AddNumberToObject(c, "id", (double)x->next_prospect_contact++);
-    }
+    int64_t now = dt_now();
+    cJSON_DeleteItemFromObjectCaseSensitive(c, "id");
+    cJSON_AddNumberToObject(c, "id", (double)x->c[PW_CONTACTS].next_id++);
+    pw_add_prospect_contact(x, c, now, now);
+    cJSON_DeleteItemFromObjectCaseSensitive(c, "address");   /* ProspectContact has none */
   }
   pw_add(&x->c[PW_PROSPECTS], o);
   pw_send_record(resp, 201, o);
