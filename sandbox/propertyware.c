@@ -62,8 +62,21 @@ static const struct {
 #define PW_ID_OWNER         3900000   /* owner contacts sort before tenants */
 #define PW_ID_PROSPECT_CONTACT 7000000
 
+/* A stored record: compact JSON text plus the few fields lists filter on,
+** so a large portfolio costs little memory and a page is copied, not
+** printed. Writes parse the text, change the cJSON and store it again. */
+typedef struct pw_rec {
+  int64_t id;
+  int64_t modified;           /* lastModifiedDateTime, unix seconds */
+  int64_t building, unit;     /* buildingID, unitID; -1 when absent */
+  int type;                   /* contacts: index in pw_contact_types, else -1 */
+  int inactive;               /* active is false */
+  char *json;                 /* the record without customFields */
+  char *custom;               /* its customFields array, or NULL */
+} pw_rec;
+
 typedef struct pw_coll {
-  cJSON **v;                  /* records in ascending id order */
+  pw_rec *v;                  /* records in ascending id order */
   uint32_t n, cap;
   int64_t next_id;
 } pw_coll;
@@ -79,27 +92,67 @@ typedef struct pw_ctx {
 /* ------------------------------------------------------------------ */
 /* Small helpers                                                         */
 
-static void pw_add(pw_coll *c, cJSON *rec){
-  if( c->n == c->cap ){
-    c->cap = c->cap ? c->cap * 2 : 64;
-    c->v = sb_xrealloc(c->v, c->cap * sizeof(cJSON*));
-  }
-  c->v[c->n++] = rec;
+static const char *const pw_contact_types[] = { "TENANT", "PROSPECT", "OWNER", "VENDOR", "OTHER", NULL };
+
+static int64_t pw_num_of(const cJSON *o, const char *k){
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : -1;
 }
 
-static int64_t pw_id_of(const cJSON *rec){
-  const cJSON *id = cJSON_GetObjectItemCaseSensitive(rec, "id");
-  return cJSON_IsNumber(id) ? (int64_t)id->valuedouble : -1;
+static void pw_rec_clear(pw_rec *r){
+  free(r->json);
+  free(r->custom);
+  memset(r, 0, sizeof(*r));
+}
+
+/* (Re)store a record from its cJSON form (which is left as it was). */
+static void pw_rec_set(pw_rec *r, cJSON *o){
+  const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "type");
+  const cJSON *m = cJSON_GetObjectItemCaseSensitive(o, "lastModifiedDateTime");
+  cJSON *cf = cJSON_DetachItemFromObjectCaseSensitive(o, "customFields");
+  pw_rec_clear(r);
+  r->id = pw_num_of(o, "id");
+  r->building = pw_num_of(o, "buildingID");
+  r->unit = pw_num_of(o, "unitID");
+  r->type = -1;
+  for(int i = 0; cJSON_IsString(t) && pw_contact_types[i]; i++){
+    if( strcmp(pw_contact_types[i], t->valuestring) == 0 ) r->type = i;
+  }
+  r->inactive = cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "active"));
+  if( !cJSON_IsString(m) || !dt_parse_datetime(m->valuestring, 1, &r->modified) ) r->modified = 0;
+  r->json = cJSON_PrintUnformatted(o);
+  if( cf ){
+    r->custom = cJSON_PrintUnformatted(cf);
+    cJSON_AddItemToObject(o, "customFields", cf);
+  }
+}
+
+/* The record as cJSON, customFields included (the caller frees it). */
+static cJSON *pw_load(const pw_rec *r){
+  cJSON *o = cJSON_Parse(r->json);
+  if( o && r->custom ) cJSON_AddItemToObject(o, "customFields", cJSON_Parse(r->custom));
+  return o;
+}
+
+/* Append a record (ids only grow) and free the cJSON. */
+static void pw_add(pw_coll *c, cJSON *o){
+  if( c->n == c->cap ){
+    c->cap = c->cap ? c->cap * 2 : 64;
+    c->v = sb_xrealloc(c->v, c->cap * sizeof(pw_rec));
+  }
+  memset(&c->v[c->n], 0, sizeof(pw_rec));
+  pw_rec_set(&c->v[c->n++], o);
+  cJSON_Delete(o);
 }
 
 /* Binary search by id (records are kept in id order). */
-static cJSON *pw_find(pw_ctx *x, int kind, int64_t id){
+static pw_rec *pw_find(pw_ctx *x, int kind, int64_t id){
   pw_coll *c = &x->c[kind];
   uint32_t lo = 0, hi = c->n;
   while( lo < hi ){
     uint32_t mid = lo + (hi - lo) / 2;
-    int64_t v = pw_id_of(c->v[mid]);
-    if( v == id ) return c->v[mid];
+    int64_t v = c->v[mid].id;
+    if( v == id ) return &c->v[mid];
     if( v < id ) lo = mid + 1; else hi = mid;
   }
   return NULL;
@@ -386,8 +439,8 @@ static void pw_render_prospect(pw_ctx *x, uint32_t a){
   cJSON_AddItemToObject(o, "contacts", cs);
   cJSON_AddNullToObject(o, "comments");
   pw_stamp(o, p->created, p->updated);
+  pw_add_prospect_contact(x, c, p->created, p->updated);   /* before o is stored and freed */
   pw_add(&x->c[PW_PROSPECTS], o);
-  pw_add_prospect_contact(x, c, p->created, p->updated);
 }
 
 static void pw_render_workorder(pw_ctx *x, uint32_t w){
@@ -445,7 +498,7 @@ static void pw_render_all(pw_ctx *x){
   for(uint32_t i = 0; i < pf->wos.n; i++) pw_render_workorder(x, i);
   for(int k = 0; k < PW_NKINDS; k++){
     pw_coll *c = &x->c[k];
-    int64_t last = c->n ? pw_id_of(c->v[c->n - 1]) : pw_kinds[k].base;
+    int64_t last = c->n ? c->v[c->n - 1].id : pw_kinds[k].base;
     c->next_id = last + 1;
   }
 }
@@ -506,16 +559,6 @@ static int pw_parse_time(const char *s, int64_t *t){
   return 1;
 }
 
-static int pw_rec_time(const cJSON *o, int64_t *t){
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, "lastModifiedDateTime");
-  return cJSON_IsString(v) && dt_parse_datetime(v->valuestring, 1, t);
-}
-
-static int pw_num_eq(const cJSON *o, const char *k, int64_t v){
-  const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, k);
-  return cJSON_IsNumber(f) && (int64_t)f->valuedouble == v;
-}
-
 static int pw_parse_int(const char *s, int64_t *v){
   char *end;
   if( !s || !*s ) return 0;
@@ -534,47 +577,26 @@ typedef struct pw_filter {
   int has_from, has_to;
 } pw_filter;
 
-static int pw_match(int kind, const cJSON *o, const pw_filter *f){
-  int64_t t;
-  if( (f->has_from || f->has_to) ){
-    if( !pw_rec_time(o, &t) ) return 0;
-    if( f->has_from && t < f->from ) return 0;
-    if( f->has_to && t > f->to ) return 0;
-  }
-  if( f->has_building && !pw_num_eq(o, "buildingID", f->building) ) return 0;
-  if( f->has_unit && !pw_num_eq(o, "unitID", f->unit) ) return 0;
-  if( f->type ){
-    const cJSON *ty = cJSON_GetObjectItemCaseSensitive(o, "type");
-    if( !cJSON_IsString(ty) || strcasecmp(ty->valuestring, f->type) != 0 ) return 0;
-  }
-  if( (kind == PW_BUILDINGS || kind == PW_UNITS) && !f->include_deactivated
-      && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(o, "active")) ) return 0;
+static int pw_match(int kind, const pw_rec *r, const pw_filter *f){
+  if( f->has_from && r->modified < f->from ) return 0;
+  if( f->has_to && r->modified > f->to ) return 0;
+  if( f->has_building && r->building != f->building ) return 0;
+  if( f->has_unit && r->unit != f->unit ) return 0;
+  if( f->type && (r->type < 0 || strcasecmp(pw_contact_types[r->type], f->type) != 0) ) return 0;
+  if( (kind == PW_BUILDINGS || kind == PW_UNITS) && !f->include_deactivated && r->inactive ) return 0;
   return 1;
 }
 
-static const char *const pw_contact_types[] = { "TENANT", "PROSPECT", "OWNER", "VENDOR", "OTHER", NULL };
-
 /* A record as JSON; customFields only when asked for. */
-static void pw_print_record(sb_buf *b, const cJSON *o, int with_custom){
-  const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "customFields"), *it;
-  char *z;
-  int n = 0;
-  if( !c || with_custom ){
-    z = cJSON_PrintUnformatted(o);
-    sb_puts(b, z);
-    free(z);
+static void pw_print_record(sb_buf *b, const pw_rec *r, int with_custom){
+  size_t n = strlen(r->json);
+  if( !r->custom || !with_custom || n < 2 ){
+    sb_put(b, r->json, n);
     return;
   }
-  sb_putc(b, '{');
-  cJSON_ArrayForEach(it, o){
-    if( it == c ) continue;
-    if( n++ ) sb_putc(b, ',');
-    jw_str(b, it->string);
-    sb_putc(b, ':');
-    z = cJSON_PrintUnformatted(it);
-    sb_puts(b, z);
-    free(z);
-  }
+  sb_put(b, r->json, n - 1);                 /* without the closing brace */
+  SB_LIT(b, ",\"customFields\":");
+  sb_puts(b, r->custom);
   sb_putc(b, '}');
 }
 
@@ -626,7 +648,7 @@ static void pw_list(pw_ctx *x, int kind, const sb_request *req, sb_response *res
   sb_putc(&resp->body, '[');
   pthread_rwlock_rdlock(&x->lock);
   for(uint32_t i = 0; i < x->c[kind].n; i++){
-    const cJSON *o = x->c[kind].v[i];
+    const pw_rec *o = &x->c[kind].v[i];
     if( !pw_match(kind, o, &f) ) continue;
     if( total >= offset && shown < limit ){
       if( shown++ ) sb_putc(&resp->body, ',');
@@ -649,7 +671,7 @@ static void pw_get_one(pw_ctx *x, int kind, int64_t id, const sb_request *req, s
   sb_query_parse(req->query, &q);
   inc = sb_query_get(&q, "includeCustomFields");
   pthread_rwlock_rdlock(&x->lock);
-  const cJSON *o = pw_find(x, kind, id);
+  const pw_rec *o = pw_find(x, kind, id);
   if( o ){
     /* the single-record reads default includeCustomFields to true */
     resp->status = 200;
@@ -923,14 +945,17 @@ static void pw_save_contact_w(pw_ctx *x, const sb_request *req, int64_t id, sb_r
     ** treated as tenants here (inference: Propexo's create resident). */
     cJSON_AddStringToObject(o, "type", "TENANT");
     pw_apply(o, &pw_save_contact, body, 1);
-    pw_add(&x->c[PW_CONTACTS], o);
     pw_send_record(resp, 201, o);
+    pw_add(&x->c[PW_CONTACTS], o);
   }else{
-    cJSON *o = pw_find(x, PW_CONTACTS, id);
-    if( o ){
+    pw_rec *r = pw_find(x, PW_CONTACTS, id);
+    if( r ){
+      cJSON *o = pw_load(r);
       pw_apply(o, &pw_save_contact, body, 1);
       pw_touch(o, dt_now());
+      pw_rec_set(r, o);
       pw_send_record(resp, 200, o);
+      cJSON_Delete(o);
     }else{
       pw_not_found(resp);
     }
@@ -965,8 +990,8 @@ static void pw_save_prospect_w(pw_ctx *x, const sb_request *req, sb_response *re
     pw_add_prospect_contact(x, c, now, now);
     cJSON_DeleteItemFromObjectCaseSensitive(c, "address");   /* ProspectContact has none */
   }
-  pw_add(&x->c[PW_PROSPECTS], o);
   pw_send_record(resp, 201, o);
+  pw_add(&x->c[PW_PROSPECTS], o);
 done:
   pthread_rwlock_unlock(&x->lock);
   cJSON_Delete(body);
@@ -984,8 +1009,8 @@ static void pw_save_workorder_w(pw_ctx *x, const sb_request *req, sb_response *r
   }
   int i = 0;
   cJSON_ArrayForEach(u, (cJSON*)vd_get(body, "unitIDs")){
-    const cJSON *unit = pw_find(x, PW_UNITS, (int64_t)u->valuedouble);
-    if( !unit || !pw_num_eq(unit, "buildingID", bid) ){
+    const pw_rec *unit = pw_find(x, PW_UNITS, (int64_t)u->valuedouble);
+    if( !unit || unit->building != bid ){
       char key[32];
       snprintf(key, sizeof(key), "unitIDs[%d]", i);
       vd_add(&e, key, "Unit %lld is not attached to building %lld.", (long long)u->valuedouble, (long long)bid);
@@ -1005,8 +1030,8 @@ static void pw_save_workorder_w(pw_ctx *x, const sb_request *req, sb_response *r
   if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "priority")) ){
     cJSON_ReplaceItemInObjectCaseSensitive(o, "priority", cJSON_CreateString("MEDIUM"));
   }
-  pw_add(&x->c[PW_WORKORDERS], o);
   pw_send_record(resp, 201, o);
+  pw_add(&x->c[PW_WORKORDERS], o);
 done:
   pthread_rwlock_unlock(&x->lock);
   vd_free(&e);
@@ -1019,7 +1044,8 @@ static cJSON *pw_lease_contacts(pw_ctx *x, const cJSON *ids, int64_t primary){
   static const char *const keys[] = { "firstName", "lastName", "email", "mobilePhone",
                                       "homePhone", "workPhone", "company" };
   cJSON_ArrayForEach(id, (cJSON*)ids){
-    const cJSON *c = pw_find(x, PW_CONTACTS, (int64_t)id->valuedouble);
+    const pw_rec *r = pw_find(x, PW_CONTACTS, (int64_t)id->valuedouble);
+    cJSON *c = r ? pw_load(r) : NULL;
     cJSON *lc = cJSON_CreateObject();
     cJSON_AddNumberToObject(lc, "id", id->valuedouble);
     for(size_t k = 0; c && k < sizeof(keys)/sizeof(keys[0]); k++){
@@ -1029,6 +1055,7 @@ static cJSON *pw_lease_contacts(pw_ctx *x, const cJSON *ids, int64_t primary){
     cJSON_AddBoolToObject(lc, "namedOnLease", 1);
     cJSON_AddBoolToObject(lc, "primary", (int64_t)id->valuedouble == primary);
     cJSON_AddItemToArray(out, lc);
+    cJSON_Delete(c);
   }
   return out;
 }
@@ -1037,14 +1064,15 @@ static cJSON *pw_lease_contacts(pw_ctx *x, const cJSON *ids, int64_t primary){
 static void pw_save_lease_w(pw_ctx *x, const sb_request *req, int64_t id, sb_response *resp){
   static const char *const save_only[] = { "tenantIDs", "primaryContactID" };
   cJSON *body = pw_body(req, &pw_save_lease, resp), *o = NULL, *t;
-  const cJSON *unit;
+  pw_rec *rec = NULL;
+  const pw_rec *unit;
   vd_errors e;
   int64_t primary, uid;
   int i = 0, has_primary = 0;
   if( !body ) return;
   vd_init(&e);
   pthread_rwlock_wrlock(&x->lock);
-  if( id > 0 && !(o = pw_find(x, PW_LEASES, id)) ){
+  if( id > 0 && !(rec = pw_find(x, PW_LEASES, id)) ){
     pw_not_found(resp);
     goto done;
   }
@@ -1052,9 +1080,8 @@ static void pw_save_lease_w(pw_ctx *x, const sb_request *req, int64_t id, sb_res
   primary = (int64_t)vd_get(body, "primaryContactID")->valuedouble;
   if( !(unit = pw_find(x, PW_UNITS, uid)) ) vd_add(&e, "unitID", "Unit %lld does not exist.", (long long)uid);
   cJSON_ArrayForEach(t, (cJSON*)vd_get(body, "tenantIDs")){
-    const cJSON *c = pw_find(x, PW_CONTACTS, (int64_t)t->valuedouble);
-    const cJSON *ty = cJSON_GetObjectItemCaseSensitive(c, "type");
-    if( !c || !cJSON_IsString(ty) || strcmp(ty->valuestring, "TENANT") != 0 ){
+    const pw_rec *c = pw_find(x, PW_CONTACTS, (int64_t)t->valuedouble);
+    if( !c || c->type != 0 ){                  /* TENANT */
       char key[32];
       snprintf(key, sizeof(key), "tenantIDs[%d]", i);
       vd_add(&e, key, "Contact %lld is not a tenant.", (long long)t->valuedouble);
@@ -1071,15 +1098,15 @@ static void pw_save_lease_w(pw_ctx *x, const sb_request *req, int64_t id, sb_res
     pw_bad_request(resp, &e);
     goto done;
   }
-  if( !o ){
+  if( !rec ){
     o = cJSON_CreateObject();
     pw_new_stamp(o, x->c[PW_LEASES].next_id++);
-    pw_add(&x->c[PW_LEASES], o);
   }else{
+    o = pw_load(rec);
     pw_touch(o, dt_now());
   }
   pw_apply(o, &pw_save_lease, body, 1);
-  pw_put_item(o, "buildingID", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(unit, "buildingID"), 1));
+  pw_put_item(o, "buildingID", cJSON_CreateNumber((double)unit->building));
   pw_put_item(o, "contacts", pw_lease_contacts(x, vd_get(body, "tenantIDs"), primary));
   if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "status")) ){
     pw_put_item(o, "status", cJSON_CreateString("Active"));
@@ -1088,6 +1115,12 @@ static void pw_save_lease_w(pw_ctx *x, const sb_request *req, int64_t id, sb_res
     cJSON_DeleteItemFromObjectCaseSensitive(o, save_only[k]);
   }
   pw_send_record(resp, id > 0 ? 200 : 201, o);
+  if( rec ){
+    pw_rec_set(rec, o);
+    cJSON_Delete(o);
+  }else{
+    pw_add(&x->c[PW_LEASES], o);
+  }
 done:
   pthread_rwlock_unlock(&x->lock);
   vd_free(&e);
@@ -1109,10 +1142,11 @@ static void pw_save_structure_w(pw_ctx *x, int kind, const sb_request *req, int6
   const vd_schema *sch = kind == PW_UNITS ? &pw_save_unit : &pw_save_building;
   cJSON *body = pw_body(req, sch, resp), *o;
   const cJSON *b;
+  pw_rec *rec;
   if( !body ) return;
   pthread_rwlock_wrlock(&x->lock);
   b = vd_get(body, "buildingID");
-  if( !(o = pw_find(x, kind, id)) ){
+  if( !(rec = pw_find(x, kind, id)) ){
     pw_not_found(resp);
   }else if( kind == PW_UNITS && !pw_find(x, PW_BUILDINGS, (int64_t)b->valuedouble) ){
     vd_errors e;
@@ -1121,6 +1155,7 @@ static void pw_save_structure_w(pw_ctx *x, int kind, const sb_request *req, int6
     pw_bad_request(resp, &e);
     vd_free(&e);
   }else{
+    o = pw_load(rec);
     pw_apply(o, sch, body, 1);
     for(size_t k = 0; k < sizeof(pw_renames)/sizeof(pw_renames[0]); k++){
       cJSON *v;
@@ -1134,7 +1169,9 @@ static void pw_save_structure_w(pw_ctx *x, int kind, const sb_request *req, int6
       if( v ) pw_put_item(o, pw_renames[k].rec, v);
     }
     pw_touch(o, dt_now());
+    pw_rec_set(rec, o);
     pw_send_record(resp, 200, o);
+    cJSON_Delete(o);
   }
   pthread_rwlock_unlock(&x->lock);
   cJSON_Delete(body);
@@ -1146,13 +1183,13 @@ static void pw_delete_w(pw_ctx *x, int kind, int64_t id, sb_response *resp){
   pw_coll *c = &x->c[kind];
   int found = 0;
   pthread_rwlock_wrlock(&x->lock);
-  for(uint32_t i = 0; i < c->n; i++){
-    if( pw_id_of(c->v[i]) != id ) continue;
-    cJSON_Delete(c->v[i]);
-    memmove(&c->v[i], &c->v[i + 1], (c->n - i - 1) * sizeof(cJSON*));
+  pw_rec *r = pw_find(x, kind, id);
+  if( r ){
+    uint32_t i = (uint32_t)(r - c->v);
+    pw_rec_clear(r);
+    memmove(&c->v[i], &c->v[i + 1], (c->n - i - 1) * sizeof(pw_rec));
     c->n--;
     found = 1;
-    break;
   }
   pthread_rwlock_unlock(&x->lock);
   if( !found ){ pw_not_found(resp); return; }
@@ -1252,7 +1289,7 @@ static void pw_close(void *vs){
   pw_ctx *x = vs;
   if( !x ) return;
   for(int k = 0; k < PW_NKINDS; k++){
-    for(uint32_t i = 0; i < x->c[k].n; i++) cJSON_Delete(x->c[k].v[i]);
+    for(uint32_t i = 0; i < x->c[k].n; i++) pw_rec_clear(&x->c[k].v[i]);
     free(x->c[k].v);
   }
   pthread_rwlock_destroy(&x->lock);
@@ -1301,8 +1338,7 @@ static void pw_counts(void *vs, sb_buf *b){
   long tenants = 0;
   pthread_rwlock_rdlock(&x->lock);
   for(uint32_t i = 0; i < x->c[PW_CONTACTS].n; i++){
-    const cJSON *t = cJSON_GetObjectItemCaseSensitive(x->c[PW_CONTACTS].v[i], "type");
-    if( cJSON_IsString(t) && strcmp(t->valuestring, "TENANT") == 0 ) tenants++;
+    if( x->c[PW_CONTACTS].v[i].type == 0 ) tenants++;     /* TENANT */
   }
   SB_LIT(b, "{\"properties\":");
   jw_int(b, x->c[PW_BUILDINGS].n);
