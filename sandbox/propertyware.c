@@ -13,7 +13,9 @@
 **     plus the list's own filters (contacts type, buildingID, unitID,
 **     includeDeactivated for buildings and units: inactive ones are hidden
 **     unless asked for);
-**   - GET /{collection}/{id}; writes the spec has for the models pmsql maps:
+**   - GET /{collection}/{id}, /leases/{leaseId}/contacts, /leases/statuses,
+**     /prospects/statuses, /contacts/categories, /health; writes the spec
+**     has for the models pmsql maps:
 **     POST /contacts, PUT /contacts/{contactID} (a full replace of the
 **     SaveContact fields), POST /leases, PUT /leases/{leaseId} (SaveLease,
 **     also replaced whole), PUT /units/{unitID} and PUT
@@ -1207,24 +1209,88 @@ static int pw_kind_of(const char *seg, size_t n){
   return -1;
 }
 
+/* Fixed lookups of the spec (LeaseStatus, ProspectStatus, ContactCategory). */
+static const struct { const char *path, *body; } pw_fixed[] = {
+  { PW_PREFIX "/health", "{\"status\":\"UP\"}" },
+  { PW_PREFIX "/leases/statuses",
+    "[{\"id\":1,\"status\":\"Active\",\"defineActive\":true,\"orderIndex\":1,\"portalLoginEnabled\":true,\"readonly\":true},"
+    "{\"id\":2,\"status\":\"Active - Notice Given\",\"defineActive\":true,\"orderIndex\":2,\"portalLoginEnabled\":true,\"readonly\":true},"
+    "{\"id\":3,\"status\":\"Future\",\"defineActive\":false,\"orderIndex\":3,\"portalLoginEnabled\":false,\"readonly\":false},"
+    "{\"id\":4,\"status\":\"Draft\",\"defineActive\":false,\"orderIndex\":4,\"portalLoginEnabled\":false,\"readonly\":true},"
+    "{\"id\":5,\"status\":\"Eviction\",\"defineActive\":true,\"orderIndex\":5,\"portalLoginEnabled\":true,\"readonly\":true},"
+    "{\"id\":6,\"status\":\"Terminated\",\"defineActive\":false,\"orderIndex\":6,\"portalLoginEnabled\":false,\"readonly\":true},"
+    "{\"id\":7,\"status\":\"Closed\",\"defineActive\":false,\"orderIndex\":7,\"portalLoginEnabled\":false,\"readonly\":true}]" },
+  { PW_PREFIX "/prospects/statuses",
+    "[{\"id\":1,\"status\":\"New\",\"readonly\":true,\"visibleOnPortal\":true},"
+    "{\"id\":2,\"status\":\"Active\",\"readonly\":false,\"visibleOnPortal\":true},"
+    "{\"id\":3,\"status\":\"Approved\",\"readonly\":false,\"visibleOnPortal\":true},"
+    "{\"id\":4,\"status\":\"Rejected\",\"readonly\":false,\"visibleOnPortal\":false},"
+    "{\"id\":5,\"status\":\"Cancelled\",\"readonly\":false,\"visibleOnPortal\":false},"
+    "{\"id\":6,\"status\":\"Deferred\",\"readonly\":false,\"visibleOnPortal\":false},"
+    "{\"id\":7,\"status\":\"Leased\",\"readonly\":true,\"visibleOnPortal\":false}]" },
+  { PW_PREFIX "/contacts/categories",
+    "[{\"id\":1,\"categoryName\":\"Tenant\"},{\"id\":2,\"categoryName\":\"Owner\"},"
+    "{\"id\":3,\"categoryName\":\"Prospect\"}]" },
+};
+
+/* GET /leases/{leaseId}/contacts: the lease's tenants as Contact records. */
+static void pw_lease_contacts_get(pw_ctx *x, int64_t id, const sb_request *req, sb_response *resp){
+  sb_query q;
+  const char *inc;
+  const pw_rec *l;
+  sb_query_parse(req->query, &q);
+  inc = sb_query_get(&q, "includeCustomFields");
+  pthread_rwlock_rdlock(&x->lock);
+  if( (l = pw_find(x, PW_LEASES, id)) != NULL ){
+    cJSON *o = pw_load(l), *c;
+    int n = 0;
+    resp->status = 200;
+    resp->content_type = SB_JSON_TYPE;
+    sb_putc(&resp->body, '[');
+    cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "contacts")){
+      const pw_rec *r = pw_find(x, PW_CONTACTS, pw_num_of(c, "id"));
+      if( !r ) continue;
+      if( n++ ) sb_putc(&resp->body, ',');
+      pw_print_record(&resp->body, r, inc && strcasecmp(inc, "true") == 0);
+    }
+    sb_putc(&resp->body, ']');
+    cJSON_Delete(o);
+  }
+  pthread_rwlock_unlock(&x->lock);
+  sb_query_free(&q);
+  if( !l ) pw_not_found(resp);
+}
+
 static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
   const char *p = req->path + strlen(PW_PREFIX);
   const char *slash;
+  char *rest = NULL;
   int64_t id = -1;
   int kind;
   if( *p != '/' ){ pw_not_found(resp); return; }
   p++;
   slash = strchr(p, '/');
   kind = pw_kind_of(p, slash ? (size_t)(slash - p) : strlen(p));
-  if( strcmp(req->path, PW_PREFIX "/health") == 0 && strcmp(req->method, "GET") == 0 ){
-    resp->status = 200;
-    resp->content_type = SB_JSON_TYPE;
-    SB_LIT(&resp->body, "{\"status\":\"UP\"}");
-    return;
+  for(size_t i = 0; i < sizeof(pw_fixed)/sizeof(pw_fixed[0]); i++){
+    if( strcmp(req->path, pw_fixed[i].path) == 0 && strcmp(req->method, "GET") == 0 ){
+      resp->status = 200;
+      resp->content_type = SB_JSON_TYPE;
+      sb_puts(&resp->body, pw_fixed[i].body);
+      return;
+    }
   }
   if( kind < 0 ){ pw_not_found(resp); return; }
   if( slash ){
-    if( !pw_parse_int(slash + 1, &id) || id <= 0 ){ pw_not_found(resp); return; }
+    id = strtoll(slash + 1, &rest, 10);
+    if( rest == slash + 1 || id <= 0 ){ pw_not_found(resp); return; }
+    if( *rest ){
+      if( kind == PW_LEASES && strcmp(rest, "/contacts") == 0 && strcmp(req->method, "GET") == 0 ){
+        pw_lease_contacts_get(x, id, req, resp);
+      }else{
+        pw_not_found(resp);
+      }
+      return;
+    }
   }
   if( strcmp(req->method, "GET") == 0 ){
     if( id < 0 ) pw_list(x, kind, req, resp); else pw_get_one(x, kind, id, req, resp);
