@@ -2,7 +2,8 @@
 # demo.sh — `make demo`: the README's five-minute tour, run by itself.
 # Starts a Buildium sandbox on loopback, then drives the sqlite3 shell:
 # load, init, connect, sync, query, change a record at the "PMS", sync
-# incrementally and read the change feed. Leaves demo.db for you to explore.
+# incrementally and read the change feed; then the other vendors join the
+# same database for one cross-vendor query. Leaves demo.db to explore.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SB=sandbox/pms-sandbox
@@ -27,6 +28,23 @@ read -r line2 <"$fifo2"
 RM_URL=${line2##* }
 RM_CREDS=$($SB --vendor rentmanager --size 500 --seed 42 --print-credentials)
 echo "== $line2"
+
+# The other vendors' sandboxes, same portfolio: "vendor:INTEGRATION_VENDOR".
+OTHERS="propertyware:PROPERTYWARE_REST rentvine:RENTVINE"
+PIDS="$SB_PID $RM_PID"
+FIFOS="$fifo $fifo2"
+declare -A O_URL O_CREDS
+for pair in $OTHERS; do
+  v=${pair%%:*}
+  f=$(mktemp -u); mkfifo "$f"
+  $SB --vendor "$v" --port 0 --size 500 --seed 42 >"$f" &
+  PIDS="$PIDS $!"; FIFOS="$FIFOS $f"
+  trap 'kill $PIDS 2>/dev/null || true; rm -f $FIFOS' EXIT
+  read -r l <"$f"
+  O_URL[$v]=${l##* }
+  O_CREDS[$v]=$($SB --vendor "$v" --size 500 --seed 42 --print-credentials)
+  echo "== $l"
+done
 
 step() { printf '\n== %s\n' "$1"; }
 run_sql() { sqlite3 -bail -cmd '.load ./pmsql' -cmd '.mode box' -echo "$DB" "$@"; }
@@ -80,5 +98,20 @@ run_sql "PRAGMA pms_ignore_unknown_fields = ON;" \
   "UPDATE residents SET notes = 'Prefers texts', email_1 = 'prefers.texts@example.org' WHERE id IN ('acme:res:40000003', 'south:res:3');" \
   "SELECT vendor, record_id, status, stripped FROM pms_writes ORDER BY id DESC LIMIT 2;" \
   "SELECT vendor, field, supported FROM pms_capabilities WHERE model = 'residents' AND operation = 'update' AND field = 'notes';"
+
+step "11. every other vendor joins the same database: one integration each, one pms_sync(), one query"
+sqls=()
+for pair in $OTHERS; do
+  v=${pair%%:*}; pv=${pair#*:}
+  sqls+=("INSERT INTO pms_integrations(id, vendor, base_url, credentials) VALUES('$v', '$pv', '${O_URL[$v]}', '${O_CREDS[$v]}');")
+done
+run_sql "${sqls[@]}" \
+  "SELECT json_extract(pms_sync(), '\$.status') AS sync;" \
+  "SELECT integration_vendor, count(*) FROM residents GROUP BY 1;" \
+  "SELECT first_name, last_name, email_1, group_concat(integration_vendor, ' ') AS vendors FROM residents GROUP BY 1, 2, 3 ORDER BY 2, 1 LIMIT 3;"
+for pair in $OTHERS; do
+  v=${pair%%:*}
+  printf '%s sandbox says: %s residents\n' "$v" "$(curl -s "${O_URL[$v]}/__sandbox/stats" | sed -e 's/.*"residents":\([0-9]*\).*/\1/')"
+done
 
 printf '\n== done: %s holds the synced cache; try  sqlite3 %s -cmd ".load ./pmsql"\n' "$DB" "$DB"
