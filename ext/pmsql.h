@@ -359,6 +359,18 @@ const pms_adapter *pms_adapter_at(int i);
 const pms_adapter_model *pms_adapter_model_find(const pms_adapter *,
                                                 const char *zModel);
 
+/* ------------------------------------------------------------------ links */
+
+/* Foreign keys a vendor's record lacks, from another model's cache (link.c):
+** NULL when the model has no link rule. bBulk: a sync (load the
+** integration's links once) rather than one record. */
+typedef struct pms_link pms_link;
+pms_link *pms_link_new(sqlite3 *db, const char *zDb, const char *zIntegration,
+                       const pms_model *pM, int bBulk);
+/* Fill the row's link columns the vendor left NULL (row id zId). */
+int pms_link_apply(pms_link *, pms_row *, const char *zId);
+void pms_link_free(pms_link *);
+
 /* ---------------------------------------------------------- integrations */
 
 int pms_integrations_register(sqlite3 *db);

@@ -53,6 +53,8 @@ typedef struct sync_run {
   sync_stmts s;
   pms_row row;
   int *aiMapCol;            /* model column of each field-map entry */
+  pms_link *pLink;          /* derived foreign keys (link.c), or NULL */
+  int bOneRecord;           /* pms_cache_put: one record, not a whole list */
   const char *zRaw;         /* the current record's raw text, if known */
   size_t nRaw;
   /* counters */
@@ -97,6 +99,7 @@ static int sync_prepare_all(sync_run *p){
     p->aiMapCol = pms_map_columns(pM, p->pAM->aMap, &zErr);
     if( p->aiMapCol==0 ){ sync_fail(p, zErr ? zErr : pms_strdup("out of memory")); rc = SQLITE_ERROR; goto done; }
   }
+  if( p->pLink==0 ) p->pLink = pms_link_new(p->db, p->zDb, p->pSess->zIntegration, pM, !p->bOneRecord);
   rc = sync_prepare(p->db, &p->s.pFind, sqlite3_mprintf(
       "SELECT rowid, _hash, last_seen FROM \"%w\".\"%w_cache\" WHERE id=?1", p->zDb, pM->zName));
   if( rc==SQLITE_OK ) rc = sync_prepare(p->db, &p->s.pInsert, sqlite3_mprintf(
@@ -130,6 +133,8 @@ static void sync_finalize_all(sync_run *p){
   memset(&p->s, 0, sizeof(p->s));
   free(p->aiMapCol);
   p->aiMapCol = 0;
+  pms_link_free(p->pLink);
+  p->pLink = 0;
 }
 
 static void sync_bind_value(sqlite3_stmt *pStmt, int iVar, const pms_value *v){
@@ -346,6 +351,10 @@ static int sync_record(sync_run *p, const cJSON *pRec){
     sync_fail(p, zErr ? zErr : pms_strdup("cannot map a record"));
     return rc;
   }
+  if( p->pLink && pms_link_apply(p->pLink, pRow, pRow->a[pM->iId].z) ){
+    sync_fail(p, pms_mprintf("cannot derive the links of %s: %s", pM->zName, sqlite3_errmsg(p->db)));
+    return SQLITE_ERROR;
+  }
   if( p->zRaw ){
     pms_row_set_text(pRow, pM->iRemote, p->zRaw, (int)p->nRaw);   /* as received */
   }else{
@@ -372,6 +381,7 @@ int pms_cache_put(sqlite3 *db, const char *zDb, pms_session *pSess, const pms_ad
   r.pAM = pAM;
   r.pM = pms_model_find(pAM->zModel);
   r.bEvents = bEvents;
+  r.bOneRecord = 1;
   pms_now_iso(r.zNow);
   pms_row_init(&r.row, r.pM, pSess->zIntegration);
   rc = sync_prepare_all(&r);
