@@ -770,7 +770,8 @@ static void en_ratelimits(en_ctx *c, const sb_request *req, sb_response *resp){
   }
   const cJSON *ms = cJSON_GetObjectItem(j, "minute_seconds");
   if( cJSON_IsNumber(ms) && ms->valuedouble >= 1 ) c->win[0] = (long)ms->valuedouble;
-  c->rate_on = 1;
+  const cJSON *on = cJSON_GetObjectItem(j, "enabled");
+  c->rate_on = on ? cJSON_IsTrue(on) : 1;
   c->nrl = 0;
   pthread_mutex_unlock(&c->rl_mu);
   cJSON_Delete(j);
