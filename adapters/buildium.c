@@ -406,13 +406,13 @@ static int bd_work_order_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec
 }
 
 static const pms_adapter_model aBdModel[] = {
-  { "properties",       "/rentals",         aBdProperty,  1, bd_property_fixup },
-  { "units",            "/rentals/units",   aBdUnit,      1, bd_unit_fixup },
-  { "leases",           "/leases",          aBdLease,     1, bd_lease_fixup },
-  { "residents",        "/leases/tenants",  aBdResident,  1, bd_resident_fixup },
-  { "applicants",       "/applicants",      aBdApplicant, 1, bd_applicant_fixup },
-  { "service_requests", "/workorders",      aBdWorkOrder, 1, bd_work_order_fixup },
-  { 0, 0, 0, 0, 0 }
+  { "properties",       "/rentals",         aBdProperty,  1, bd_property_fixup, 0 },
+  { "units",            "/rentals/units",   aBdUnit,      1, bd_unit_fixup, 0 },
+  { "leases",           "/leases",          aBdLease,     1, bd_lease_fixup, 0 },
+  { "residents",        "/leases/tenants",  aBdResident,  1, bd_resident_fixup, 0 },
+  { "applicants",       "/applicants",      aBdApplicant, 1, bd_applicant_fixup, 0 },
+  { "service_requests", "/workorders",      aBdWorkOrder, 1, bd_work_order_fixup, 0 },
+  { 0, 0, 0, 0, 0, 0 }
 };
 
 /* ------------------------------------------------------------ protocol */
@@ -827,4 +827,5 @@ const pms_adapter pms_adapter_buildium = {
   bd_write_step,
   bd_get_request,
   bd_get_parse,
+  0,                  /* xClassify: HTTP statuses mean what they say */
 };

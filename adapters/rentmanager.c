@@ -289,13 +289,13 @@ static int rm_res(const char *zModel){
 }
 
 static const pms_adapter_model aRmModel[] = {
-  { "properties",       "/Properties",           aRmProperty, 1, rm_property_fixup },
-  { "units",            "/Units",                aRmUnit,     1, rm_unit_fixup },
-  { "leases",           "/Leases",               aRmLease,    1, rm_lease_fixup },
-  { "residents",        "/Tenants",              aRmTenant,   1, rm_tenant_fixup },
-  { "leads",            "/Prospects",            aRmProspect, 1, rm_prospect_fixup },
-  { "service_requests", "/ServiceManagerIssues", aRmIssue,    0, 0 },
-  { 0, 0, 0, 0, 0 }
+  { "properties",       "/Properties",           aRmProperty, 1, rm_property_fixup, 0 },
+  { "units",            "/Units",                aRmUnit,     1, rm_unit_fixup, 0 },
+  { "leases",           "/Leases",               aRmLease,    1, rm_lease_fixup, 0 },
+  { "residents",        "/Tenants",              aRmTenant,   1, rm_tenant_fixup, 0 },
+  { "leads",            "/Prospects",            aRmProspect, 1, rm_prospect_fixup, 0 },
+  { "service_requests", "/ServiceManagerIssues", aRmIssue,    0, 0, 0 },
+  { 0, 0, 0, 0, 0, 0 }
 };
 
 /* ------------------------------------------------------------ protocol */
@@ -768,4 +768,5 @@ const pms_adapter pms_adapter_rentmanager = {
   rm_write_step,
   rm_get_request,
   rm_get_parse,
+  0,                  /* xClassify: HTTP statuses mean what they say */
 };

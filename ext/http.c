@@ -413,6 +413,13 @@ static void http_collect(pms_request *r, CURLcode code, pms_response *pResp){
   pResp->zHeaders = pms_str_finish(&r->headers);
 }
 
+/* A finished transfer as the caller will see it: the vendor may read an
+** error out of a 2xx body (pms_http_config.xClassify). */
+static void http_finish(pms_http *h, pms_request *r, CURLcode code, pms_response *pResp){
+  http_collect(r, code, pResp);
+  if( h->cfg.xClassify && pResp->status>0 ) h->cfg.xClassify(pResp);
+}
+
 void pms_response_clear(pms_response *pResp){
   free(pResp->zBody);
   free(pResp->zContentType);
@@ -466,10 +473,12 @@ int pms_http_run(pms_http *h, pms_http_done xDone, void *pArg){
       curl_multi_remove_handle(h->pMulti, pMsg->easy_handle);
       for(i=0; i<h->nActive && h->apActive[i]!=r; i++){}
       if( i<h->nActive ) h->apActive[i] = h->apActive[--h->nActive];
-      http_collect(r, pMsg->data.result, &resp);
+      http_finish(h, r, pMsg->data.result, &resp);
       if( http_is_transient(r, &resp) && r->nAttempt < h->cfg.maxAttempts ){
         int64_t wait = -1;
-        if( resp.status==429 || resp.status==503 ) wait = http_retry_after(&resp);
+        if( resp.status==429 || resp.status==503 ){
+          wait = resp.retryAfterMs>0 ? resp.retryAfterMs : http_retry_after(&resp);
+        }
         if( wait<0 ) wait = http_backoff(h, r->nAttempt);
         if( wait>120000 ) wait = 120000;
         r->tNotBefore = pms_now_ms() + wait;

@@ -710,6 +710,7 @@ int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
   cfg.zCaFile = pms_option_string(pSess, "ca_file");
   zRateKey = pms_mprintf("%s|%s", zIntegration, pSess->zBaseUrl);
   cfg.zRateKey = zRateKey;
+  cfg.xClassify = pSess->pAdapter->xClassify;
   pSess->pHttp = pms_http_new(&cfg);
   free(zRateKey);
   if( pSess->pHttp==0 ){

@@ -130,6 +130,7 @@ typedef struct pms_response {
   char *zHeaders;       /* raw response headers of the final response */
   char zErr[256];       /* transport error text, never holds secrets */
   int nAttempt;         /* attempts made, including retries */
+  long retryAfterMs;    /* wait a 429/503 asks for, set by xClassify; 0 = none */
 } pms_response;
 
 /* Find a response header (case-insensitive); returns malloc'd value. */
@@ -144,6 +145,11 @@ typedef struct pms_http_config {
   long retryBaseMs;         /* first backoff */
   const char *zCaFile;      /* extra CA bundle, or NULL */
   const char *zRateKey;     /* clients with one key share one rate limit */
+  /* Optional: the vendor's reading of a finished response before any retry
+  ** decision. It may set status to what an error body means (an RPC error
+  ** delivered with HTTP 200, a rate-limit error body -> 429) and
+  ** retryAfterMs. NULL: the HTTP status stands. */
+  void (*xClassify)(pms_response *);
 } pms_http_config;
 
 /* Callback for a finished request. Return PMS_HTTP_OK to accept it,
@@ -290,6 +296,7 @@ typedef struct pms_list_page {
   int iPage;            /* 0-based page number */
   int nPageSize;
   const char *zSince;   /* incremental: UTC ISO lower bound, else NULL */
+  const char *zPartition;  /* the parent's x_id when the model has zPartition */
 } pms_list_page;
 
 /* What the adapter found in one list response. */
@@ -308,6 +315,11 @@ typedef struct pms_adapter_model {
   int bIncremental;            /* vendor can filter by change time */
   /* Irregular fields: called after aMap; may be NULL. */
   int (*xFixup)(pms_session *, pms_row *, const cJSON *pRec, char **pzErr);
+  /* Lists the vendor serves per parent record only (Entrata: per property):
+  ** the parent model whose synced x_ids partition the list. The engine runs
+  ** the paged list once per parent (pms_list_page.zPartition), all in the
+  ** model's one atomic run. NULL: one list. */
+  const char *zPartition;
 } pms_adapter_model;
 
 struct pms_adapter {
@@ -351,6 +363,9 @@ struct pms_adapter {
                               const char *zXId);
   cJSON *(*xGetParse)(pms_session *, const pms_adapter_model *,
                       pms_response *, char **pzErr);
+  /* Optional (pms_http_config.xClassify): errors the vendor reports in the
+  ** body of a 2xx answer become the HTTP status they mean. */
+  void (*xClassify)(pms_response *);
 };
 
 const pms_adapter *pms_adapter_find(const char *zVendor);

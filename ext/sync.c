@@ -31,6 +31,14 @@ typedef struct sync_stmts {
   sqlite3_stmt *pChange;   /* INSERT INTO pms_changes */
 } sync_stmts;
 
+/* One paged list of a run: the whole list, or one parent's part of it
+** (pms_adapter_model.zPartition). */
+typedef struct sync_part {
+  char *zKey;               /* the parent's x_id, NULL for the whole list */
+  int bPagesQueued;         /* pages 1..n submitted after the first */
+  int nPageExpected;        /* -1 unknown */
+} sync_part;
+
 typedef struct sync_run {
   sqlite3 *db;
   const char *zDb;
@@ -41,8 +49,8 @@ typedef struct sync_run {
   char *zSince;             /* incremental lower bound sent to the vendor */
   int bEvents;              /* emit pms_changes rows */
   int nPageSize;
-  int bPagesQueued;         /* pages 1..n submitted after the first */
-  int nPageExpected;        /* -1 unknown */
+  sync_part *aPart;         /* one per parent record, or one for the list */
+  int nPart;
   int64_t nTotal;
   int bShrunk;              /* a page's total fell below one seen before */
   int bRepass;              /* reading the list a second time (see sync_model) */
@@ -409,19 +417,20 @@ static char *sync_http_error(sync_run *p, const pms_response *pResp){
   }
 }
 
-static int sync_submit_page(sync_run *p, int iPage){
+static int sync_submit_page(sync_run *p, sync_part *pPart, int iPage){
   pms_list_page pg;
   pms_request *r;
   pg.iPage = iPage;
   pg.nPageSize = p->nPageSize;
   pg.zSince = p->zSince;
+  pg.zPartition = pPart->zKey;
   r = p->pSess->pAdapter->xListRequest(p->pSess, p->pAM, &pg);
   if( r==0 ){
     sync_fail(p, pms_strdup("out of memory"));
     return SQLITE_NOMEM;
   }
   p->pSess->pAdapter->xAuthorize(p->pSess, r);
-  pms_request_set_user(r, 0, iPage);
+  pms_request_set_user(r, pPart, iPage);
   pms_http_submit(p->pSess->pHttp, r);
   return SQLITE_OK;
 }
@@ -445,7 +454,7 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   char *zErr = 0;
   int iPage, n, i;
   const cJSON *pItem;
-  pms_request_user(r, &iPage);
+  sync_part *pPart = (sync_part*)pms_request_user(r, &iPage);
   if( pResp->status==401 && pms_session_reauthorize(p->pSess, r, &zErr)==SQLITE_OK ){
     return PMS_HTTP_RETRY;      /* the vendor's token expired: logged in again */
   }
@@ -520,26 +529,26 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   if( lr.nTotal>=0 && lr.nTotal<p->nTotal ) p->bShrunk = 1;
   if( lr.nTotal>=0 && lr.nTotal>p->nTotal ) p->nTotal = lr.nTotal;
   sync_progress(p);
-  if( p->bPagesQueued && lr.nTotal>=0 ){
+  if( pPart->bPagesQueued && lr.nTotal>=0 ){
     /* records added while we read (ordered by a unique key ascending, they
     ** land at the end): fetch the pages the growing total now needs */
     int nPages = (int)((lr.nTotal + p->nPageSize - 1) / p->nPageSize);
-    while( p->nPageExpected < nPages ){
-      if( sync_submit_page(p, p->nPageExpected++) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+    while( pPart->nPageExpected < nPages ){
+      if( sync_submit_page(p, pPart, pPart->nPageExpected++) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
     }
   }
-  if( !p->bPagesQueued ){
+  if( !pPart->bPagesQueued ){
     if( lr.nTotal>=0 ){
       /* known total: queue every remaining page now; they run concurrently */
       int nPages = (int)((lr.nTotal + p->nPageSize - 1) / p->nPageSize);
       int k;
-      p->bPagesQueued = 1;
-      p->nPageExpected = nPages;
+      pPart->bPagesQueued = 1;
+      pPart->nPageExpected = nPages;
       for(k=iPage+1; k<nPages; k++){
-        if( sync_submit_page(p, k) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+        if( sync_submit_page(p, pPart, k) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
       }
     }else if( !lr.bLast && n>=p->nPageSize ){
-      if( sync_submit_page(p, iPage+1) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+      if( sync_submit_page(p, pPart, iPage+1) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
     }
   }
   cJSON_Delete(lr.pRoot);
@@ -615,6 +624,54 @@ static int sync_log_run(sqlite3 *db, const char *zDb, const char *zInt, const ch
   return rc;
 }
 
+/* The parts of a run's list: one, or one per synced record of the parent
+** model (pms_adapter_model.zPartition), read from the cache. A parent never
+** synced is an error: its list cannot be read yet. */
+static int sync_partitions(sync_run *p){
+  const char *zParent = p->pAM->zPartition;
+  const pms_model *pPM;
+  sqlite3_stmt *pStmt = 0;
+  char *zWm;
+  int rc;
+  if( zParent==0 ){
+    p->aPart = calloc(1, sizeof(sync_part));
+    if( p->aPart==0 ){ sync_fail(p, pms_strdup("out of memory")); return SQLITE_NOMEM; }
+    p->aPart[0].nPageExpected = -1;
+    p->nPart = 1;
+    return SQLITE_OK;
+  }
+  pPM = pms_model_find(zParent);
+  zWm = pPM ? sync_watermark(p->db, p->zDb, p->pSess->zIntegration, zParent) : 0;
+  if( zWm==0 ){
+    sync_fail(p, pms_mprintf("%s serves %s per %s: sync %s first",
+                             p->pSess->pAdapter->zVendor, p->pM->zName, zParent, zParent));
+    return SQLITE_ERROR;
+  }
+  free(zWm);
+  rc = sync_prepare(p->db, &pStmt, sqlite3_mprintf(
+      "SELECT x_id FROM \"%w\".\"%w_cache\" WHERE integration_id=?1 ORDER BY x_id", p->zDb, zParent));
+  if( rc==SQLITE_OK ){
+    sqlite3_bind_text(pStmt, 1, p->pSess->zIntegration, -1, SQLITE_STATIC);
+    while( sqlite3_step(pStmt)==SQLITE_ROW ){
+      sync_part *aNew;
+      const char *zKey = (const char*)sqlite3_column_text(pStmt, 0);
+      if( zKey==0 ) continue;
+      aNew = realloc(p->aPart, sizeof(sync_part)*(size_t)(p->nPart+1));
+      if( aNew==0 ){ rc = SQLITE_NOMEM; break; }
+      p->aPart = aNew;
+      memset(&aNew[p->nPart], 0, sizeof(sync_part));
+      aNew[p->nPart].nPageExpected = -1;
+      aNew[p->nPart].zKey = pms_strdup(zKey);
+      if( aNew[p->nPart++].zKey==0 ){ rc = SQLITE_NOMEM; break; }
+    }
+    if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
+    else sqlite3_finalize(pStmt);
+  }
+  if( rc ) sync_fail(p, pms_mprintf("cannot read the %s to sync %s by: %s", zParent, p->pM->zName,
+                                    sqlite3_errmsg(p->db)));
+  return rc;
+}
+
 /* Sync one model of an open session. Appends its summary to pOut. */
 static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
                       const pms_adapter_model *pAM, const char *zModeReq, pms_str *pOut,
@@ -623,7 +680,7 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
   pms_http_stats st0, st1;
   char *zWm;
   char zStarted[32], zWmNew[32];
-  int rc, nLeft;
+  int rc, nLeft, i;
   int64_t tStart = pms_now_ms();
 
   memset(&r, 0, sizeof(r));
@@ -632,7 +689,6 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
   r.pSess = pSess;
   r.pAM = pAM;
   r.pM = pms_model_find(pAM->zModel);
-  r.nPageExpected = -1;
   r.nTotal = -1;
   r.tStart = tStart;
   r.bProgress = isatty(2);
@@ -669,8 +725,11 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
     r.zErr = pms_mprintf("cannot start a savepoint: %s", sqlite3_errmsg(db));
   }else{
     rc = sync_prepare_all(&r);
-    if( rc==SQLITE_OK ) rc = sync_submit_page(&r, 0);
-    if( rc==SQLITE_OK ){
+    if( rc==SQLITE_OK ) rc = sync_partitions(&r);
+    /* the first page of every part at once; the client runs them
+    ** concurrently within the vendor's limits */
+    for(i=0; rc==SQLITE_OK && i<r.nPart; i++) rc = sync_submit_page(&r, &r.aPart[i], 0);
+    if( rc==SQLITE_OK && r.nPart>0 ){
       nLeft = pms_http_run(pSess->pHttp, sync_on_page, &r);
       if( r.zErr==0 && nLeft ) r.zErr = pms_strdup("sync stopped with requests outstanding");
     }
@@ -737,6 +796,8 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
   }
   pms_str_appendz(pOut, "}");
   pms_row_free(&r.row);
+  for(i=0; i<r.nPart; i++) free(r.aPart[i].zKey);
+  free(r.aPart);
   free(r.zSince);
   free(zWm);
   free(r.zErr);

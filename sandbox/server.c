@@ -341,7 +341,8 @@ static int srv_api(const sb_request *req, sb_response *resp){
       sb_blob_unref(resp->blob);
       resp->blob = NULL;
       resp->body.n = 0;
-      SB_LIT(&resp->body, "[]");
+      if( v->empty_page ) v->empty_page(srv.vs, req, resp);
+      else SB_LIT(&resp->body, "[]");
     }else{
       fault = SB_FAULT_NONE;
     }

@@ -1,0 +1,762 @@
+/*
+** entrata.c — the Entrata adapter (ENTRATA).
+**
+** Protocol (research/pms-apis.md §4; propexo.md §1.5): RPC over HTTP. Every
+** call is a POST to {base}/ext/orgs/{org}/v1/{service} with header X-Api-Key
+** and the body {"auth":{"type":"apikey"}, "requestId", "method":{name,
+** version, params}}; answers are {"response":{requestId, code, result}} and
+** errors {"response":{code, error:{code, message}}}, often with HTTP 200:
+** en_classify (pms_adapter.xClassify) turns such a body into the HTTP status
+** it means before the client decides on retries, and an error naming a rate
+** limit into a 429 that waits for the exhausted window of X-RateLimit-Reset.
+** Paging: page_no (1-based) and per_page in the query string (500, as
+** clients use), X-Total-Count. Lists other than properties need a
+** propertyId, so those models are partitioned by property (the engine runs
+** the list once per synced property). Times are Mountain Time
+** (America/Denver, DST included) as MM/DD/YYYY HH:MM:SS and are converted
+** to UTC here; dates are MM/DD/YYYY. Only getLeads filters by change time
+** (fromDate on lastUpdatedDate), so leads alone sync incrementally.
+**
+** Writes: residents update (customers/updateCustomers), leads create
+** (leads/sendLeads) and update (leads/updateLeads); the rest is refused by
+** capability/entrata.json. A write answers ids and a status, not the record,
+** so the cache sees the change at the next sync.
+*/
+#include "../ext/pmsql.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* ------------------------------------------------------- Mountain Time */
+
+static int64_t en_days(int y, int m, int d){
+  /* days since 1970-01-01 (Howard Hinnant's days_from_civil) */
+  int64_t yy = y - (m <= 2);
+  int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+  int64_t yoe = yy - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* Day of month of the n-th Sunday (n=5: the last) of month m. */
+static int en_sunday(int y, int m, int n){
+  int64_t d1 = en_days(y, m, 1);
+  int wd = (int)(((d1 % 7) + 11) % 7);          /* 0 = Sunday */
+  int d = 1 + (7 - wd) % 7 + 7 * (n - 1);
+  static const int mdays[] = {31,28,31,30,31,30,31,31,30,31,30,31};
+  while( d > mdays[m-1] ) d -= 7;
+  return d;
+}
+
+/* Is the UTC instant t (seconds) in Mountain Daylight Time? US rules of
+** 2007 on (second Sunday of March to first Sunday of November, 02:00
+** local), 1987-2006 (first Sunday of April to last Sunday of October). */
+static int en_is_mdt(int64_t t){
+  int64_t days = (t - 7*3600) / 86400;
+  int y = 1970 + (int)(days / 365.2425) ;
+  int64_t on, off;
+  while( en_days(y+1, 1, 1) <= days ) y++;
+  while( en_days(y, 1, 1) > days ) y--;
+  if( y >= 2007 ){
+    on = en_days(y, 3, en_sunday(y, 3, 2))*86400 + 2*3600 + 7*3600;
+    off = en_days(y, 11, en_sunday(y, 11, 1))*86400 + 2*3600 + 6*3600;
+  }else{
+    on = en_days(y, 4, en_sunday(y, 4, 1))*86400 + 2*3600 + 7*3600;
+    off = en_days(y, 10, en_sunday(y, 10, 5))*86400 + 2*3600 + 6*3600;
+  }
+  return t >= on && t < off;
+}
+
+/* "MM/DD/YYYY[ HH:MM[:SS]]" (Mountain Time) -> UTC seconds; 0 if not. A
+** local time in the repeated fall-back hour is read as MDT (the first). */
+static int en_parse_mt(const char *z, int64_t *pt, int *pbTime){
+  int m, d, y, hh = 0, mi = 0, ss = 0, n = 0, n2 = 0;
+  int64_t l;
+  if( z==0 || sscanf(z, "%2d/%2d/%4d%n", &m, &d, &y, &n)!=3 ) return 0;
+  *pbTime = 0;
+  if( z[n] ){
+    if( sscanf(z+n, " %2d:%2d%n", &hh, &mi, &n2)!=2 ) return 0;
+    n += n2;
+    if( z[n]==':' ){
+      n2 = 0;
+      if( sscanf(z+n, ":%2d%n", &ss, &n2)!=1 ) return 0;
+      n += n2;
+    }
+    if( z[n] ) return 0;
+    *pbTime = 1;
+  }
+  if( m<1 || m>12 || d<1 || d>31 || hh>23 || mi>59 || ss>59 ) return 0;
+  l = en_days(y, m, d)*86400 + hh*3600 + mi*60 + ss;
+  *pt = en_is_mdt(l + 6*3600) ? l + 6*3600 : l + 7*3600;
+  return 1;
+}
+
+/* UTC ISO-8601 -> "MM/DD/YYYY HH:MM:SS" Mountain Time. */
+static void en_to_mt(const char *zIso, char *zOut, size_t n){
+  int64_t t = pms_iso_to_ms(zIso) / 1000;
+  int64_t l = t - (en_is_mdt(t) ? 6 : 7)*3600;
+  char z[32];
+  pms_ms_to_iso(l*1000, z, 0);   /* YYYY-MM-DDTHH:MM:SSZ of the local clock */
+  snprintf(zOut, n, "%.2s/%.2s/%.4s %.8s", z+5, z+8, z, z+11);
+}
+
+static void en_set_text(pms_row *pRow, const char *zCol, const char *z){
+  int i = pms_row_col(pRow, zCol);
+  if( i>=0 && z ) pms_row_set_text(pRow, i, z, -1);
+}
+
+/* A vendor date or date-time into a unified date or UTC datetime column. */
+static void en_set_time(pms_row *pRow, const char *zCol, const cJSON *pV, int bDateTime){
+  int64_t t;
+  int bTime;
+  char z[32];
+  if( !cJSON_IsString(pV) || !en_parse_mt(pV->valuestring, &t, &bTime) ) return;
+  if( bDateTime ){
+    pms_ms_to_iso(t*1000, z, 0);
+    en_set_text(pRow, zCol, z);
+  }else{
+    /* a calendar date: no zone */
+    snprintf(z, sizeof(z), "%.4s-%.2s-%.2s", pV->valuestring+6, pV->valuestring, pV->valuestring+3);
+    en_set_text(pRow, zCol, z);
+  }
+}
+
+static const cJSON *en_get(const cJSON *p, const char *zKey){
+  return cJSON_GetObjectItemCaseSensitive(p, zKey);
+}
+
+/* ----------------------------------------------------------- field maps */
+
+static const pms_field_map aEnProperty[] = {
+  { "name",            "MarketingName",       PMS_X_STRING, 0 },
+  { "type_raw",        "Type",                PMS_X_STRING, 0 },
+  { "year_built",      "YearBuilt",           PMS_X_INT, 0 },
+  { "number_of_units", "NumberOfUnits",       PMS_X_INT, 0 },
+  { "address_1",       "Address.Address",     PMS_X_STRING, 0 },
+  { "city",            "Address.City",        PMS_X_STRING, 0 },
+  { "state",           "Address.State",       PMS_X_STRING, 0 },
+  { "zip",             "Address.PostalCode",  PMS_X_STRING, 0 },
+  { "country",         "Address.Country",     PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aEnUnit[] = {
+  { "property_id",     "propertyId",    PMS_X_FK, "properties" },
+  { "x_property_id",   "propertyId",    PMS_X_ID, 0 },
+  { "number",          "unitNumber",    PMS_X_STRING, 0 },
+  { "building_name",   "buildingName",  PMS_X_STRING, 0 },
+  { "x_floor_plan_id", "floorplanId",   PMS_X_ID, 0 },
+  { "floor_plan_name", "floorplanName", PMS_X_STRING, 0 },
+  { "x_unit_type_id",  "unitTypeId",    PMS_X_ID, 0 },
+  { "bedrooms",        "noOfBedrooms",  PMS_X_STRING, 0 },
+  { "bathrooms",       "noOfBathrooms", PMS_X_STRING, 0 },
+  { "square_feet",     "squareFeet",    PMS_X_INT, 0 },
+  { "rent_amount_market_in_cents", "marketRent", PMS_X_CENTS, 0 },
+  { "address_1",       "unitAddress.address",    PMS_X_STRING, 0 },
+  { "city",            "unitAddress.city",       PMS_X_STRING, 0 },
+  { "state",           "unitAddress.state",      PMS_X_STRING, 0 },
+  { "zip",             "unitAddress.postalCode", PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aEnCustomer[] = {
+  { "property_id",   "PropertyId",  PMS_X_FK, "properties" },
+  { "x_property_id", "PropertyId",  PMS_X_ID, 0 },
+  { "first_name",    "FirstName",   PMS_X_STRING, 0 },
+  { "last_name",     "LastName",    PMS_X_STRING, 0 },
+  { "email_1",       "Email",       PMS_X_STRING, 0 },
+  { "phone_1",       "PhoneNumber", PMS_X_STRING, 0 },
+  { "address_1",     "Address",     PMS_X_STRING, 0 },
+  { "city",          "City",        PMS_X_STRING, 0 },
+  { "state",         "State",       PMS_X_STRING, 0 },
+  { "zip",           "PostalCode",  PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+/* leaseStatusTypeId names -> Propexo's normalized lease status */
+static const pms_enum_map aEnLeaseStatus[] = {
+  { "Current", "ACTIVE" }, { "Notice", "ACTIVE" }, { "Future", "PENDING" },
+  { "Applicant", "PENDING" }, { "Past", "INACTIVE" }, { "Cancelled", "INACTIVE" },
+  { 0, "OTHER" }
+};
+
+static const pms_field_map aEnLease[] = {
+  { "property_id",       "propertyId",      PMS_X_FK, "properties" },
+  { "x_property_id",     "propertyId",      PMS_X_ID, 0 },
+  { "unit_id",           "unitId",          PMS_X_FK, "units" },
+  { "x_unit_id",         "unitId",          PMS_X_ID, 0 },
+  { "unit_number",       "unitNumber",      PMS_X_STRING, 0 },
+  { "status_raw",        "leaseStatusType", PMS_X_STRING, 0 },
+  { "status_normalized", "leaseStatusType", PMS_X_ENUM, aEnLeaseStatus },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aEnLead[] = {
+  { "property_id",   "propertyId",  PMS_X_FK, "properties" },
+  { "x_property_id", "propertyId",  PMS_X_ID, 0 },
+  { "status",        "status",      PMS_X_STRING, 0 },
+  { "lead_source",   "leadSource",  PMS_X_STRING, 0 },
+  { "notes",         "notes",       PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+/* ------------------------------------------------------------- fix-ups */
+
+static int en_property_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pDis = en_get(pRec, "IsDisabled");
+  (void)pS; (void)pzErr;
+  if( cJSON_IsNumber(pDis) || cJSON_IsBool(pDis) ){
+    int bDis = cJSON_IsNumber(pDis) ? pDis->valuedouble!=0 : cJSON_IsTrue(pDis);
+    pms_row_set_int(pRow, pms_row_col(pRow, "is_active"), !bDis);
+  }
+  return SQLITE_OK;
+}
+
+static int en_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pSp = cJSON_GetArrayItem(en_get(pRec, "unitSpaces"), 0);
+  const cJSON *pSt = en_get(pSp, "unitSpaceStatusType");
+  const cJSON *pBath = en_get(pRec, "noOfBathrooms");
+  (void)pS; (void)pzErr;
+  if( cJSON_IsString(pSt) ){
+    pms_row_set_int(pRow, pms_row_col(pRow, "is_vacant"), strncasecmp(pSt->valuestring, "Vacant", 6)==0);
+  }
+  if( cJSON_IsNumber(pBath) ){
+    double r = pBath->valuedouble;
+    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_full"), (double)(long long)r);
+    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_half"), r - (double)(long long)r > 0.25 ? 1.0 : 0.0);
+  }
+  return SQLITE_OK;
+}
+
+static void en_fk(pms_row *pRow, const char *zCol, const char *zXCol, const char *zModel, const cJSON *pId){
+  char *zX = pms_json_id_text(pId);
+  if( zX ){
+    char *zId = pms_make_id(pRow->zIntegration, pms_model_find(zModel), zX);
+    en_set_text(pRow, zCol, zId);
+    en_set_text(pRow, zXCol, zX);
+    sqlite3_free(zId);
+    free(zX);
+  }
+}
+
+static int en_customer_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pL, *pLeases = en_get(pRec, "LeaseId");
+  pms_str s = {0};
+  int n = 0;
+  (void)pS; (void)pzErr;
+  pms_str_appendz(&s, "[");
+  cJSON_ArrayForEach(pL, pLeases){
+    char *zX = pms_json_id_text(pL);
+    char *zId;
+    if( zX==0 ) continue;
+    zId = pms_make_id(pRow->zIntegration, pms_model_find("leases"), zX);
+    pms_str_appendz(&s, n++ ? ",{\"lease_id\":" : "{\"lease_id\":");
+    pms_str_append_json_string(&s, zId);
+    pms_str_appendz(&s, ",\"x_lease_id\":");
+    pms_str_append_json_string(&s, zX);
+    pms_str_appendz(&s, "}");
+    sqlite3_free(zId);
+    free(zX);
+  }
+  pms_str_appendz(&s, "]");
+  if( !s.oom && n ) en_set_text(pRow, "leases_meta_data", s.z);
+  pms_str_reset(&s);
+  /* the current lease: the last one listed */
+  if( n ) en_fk(pRow, "lease_id", "x_lease_id", "leases", cJSON_GetArrayItem(pLeases, n-1));
+  return SQLITE_OK;
+}
+
+static int en_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pI = cJSON_GetArrayItem(en_get(pRec, "leaseIntervals"), 0);
+  const cJSON *pC;
+  pms_str s = {0};
+  int n = 0;
+  (void)pS; (void)pzErr;
+  en_set_time(pRow, "realized_move_in_date", en_get(pRec, "moveInDate"), 0);
+  en_set_time(pRow, "realized_move_out_date", en_get(pRec, "moveOutDate"), 0);
+  en_set_time(pRow, "start_date", en_get(pI, "startDate"), 0);
+  en_set_time(pRow, "end_date", en_get(pI, "endDate"), 0);
+  en_set_text(pRow, "type", cJSON_GetStringValue(en_get(pI, "leaseIntervalType")));
+  pms_map_value(pRow, pms_row_col(pRow, "rent_amount_in_cents"), PMS_X_CENTS, 0, en_get(pI, "rent"), 0);
+  pms_map_value(pRow, pms_row_col(pRow, "deposit_amount_in_cents"), PMS_X_CENTS, 0, en_get(pI, "securityDeposit"), 0);
+  pms_str_appendz(&s, "[");
+  cJSON_ArrayForEach(pC, en_get(pRec, "customers")){
+    char *zX = pms_json_id_text(en_get(pC, "id"));
+    char *zId;
+    const cJSON *pIn = en_get(pC, "moveInDate");
+    if( zX==0 ) continue;
+    zId = pms_make_id(pRow->zIntegration, pms_model_find("residents"), zX);
+    pms_str_appendz(&s, n++ ? ",{\"resident_id\":" : "{\"resident_id\":");
+    pms_str_append_json_string(&s, zId);
+    pms_str_appendz(&s, ",\"x_resident_id\":");
+    pms_str_append_json_string(&s, zX);
+    pms_str_appendz(&s, ",\"customer_type\":");
+    pms_str_append_json_string(&s, cJSON_GetStringValue(en_get(pC, "customerType")));
+    pms_str_appendz(&s, ",\"move_in_date\":");
+    if( cJSON_IsString(pIn) && strlen(pIn->valuestring)>=10 ){
+      pms_str_appendf(&s, "\"%.4s-%.2s-%.2s\"", pIn->valuestring+6, pIn->valuestring, pIn->valuestring+3);
+    }else{
+      pms_str_appendz(&s, "null");
+    }
+    pms_str_appendz(&s, "}");
+    sqlite3_free(zId);
+    free(zX);
+  }
+  pms_str_appendz(&s, "]");
+  if( !s.oom ) en_set_text(pRow, "residents_meta_data", s.z);
+  pms_str_reset(&s);
+  return SQLITE_OK;
+}
+
+static int en_lead_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pC = cJSON_GetArrayItem(en_get(pRec, "customers"), 0);
+  const cJSON *pU = en_get(pRec, "unitId");
+  (void)pS; (void)pzErr;
+  en_set_time(pRow, "x_created_at", en_get(pRec, "createdOn"), 1);
+  en_set_time(pRow, "x_updated_at", en_get(pRec, "lastUpdatedDate"), 1);
+  en_set_text(pRow, "first_name", cJSON_GetStringValue(en_get(pC, "firstName")));
+  en_set_text(pRow, "last_name", cJSON_GetStringValue(en_get(pC, "lastName")));
+  en_set_text(pRow, "email_1", cJSON_GetStringValue(en_get(pC, "email")));
+  if( cJSON_IsString(en_get(pC, "cellPhoneNumber")) ){
+    en_set_text(pRow, "phone_1", en_get(pC, "cellPhoneNumber")->valuestring);
+    en_set_text(pRow, "phone_1_type", "MOBILE");
+  }
+  if( cJSON_IsNumber(pU) || cJSON_IsString(pU) ){
+    char *zX = pms_json_id_text(pU);
+    if( zX ){
+      char *zId = pms_make_id(pRow->zIntegration, pms_model_find("units"), zX);
+      char *zA = pms_mprintf("[\"%s\"]", zId);
+      char *zB = pms_mprintf("[\"%s\"]", zX);
+      en_set_text(pRow, "unit_id_preferred", zA);
+      en_set_text(pRow, "x_unit_id_preferred", zB);
+      free(zA); free(zB);
+      sqlite3_free(zId);
+      free(zX);
+    }
+  }
+  return SQLITE_OK;
+}
+
+/* Per model: the service, list method and version, the record id, and the
+** param a partitioned list takes its property in. */
+typedef struct en_res {
+  const char *zModel, *zService, *zMethod, *zVersion, *zIdPath, *zPartParam;
+} en_res;
+
+static const en_res aEnRes[] = {
+  { "properties", "properties",    "getProperties",    "r1", "PropertyID",     0 },
+  { "units",      "propertyunits", "getPropertyUnits", "r1", "id",             "propertyIds" },
+  { "residents",  "customers",     "getCustomers",     "r1", "@attributes.Id", "propertyId" },
+  { "leases",     "leases",        "getLeases",        "r2", "id",             "propertyId" },
+  { "leads",      "leads",         "getLeads",         "r1", "applicationId",  "propertyId" },
+};
+
+static const en_res *en_res_of(const char *zModel){
+  size_t i;
+  for(i=0; i<sizeof(aEnRes)/sizeof(aEnRes[0]); i++) if( strcmp(aEnRes[i].zModel, zModel)==0 ) return &aEnRes[i];
+  return &aEnRes[0];
+}
+
+static const pms_adapter_model aEnModel[] = {
+  { "properties", "properties",    aEnProperty, 0, en_property_fixup, 0 },
+  { "units",      "propertyunits", aEnUnit,     0, en_unit_fixup,     "properties" },
+  { "leases",     "leases",        aEnLease,    0, en_lease_fixup,    "properties" },
+  { "residents",  "customers",     aEnCustomer, 0, en_customer_fixup, "properties" },
+  { "leads",      "leads",         aEnLead,     1, en_lead_fixup,     "properties" },
+  { 0, 0, 0, 0, 0, 0 }
+};
+
+/* ------------------------------------------------------------ protocol */
+
+static int en_request_seq = 0;
+
+/* A POST of one method call to a service; params is consumed. */
+static pms_request *en_call(pms_session *pS, const char *zService, const char *zQuery,
+                            const char *zMethod, const char *zVersion, cJSON *pParams){
+  cJSON *pBody = cJSON_CreateObject(), *pAuth, *pM;
+  const char *zOrg = pms_credential(pS, "org");
+  char *zUrl, *zJson, zReq[24];
+  pms_str u = {0};
+  pms_request *r = 0;
+  snprintf(zReq, sizeof(zReq), "%d", __atomic_add_fetch(&en_request_seq, 1, __ATOMIC_RELAXED));
+  pAuth = cJSON_AddObjectToObject(pBody, "auth");
+  cJSON_AddStringToObject(pAuth, "type", "apikey");
+  cJSON_AddStringToObject(pBody, "requestId", zReq);
+  pM = cJSON_AddObjectToObject(pBody, "method");
+  cJSON_AddStringToObject(pM, "name", zMethod);
+  cJSON_AddStringToObject(pM, "version", zVersion);
+  cJSON_AddItemToObject(pM, "params", pParams ? pParams : cJSON_CreateObject());
+  pms_str_appendf(&u, "%s/ext/orgs/", pS->zBaseUrl);
+  pms_str_append_url_escaped(&u, zOrg ? zOrg : "");
+  pms_str_appendf(&u, "/v1/%s%s", zService, zQuery ? zQuery : "");
+  zUrl = pms_str_finish(&u);
+  zJson = cJSON_PrintUnformatted(pBody);
+  cJSON_Delete(pBody);
+  if( zUrl && zJson ){
+    r = pms_request_new("POST", zUrl);
+    if( r ) pms_request_body(r, zJson, "application/json");
+  }
+  free(zUrl);
+  cJSON_free(zJson);
+  return r;
+}
+
+static int en_authorize(pms_session *pS, pms_request *r){
+  const char *zKey = pms_credential(pS, "api_key");
+  char *z = pms_mprintf("X-Api-Key: %s", zKey ? zKey : "");
+  if( z ){
+    pms_request_auth_header(r, z);
+    memset(z, 0, strlen(z));
+    free(z);
+  }
+  return SQLITE_OK;
+}
+
+static pms_request *en_list_request(pms_session *pS, const pms_adapter_model *pAM,
+                                    const pms_list_page *pPg){
+  const en_res *pR = en_res_of(pAM->zModel);
+  cJSON *pP = cJSON_CreateObject();
+  char zQ[64];
+  pms_request *r;
+  if( pR->zPartParam && pPg->zPartition ){
+    if( strcmp(pR->zPartParam, "propertyIds")==0 ){
+      cJSON_AddStringToObject(pP, pR->zPartParam, pPg->zPartition);
+    }else{
+      cJSON_AddNumberToObject(pP, pR->zPartParam, atof(pPg->zPartition));
+    }
+  }
+  if( pPg->zSince ){
+    char zMt[32];
+    en_to_mt(pPg->zSince, zMt, sizeof(zMt));
+    cJSON_AddStringToObject(pP, "fromDate", zMt);
+  }
+  snprintf(zQ, sizeof(zQ), "?page_no=%d&per_page=%d", pPg->iPage+1, pPg->nPageSize);
+  r = en_call(pS, pR->zService, zQ, pR->zMethod, pR->zVersion, pP);
+  return r;
+}
+
+/* result.{Wrapper}.{Item}[]: the first array under result. */
+static const cJSON *en_result_array(const cJSON *pResult){
+  const cJSON *p = pResult;
+  int nDepth = 0;
+  while( cJSON_IsObject(p) && nDepth++ < 4 ){
+    const cJSON *pC;
+    const cJSON *pNext = 0;
+    cJSON_ArrayForEach(pC, p){
+      if( cJSON_IsArray(pC) ) return pC;
+      if( cJSON_IsObject(pC) && pNext==0 ) pNext = pC;
+    }
+    p = pNext;
+  }
+  return 0;
+}
+
+static int en_is_json(const pms_response *pResp){
+  return pResp->zContentType && strncmp(pResp->zContentType, "application/json", 16)==0;
+}
+
+static int en_list_parse(pms_session *pS, const pms_adapter_model *pAM,
+                         pms_response *pResp, pms_list_result *pOut, char **pzErr){
+  const cJSON *pResult;
+  char *zTotal;
+  (void)pS; (void)pAM;
+  if( !en_is_json(pResp) ){
+    *pzErr = pms_mprintf("expected JSON, got %s", pResp->zContentType ? pResp->zContentType : "no content type");
+    return SQLITE_ERROR;
+  }
+  pOut->pRoot = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
+  if( pOut->pRoot==0 ){ *pzErr = pms_strdup("the response is not valid JSON"); return SQLITE_ERROR; }
+  pResult = pms_json_path(pOut->pRoot, "response.result");
+  if( !cJSON_IsObject(pResult) ){
+    *pzErr = pms_strdup("expected {\"response\":{\"result\":…}}");
+    return SQLITE_ERROR;
+  }
+  pOut->pItems = en_result_array(pResult);
+  if( pOut->pItems==0 ){
+    /* a result without a list: no records */
+    pOut->nTotal = 0;
+    pOut->bLast = 1;
+    return SQLITE_OK;
+  }
+  zTotal = pms_response_header(pResp, "X-Total-Count");
+  if( zTotal ){
+    char *zEnd = 0;
+    long long n = strtoll(zTotal, &zEnd, 10);
+    if( zEnd!=zTotal && *zEnd==0 && n>=0 ) pOut->nTotal = n;
+    free(zTotal);
+  }
+  return SQLITE_OK;
+}
+
+static char *en_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
+  return pms_json_id_text(pms_json_path(pRec, en_res_of(pAM->zModel)->zIdPath));
+}
+
+/* The error object of an Entrata answer, or NULL. Only the envelope's head
+** is looked at first, so a large list page is not parsed twice. */
+static cJSON *en_error_of(const pms_response *pResp, const cJSON **ppErr){
+  const char *z = pResp->zBody;
+  const char *zE, *zR;
+  size_t nHead;
+  cJSON *p;
+  *ppErr = 0;
+  if( z==0 || pResp->nBody==0 ) return 0;
+  nHead = pResp->nBody < 512 ? pResp->nBody : 512;
+  zE = memmem(z, nHead, "\"error\"", 7);
+  zR = memmem(z, nHead, "\"result\"", 8);
+  if( zE==0 || (zR && zR<zE) ) return 0;
+  p = cJSON_ParseWithLength(z, pResp->nBody);
+  *ppErr = pms_json_path(p, "response.error");
+  if( !cJSON_IsObject(*ppErr) ){ *ppErr = 0; cJSON_Delete(p); return 0; }
+  return p;
+}
+
+static int en_is_rate_limit(const cJSON *pErr){
+  const cJSON *pCode = en_get(pErr, "code");
+  const char *zMsg = cJSON_GetStringValue(en_get(pErr, "message"));
+  if( cJSON_IsNumber(pCode) && pCode->valuedouble==429 ) return 1;
+  return zMsg && (strcasestr(zMsg, "rate limit") || strcasestr(zMsg, "too many requests"));
+}
+
+/* The wait X-RateLimit-Reset asks for: the longest reset among the windows
+** whose X-RateLimit-Remaining is 0 ("14996/DAY;999/HOUR;0/MINUTE" with
+** "36686;686;26"); 0 when no window is known exhausted. */
+static long en_rate_wait_ms(const pms_response *pResp){
+  char *zRem = pms_response_header(pResp, "X-RateLimit-Remaining");
+  char *zReset = pms_response_header(pResp, "X-RateLimit-Reset");
+  long ms = 0;
+  if( zRem && zReset ){
+    const char *a = zRem, *b = zReset;
+    while( *a && *b ){
+      long rem = strtol(a, 0, 10), secs = strtol(b, 0, 10);
+      if( rem<=0 && secs*1000>ms ) ms = secs*1000;
+      a = strchr(a, ';'); b = strchr(b, ';');
+      if( !a || !b ) break;
+      a++; b++;
+    }
+  }
+  free(zRem);
+  free(zReset);
+  return ms;
+}
+
+/* pms_adapter.xClassify: an error envelope in a 2xx answer becomes the
+** status it means (its code when 4xx/5xx, else 400); a rate-limit error,
+** whatever the HTTP status, becomes a 429 waiting for its window. */
+static void en_classify(pms_response *pResp){
+  const cJSON *pErr;
+  cJSON *p = en_error_of(pResp, &pErr);
+  if( p==0 ) return;
+  if( en_is_rate_limit(pErr) ){
+    pResp->status = 429;
+    pResp->retryAfterMs = en_rate_wait_ms(pResp);
+  }else if( pResp->status>=200 && pResp->status<300 ){
+    const cJSON *pCode = en_get(pErr, "code");
+    int c = cJSON_IsNumber(pCode) ? (int)pCode->valuedouble : 0;
+    pResp->status = (c>=400 && c<600) ? c : 400;
+  }
+  cJSON_Delete(p);
+}
+
+static char *en_error_message(const pms_response *pResp){
+  const cJSON *pErr;
+  cJSON *p = en_error_of(pResp, &pErr);
+  char *zOut = 0;
+  if( p ){
+    const cJSON *pCode = en_get(pErr, "code");
+    const char *zMsg = cJSON_GetStringValue(en_get(pErr, "message"));
+    if( cJSON_IsNumber(pCode) ){
+      zOut = pms_mprintf("Entrata error %d: %s", (int)pCode->valuedouble, zMsg ? zMsg : "(no message)");
+    }else{
+      zOut = pms_mprintf("Entrata error: %s", zMsg ? zMsg : "(no message)");
+    }
+    cJSON_Delete(p);
+  }else if( !en_is_json(pResp) ){
+    zOut = pms_mprintf("a non-JSON answer (%s)", pResp->zContentType ? pResp->zContentType : "no content type");
+  }
+  return zOut;
+}
+
+/* --------------------------------------------------------------- writes */
+
+/* Unified fields -> the Entrata customer of updateCustomers, or the
+** prospect customer of sendLeads/updateLeads (dotted paths). */
+static const pms_field_map aEnWriteCustomer[] = {
+  { "first_name", "firstName",           PMS_X_STRING, 0 },
+  { "last_name",  "lastName",            PMS_X_STRING, 0 },
+  { "email_1",    "email",               PMS_X_STRING, 0 },
+  { "phone_1",    "phoneNumber",         PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+static const pms_field_map aEnWriteAddress[] = {
+  { "address_1",  "streetLine1", PMS_X_STRING, 0 },
+  { "city",       "city",        PMS_X_STRING, 0 },
+  { "state",      "state",       PMS_X_STRING, 0 },
+  { "zip",        "postalCode",  PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+static const pms_field_map aEnWriteProspect[] = {
+  { "first_name", "name.first",            PMS_X_STRING, 0 },
+  { "last_name",  "name.last",             PMS_X_STRING, 0 },
+  { "email_1",    "email",                 PMS_X_STRING, 0 },
+  { "phone_1",    "phone.cellPhoneNumber", PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+/* Put the fields of a map present in pFields at their dotted paths. */
+static void en_put_fields(const pms_field_map *aMap, const cJSON *pFields, cJSON *pOut){
+  const pms_field_map *f;
+  for(f=aMap; f->zColumn; f++){
+    const cJSON *pV = en_get(pFields, f->zColumn);
+    const char *zDot;
+    cJSON *pAt = pOut;
+    if( pV==0 ) continue;
+    zDot = strchr(f->zPath, '.');
+    if( zDot ){
+      char zHead[32];
+      snprintf(zHead, sizeof(zHead), "%.*s", (int)(zDot - f->zPath), f->zPath);
+      pAt = cJSON_GetObjectItemCaseSensitive(pOut, zHead);
+      if( pAt==0 ) pAt = cJSON_AddObjectToObject(pOut, zHead);
+      cJSON_AddItemToObject(pAt, zDot+1, cJSON_Duplicate(pV, 1));
+    }else{
+      cJSON_AddItemToObject(pAt, f->zPath, cJSON_Duplicate(pV, 1));
+    }
+  }
+}
+
+/* The property a cached record belongs to. */
+static cJSON *en_cached_property(const pms_write *w){
+  cJSON *p = w->zCachedRemote ? cJSON_Parse(w->zCachedRemote) : 0;
+  const cJSON *pId = en_get(p, "PropertyId");
+  cJSON *pOut;
+  if( pId==0 ) pId = en_get(p, "propertyId");
+  pOut = pId ? cJSON_Duplicate(pId, 1) : 0;
+  cJSON_Delete(p);
+  return pOut;
+}
+
+static pms_request *en_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                   int bDry, char **pzErr){
+  int bCreate = strcmp(w->zOp, "create")==0;
+  cJSON *pParams = cJSON_CreateObject();
+  cJSON *pProp = 0, *pArr, *pOne, *pCust;
+  pms_request *r = 0;
+  (void)bDry;   /* one request, built without reading first */
+  if( bCreate ){
+    const cJSON *pP = en_get(w->pFields, "property_id");
+    pProp = pms_fk_to_vendor(cJSON_IsString(pP) ? pP->valuestring : 0);
+  }else{
+    pProp = en_cached_property(w);
+  }
+  if( pProp==0 || cJSON_IsNull(pProp) ){
+    cJSON_Delete(pProp);
+    cJSON_Delete(pParams);
+    *pzErr = pms_strdup(bCreate ? "property_id is required" : "the cached record has no propertyId (sync it first)");
+    return 0;
+  }
+  if( cJSON_IsString(pProp) ){
+    double d = atof(pProp->valuestring);
+    cJSON_Delete(pProp);
+    pProp = cJSON_CreateNumber(d);
+  }
+  cJSON_AddItemToObject(pParams, "propertyId", pProp);
+  if( strcmp(pAM->zModel, "residents")==0 && !bCreate ){
+    cJSON *pAddr = cJSON_CreateObject();
+    pArr = cJSON_AddArrayToObject(cJSON_AddObjectToObject(pParams, "customers"), "customer");
+    pOne = cJSON_CreateObject();
+    cJSON_AddItemToArray(pArr, pOne);
+    cJSON_AddNumberToObject(pOne, "id", atof(w->zXId));
+    en_put_fields(aEnWriteCustomer, w->pFields, pOne);
+    en_put_fields(aEnWriteAddress, w->pFields, pAddr);
+    if( cJSON_GetArraySize(pAddr) ) cJSON_AddItemToObject(pOne, "address", pAddr);
+    else cJSON_Delete(pAddr);
+    r = en_call(pS, "customers", 0, "updateCustomers", "r1", pParams);
+  }else if( strcmp(pAM->zModel, "leads")==0 ){
+    const cJSON *pNotes = en_get(w->pFields, "notes");
+    if( bCreate ) cJSON_AddTrueToObject(pParams, "doNotSendConfirmationEmail");
+    pArr = cJSON_AddArrayToObject(cJSON_AddObjectToObject(pParams, "prospects"), "prospect");
+    pOne = cJSON_CreateObject();
+    cJSON_AddItemToArray(pArr, pOne);
+    if( !bCreate ) cJSON_AddNumberToObject(pOne, "applicationId", atof(w->zXId));
+    pCust = cJSON_CreateObject();
+    en_put_fields(aEnWriteProspect, w->pFields, pCust);
+    if( cJSON_GetArraySize(pCust) ){
+      cJSON *pCs = cJSON_AddArrayToObject(cJSON_AddObjectToObject(pOne, "customers"), "customer");
+      cJSON_AddItemToArray(pCs, pCust);
+    }else{
+      cJSON_Delete(pCust);
+    }
+    if( pNotes ) cJSON_AddItemToObject(pOne, "notes", cJSON_Duplicate(pNotes, 1));
+    r = en_call(pS, "leads", 0, bCreate ? "sendLeads" : "updateLeads", "r1", pParams);
+  }else{
+    cJSON_Delete(pParams);
+    *pzErr = pms_mprintf("the Entrata adapter cannot %s %s", w->zOp, pAM->zModel);
+    return 0;
+  }
+  if( r && bCreate ) pms_request_not_idempotent(r);
+  return r;
+}
+
+static pms_request *en_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                  pms_response *pResp){
+  (void)pS;
+  w->httpStatus = pResp->status;
+  free(w->zMessage);
+  w->zMessage = 0;
+  if( pResp->status>=200 && pResp->status<300 ){
+    cJSON *p = pResp->zBody ? cJSON_ParseWithLength(pResp->zBody, pResp->nBody) : 0;
+    const cJSON *pArr = en_result_array(pms_json_path(p, "response.result"));
+    const cJSON *pFirst = cJSON_GetArrayItem(pArr, 0);
+    const char *zSt = cJSON_GetStringValue(en_get(pFirst, "status"));
+    const char *zMsg = cJSON_GetStringValue(en_get(pFirst, "message"));
+    if( pFirst && zSt && strcasecmp(zSt, "Success")!=0 ){
+      w->zStatus = "failed";
+      w->zMessage = pms_mprintf("Entrata %s: %s", zSt, zMsg ? zMsg : "the record was not accepted");
+    }else if( pFirst==0 ){
+      w->zStatus = "failed";
+      w->zMessage = pms_strdup("Entrata answered without a result for the record");
+    }else{
+      w->zStatus = "succeeded";
+      if( zMsg ) w->zMessage = pms_strdup(zMsg);
+      if( strcmp(w->zOp, "create")==0 ){
+        w->zCreatedXId = pms_json_id_text(en_get(pFirst, strcmp(pAM->zModel, "leads")==0 ? "applicationId" : "id"));
+      }
+    }
+    cJSON_Delete(p);
+    return 0;
+  }
+  w->zStatus = "failed";
+  {
+    char *zMsg = en_error_message(pResp);
+    w->zMessage = pms_mprintf("HTTP %ld%s%s", pResp->status, zMsg ? ": " : "", zMsg ? zMsg : "");
+    free(zMsg);
+  }
+  return 0;
+}
+
+static const char *const azEnCredential[] = { "org", "api_key", 0 };
+
+const pms_adapter pms_adapter_entrata = {
+  "ENTRATA",
+  "https://apis.entrata.com",
+  azEnCredential,
+  500,                /* per_page as Entrata's own clients use it */
+  0,
+  2.0,                /* per-method limits (e.g. 150/minute, 1000/hour) */
+  4,
+  aEnModel,
+  0,                  /* no session: the API key goes on every call */
+  0,
+  en_authorize,
+  en_list_request,
+  en_list_parse,
+  en_record_id,
+  en_error_message,
+  en_write_begin,
+  en_write_step,
+  0,                  /* one record needs its propertyId: read back at the next sync */
+  0,
+  en_classify,
+};
