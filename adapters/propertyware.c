@@ -300,13 +300,13 @@ static int pw_workorder_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
 }
 
 static const pms_adapter_model aPwModel[] = {
-  { "properties",       "/buildings",  aPwBuilding,  1, pw_building_fixup },
-  { "units",            "/units",      aPwUnit,      1, pw_unit_fixup },
-  { "leases",           "/leases",     aPwLease,     1, pw_lease_fixup },
-  { "residents",        "/contacts",   aPwContact,   1, pw_contact_fixup },
-  { "leads",            "/prospects",  aPwProspect,  1, pw_prospect_fixup },
-  { "service_requests", "/workorders", aPwWorkOrder, 1, pw_workorder_fixup },
-  { 0, 0, 0, 0, 0 }
+  { "properties",       "/buildings",  aPwBuilding,  1, pw_building_fixup, 0 },
+  { "units",            "/units",      aPwUnit,      1, pw_unit_fixup, 0 },
+  { "leases",           "/leases",     aPwLease,     1, pw_lease_fixup, 0 },
+  { "residents",        "/contacts",   aPwContact,   1, pw_contact_fixup, 0 },
+  { "leads",            "/prospects",  aPwProspect,  1, pw_prospect_fixup, 0 },
+  { "service_requests", "/workorders", aPwWorkOrder, 1, pw_workorder_fixup, 0 },
+  { 0, 0, 0, 0, 0, 0 }
 };
 
 /* List parameters each collection needs beyond paging. */
@@ -878,4 +878,5 @@ const pms_adapter pms_adapter_propertyware = {
   pw_write_step,
   pw_get_request,
   pw_get_parse,
+  0,                  /* xClassify: HTTP statuses mean what they say */
 };

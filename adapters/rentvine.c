@@ -210,12 +210,12 @@ static int rv_res(const char *zModel){
 }
 
 static const pms_adapter_model aRvModel[] = {
-  { "properties",       "/properties",              aRvProperty,  0, rv_property_fixup },
-  { "units",            "/properties/units/export", aRvUnit,      1, rv_unit_fixup },
-  { "leases",           "/leases/export",           aRvLease,     1, rv_lease_fixup },
-  { "residents",        "/tenants/search",          aRvTenant,    0, 0 },
-  { "service_requests", "/maintenance/work-orders", aRvWorkOrder, 0, rv_workorder_fixup },
-  { 0, 0, 0, 0, 0 }
+  { "properties",       "/properties",              aRvProperty,  0, rv_property_fixup, 0 },
+  { "units",            "/properties/units/export", aRvUnit,      1, rv_unit_fixup, 0 },
+  { "leases",           "/leases/export",           aRvLease,     1, rv_lease_fixup, 0 },
+  { "residents",        "/tenants/search",          aRvTenant,    0, 0, 0 },
+  { "service_requests", "/maintenance/work-orders", aRvWorkOrder, 0, rv_workorder_fixup, 0 },
+  { 0, 0, 0, 0, 0, 0 }
 };
 
 /* ------------------------------------------------------------ protocol */
@@ -500,4 +500,5 @@ const pms_adapter pms_adapter_rentvine = {
   rv_write_step,
   rv_get_request,
   rv_get_parse,
+  0,                  /* xClassify: HTTP statuses mean what they say */
 };

@@ -37,6 +37,8 @@ typedef struct sync_part {
   char *zKey;               /* the parent's x_id, NULL for the whole list */
   int bPagesQueued;         /* pages 1..n submitted after the first */
   int nPageExpected;        /* -1 unknown */
+  int64_t nTotal;           /* largest total its pages reported */
+  int bShrunk;              /* a page's total fell below one seen before */
 } sync_part;
 
 typedef struct sync_run {
@@ -52,7 +54,7 @@ typedef struct sync_run {
   sync_part *aPart;         /* one per parent record, or one for the list */
   int nPart;
   int64_t nTotal;
-  int bShrunk;              /* a page's total fell below one seen before */
+  int bShrunk;              /* some part shrank (sync_part.bShrunk) */
   int bRepass;              /* reading the list a second time (see sync_model) */
   int bProgress;            /* stderr is a terminal */
   int64_t tStart;
@@ -526,7 +528,8 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
     free(azRaw); free(anRaw);
   }
   p->nFetched += i;
-  if( lr.nTotal>=0 && lr.nTotal<p->nTotal ) p->bShrunk = 1;
+  if( lr.nTotal>=0 && lr.nTotal<pPart->nTotal ) pPart->bShrunk = p->bShrunk = 1;
+  if( lr.nTotal>pPart->nTotal ) pPart->nTotal = lr.nTotal;
   if( lr.nTotal>=0 && lr.nTotal>p->nTotal ) p->nTotal = lr.nTotal;
   sync_progress(p);
   if( pPart->bPagesQueued && lr.nTotal>=0 ){
@@ -740,10 +743,15 @@ static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
       ** record that exists is seen by this run. */
       r.bRepass = 1;
       r.bShrunk = 0;
-      r.bPagesQueued = 0;
-      r.nPageExpected = -1;
-      r.nTotal = -1;
-      rc = sync_submit_page(&r, 0);
+      for(i=0; rc==SQLITE_OK && i<r.nPart; i++){
+        sync_part *pPart = &r.aPart[i];
+        if( !pPart->bShrunk ) continue;
+        pPart->bShrunk = 0;
+        pPart->bPagesQueued = 0;
+        pPart->nPageExpected = -1;
+        pPart->nTotal = 0;
+        rc = sync_submit_page(&r, pPart, 0);
+      }
       if( rc==SQLITE_OK ){
         nLeft = pms_http_run(pSess->pHttp, sync_on_page, &r);
         if( r.zErr==0 && nLeft ) r.zErr = pms_strdup("sync stopped with requests outstanding");
