@@ -245,9 +245,30 @@ static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
   return SQLITE_OK;
 }
 
+/* Rent Manager leases carry no status: it follows the dates, as of today
+** at the location (utc_offset_minutes): moved in and not (yet) out is
+** ACTIVE, a move-in to come PENDING, a move-out passed INACTIVE. */
+static void rm_lease_status(pms_session *pS, pms_row *pRow){
+  int iIn = pms_row_col(pRow, "realized_move_in_date");
+  int iOut = pms_row_col(pRow, "realized_move_out_date");
+  int iSt = pms_row_col(pRow, "status_normalized");
+  const char *zIn, *zOut, *zSt;
+  char zToday[32];
+  if( iIn<0 || iOut<0 || iSt<0 ) return;
+  zIn = pRow->a[iIn].eType==SQLITE_TEXT ? pRow->a[iIn].z : 0;
+  zOut = pRow->a[iOut].eType==SQLITE_TEXT ? pRow->a[iOut].z : 0;
+  if( zIn==0 ) return;
+  pms_ms_to_iso(pms_now_ms() + (int64_t)(pms_option_number(pS, "utc_offset_minutes", 0)*60000), zToday, 0);
+  if( strncmp(zIn, zToday, 10)>0 ) zSt = "PENDING";
+  else if( zOut && strncmp(zOut, zToday, 10)<0 ) zSt = "INACTIVE";
+  else zSt = "ACTIVE";
+  pms_row_set_text(pRow, iSt, zSt, -1);
+}
+
 static int rm_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "TenantID"));
-  (void)pS; (void)pzErr;
+  (void)pzErr;
+  rm_lease_status(pS, pRow);
   if( zX ){
     char *zId = pms_make_id(pRow->zIntegration, pms_model_find("residents"), zX);
     const cJSON *pIn = cJSON_GetObjectItemCaseSensitive(pRec, "MoveInDate");
