@@ -18,6 +18,13 @@
 **   rentmanager*.c  the Rent Manager vendor: token login, RQL filters,
 **                 206 paging, embeds, POST-array writes with UpdateDate
 **                 concurrency.
+**   entrata.c     Entrata: RPC envelope over POST, X-Api-Key, per-property
+**                 lists, Mountain Time, per-method rate limits, errors
+**                 answered with HTTP 200.
+**   propertyware.c  Propertyware REST: header credentials, offset/limit
+**                 with X-Total-Count, lastModifiedDateTime filters.
+**   rentvine.c    Rentvine: HTTP Basic, page/pageSize without totals, the
+**                 export wrappers, field-path validation errors.
 **   strbuf.c      growable byte buffer and refcounted blobs.
 **   jsonw.c       fast JSON writing into a buffer (no cJSON on the hot path).
 **   datetime.c    civil-date arithmetic, ISO-8601 parsing and formatting.
@@ -26,7 +33,8 @@
 **   validate.c    table-driven validation of JSON request bodies.
 **
 ** A vendor is one sb_vendor struct of function pointers (like curl's TLS
-** backends): a new vendor fills in one of these and is listed in main.c.
+** backends): a new vendor fills in one of these in its own file, and make
+** lists it (build/sb_vendor_list.c).
 */
 #ifndef SANDBOX_H
 #define SANDBOX_H
