@@ -12,7 +12,7 @@
 **             on a vendor response (headers, blank line, body)
 **   REQUEST   every adapter's list-request builder (its filter syntax:
 **             Buildium's query, Rent Manager's RQL, …) on a hostile
-**             "since" value and paging numbers
+**             "since" value, parent id and paging numbers
 ** Each checks what must hold whatever the input, beyond "no crash".
 */
 #include "../../ext/pmsql.h"
@@ -252,6 +252,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
       pg.iPage = (int)(((unsigned)aData[0] | (unsigned)aData[1]<<8 | (unsigned)aData[2]<<16) & 0x7fffff);
       pg.nPageSize = 1 + (int)(((unsigned)aData[3] | (unsigned)aData[4]<<8) % pA->nMaxPageSize);
       pg.zSince = (aData[5] & 1) ? zSince : 0;
+      /* a per-parent list gets the parent's id: hostile too */
+      pg.zPartition = (pAM->zPartition && (aData[5] & 2)) ? zSince : (pAM->zPartition ? "1" : 0);
       r = pA->xListRequest(&sess, pAM, &pg);
       if( r ){
         const char *zUrl = pms_request_url(r);
