@@ -15,8 +15,14 @@
 ** changed) and a pms_changes row whose diff holds just the changed fields.
 ** Like Propexo, a model's first sync and backsyncs emit no change events.
 ** Records absent from the PMS are never deleted: their last_seen stops.
+**
+** Several integrations sync in parallel (sync_parallel): fetch threads map
+** records into spool files, the caller's thread applies them; a run is
+** split into init (database), fetch (network) and commit (database) so
+** the serial and the parallel path share every step.
 */
 #include "pmsql.h"
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,7 +75,12 @@ typedef struct sync_run {
   size_t nRaw;
   /* counters */
   int nPages, nFetched, nNew, nChanged, nUnchanged;
+  pms_http_stats st;        /* requests and retries of the run */
   char *zErr;               /* first error, malloc'd */
+  char *zWm;                /* watermark before the run, malloc'd or NULL */
+  char zStarted[32];        /* started_at */
+  char zWmNew[32];          /* the watermark a success saves */
+  FILE *pSpool;             /* parallel syncs: mapped rows, applied later */
 } sync_run;
 
 static void sync_fail(sync_run *p, char *zErr /* malloc'd */){
@@ -336,6 +347,70 @@ static int sync_upsert(sync_run *p){
 }
 
 /* Map one vendor record and upsert it. */
+static int sync_store(sync_run *p);
+
+/* The spool of a parallel sync: rows mapped by an integration's fetch
+** thread, replayed into the cache by the caller's thread. One record: a
+** flag byte (1: read by the consistency pass), then per column a type
+** byte and its value (8 bytes, or a 4-byte length and the text). */
+static int sync_spool_write(sync_run *p){
+  const pms_model *pM = p->pM;
+  FILE *f = p->pSpool;
+  int i, ok;
+  ok = fputc(p->bRepass ? 1 : 0, f)!=EOF;
+  for(i=0; ok && i<pM->nCol; i++){
+    const pms_value *v = &p->row.a[i];
+    int e = v->eType==0 ? SQLITE_NULL : v->eType;
+    ok = fputc(e, f)!=EOF;
+    if( !ok ) break;
+    if( e==SQLITE_INTEGER ) ok = fwrite(&v->i, sizeof(v->i), 1, f)==1;
+    else if( e==SQLITE_FLOAT ) ok = fwrite(&v->r, sizeof(v->r), 1, f)==1;
+    else if( e==SQLITE_TEXT ){
+      uint32_t n = (uint32_t)v->n;
+      ok = fwrite(&n, sizeof(n), 1, f)==1 && (n==0 || fwrite(v->z, n, 1, f)==1);
+    }
+  }
+  if( !ok ){
+    sync_fail(p, pms_mprintf("cannot write the sync spool of %s (disk full?)", pM->zName));
+    return SQLITE_IOERR;
+  }
+  return SQLITE_OK;
+}
+
+/* Read one spooled row into p->row; 0 at the end, -1 on a damaged spool. */
+static int sync_spool_read(sync_run *p, int *pbRepass){
+  const pms_model *pM = p->pM;
+  FILE *f = p->pSpool;
+  int i, c = fgetc(f);
+  if( c==EOF ) return 0;
+  *pbRepass = c==1;
+  pms_row_clear(&p->row);
+  for(i=0; i<pM->nCol; i++){
+    int e = fgetc(f);
+    if( e==SQLITE_INTEGER ){
+      sqlite3_int64 v;
+      if( fread(&v, sizeof(v), 1, f)!=1 ) return -1;
+      pms_row_set_int(&p->row, i, v);
+    }else if( e==SQLITE_FLOAT ){
+      double v;
+      if( fread(&v, sizeof(v), 1, f)!=1 ) return -1;
+      pms_row_set_real(&p->row, i, v);
+    }else if( e==SQLITE_TEXT ){
+      uint32_t n;
+      char *z;
+      if( fread(&n, sizeof(n), 1, f)!=1 ) return -1;
+      z = malloc((size_t)n + 1);
+      if( z==0 || (n>0 && fread(z, n, 1, f)!=1) ){ free(z); return -1; }
+      z[n] = 0;
+      pms_row_set_text(&p->row, i, z, (int)n);
+      free(z);
+    }else if( e!=SQLITE_NULL ){
+      return -1;
+    }
+  }
+  return 1;
+}
+
 static int sync_record(sync_run *p, const cJSON *pRec){
   const pms_model *pM = p->pM;
   pms_row *pRow = &p->row;
@@ -361,15 +436,24 @@ static int sync_record(sync_run *p, const cJSON *pRec){
     sync_fail(p, zErr ? zErr : pms_strdup("cannot map a record"));
     return rc;
   }
-  if( p->pLink && pms_link_apply(p->pLink, pRow, pRow->a[pM->iId].z) ){
-    sync_fail(p, pms_mprintf("cannot derive the links of %s: %s", pM->zName, sqlite3_errmsg(p->db)));
-    return SQLITE_ERROR;
-  }
   if( p->zRaw ){
     pms_row_set_text(pRow, pM->iRemote, p->zRaw, (int)p->nRaw);   /* as received */
   }else{
     zRaw = cJSON_PrintUnformatted(pRec);
     if( zRaw ){ pms_row_set_text(pRow, pM->iRemote, zRaw, -1); cJSON_free(zRaw); }
+  }
+  if( p->pSpool ) return sync_spool_write(p);
+  return sync_store(p);
+}
+
+/* The database half of a record: derived links, then the upsert. */
+static int sync_store(sync_run *p){
+  const pms_model *pM = p->pM;
+  pms_row *pRow = &p->row;
+  int rc;
+  if( p->pLink && pms_link_apply(p->pLink, pRow, pRow->a[pM->iId].z) ){
+    sync_fail(p, pms_mprintf("cannot derive the links of %s: %s", pM->zName, sqlite3_errmsg(p->db)));
+    return SQLITE_ERROR;
   }
   rc = sync_upsert(p);
   if( rc ){
@@ -675,140 +759,182 @@ static int sync_partitions(sync_run *p){
   return rc;
 }
 
+/* Set up the run of one model: its mode, "since" and change events follow
+** from its watermark and the integration's options. Reads the database. */
+static void sync_run_init(sync_run *r, sqlite3 *db, const char *zDb, pms_session *pSess,
+                          const pms_adapter_model *pAM, const char *zModeReq){
+  int64_t tStart = pms_now_ms();
+  memset(r, 0, sizeof(*r));
+  r->db = db;
+  r->zDb = zDb;
+  r->pSess = pSess;
+  r->pAM = pAM;
+  r->pM = pms_model_find(pAM->zModel);
+  r->nTotal = -1;
+  r->tStart = tStart;
+  r->bProgress = isatty(2);
+  r->nPageSize = (int)pms_option_number(pSess, "page_size", pSess->pAdapter->nMaxPageSize);
+  if( r->nPageSize>pSess->pAdapter->nMaxPageSize ) r->nPageSize = pSess->pAdapter->nMaxPageSize;
+  pms_ms_to_iso(tStart, r->zStarted, 1);
+  memcpy(r->zNow, r->zStarted, sizeof(r->zStarted));
+  pms_ms_to_iso(tStart, r->zWmNew, 0);
+
+  r->zWm = sync_watermark(db, zDb, pSess->zIntegration, r->pM->zName);
+  r->zMode = zModeReq;
+  if( strcmp(zModeReq, "incremental")==0 && (r->zWm==0 || !pAM->bIncremental) ) r->zMode = "full";
+  if( strcmp(r->zMode, "incremental")==0 ){
+    int64_t ms = pms_iso_to_ms(r->zWm) - (int64_t)(pms_option_number(pSess, "overlap_seconds", 300)*1000);
+    r->zSince = malloc(32);
+    if( r->zSince ) pms_ms_to_iso(ms, r->zSince, 0);
+  }else if( strcmp(r->zMode, "full")==0 && pAM->bIncremental ){
+    /* Propexo's date-limited sync: a full run looks back window_days (one
+    ** number, or one per model); backsync pulls the whole history */
+    const cJSON *pWin = cJSON_GetObjectItemCaseSensitive(pSess->pOptions, "window_days");
+    if( cJSON_IsObject(pWin) ) pWin = cJSON_GetObjectItemCaseSensitive(pWin, r->pM->zName);
+    if( cJSON_IsNumber(pWin) && pWin->valuedouble>0 ){
+      r->zSince = malloc(32);
+      if( r->zSince ) pms_ms_to_iso(tStart - (int64_t)(pWin->valuedouble*86400000.0), r->zSince, 0);
+    }
+  }
+  /* no change events on a model's first sync or a backsync (Propexo's rule) */
+  r->bEvents = r->zWm!=0 && strcmp(r->zMode, "backsync")!=0;
+  pms_row_init(&r->row, r->pM, pSess->zIntegration);
+}
+
+/* Read the model's lists: the first page of every part at once (the client
+** runs them concurrently within the vendor's limits), the rest as totals
+** allow; each record goes to sync_record. No database access of its own
+** when the run spools (a parallel sync's fetch thread). */
+static void sync_run_fetch(sync_run *r){
+  pms_http_stats st0, st1;
+  int i, rc = SQLITE_OK, nLeft;
+  pms_http_get_stats(r->pSess->pHttp, &st0);
+  for(i=0; rc==SQLITE_OK && i<r->nPart; i++) rc = sync_submit_page(r, &r->aPart[i], 0);
+  if( rc==SQLITE_OK && r->nPart>0 ){
+    nLeft = pms_http_run(r->pSess->pHttp, sync_on_page, r);
+    if( r->zErr==0 && nLeft ) r->zErr = pms_strdup("sync stopped with requests outstanding");
+  }
+  if( rc==SQLITE_OK && r->zErr==0 && r->bShrunk ){
+    /* Records were deleted while the pages were read: with offset paging
+    ** the rest moved down, and one may have slipped onto a page already
+    ** read. Read the list once more (in the same savepoint), so every
+    ** record that exists is seen by this run. */
+    r->bRepass = 1;
+    r->bShrunk = 0;
+    for(i=0; rc==SQLITE_OK && i<r->nPart; i++){
+      sync_part *pPart = &r->aPart[i];
+      if( !pPart->bShrunk ) continue;
+      pPart->bShrunk = 0;
+      pPart->bPagesQueued = 0;
+      pPart->nPageExpected = -1;
+      pPart->nTotal = 0;
+      rc = sync_submit_page(r, pPart, 0);
+    }
+    if( rc==SQLITE_OK ){
+      nLeft = pms_http_run(r->pSess->pHttp, sync_on_page, r);
+      if( r->zErr==0 && nLeft ) r->zErr = pms_strdup("sync stopped with requests outstanding");
+    }
+  }
+  pms_http_get_stats(r->pSess->pHttp, &st1);
+  r->st.nRequest = st1.nRequest - st0.nRequest;
+  r->st.nRetry = st1.nRetry - st0.nRetry;
+}
+
+/* Apply what a fetch thread spooled, in the run's savepoint. */
+static void sync_run_replay(sync_run *r){
+  int bRepass = r->bRepass, bRowRepass = 0, rc;
+  if( fseek(r->pSpool, 0, SEEK_SET)!=0 ){
+    sync_fail(r, pms_strdup("cannot read the sync spool"));
+    return;
+  }
+  while( r->zErr==0 && (rc = sync_spool_read(r, &bRowRepass))!=0 ){
+    if( rc<0 ){ sync_fail(r, pms_strdup("the sync spool is damaged")); break; }
+    r->bRepass = bRowRepass;
+    sync_store(r);
+  }
+  r->bRepass = bRepass;
+}
+
+/* End a run inside its savepoint: keep it with the new watermark and a
+** succeeded run row, or roll it back and record why. */
+static void sync_run_commit(sync_run *r){
+  sqlite3 *db = r->db;
+  int rc = SQLITE_OK;
+  sync_finalize_all(r);
+  if( r->zErr==0 ) rc = sync_save_state(r, r->zWmNew);
+  if( r->zErr==0 && rc ) r->zErr = pms_mprintf("cannot save the watermark: %s", sqlite3_errmsg(db));
+  if( r->zErr ){
+    pms_exec(db, 0, "ROLLBACK TO pms_sync_model");
+    pms_exec(db, 0, "RELEASE pms_sync_model");
+  }else{
+    rc = sync_log_run(db, r->zDb, r->pSess->zIntegration, r->pM->zName, r->zMode, r->zStarted,
+                      "succeeded", r, &r->st, r->zWm, r->zWmNew, 0, &r->iRunId);
+    if( rc ){
+      r->zErr = pms_mprintf("cannot record the run: %s", sqlite3_errmsg(db));
+      pms_exec(db, 0, "ROLLBACK TO pms_sync_model");
+      pms_exec(db, 0, "RELEASE pms_sync_model");
+    }else{
+      pms_exec(db, &r->zErr, "RELEASE pms_sync_model");
+    }
+  }
+  if( r->zErr ){
+    /* the failed run is recorded outside the rolled-back savepoint */
+    r->nNew = r->nChanged = r->nUnchanged = 0;   /* nothing of it was kept */
+    sync_log_run(db, r->zDb, r->pSess->zIntegration, r->pM->zName, r->zMode, r->zStarted,
+                 "failed", r, &r->st, r->zWm, r->zWm, r->zErr, &r->iRunId);
+  }
+}
+
+/* The run's summary into pOut (and its first error into *pzFail); frees
+** the run. */
+static void sync_run_report(sync_run *r, pms_str *pOut, char **pzFail){
+  int i;
+  if( r->bProgress ){
+    sync_progress(r);
+    fprintf(stderr, "%s\n", r->zErr ? " - failed" : " - done");
+  }
+  pms_str_appendf(pOut, "{\"integration\":");
+  pms_str_append_json_string(pOut, r->pSess->zIntegration);
+  pms_str_appendf(pOut, ",\"model\":\"%s\",\"mode\":\"%s\",\"status\":\"%s\",\"run_id\":%lld,"
+                  "\"pages\":%d,\"fetched\":%d,\"new\":%d,\"changed\":%d,\"unchanged\":%d,\"ms\":%lld",
+                  r->pM->zName, r->zMode, r->zErr ? "failed" : "succeeded", (long long)r->iRunId,
+                  r->nPages, r->nFetched, r->nNew, r->nChanged, r->nUnchanged,
+                  (long long)(pms_now_ms() - r->tStart));
+  if( r->bRepass ) pms_str_appendz(pOut, ",\"consistency_pass\":true");
+  if( r->zErr ){
+    pms_str_appendz(pOut, ",\"error\":");
+    pms_str_append_json_string(pOut, r->zErr);
+    if( *pzFail==0 ) *pzFail = pms_mprintf("%s.%s: %s", r->pSess->zIntegration, r->pM->zName, r->zErr);
+  }
+  pms_str_appendz(pOut, "}");
+  sync_finalize_all(r);
+  pms_row_free(&r->row);
+  for(i=0; i<r->nPart; i++) free(r->aPart[i].zKey);
+  free(r->aPart);
+  free(r->zSince);
+  free(r->zWm);
+  free(r->zErr);
+  if( r->pSpool ) fclose(r->pSpool);
+  memset(r, 0, sizeof(*r));
+}
+
 /* Sync one model of an open session. Appends its summary to pOut. */
 static int sync_model(sqlite3 *db, const char *zDb, pms_session *pSess,
                       const pms_adapter_model *pAM, const char *zModeReq, pms_str *pOut,
                       char **pzFail){
   sync_run r;
-  pms_http_stats st0, st1;
-  char *zWm;
-  char zStarted[32], zWmNew[32];
-  int rc, nLeft, i;
-  int64_t tStart = pms_now_ms();
-
-  memset(&r, 0, sizeof(r));
-  r.db = db;
-  r.zDb = zDb;
-  r.pSess = pSess;
-  r.pAM = pAM;
-  r.pM = pms_model_find(pAM->zModel);
-  r.nTotal = -1;
-  r.tStart = tStart;
-  r.bProgress = isatty(2);
-  r.nPageSize = (int)pms_option_number(pSess, "page_size", pSess->pAdapter->nMaxPageSize);
-  if( r.nPageSize>pSess->pAdapter->nMaxPageSize ) r.nPageSize = pSess->pAdapter->nMaxPageSize;
-  pms_ms_to_iso(tStart, zStarted, 1);
-  memcpy(r.zNow, zStarted, sizeof(zStarted));
-  pms_ms_to_iso(tStart, zWmNew, 0);
-
-  zWm = sync_watermark(db, zDb, pSess->zIntegration, r.pM->zName);
-  r.zMode = zModeReq;
-  if( strcmp(zModeReq, "incremental")==0 && (zWm==0 || !pAM->bIncremental) ) r.zMode = "full";
-  if( strcmp(r.zMode, "incremental")==0 ){
-    int64_t ms = pms_iso_to_ms(zWm) - (int64_t)(pms_option_number(pSess, "overlap_seconds", 300)*1000);
-    r.zSince = malloc(32);
-    if( r.zSince ) pms_ms_to_iso(ms, r.zSince, 0);
-  }else if( strcmp(r.zMode, "full")==0 && pAM->bIncremental ){
-    /* Propexo's date-limited sync: a full run looks back window_days (one
-    ** number, or one per model); backsync pulls the whole history */
-    const cJSON *pWin = cJSON_GetObjectItemCaseSensitive(pSess->pOptions, "window_days");
-    if( cJSON_IsObject(pWin) ) pWin = cJSON_GetObjectItemCaseSensitive(pWin, r.pM->zName);
-    if( cJSON_IsNumber(pWin) && pWin->valuedouble>0 ){
-      r.zSince = malloc(32);
-      if( r.zSince ) pms_ms_to_iso(tStart - (int64_t)(pWin->valuedouble*86400000.0), r.zSince, 0);
-    }
-  }
-  /* no change events on a model's first sync or a backsync (Propexo's rule) */
-  r.bEvents = zWm!=0 && strcmp(r.zMode, "backsync")!=0;
-  pms_row_init(&r.row, r.pM, pSess->zIntegration);
-  pms_http_get_stats(pSess->pHttp, &st0);
-
+  int rc;
+  sync_run_init(&r, db, zDb, pSess, pAM, zModeReq);
   rc = pms_exec(db, 0, "SAVEPOINT pms_sync_model");
   if( rc ){
     r.zErr = pms_mprintf("cannot start a savepoint: %s", sqlite3_errmsg(db));
   }else{
     rc = sync_prepare_all(&r);
     if( rc==SQLITE_OK ) rc = sync_partitions(&r);
-    /* the first page of every part at once; the client runs them
-    ** concurrently within the vendor's limits */
-    for(i=0; rc==SQLITE_OK && i<r.nPart; i++) rc = sync_submit_page(&r, &r.aPart[i], 0);
-    if( rc==SQLITE_OK && r.nPart>0 ){
-      nLeft = pms_http_run(pSess->pHttp, sync_on_page, &r);
-      if( r.zErr==0 && nLeft ) r.zErr = pms_strdup("sync stopped with requests outstanding");
-    }
-    if( rc==SQLITE_OK && r.zErr==0 && r.bShrunk ){
-      /* Records were deleted while the pages were read: with offset paging
-      ** the rest moved down, and one may have slipped onto a page already
-      ** read. Read the list once more (in the same savepoint), so every
-      ** record that exists is seen by this run. */
-      r.bRepass = 1;
-      r.bShrunk = 0;
-      for(i=0; rc==SQLITE_OK && i<r.nPart; i++){
-        sync_part *pPart = &r.aPart[i];
-        if( !pPart->bShrunk ) continue;
-        pPart->bShrunk = 0;
-        pPart->bPagesQueued = 0;
-        pPart->nPageExpected = -1;
-        pPart->nTotal = 0;
-        rc = sync_submit_page(&r, pPart, 0);
-      }
-      if( rc==SQLITE_OK ){
-        nLeft = pms_http_run(pSess->pHttp, sync_on_page, &r);
-        if( r.zErr==0 && nLeft ) r.zErr = pms_strdup("sync stopped with requests outstanding");
-      }
-    }
-    sync_finalize_all(&r);
-    if( r.zErr==0 ) rc = sync_save_state(&r, zWmNew);
-    if( r.zErr==0 && rc ) r.zErr = pms_mprintf("cannot save the watermark: %s", sqlite3_errmsg(db));
-    pms_http_get_stats(pSess->pHttp, &st1);
-    st1.nRequest -= st0.nRequest;
-    st1.nRetry -= st0.nRetry;
-    if( r.zErr ){
-      pms_exec(db, 0, "ROLLBACK TO pms_sync_model");
-      pms_exec(db, 0, "RELEASE pms_sync_model");
-    }else{
-      rc = sync_log_run(db, zDb, pSess->zIntegration, r.pM->zName, r.zMode, zStarted,
-                        "succeeded", &r, &st1, zWm, zWmNew, 0, &r.iRunId);
-      if( rc ){
-        r.zErr = pms_mprintf("cannot record the run: %s", sqlite3_errmsg(db));
-        pms_exec(db, 0, "ROLLBACK TO pms_sync_model");
-        pms_exec(db, 0, "RELEASE pms_sync_model");
-      }else{
-        rc = pms_exec(db, &r.zErr, "RELEASE pms_sync_model");
-      }
-    }
-    if( r.zErr ){
-      /* the failed run is recorded outside the rolled-back savepoint */
-      r.nNew = r.nChanged = r.nUnchanged = 0;   /* nothing of it was kept */
-      sync_log_run(db, zDb, pSess->zIntegration, r.pM->zName, r.zMode, zStarted,
-                   "failed", &r, &st1, zWm, zWm, r.zErr, &r.iRunId);
-    }
+    if( rc==SQLITE_OK ) sync_run_fetch(&r);
+    sync_run_commit(&r);
   }
-
-  if( r.bProgress ){
-    sync_progress(&r);
-    fprintf(stderr, "%s\n", r.zErr ? " - failed" : " - done");
-  }
-  pms_str_appendf(pOut, "{\"integration\":");
-  pms_str_append_json_string(pOut, pSess->zIntegration);
-  pms_str_appendf(pOut, ",\"model\":\"%s\",\"mode\":\"%s\",\"status\":\"%s\",\"run_id\":%lld,"
-                  "\"pages\":%d,\"fetched\":%d,\"new\":%d,\"changed\":%d,\"unchanged\":%d,\"ms\":%lld",
-                  r.pM->zName, r.zMode, r.zErr ? "failed" : "succeeded", (long long)r.iRunId,
-                  r.nPages, r.nFetched, r.nNew, r.nChanged, r.nUnchanged,
-                  (long long)(pms_now_ms() - tStart));
-  if( r.bRepass ) pms_str_appendz(pOut, ",\"consistency_pass\":true");
-  if( r.zErr ){
-    pms_str_appendz(pOut, ",\"error\":");
-    pms_str_append_json_string(pOut, r.zErr);
-    if( *pzFail==0 ) *pzFail = pms_mprintf("%s.%s: %s", pSess->zIntegration, r.pM->zName, r.zErr);
-  }
-  pms_str_appendz(pOut, "}");
-  pms_row_free(&r.row);
-  for(i=0; i<r.nPart; i++) free(r.aPart[i].zKey);
-  free(r.aPart);
-  free(r.zSince);
-  free(zWm);
-  free(r.zErr);
+  sync_run_report(&r, pOut, pzFail);
   return SQLITE_OK;
 }
 
@@ -880,8 +1006,235 @@ static void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
   pms_session_close(&sess);
 }
 
-/* Sync every integration a query (id, vendor) selects, in its order. The
-** ids are read first: syncing writes to the table the query reads. */
+/* ------------------------------------------------------------------------
+** Several integrations in parallel. Each integration gets a fetch thread
+** with its own session and HTTP client: it logs in and reads its models'
+** lists in order, mapping each record into a spool file. The caller's
+** thread, which alone touches the database, applies each finished model in
+** its savepoint (the same commit-or-nothing as a serial run), whichever
+** integration finishes first. Models served per parent (zPartition) wait
+** until the models before them are applied, since their parts come from
+** the cache. At most SYNC_MAX_PARALLEL integrations fetch at once.
+*/
+#define SYNC_MAX_PARALLEL 8
+
+typedef struct sync_job {
+  char *zInt;
+  const pms_adapter *pA;
+  pms_session sess;
+  int bSession;             /* sess is open */
+  sync_run *aRun;           /* one per model to sync, in model order */
+  int nRun;
+  int nPlanned;             /* runs [0,nPlanned) may be fetched */
+  int nFetched;             /* runs [0,nFetched) are fetched */
+  int nApplied;             /* runs [0,nApplied) are applied and reported */
+  char *zOpenErr;           /* logging in failed: the thread fetched nothing */
+  pthread_t thread;
+  int bThread;
+} sync_job;
+
+typedef struct sync_pool {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;        /* a run was planned or fetched */
+} sync_pool;
+
+typedef struct sync_thread_arg { sync_pool *pPool; sync_job *pJob; } sync_thread_arg;
+
+static void *sync_fetch_thread(void *pArg){
+  sync_pool *pPool = ((sync_thread_arg*)pArg)->pPool;
+  sync_job *pJob = ((sync_thread_arg*)pArg)->pJob;
+  char *zErr = 0;
+  int i;
+  free(pArg);
+  if( pJob->sess.pAdapter->xOpen && pJob->sess.pAdapter->xOpen(&pJob->sess, &zErr) ){
+    pthread_mutex_lock(&pPool->mu);
+    pJob->zOpenErr = zErr ? zErr : pms_strdup("cannot log in");
+    pJob->nFetched = pJob->nRun;
+    pthread_cond_broadcast(&pPool->cv);
+    pthread_mutex_unlock(&pPool->mu);
+    return 0;
+  }
+  for(i=0; i<pJob->nRun; i++){
+    sync_run *r = &pJob->aRun[i];
+    pthread_mutex_lock(&pPool->mu);
+    while( pJob->nPlanned<=i ) pthread_cond_wait(&pPool->cv, &pPool->mu);
+    pthread_mutex_unlock(&pPool->mu);
+    if( r->zErr==0 ){
+      r->pSpool = tmpfile();
+      if( r->pSpool==0 ) sync_fail(r, pms_strdup("cannot create the sync spool (tmpfile)"));
+      else sync_run_fetch(r);
+    }
+    pthread_mutex_lock(&pPool->mu);
+    pJob->nFetched = i+1;
+    pthread_cond_broadcast(&pPool->cv);
+    pthread_mutex_unlock(&pPool->mu);
+  }
+  return 0;
+}
+
+/* Plan what may be fetched next: a run served per parent only once every
+** run before it is applied (its parts are read from the cache). Caller
+** holds the pool's lock. */
+static void sync_job_plan(sync_job *pJob){
+  while( pJob->nPlanned<pJob->nRun ){
+    sync_run *r = &pJob->aRun[pJob->nPlanned];
+    if( r->pAM->zPartition && pJob->nApplied<pJob->nPlanned ) break;
+    sync_partitions(r);         /* on failure the run carries its error */
+    pJob->nPlanned++;
+  }
+}
+
+/* Open an integration's session and set up its runs. Returns 0 when the
+** integration must go the serial way (it reports its own failure). */
+static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms_model *pOnly,
+                         const char *zMode){
+  char *zErr = 0;
+  int i;
+  if( pJob->pA==0 || pms_session_open(db, zDb, pJob->zInt, &pJob->sess, &zErr) ){
+    free(zErr);
+    return 0;
+  }
+  pJob->bSession = 1;
+  pJob->aRun = calloc((size_t)pms_model_count(), sizeof(sync_run));
+  if( pJob->aRun==0 ) return 0;
+  for(i=0; i<pms_model_count(); i++){
+    const pms_model *pM = pms_model_at(i);
+    const pms_adapter_model *pAM;
+    sync_run *r;
+    if( pOnly && pOnly!=pM ) continue;
+    pAM = pms_adapter_model_find(pJob->sess.pAdapter, pM->zName);
+    if( pAM==0 ) continue;
+    r = &pJob->aRun[pJob->nRun++];
+    sync_run_init(r, db, zDb, &pJob->sess, pAM, zMode);
+    r->bProgress = 0;             /* the applying thread reports */
+    r->aiMapCol = pms_map_columns(r->pM, pAM->aMap, &zErr);
+    if( r->aiMapCol==0 ){ sync_fail(r, zErr ? zErr : pms_strdup("out of memory")); zErr = 0; }
+  }
+  return 1;
+}
+
+/* Apply one fetched run in its savepoint and report it. */
+static void sync_job_apply(sync_job *pJob, sync_run *r, pms_str *pOut, int *pnRun, char **pzFail){
+  int rc;
+  if( (*pnRun)++ ) pms_str_appendz(pOut, ",");
+  r->bProgress = isatty(2);
+  rc = pms_exec(r->db, 0, "SAVEPOINT pms_sync_model");
+  if( rc ){
+    sync_fail(r, pms_mprintf("cannot start a savepoint: %s", sqlite3_errmsg(r->db)));
+  }else{
+    if( r->zErr==0 && sync_prepare_all(r)==SQLITE_OK ) sync_run_replay(r);
+    sync_run_commit(r);
+  }
+  sync_run_report(r, pOut, pzFail);
+  (void)pJob;
+}
+
+static void sync_job_close(sqlite3 *db, const char *zDb, sync_job *pJob, char *zFirstFail,
+                           char **pzFail){
+  int i;
+  if( pJob->bThread ) pthread_join(pJob->thread, 0);
+  for(i=pJob->nApplied; i<pJob->nRun; i++){
+    /* not applied (the session failed to open): free without a report */
+    sync_run *r = &pJob->aRun[i];
+    sync_finalize_all(r);
+    pms_row_free(&r->row);
+    { int k; for(k=0; k<r->nPart; k++) free(r->aPart[k].zKey); }
+    free(r->aPart); free(r->zSince); free(r->zWm); free(r->zErr);
+    if( r->pSpool ) fclose(r->pSpool);
+  }
+  free(pJob->aRun);
+  if( pJob->bSession ){
+    sync_set_status(db, zDb, pJob->zInt, pJob->zOpenErr ? pJob->zOpenErr : zFirstFail);
+    pms_session_close(&pJob->sess);
+  }
+  if( zFirstFail && *pzFail==0 ) *pzFail = zFirstFail;
+  else free(zFirstFail);
+  free(pJob->zOpenErr);
+}
+
+/* Sync a batch of integrations in parallel (see above). */
+static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_adapter **apA,
+                          int nInt, const pms_model *pOnly, const char *zMode, pms_str *pOut,
+                          int *pnRun, char **pzFail){
+  sync_pool pool;
+  sync_job aJob[SYNC_MAX_PARALLEL];
+  char *azFail[SYNC_MAX_PARALLEL];
+  int i, nLeft = 0;
+  memset(aJob, 0, sizeof(aJob));
+  memset(azFail, 0, sizeof(azFail));
+  pthread_mutex_init(&pool.mu, 0);
+  pthread_cond_init(&pool.cv, 0);
+  for(i=0; i<nInt; i++){
+    sync_job *pJob = &aJob[i];
+    sync_thread_arg *pArg;
+    pJob->zInt = azInt[i];
+    pJob->pA = apA[i];
+    if( !sync_job_open(db, zDb, pJob, pOnly, zMode) ){
+      /* the serial path reports a session that cannot open */
+      if( pJob->bSession ) pms_session_close(&pJob->sess);
+      free(pJob->aRun);
+      memset(pJob, 0, sizeof(*pJob));
+      sync_integration(db, zDb, azInt[i], apA[i], pOnly, zMode, pOut, pnRun, pzFail);
+      continue;
+    }
+    pthread_mutex_lock(&pool.mu);
+    sync_job_plan(pJob);
+    pthread_mutex_unlock(&pool.mu);
+    pArg = malloc(sizeof(*pArg));
+    if( pArg ){
+      pArg->pPool = &pool;
+      pArg->pJob = pJob;
+      pJob->bThread = pthread_create(&pJob->thread, 0, sync_fetch_thread, pArg)==0;
+      if( !pJob->bThread ) free(pArg);
+    }
+    if( !pJob->bThread ){
+      pJob->zOpenErr = pms_strdup("cannot start a sync thread");
+      pJob->nFetched = pJob->nRun;
+    }
+    nLeft++;
+  }
+  while( nLeft>0 ){
+    sync_job *pReady = 0;
+    pthread_mutex_lock(&pool.mu);
+    for(;;){
+      for(i=0; i<nInt && pReady==0; i++){
+        sync_job *pJob = &aJob[i];
+        if( pJob->zInt==0 || pJob->aRun==0 ) continue;
+        if( pJob->nApplied<pJob->nFetched || (pJob->nApplied==pJob->nRun) ) pReady = pJob;
+      }
+      if( pReady ) break;
+      pthread_cond_wait(&pool.cv, &pool.mu);
+    }
+    pthread_mutex_unlock(&pool.mu);
+    i = (int)(pReady - aJob);
+    if( pReady->zOpenErr ){
+      pms_str_appendf(pOut, "%s{\"integration\":", (*pnRun)++ ? "," : "");
+      pms_str_append_json_string(pOut, pReady->zInt);
+      pms_str_appendz(pOut, ",\"status\":\"failed\",\"error\":");
+      pms_str_append_json_string(pOut, pReady->zOpenErr);
+      pms_str_appendz(pOut, "}");
+      if( *pzFail==0 ) *pzFail = pms_mprintf("%s: %s", pReady->zInt, pReady->zOpenErr);
+    }else if( pReady->nApplied<pReady->nRun ){
+      sync_job_apply(pReady, &pReady->aRun[pReady->nApplied], pOut, pnRun, &azFail[i]);
+      pthread_mutex_lock(&pool.mu);
+      pReady->nApplied++;
+      sync_job_plan(pReady);
+      pthread_cond_broadcast(&pool.cv);
+      pthread_mutex_unlock(&pool.mu);
+      if( pReady->nApplied<pReady->nRun ) continue;
+    }
+    sync_job_close(db, zDb, pReady, azFail[i], pzFail);
+    azFail[i] = 0;
+    pReady->aRun = 0;
+    nLeft--;
+  }
+  pthread_cond_destroy(&pool.cv);
+  pthread_mutex_destroy(&pool.mu);
+}
+
+/* Sync every integration a query (id, vendor) selects, in its order; more
+** than one in parallel (sync_parallel), in batches. The ids are read first:
+** syncing writes to the table the query reads. */
 static void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
                       const pms_model *pOnly, const char *zMode, pms_str *pOut,
                       int *pnRun, char **pzFail){
@@ -901,10 +1254,15 @@ static void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprint
     }
   }
   sqlite3_finalize(pStmt);
-  for(i=0; i<nInt; i++){
-    sync_integration(db, zDb, azInt[i], apA[i], pOnly, zMode, pOut, pnRun, pzFail);
-    free(azInt[i]);
+  if( nInt==1 ){
+    sync_integration(db, zDb, azInt[0], apA[0], pOnly, zMode, pOut, pnRun, pzFail);
+  }else{
+    for(i=0; i<nInt; i+=SYNC_MAX_PARALLEL){
+      int n = nInt-i < SYNC_MAX_PARALLEL ? nInt-i : SYNC_MAX_PARALLEL;
+      sync_parallel(db, zDb, azInt+i, apA+i, n, pOnly, zMode, pOut, pnRun, pzFail);
+    }
   }
+  for(i=0; i<nInt; i++) free(azInt[i]);
   free(azInt);
   free(apA);
 }

@@ -30,6 +30,7 @@
 ** any 60 s (in 100 ms buckets, so exact to within one bucket).
 */
 #include "sandbox.h"
+#include <time.h>
 
 #include <pthread.h>
 #include <stdio.h>
@@ -52,6 +53,7 @@ static const char *const ctl_fault_names[SB_FAULT_COUNT] = {
 
 typedef struct ctl_logent {
   uint64_t seq;
+  int64_t at_ms;            /* when it arrived, unix ms (orders requests across sandboxes) */
   char method[12];
   char *path, *query, *body;
   int status;
@@ -207,6 +209,11 @@ uint64_t ctl_note_request(const sb_request *req){
   free(e->query);
   free(e->body);
   e->seq = seq;
+  {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    e->at_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  }
   snprintf(e->method, sizeof(e->method), "%s", req->method);
   e->path = sb_xstrdup(req->path);
   e->query = sb_xstrdup(req->query);
@@ -533,6 +540,8 @@ static void ctl_requests(const sb_request *req, sb_response *resp){
     jw_str(b, e->body);
     SB_LIT(b, ",\"status\":");
     jw_int(b, e->status);
+    SB_LIT(b, ",\"at_ms\":");
+    jw_int(b, e->at_ms);
     sb_putc(b, '}');
   }
   pthread_mutex_unlock(&ctl.mu);

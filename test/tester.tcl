@@ -153,7 +153,7 @@ proc sb_config {sb args} {
     if {$k ne "fault" && ([string is double -strict $v] || $v in {true false})} {
       set json [cfgdb onecolumn {SELECT json_set($json, '$.' || $k, json($v))}]
     } else {
-      set json [cfgdb onecolumn {SELECT json_set($json, '$.' || $k, $v)}]
+      set json [cfgdb onecolumn {SELECT json_set($json, '$.' || $k, '' || $v)}]
     }
   }
   cfgdb close
