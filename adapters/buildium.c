@@ -452,37 +452,17 @@ static pms_request *bd_list_request(pms_session *pS, const pms_adapter_model *pA
   return r;
 }
 
-static int bd_is_json(const pms_response *pResp){
-  return pResp->zContentType
-      && (strncmp(pResp->zContentType, "application/json", 16)==0
-          || strstr(pResp->zContentType, "+json")!=0);
-}
-
 static int bd_list_parse(pms_session *pS, const pms_adapter_model *pAM,
                          pms_response *pResp, pms_list_result *pOut, char **pzErr){
-  char *zTotal;
   (void)pS; (void)pAM;
-  if( !bd_is_json(pResp) ){
-    *pzErr = pms_mprintf("expected JSON, got %s", pResp->zContentType ? pResp->zContentType : "no content type");
-    return SQLITE_ERROR;
-  }
-  pOut->pRoot = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
-  if( pOut->pRoot==0 ){
-    *pzErr = pms_strdup("the response is not valid JSON");
-    return SQLITE_ERROR;
-  }
+  pOut->pRoot = pms_response_json(pResp, 1, pzErr);
+  if( pOut->pRoot==0 ) return SQLITE_ERROR;
   if( !cJSON_IsArray(pOut->pRoot) ){
     *pzErr = pms_strdup("expected a JSON array of records");
     return SQLITE_ERROR;
   }
   pOut->pItems = pOut->pRoot;
-  zTotal = pms_response_header(pResp, "X-Total-Count");
-  if( zTotal ){
-    char *zEnd = 0;
-    long long n = strtoll(zTotal, &zEnd, 10);
-    if( zEnd!=zTotal && *zEnd==0 && n>=0 ) pOut->nTotal = n;
-    free(zTotal);
-  }
+  pOut->nTotal = pms_response_count(pResp, "X-Total-Count");
   return SQLITE_OK;
 }
 
@@ -735,7 +715,7 @@ static cJSON *bd_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_re
                            char **pzErr){
   cJSON *p;
   (void)pS; (void)pAM;
-  if( !bd_is_json(pResp) ){ *pzErr = pms_strdup("expected a JSON record"); return 0; }
+  if( !pms_response_is_json(pResp, 1) ){ *pzErr = pms_strdup("expected a JSON record"); return 0; }
   p = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
   if( !cJSON_IsObject(p) ){
     cJSON_Delete(p);

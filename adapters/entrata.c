@@ -453,21 +453,12 @@ static const cJSON *en_result_array(const cJSON *pResult){
   return 0;
 }
 
-static int en_is_json(const pms_response *pResp){
-  return pResp->zContentType && strncmp(pResp->zContentType, "application/json", 16)==0;
-}
-
 static int en_list_parse(pms_session *pS, const pms_adapter_model *pAM,
                          pms_response *pResp, pms_list_result *pOut, char **pzErr){
   const cJSON *pResult;
-  char *zTotal;
   (void)pS; (void)pAM;
-  if( !en_is_json(pResp) ){
-    *pzErr = pms_mprintf("expected JSON, got %s", pResp->zContentType ? pResp->zContentType : "no content type");
-    return SQLITE_ERROR;
-  }
-  pOut->pRoot = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
-  if( pOut->pRoot==0 ){ *pzErr = pms_strdup("the response is not valid JSON"); return SQLITE_ERROR; }
+  pOut->pRoot = pms_response_json(pResp, 0, pzErr);
+  if( pOut->pRoot==0 ) return SQLITE_ERROR;
   pResult = pms_json_path(pOut->pRoot, "response.result");
   if( !cJSON_IsObject(pResult) ){
     *pzErr = pms_strdup("expected {\"response\":{\"result\":…}}");
@@ -480,13 +471,7 @@ static int en_list_parse(pms_session *pS, const pms_adapter_model *pAM,
     pOut->bLast = 1;
     return SQLITE_OK;
   }
-  zTotal = pms_response_header(pResp, "X-Total-Count");
-  if( zTotal ){
-    char *zEnd = 0;
-    long long n = strtoll(zTotal, &zEnd, 10);
-    if( zEnd!=zTotal && *zEnd==0 && n>=0 ) pOut->nTotal = n;
-    free(zTotal);
-  }
+  pOut->nTotal = pms_response_count(pResp, "X-Total-Count");
   return SQLITE_OK;
 }
 
@@ -573,7 +558,7 @@ static char *en_error_message(const pms_response *pResp){
       zOut = pms_mprintf("Entrata error: %s", zMsg ? zMsg : "(no message)");
     }
     cJSON_Delete(p);
-  }else if( !en_is_json(pResp) ){
+  }else if( !pms_response_is_json(pResp, 0) ){
     zOut = pms_mprintf("a non-JSON answer (%s)", pResp->zContentType ? pResp->zContentType : "no content type");
   }
   return zOut;

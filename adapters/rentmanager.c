@@ -321,10 +321,6 @@ static const pms_adapter_model aRmModel[] = {
 
 /* ------------------------------------------------------------ protocol */
 
-static int rm_is_json(const pms_response *pResp){
-  return pResp->zContentType && strncmp(pResp->zContentType, "application/json", 16)==0;
-}
-
 /* Rent Manager's two error shapes -> one message that quotes the PMS. */
 static char *rm_error_message(const pms_response *pResp){
   cJSON *p = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
@@ -470,24 +466,13 @@ static pms_request *rm_list_request(pms_session *pS, const pms_adapter_model *pA
 
 static int rm_list_parse(pms_session *pS, const pms_adapter_model *pAM,
                          pms_response *pResp, pms_list_result *pOut, char **pzErr){
-  char *zTotal;
   (void)pS; (void)pAM;
   if( pResp->status==204 ){ pOut->nTotal = 0; return SQLITE_OK; }
-  if( !rm_is_json(pResp) ){
-    *pzErr = pms_mprintf("expected JSON, got %s", pResp->zContentType ? pResp->zContentType : "no content type");
-    return SQLITE_ERROR;
-  }
-  pOut->pRoot = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
-  if( pOut->pRoot==0 ){ *pzErr = pms_strdup("the response is not valid JSON"); return SQLITE_ERROR; }
+  pOut->pRoot = pms_response_json(pResp, 0, pzErr);
+  if( pOut->pRoot==0 ) return SQLITE_ERROR;
   if( !cJSON_IsArray(pOut->pRoot) ){ *pzErr = pms_strdup("expected a JSON array of records"); return SQLITE_ERROR; }
   pOut->pItems = pOut->pRoot;
-  zTotal = pms_response_header(pResp, "X-Total-Results");
-  if( zTotal ){
-    char *zEnd = 0;
-    long long n = strtoll(zTotal, &zEnd, 10);
-    if( zEnd!=zTotal && *zEnd==0 && n>=0 ) pOut->nTotal = n;
-    free(zTotal);
-  }
+  pOut->nTotal = pms_response_count(pResp, "X-Total-Results");
   if( pResp->status==200 && pOut->nTotal<0 ) pOut->bLast = 1;   /* unpaged answer */
   return SQLITE_OK;
 }
@@ -753,7 +738,7 @@ static pms_request *rm_get_request(pms_session *pS, const pms_adapter_model *pAM
 static cJSON *rm_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp, char **pzErr){
   cJSON *p;
   (void)pS; (void)pAM;
-  p = rm_is_json(pResp) ? cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody) : 0;
+  p = pms_response_is_json(pResp, 0) ? cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody) : 0;
   if( cJSON_IsArray(p) ){
     cJSON *pFirst = cJSON_DetachItemFromArray(p, 0);
     cJSON_Delete(p);

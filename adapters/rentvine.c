@@ -257,10 +257,6 @@ static int rv_authorize(pms_session *pS, pms_request *r){
   return SQLITE_OK;
 }
 
-static int rv_is_json(const pms_response *pResp){
-  return pResp->zContentType && strncmp(pResp->zContentType, "application/json", 16)==0;
-}
-
 /* Rentvine's error bodies -> "path: message, message; path: …". Field-path
 ** keys are kept (they name what is wrong); "error"/"message" keys are
 ** plain text. */
@@ -288,7 +284,7 @@ static char *rv_error_message(const pms_response *pResp){
         if( z ){ pms_str_appendz(&s, z); cJSON_free(z); }
       }
     }
-  }else if( pResp->zBody && pResp->nBody && !rv_is_json(pResp) ){
+  }else if( pResp->zBody && pResp->nBody && !pms_response_is_json(pResp, 0) ){
     pms_str_appendf(&s, "%.200s", pResp->zBody);
   }
   cJSON_Delete(p);
@@ -316,12 +312,8 @@ static pms_request *rv_list_request(pms_session *pS, const pms_adapter_model *pA
 static int rv_list_parse(pms_session *pS, const pms_adapter_model *pAM,
                          pms_response *pResp, pms_list_result *pOut, char **pzErr){
   (void)pS; (void)pAM;
-  if( !rv_is_json(pResp) ){
-    *pzErr = pms_mprintf("expected JSON, got %s", pResp->zContentType ? pResp->zContentType : "no content type");
-    return SQLITE_ERROR;
-  }
-  pOut->pRoot = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
-  if( pOut->pRoot==0 ){ *pzErr = pms_strdup("the response is not valid JSON"); return SQLITE_ERROR; }
+  pOut->pRoot = pms_response_json(pResp, 0, pzErr);
+  if( pOut->pRoot==0 ) return SQLITE_ERROR;
   if( !cJSON_IsArray(pOut->pRoot) ){ *pzErr = pms_strdup("expected a JSON array of records"); return SQLITE_ERROR; }
   pOut->pItems = pOut->pRoot;
   return SQLITE_OK;        /* no total: a short page ends the list */
@@ -470,7 +462,7 @@ static pms_request *rv_get_request(pms_session *pS, const pms_adapter_model *pAM
 static cJSON *rv_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp, char **pzErr){
   cJSON *p;
   (void)pS;
-  p = rv_is_json(pResp) ? cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody) : 0;
+  p = pms_response_is_json(pResp, 0) ? cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody) : 0;
   if( !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, aRvRes[rv_res(pAM->zModel)].zWrap)) ){
     cJSON_Delete(p);
     *pzErr = pms_mprintf("expected a {\"%s\": …} record", aRvRes[rv_res(pAM->zModel)].zWrap);

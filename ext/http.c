@@ -294,6 +294,34 @@ static int64_t http_rate_wait(pms_http *h, int64_t now){
   return wait;
 }
 
+int pms_response_is_json(const pms_response *pResp, int bPlusJson){
+  const char *z = pResp->zContentType;
+  return z && (strncmp(z, "application/json", 16)==0 || (bPlusJson && strstr(z, "+json")!=0));
+}
+
+cJSON *pms_response_json(const pms_response *pResp, int bPlusJson, char **pzErr){
+  cJSON *p;
+  if( !pms_response_is_json(pResp, bPlusJson) ){
+    *pzErr = pms_mprintf("expected JSON, got %s", pResp->zContentType ? pResp->zContentType : "no content type");
+    return 0;
+  }
+  p = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
+  if( p==0 ) *pzErr = pms_strdup("the response is not valid JSON");
+  return p;
+}
+
+int64_t pms_response_count(const pms_response *pResp, const char *zHeader){
+  char *z = pms_response_header(pResp, zHeader);
+  int64_t n = -1;
+  if( z ){
+    char *zEnd = 0;
+    long long v = strtoll(z, &zEnd, 10);
+    if( zEnd!=z && *zEnd==0 && v>=0 ) n = v;
+    free(z);
+  }
+  return n;
+}
+
 char *pms_response_header(const pms_response *pResp, const char *zName){
   const char *z = pResp->zHeaders;
   size_t nName = strlen(zName);

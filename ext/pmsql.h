@@ -135,6 +135,13 @@ typedef struct pms_response {
 
 /* Find a response header (case-insensitive); returns malloc'd value. */
 char *pms_response_header(const pms_response *, const char *zName);
+/* Does the response say it is JSON? bPlusJson: structured-syntax suffixes
+** ("application/problem+json") count too. */
+int pms_response_is_json(const pms_response *, int bPlusJson);
+/* The body parsed as JSON, or NULL with *pzErr saying what came instead. */
+cJSON *pms_response_json(const pms_response *, int bPlusJson, char **pzErr);
+/* A non-negative count from a header (X-Total-Count …), or -1. */
+int64_t pms_response_count(const pms_response *, const char *zHeader);
 
 typedef struct pms_http_config {
   long connectTimeoutMs;
