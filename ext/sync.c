@@ -885,10 +885,23 @@ static void sync_run_commit(sync_run *r){
   }
 }
 
+/* Everything a run holds. */
+static void sync_run_free(sync_run *r){
+  int i;
+  sync_finalize_all(r);
+  pms_row_free(&r->row);
+  for(i=0; i<r->nPart; i++) free(r->aPart[i].zKey);
+  free(r->aPart);
+  free(r->zSince);
+  free(r->zWm);
+  free(r->zErr);
+  if( r->pSpool ) fclose(r->pSpool);
+  memset(r, 0, sizeof(*r));
+}
+
 /* The run's summary into pOut (and its first error into *pzFail); frees
 ** the run. */
 static void sync_run_report(sync_run *r, pms_str *pOut, char **pzFail){
-  int i;
   if( r->bProgress ){
     sync_progress(r);
     fprintf(stderr, "%s\n", r->zErr ? " - failed" : " - done");
@@ -907,15 +920,7 @@ static void sync_run_report(sync_run *r, pms_str *pOut, char **pzFail){
     if( *pzFail==0 ) *pzFail = pms_mprintf("%s.%s: %s", r->pSess->zIntegration, r->pM->zName, r->zErr);
   }
   pms_str_appendz(pOut, "}");
-  sync_finalize_all(r);
-  pms_row_free(&r->row);
-  for(i=0; i<r->nPart; i++) free(r->aPart[i].zKey);
-  free(r->aPart);
-  free(r->zSince);
-  free(r->zWm);
-  free(r->zErr);
-  if( r->pSpool ) fclose(r->pSpool);
-  memset(r, 0, sizeof(*r));
+  sync_run_free(r);
 }
 
 /* Sync one model of an open session. Appends its summary to pOut. */
@@ -1114,7 +1119,7 @@ static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms
 }
 
 /* Apply one fetched run in its savepoint and report it. */
-static void sync_job_apply(sync_job *pJob, sync_run *r, pms_str *pOut, int *pnRun, char **pzFail){
+static void sync_job_apply(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail){
   int rc;
   if( (*pnRun)++ ) pms_str_appendz(pOut, ",");
   r->bProgress = isatty(2);
@@ -1126,22 +1131,14 @@ static void sync_job_apply(sync_job *pJob, sync_run *r, pms_str *pOut, int *pnRu
     sync_run_commit(r);
   }
   sync_run_report(r, pOut, pzFail);
-  (void)pJob;
 }
 
 static void sync_job_close(sqlite3 *db, const char *zDb, sync_job *pJob, char *zFirstFail,
                            char **pzFail){
   int i;
   if( pJob->bThread ) pthread_join(pJob->thread, 0);
-  for(i=pJob->nApplied; i<pJob->nRun; i++){
-    /* not applied (the session failed to open): free without a report */
-    sync_run *r = &pJob->aRun[i];
-    sync_finalize_all(r);
-    pms_row_free(&r->row);
-    { int k; for(k=0; k<r->nPart; k++) free(r->aPart[k].zKey); }
-    free(r->aPart); free(r->zSince); free(r->zWm); free(r->zErr);
-    if( r->pSpool ) fclose(r->pSpool);
-  }
+  /* runs not applied (logging in failed) are freed without a report */
+  for(i=pJob->nApplied; i<pJob->nRun; i++) sync_run_free(&pJob->aRun[i]);
   free(pJob->aRun);
   if( pJob->bSession ){
     sync_set_status(db, zDb, pJob->zInt, pJob->zOpenErr ? pJob->zOpenErr : zFirstFail);
@@ -1215,7 +1212,7 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
       pms_str_appendz(pOut, "}");
       if( *pzFail==0 ) *pzFail = pms_mprintf("%s: %s", pReady->zInt, pReady->zOpenErr);
     }else if( pReady->nApplied<pReady->nRun ){
-      sync_job_apply(pReady, &pReady->aRun[pReady->nApplied], pOut, pnRun, &azFail[i]);
+      sync_job_apply(&pReady->aRun[pReady->nApplied], pOut, pnRun, &azFail[i]);
       pthread_mutex_lock(&pool.mu);
       pReady->nApplied++;
       sync_job_plan(pReady);

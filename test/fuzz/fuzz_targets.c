@@ -31,6 +31,28 @@ static void fuzz_init(void){
   }
 }
 
+#if defined(PMS_FUZZ_RESPONSE) || defined(PMS_FUZZ_REQUEST)
+/* A session as xOpen would leave it, minus the network: every credential
+** the vendor asks for, set. */
+static void fuzz_session(pms_session *pS, const pms_adapter *pA){
+  int i;
+  memset(pS, 0, sizeof(*pS));
+  pS->pAdapter = pA;
+  pS->zIntegration = "fz";
+  pS->zBaseUrl = "https://pms.example.test";
+  pS->pCred = cJSON_CreateObject();
+  pS->pOptions = cJSON_CreateObject();
+  for(i=0; pA->azCredential && pA->azCredential[i]; i++){
+    const char *z = pA->azCredential[i];
+    cJSON_AddStringToObject(pS->pCred, z[0]=='?' ? z+1 : z, "1");
+  }
+}
+static void fuzz_session_free(pms_session *pS){
+  cJSON_Delete(pS->pCred);
+  cJSON_Delete(pS->pOptions);
+}
+#endif
+
 #if defined(PMS_FUZZ_SLICES)
 int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
   const char *az[64];
@@ -127,25 +149,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
   return 0;
 }
 #elif defined(PMS_FUZZ_RESPONSE)
-/* A session as xOpen would leave it, minus the network: every credential
-** the vendor asks for, set. */
-static void fuzz_session(pms_session *pS, const pms_adapter *pA){
-  int i;
-  memset(pS, 0, sizeof(*pS));
-  pS->pAdapter = pA;
-  pS->zIntegration = "fz";
-  pS->zBaseUrl = "https://pms.example.test";
-  pS->pCred = cJSON_CreateObject();
-  pS->pOptions = cJSON_CreateObject();
-  for(i=0; pA->azCredential && pA->azCredential[i]; i++){
-    const char *z = pA->azCredential[i];
-    cJSON_AddStringToObject(pS->pCred, z[0]=='?' ? z+1 : z, "1");
-  }
-}
-static void fuzz_session_free(pms_session *pS){
-  cJSON_Delete(pS->pCred);
-  cJSON_Delete(pS->pOptions);
-}
 int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
   static const long aStatus[] = { 200, 206, 400, 401, 404, 409, 422, 429, 500 };
   const char *zSplit;
@@ -220,19 +223,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
   return 0;
 }
 #elif defined(PMS_FUZZ_REQUEST)
-static void fuzz_session(pms_session *pS, const pms_adapter *pA){
-  int i;
-  memset(pS, 0, sizeof(*pS));
-  pS->pAdapter = pA;
-  pS->zIntegration = "fz";
-  pS->zBaseUrl = "https://pms.example.test";
-  pS->pCred = cJSON_CreateObject();
-  pS->pOptions = cJSON_CreateObject();
-  for(i=0; pA->azCredential && pA->azCredential[i]; i++){
-    const char *z = pA->azCredential[i];
-    cJSON_AddStringToObject(pS->pCred, z[0]=='?' ? z+1 : z, "1");
-  }
-}
 int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
   char zSince[128];
   int a;
@@ -272,8 +262,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
         pms_request_free(r);
       }
     }
-    cJSON_Delete(sess.pCred);
-    cJSON_Delete(sess.pOptions);
+    fuzz_session_free(&sess);
   }
   return 0;
 }
