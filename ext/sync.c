@@ -22,6 +22,7 @@
 ** the serial and the parallel path share every step.
 */
 #include "pmsql.h"
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,6 +349,24 @@ static int sync_upsert(sync_run *p){
 
 /* Map one vendor record and upsert it. */
 static int sync_store(sync_run *p);
+
+/* A spool file: unnamed (unlinked at once) in $TMPDIR, else /tmp. */
+static FILE *sync_spool_open(char **pzErr){
+  const char *zDir = getenv("TMPDIR");
+  char zPath[4096];
+  FILE *f = 0;
+  int fd;
+  if( zDir==0 || zDir[0]==0 ) zDir = "/tmp";
+  snprintf(zPath, sizeof(zPath), "%s/pmsql-spool-XXXXXX", zDir);
+  fd = mkstemp(zPath);
+  if( fd>=0 ){
+    unlink(zPath);
+    f = fdopen(fd, "w+b");
+    if( f==0 ) close(fd);
+  }
+  if( f==0 ) *pzErr = pms_mprintf("cannot create a sync spool file in %s: %s", zDir, strerror(errno));
+  return f;
+}
 
 /* The spool of a parallel sync: rows mapped by an integration's fetch
 ** thread, replayed into the cache by the caller's thread. One record: a
@@ -1065,8 +1084,9 @@ static void *sync_fetch_thread(void *pArg){
     while( pJob->nPlanned<=i ) pthread_cond_wait(&pPool->cv, &pPool->mu);
     pthread_mutex_unlock(&pPool->mu);
     if( r->zErr==0 ){
-      r->pSpool = tmpfile();
-      if( r->pSpool==0 ) sync_fail(r, pms_strdup("cannot create the sync spool (tmpfile)"));
+      char *zSpoolErr = 0;
+      r->pSpool = sync_spool_open(&zSpoolErr);
+      if( r->pSpool==0 ) sync_fail(r, zSpoolErr);
       else sync_run_fetch(r);
     }
     pthread_mutex_lock(&pPool->mu);
