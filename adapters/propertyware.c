@@ -31,6 +31,8 @@
 ** service_requests delete (DELETE, 204).
 */
 #include "../ext/pmsql.h"
+/* until its tables move into its manifest (issue 14) */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -382,7 +384,8 @@ static char *pw_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
 }
 
 /* ErrorResponse -> "userMessage [errorCode] (key: message; …)" */
-static char *pw_error_message(const pms_response *pResp){
+static char *pw_error_message(const pms_adapter *pA, const pms_response *pResp){
+  (void)pA;
   cJSON *p = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
   pms_str s = {0};
   if( cJSON_IsObject(p) ){
@@ -713,7 +716,7 @@ static char *pw_write_body(const pms_adapter_model *pAM, pms_write *w, const cJS
                             cJSON_IsObject(pV) ? pw_without_nulls(pV) : cJSON_Duplicate(pV, 1));
     }
   }
-  if( pms_map_unapply(pAM->aMap, w->pFields, pBody, pLeft, pzErr) ) goto done;
+  if( pms_map_unapply(pAM->aMap, 0, w->pFields, pBody, pLeft, pzErr) ) goto done;
   if( aPwWrite[iW].xBody(pBody, pLeft, pCurrent, pzErr)==SQLITE_OK ){
     zOut = cJSON_PrintUnformatted(pBody);
   }
@@ -744,7 +747,9 @@ static pms_request *pw_write_request(pms_session *pS, const pms_adapter_model *p
   return r;
 }
 
-static pms_request *pw_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId){
+static pms_request *pw_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId,
+                                    const cJSON *pCached){
+  (void)pCached;
   char *zUrl = pms_mprintf("%s" PW_API "%s/%s", pS->zBaseUrl, pAM->zPath, zXId);
   pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
   free(zUrl);
@@ -779,7 +784,7 @@ static pms_request *pw_write_begin(pms_session *pS, const pms_adapter_model *pAM
   }
   if( strcmp(w->zOp, "update")==0 && !bDry ){
     w->iStep = 1;
-    return pw_get_request(pS, pAM, w->zXId);
+    return pw_get_request(pS, pAM, w->zXId, 0);
   }
   w->iStep = 2;
   if( bDry ){
@@ -792,7 +797,7 @@ static pms_request *pw_write_begin(pms_session *pS, const pms_adapter_model *pAM
 }
 
 static void pw_write_failed(pms_write *w, const pms_response *pResp, const char *zWhat){
-  char *zMsg = pw_error_message(pResp);
+  char *zMsg = pw_error_message(0, pResp);
   w->zStatus = "failed";
   w->httpStatus = pResp->status;
   free(w->zMessage);
@@ -837,26 +842,16 @@ static pms_request *pw_write_step(pms_session *pS, const pms_adapter_model *pAM,
   return 0;
 }
 
-static const char *const azPwCredential[] = { "client_id", "client_secret", "system_id", 0 };
-
 const pms_adapter pms_adapter_propertyware = {
-  "PROPERTYWARE_REST",
-  "https://api.propertyware.com",
-  azPwCredential,
-  500,                /* limit ranges 1..500 */
-  0,                  /* an empty list is 200 [] */
-  10.0,               /* "10 concurrent requests per second" (spec, marked FUTURE) */
-  4,
-  aPwModel,
-  0, 0,               /* no session: keys go on every request */
-  pw_authorize,
-  pw_list_request,
-  pw_list_parse,
-  pw_record_id,
-  pw_error_message,
-  pw_write_begin,
-  pw_write_step,
-  pw_get_request,
-  pw_get_parse,
-  0,                  /* xClassify: HTTP statuses mean what they say */
+  .zVendor      = "PROPERTYWARE_REST",
+  .aModel       = aPwModel,
+  .xAuthorize   = pw_authorize,
+  .xListRequest = pw_list_request,
+  .xListParse   = pw_list_parse,
+  .xRecordId    = pw_record_id,
+  .xErrorMessage= pw_error_message,
+  .xWriteBegin  = pw_write_begin,
+  .xWriteStep   = pw_write_step,
+  .xGetRequest  = pw_get_request,
+  .xGetParse    = pw_get_parse,
 };
