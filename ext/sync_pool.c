@@ -136,6 +136,7 @@ static void sync_job_close(sqlite3 *db, const char *zDb, sync_job *pJob, char *z
   free(pJob->aRun);
   if( pJob->bSession ){
     sync_set_status(db, zDb, pJob->zInt, pJob->zOpenErr ? pJob->zOpenErr : zFirstFail);
+    sync_retention(db, zDb, &pJob->sess);
     pms_session_close(&pJob->sess);
   }
   if( zFirstFail && *pzFail==0 ) *pzFail = zFirstFail;

@@ -287,6 +287,7 @@ void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
     sync_model(db, zDb, &sess, pAM, zMode, pOut, &zFirstFail);
   }
   sync_set_status(db, zDb, zInt, zFirstFail);
+  sync_retention(db, zDb, &sess);
   if( zFirstFail && *pzFail==0 ) *pzFail = zFirstFail;
   else free(zFirstFail);
   pms_session_close(&sess);

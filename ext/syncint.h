@@ -11,6 +11,7 @@
 **   sync_cache.c  one record into "<model>_cache": map, hash, upsert, diff
 **   sync_spool.c  mapped rows parked in a file until the apply
 **   sync_pool.c   several integrations in parallel (fetch threads)
+**   sync_retention.c  how long pms_changes and pms_sync_runs rows are kept
 */
 #ifndef PMSQL_SYNCINT_H
 #define PMSQL_SYNCINT_H
@@ -107,5 +108,8 @@ int sync_spool_write(sync_run *p);
 void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
                const pms_model *pOnly, const char *zMode, pms_str *pOut,
                int *pnRun, char **pzFail);
+
+/* sync_retention.c — old pms_changes and pms_sync_runs rows of an integration */
+void sync_retention(sqlite3 *db, const char *zDb, const pms_session *pSess);
 
 #endif /* PMSQL_SYNCINT_H */
