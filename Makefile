@@ -88,7 +88,7 @@ $(BUILD)/.manifests-ok: $(BUILD)/manifest-check $(CAP_FILES)
 	@$(BUILD)/manifest-check $(CAP_FILES)
 	@touch $@
 
-pmsql.so: $(DEPS_OK) $(BUILD)/.manifests-ok $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) ext/pmsql.h
+pmsql.so: $(DEPS_OK) $(BUILD)/.manifests-ok $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(wildcard ext/*.h)
 	$(CC) $(WARN) $(CFLAGS) $(PIC) -shared -o $@ $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS)
 
 # Every sandbox vendor: a file in sandbox/ that defines sb_vendor_<name>.
