@@ -52,6 +52,10 @@ static const char *const azMfOpKey[] = { "supported", "notes", "readback", 0 };
 static const char *const azMfReadKey[] = { "path", "transform", "model", 0 };
 static const char *const azMfWriteKey[] = { "to", "transform", "model", "part", 0 };
 
+/* The default of a value map whose unmatched values read as NULL
+** ("default": null); a NULL default passes them through unchanged. */
+const char pms_enum_unmatched_null[] = "";
+
 static pms_manifest **apMf = 0;
 static int nMf = 0;
 static char *zMfErr = 0;
@@ -163,8 +167,9 @@ static int mf_value_maps(mf_ctx *c, pms_manifest *pMf){
     else if( mf_keys(c, zPath, pM, azKey) ) rc = SQLITE_ERROR;
     else if( !cJSON_IsObject(pVals) || cJSON_GetArraySize(pVals)==0 ){
       rc = mf_fail(c, zPath, "\"values\" must be a non-empty object {vendor value: unified value or null}");
-    }else if( pDflt && !cJSON_IsString(pDflt) ){
-      rc = mf_fail(c, zPath, "\"default\" must be a unified value (leave it out to pass unknown values through)");
+    }else if( pDflt && !cJSON_IsString(pDflt) && !cJSON_IsNull(pDflt) ){
+      rc = mf_fail(c, zPath, "\"default\" must be a unified value, or null (unknown values read as NULL); "
+                             "leave it out to pass unknown values through");
     }
     if( rc ){ free(zPath); return rc; }
     cJSON_ArrayForEach(pV, pVals){
@@ -183,7 +188,8 @@ static int mf_value_maps(mf_ctx *c, pms_manifest *pMf){
       pVM->aEntry[k].zUnified = cJSON_IsString(pV) ? pV->valuestring : 0;
       k++;
     }
-    pVM->aEntry[k].zUnified = pDflt ? pDflt->valuestring : 0;
+    pVM->aEntry[k].zUnified = cJSON_IsString(pDflt) ? pDflt->valuestring
+                            : pDflt ? pms_enum_unmatched_null : 0;
     pMf->nValueMap++;
   }
   return SQLITE_OK;

@@ -237,6 +237,9 @@ typedef struct pms_enum_map {
   const char *zVendor;   /* NULL terminates; the entry's zUnified is the default */
   const char *zUnified;
 } pms_enum_map;
+/* A terminator's zUnified: values no entry matches read as NULL (a NULL
+** default passes them through). */
+extern const char pms_enum_unmatched_null[];
 
 typedef struct pms_field_map {
   const char *zColumn;   /* unified column */
