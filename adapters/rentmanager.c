@@ -615,9 +615,10 @@ static pms_request *rm_get_request(pms_session *pS, const pms_adapter_model *pAM
   return r;
 }
 
-static cJSON *rm_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp, char **pzErr){
+static cJSON *rm_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp,
+                           const char *zXId, char **pzErr){
   cJSON *p;
-  (void)pS; (void)pAM;
+  (void)pS; (void)pAM; (void)zXId;
   p = pms_response_is_json(pResp, 0) ? cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody) : 0;
   if( cJSON_IsArray(p) ){
     cJSON *pFirst = cJSON_DetachItemFromArray(p, 0);

@@ -283,9 +283,10 @@ static pms_request *rv_get_request(pms_session *pS, const pms_adapter_model *pAM
   return r;
 }
 
-static cJSON *rv_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp, char **pzErr){
+static cJSON *rv_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp,
+                           const char *zXId, char **pzErr){
   cJSON *p;
-  (void)pS;
+  (void)pS; (void)zXId;
   p = pms_response_is_json(pResp, 0) ? cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody) : 0;
   if( !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, aRvRes[rv_res(pAM->zModel)].zWrap)) ){
     cJSON_Delete(p);

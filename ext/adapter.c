@@ -186,8 +186,8 @@ static pms_request *ad_get_request(pms_session *pS, const pms_adapter_model *pAM
 }
 
 static cJSON *ad_get_parse(pms_session *pS, const pms_adapter_model *pAM,
-                           pms_response *pResp, char **pzErr){
-  (void)pS; (void)pAM;
+                           pms_response *pResp, const char *zXId, char **pzErr){
+  (void)pS; (void)pAM; (void)zXId;
   return pms_response_record(pResp, pzErr);
 }
 
@@ -212,11 +212,7 @@ static int ad_bind(const pms_adapter *pC, pms_adapter *pOut){
   pOut->iEmptyListStatus = pMf->iEmptyListStatus;
   pOut->defaultPerSecond = pMf->rPerSecond;
   pOut->defaultConnections = pMf->nConnections;
-  if( pC->aModel ){
-    /* not converted yet: the adapter still carries its models in C */
-    if( pC->xAuthorize==0 || pC->xListRequest==0 ) return ad_fail(pC->zVendor, "incomplete adapter");
-    goto hooks;
-  }
+  if( pC->aModel ) return ad_fail(pC->zVendor, "models come from the manifest, not the adapter");
   while( pMf->aModel[n].zModel ) n++;
   aModel = calloc((size_t)n + 1, sizeof(pms_adapter_model));
   if( aModel==0 ) return ad_fail(pC->zVendor, "out of memory");
@@ -233,7 +229,6 @@ static int ad_bind(const pms_adapter *pC, pms_adapter *pOut){
     aModel[i].xFixup = pFx->xFixup;
   }
   pOut->aModel = aModel;
-hooks:
   if( pC->xListRequest==0 ) return ad_fail(pC->zVendor, "xListRequest is required");
   if( pC->xAuthorize==0 ){
     if( strcmp(pMf->zAuth, "headers")!=0 && strcmp(pMf->zAuth, "basic")!=0 ){

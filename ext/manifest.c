@@ -44,8 +44,7 @@ static const char *const azMfTopKey[] = { "vendor", "name", "notes", "auth", "ba
   "value_maps", "models", 0 };
 static const char *const azMfModelKey[] = { "resource", "notes", "operations", "fields", 0 };
 static const char *const azMfFieldKey[] = { "type", "read", "create", "update", "write",
-  "value_map", "max_length", "min_length", "enum", "format", "minimum", "maximum", "notes",
-  "enum_map", /* TRANSITION: until every vendor's enums are value maps */ 0 };
+  "value_map", "max_length", "min_length", "enum", "format", "minimum", "maximum", "notes", 0 };
 static const char *const azMfReadOpKey[] = { "supported", "notes", "incremental", "paging",
   "since", "partition", "id", 0 };
 static const char *const azMfOpKey[] = { "supported", "notes", "readback", 0 };

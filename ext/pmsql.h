@@ -452,9 +452,10 @@ struct pms_adapter {
   ** propertyId) take it from there. NULL: the vendor has no single read. */
   pms_request *(*xGetRequest)(pms_session *, const pms_adapter_model *,
                               const char *zXId, const cJSON *pCached);
-  /* Default: the body is one JSON object (pms_response_record). */
+  /* The record of that answer (zXId: the id asked for, for vendors that
+  ** answer a list). Default: the body is one JSON object (pms_response_record). */
   cJSON *(*xGetParse)(pms_session *, const pms_adapter_model *,
-                      pms_response *, char **pzErr);
+                      pms_response *, const char *zXId, char **pzErr);
   /* Optional (pms_http_config.xClassify): errors the vendor reports in the
   ** body of a 2xx answer become the HTTP status they mean. */
   void (*xClassify)(pms_response *);
