@@ -500,6 +500,8 @@ void pms_link_free(pms_link *);
 /* ---------------------------------------------------------- integrations */
 
 int pms_integrations_register(sqlite3 *db);
+/* The vendor of an integration, from pms_integrations (malloc'd), or NULL. */
+char *pms_integration_vendor(sqlite3 *db, const char *zDb, const char *zIntegration);
 /* Find the schema holding pmsql's tables ("main" usually); NULL if none. */
 const char *pms_find_schema(sqlite3 *db);
 /* Load one integration's configuration into a session (resolves env:
