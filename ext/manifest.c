@@ -47,7 +47,7 @@ static const char *const azMfFieldKey[] = { "type", "read", "create", "update", 
   "value_map", "max_length", "min_length", "enum", "format", "minimum", "maximum", "notes", 0 };
 static const char *const azMfReadOpKey[] = { "supported", "notes", "incremental", "paging",
   "since", "partition", "id", 0 };
-static const char *const azMfOpKey[] = { "supported", "notes", "readback", 0 };
+static const char *const azMfOpKey[] = { "supported", "notes", "readback", "carry", "fixed", 0 };
 static const char *const azMfReadKey[] = { "path", "transform", "model", 0 };
 static const char *const azMfWriteKey[] = { "to", "transform", "model", "part", 0 };
 
@@ -405,6 +405,22 @@ static int mf_models(mf_ctx *c, pms_manifest *pMf){
       am.zPaging = mf_str(pRead, "paging");
       am.zSince = mf_str(pRead, "since");
       am.zIdPath = mf_str(pRead, "id");
+    }
+    {
+      const cJSON *pUpd = cJSON_GetObjectItemCaseSensitive(pOps, "update");
+      const cJSON *pCarry = cJSON_GetObjectItemCaseSensitive(pUpd, "carry");
+      const cJSON *pFixed = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(pOps, "create"), "fixed");
+      const cJSON *pE;
+      cJSON_ArrayForEach(pE, pCarry){
+        if( !cJSON_IsString(pE) ){ rc = mf_fail(c, zPath, "operations.update.carry must list vendor keys"); goto next; }
+      }
+      if( (pCarry && !cJSON_IsArray(pCarry)) || (pFixed && !cJSON_IsObject(pFixed)) ){
+        rc = mf_fail(c, zPath, "operations.update.carry must be a list of vendor keys, operations.create.fixed an object");
+        goto next;
+      }
+      am.bReadback = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pUpd, "readback"));
+      am.pCarry = pCarry;
+      am.pFixed = pFixed;
     }
     if( pFields && !cJSON_IsObject(pFields) ){ rc = mf_fail(c, zPath, "\"fields\" must be an object"); goto next; }
     rc = mf_fields(c, pMf, zPath, pM, pFields, bReads, &am);

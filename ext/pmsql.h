@@ -364,6 +364,9 @@ typedef struct pms_adapter_model {
   const char *zPaging;         /* "offset", "page", "cursor", "none" or NULL */
   const char *zSince;          /* the vendor's change-time filter, or NULL */
   const char *zIdPath;         /* where the record's id is ("Id"), or NULL */
+  int bReadback;               /* update reads the record first (full-replace PUT) */
+  const cJSON *pCarry;         /* update: keys carried over from the current record */
+  const cJSON *pFixed;         /* create: fixed fields every create sends */
 } pms_adapter_model;
 
 /* One vendor's manifest, parsed (manifest.c). */
@@ -459,6 +462,18 @@ struct pms_adapter {
   /* Optional (pms_http_config.xClassify): errors the vendor reports in the
   ** body of a 2xx answer become the HTTP status they mean. */
   void (*xClassify)(pms_response *);
+
+  /* The engine's REST writer, the default of xWriteBegin/xWriteStep for a
+  ** manifest with writes: POST <resource> (with create.fixed), PUT
+  ** <resource>/<id> (after a GET when update.readback: the update.carry keys
+  ** of the current record, then the changes), DELETE <resource>/<id>. Its
+  ** two optional hooks: xWriteCarry puts one carried key into the body in
+  ** the vendor's write shape (default: as read); xWriteFields writes what
+  ** the write maps left in pLeft (default: none may be left). */
+  int (*xWriteCarry)(pms_session *, const pms_adapter_model *, const char *zKey,
+                     const cJSON *pValue, cJSON *pBody);
+  int (*xWriteFields)(pms_session *, const pms_adapter_model *, pms_write *, cJSON *pBody,
+                      cJSON *pLeft, const cJSON *pCurrent, char **pzErr);
 };
 
 /* The adapters, bound to their manifests (adapter.c). */
