@@ -7,8 +7,9 @@
 ** ApiErrorResponse shape, every field read and written with its path,
 ** transform and value map. The engine does all of that from the manifest.
 **
-** What stays here: the list URL (orderby=Id asc keeps paging stable; work
-** orders filter by date only), the fix-ups (phone arrays, manager names,
+** The list URLs are the manifest's too (read.query: orderby=Id asc keeps
+** paging stable; work orders filter by date only: since_format).
+** What stays here: the fix-ups (phone arrays, manager names,
 ** the resident's current lease, tenant and application link arrays,
 ** half baths), and writes, because every Buildium PUT is a full replace:
 ** an update reads the record first and resends it with the changes laid
@@ -256,34 +257,6 @@ static const pms_adapter_fixup aBdFixup[] = {
   { 0, 0 }
 };
 
-/* ------------------------------------------------------------ protocol */
-
-static pms_request *bd_list_request(pms_session *pS, const pms_adapter_model *pAM,
-                                    const pms_list_page *pPg){
-  pms_str u = {0};
-  pms_request *r;
-  pms_str_appendf(&u, "%s%s?limit=%d&offset=%lld&orderby=Id%%20asc", pS->zBaseUrl, pAM->zPath,
-                  pPg->nPageSize, (long long)pPg->iPage * pPg->nPageSize);
-  if( pPg->zSince ){
-    /* work orders filter by date only; the rest by UTC date-time */
-    char zDate[11];
-    pms_str_appendf(&u, "&%s=", pAM->zSince);
-    if( strcmp(pAM->zModel, "service_requests")==0 ){
-      size_t n = strlen(pPg->zSince);
-      if( n>10 ) n = 10;
-      memcpy(zDate, pPg->zSince, n);
-      zDate[n] = 0;
-      pms_str_append_url_escaped(&u, zDate);
-    }else{
-      pms_str_append_url_escaped(&u, pPg->zSince);
-    }
-  }
-  if( u.oom ){ pms_str_reset(&u); return 0; }
-  r = pms_request_new("GET", u.z);
-  pms_str_reset(&u);
-  return r;
-}
-
 /* --------------------------------------------------------------- writes */
 
 /* Buildium writes phones as {Home, Work, Mobile, Fax}; reads give
@@ -416,7 +389,6 @@ static int bd_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_wr
 const pms_adapter pms_adapter_buildium = {
   .zVendor      = "BUILDIUM",
   .aFixup       = aBdFixup,
-  .xListRequest = bd_list_request,
   .xWriteCarry  = bd_write_carry,
   .xWriteFields = bd_write_fields,
   /* auth headers, bare-array lists, Id, ApiErrorResponse, GET <resource>/<id>,

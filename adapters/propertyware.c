@@ -180,46 +180,7 @@ static const pms_adapter_fixup aPwFixup[] = {
   { 0, 0 }
 };
 
-/* List parameters each collection needs beyond paging. */
-static const struct { const char *zModel; const char *zQuery; } aPwListQuery[] = {
-  /* inactive buildings and units are hidden by default; contacts also
-  ** hold owners, vendors...; custom fields come only when asked for */
-  { "properties",       "&includeDeactivated=true&includeCustomFields=true" },
-  { "units",            "&includeDeactivated=true&includeCustomFields=true" },
-  { "residents",        "&type=TENANT&includeCustomFields=true" },
-  { "leases",           "&includeCustomFields=true" },
-  { "leads",            "&includeCustomFields=true" },
-  { "service_requests", "&includeCustomFields=true" },
-};
-
-static const char *pw_list_query(const char *zModel){
-  int i;
-  for(i=0; i<(int)(sizeof(aPwListQuery)/sizeof(aPwListQuery[0])); i++){
-    if( strcmp(aPwListQuery[i].zModel, zModel)==0 ) return aPwListQuery[i].zQuery;
-  }
-  return "";
-}
-
-/* ------------------------------------------------------------ protocol */
-
-static pms_request *pw_list_request(pms_session *pS, const pms_adapter_model *pAM,
-                                    const pms_list_page *pPg){
-  pms_str u = {0};
-  pms_request *r;
-  pms_str_appendf(&u, "%s%s?offset=%lld&limit=%d&orderby=id%s", pS->zBaseUrl, pAM->zPath,
-                  (long long)pPg->iPage * pPg->nPageSize, pPg->nPageSize, pw_list_query(pAM->zModel));
-  if( pPg->zSince ){
-    pms_str_appendf(&u, "&%s=", pAM->zSince);
-    pms_str_append_url_escaped(&u, pPg->zSince);
-  }
-  if( u.oom ){ pms_str_reset(&u); return 0; }
-  r = pms_request_new("GET", u.z);
-  pms_str_reset(&u);
-  return r;
-}
-
 /* --------------------------------------------------------------- writes */
-
 
 static void pw_put(cJSON *pObj, const char *zKey, cJSON *pV){
   if( cJSON_GetObjectItemCaseSensitive(pObj, zKey) ) cJSON_ReplaceItemInObjectCaseSensitive(pObj, zKey, pV);
@@ -506,7 +467,6 @@ static int pw_write_carry(pms_session *pS, const pms_adapter_model *pAM, const c
 const pms_adapter pms_adapter_propertyware = {
   .zVendor      = "PROPERTYWARE_REST",
   .aFixup       = aPwFixup,
-  .xListRequest = pw_list_request,
   .xWriteCarry  = pw_write_carry,
   .xWriteFields = pw_write_fields,
   /* key headers, bare-array lists, id, ErrorResponse, GET <resource>/<id>,
