@@ -270,7 +270,15 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
       continue;
     }
     pInfo->aConstraintUsage[i].argvIndex = ++nArg;
-    pInfo->aConstraintUsage[i].omit = 1;
+    /* SQLite adds a range (x >= 'ab' AND x < 'ac') to a LIKE or GLOB with
+    ** a literal prefix (also with ESCAPE, a LIKE xBestIndex never sees),
+    ** shown here like a user's range, and marks the LIKE specially. Omitted
+    ** by the virtual table, such terms lose the outer rows of a LEFT JOIN
+    ** (SQLite 3.40; differential.test found it). So ranges, LIKE and GLOB
+    ** go down to filter early, and SQLite checks them again (cheap). */
+    pInfo->aConstraintUsage[i].omit = pC->op==SQLITE_INDEX_CONSTRAINT_EQ
+      || pC->op==SQLITE_INDEX_CONSTRAINT_IS || pC->op==SQLITE_INDEX_CONSTRAINT_ISNULL
+      || pC->op==SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
     sqlite3_str_appendf(pStr, "%s%s%s%s;", vt_col_name(pM, pC->iColumn), aVtOp[j].zTag,
                         zColl ? "/" : "", zColl ? zColl : "");
     if( pC->op==SQLITE_INDEX_CONSTRAINT_EQ || pC->op==SQLITE_INDEX_CONSTRAINT_IS ){
