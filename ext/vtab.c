@@ -17,9 +17,10 @@
 ** too early; the outer statement stops stepping the inner one anyway.
 **
 ** idxStr (shown by EXPLAIN QUERY PLAN) is self-describing:
-**     "<col><op>[/NOCASE|/RTRIM];…[ORDER <col>[ DESC];…]#<colUsed in hex>"
+**     "[+]<col><op>[/NOCASE|/RTRIM];…[ORDER <col>[ DESC];…]#<colUsed in hex>"
 ** e.g. "id=;#3" for a unique id lookup reading the first two columns; the
-** column "rowid" is the cache's rowid. idxNum bit 1 means a unique lookup.
+** column "rowid" is the cache's rowid; "+" keeps a term away from the inner
+** planner's choice of index. idxNum bit 1 means a unique lookup.
 **
 ** Writes: xUpdate validates each INSERT/UPDATE row against the vendor of
 ** that row and stages it in the connection's batch (write.c); xSync, at
@@ -257,9 +258,27 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
   const pms_model *pM = p->pModel;
   sqlite3_str *pStr = sqlite3_str_new(0);
   int i, j, nArg = 0, bUnique = 0, bEqId = 0, bEqInt = 0, bEqX = 0;
-  int bOrder = 0, bSeek = 0;
+  int bOrder = 0, bSeek = 0, bLimit = 0, bHintInt = 0;
   double nTotal = vt_row_estimate(p);
   double rows = nTotal, cost;
+  /* The inner statement plans without statistics, so for "integration_id
+  ** = ? AND property_id = ?" SQLite picks the (integration_id, x_id) index
+  ** and reads every row of the integration. An integration holds many rows,
+  ** so when another indexed column has an equality (and x_id none), the
+  ** integration term is written "+integration_id" and that index is used. */
+  for(i=0; i<pInfo->nConstraint; i++){
+    const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
+    if( pC->op==SQLITE_INDEX_CONSTRAINT_LIMIT ) bLimit = 1;
+    if( !pC->usable || pC->iColumn<0 || pC->iColumn>=pM->nCol
+     || (pC->op!=SQLITE_INDEX_CONSTRAINT_EQ && pC->op!=SQLITE_INDEX_CONSTRAINT_IS) ){
+      continue;
+    }
+    if( pC->iColumn==pM->iXId ) bHintInt = -1;
+    else if( bHintInt==0 && pC->iColumn!=pM->iIntegration && vt_indexed(pM, pC->iColumn) ){
+      const char *zColl = 0;
+      if( vt_collation(pInfo, i, &zColl)==0 && zColl==0 ) bHintInt = 1;
+    }
+  }
   for(i=0; i<pInfo->nConstraint; i++){
     const struct sqlite3_index_constraint *pC = &pInfo->aConstraint[i];
     const char *zColl = 0;
@@ -279,7 +298,9 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     pInfo->aConstraintUsage[i].omit = pC->op==SQLITE_INDEX_CONSTRAINT_EQ
       || pC->op==SQLITE_INDEX_CONSTRAINT_IS || pC->op==SQLITE_INDEX_CONSTRAINT_ISNULL
       || pC->op==SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
-    sqlite3_str_appendf(pStr, "%s%s%s%s;", vt_col_name(pM, pC->iColumn), aVtOp[j].zTag,
+    sqlite3_str_appendf(pStr, "%s%s%s%s%s;",
+                        bHintInt>0 && pC->iColumn==pM->iIntegration ? "+" : "",
+                        vt_col_name(pM, pC->iColumn), aVtOp[j].zTag,
                         zColl ? "/" : "", zColl ? zColl : "");
     if( pC->op==SQLITE_INDEX_CONSTRAINT_EQ || pC->op==SQLITE_INDEX_CONSTRAINT_IS ){
       /* only a binary equality is a lookup on the cache's keys */
@@ -318,10 +339,13 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
       int iCol = pInfo->aOrderBy[i].iColumn;
       if( iCol<-1 || iCol>=pM->nCol ){ bOrder = 0; break; }
     }
-    /* an order no index of the cache gives is a sort either way: SQLite
-    ** does it (with a LIMIT, as a top-N sort the inner one cannot be) */
+    /* An order no index of the cache gives is a sort either way: SQLite
+    ** does it (with a LIMIT, as a top-N sort the inner one cannot be).
+    ** Over a whole table (no seek, no LIMIT), an index walk looks up every
+    ** row in index order, slower than a scan and a sort (GROUP BY
+    ** property_id: 3.4x a plain table): SQLite sorts then too. */
     if( bOrder && !bUnique && pInfo->aOrderBy[0].iColumn>=0
-     && !vt_indexed(pM, pInfo->aOrderBy[0].iColumn) ){
+     && (!vt_indexed(pM, pInfo->aOrderBy[0].iColumn) || (!bSeek && !bLimit)) ){
       bOrder = 0;
     }
     if( bOrder && !bUnique ){
@@ -384,9 +408,10 @@ static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
       sqlite3_str_appendf(pOrder, "%s\"%w\"%s", sqlite3_str_length(pOrder) ? ", " : " ORDER BY ",
                           vt_col_name(pM, iCol), bDesc ? " DESC" : "");
     }else{
-      int k = 0, iCol, j, m = n;
+      int k = 0, iCol, j, m = n, bPlus = 0;
       const char *zColl = 0;
       char zCol[64];
+      if( n>0 && z[0]=='+' ){ bPlus = 1; z++; n--; m--; }
       while( k<n && k<63 && (z[k]=='_' || (z[k]>='a'&&z[k]<='z') || (z[k]>='0'&&z[k]<='9')) ) k++;
       memcpy(zCol, z, k); zCol[k] = 0;
       iCol = vt_col_lookup(pM, zCol);
@@ -401,8 +426,8 @@ static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
         return SQLITE_CORRUPT_VTAB;
       }
       nArg++;
-      sqlite3_str_appendf(pSql, " %s \"%w\" %s", bWhere ? "AND" : "WHERE",
-                          vt_col_name(pM, iCol), aVtOp[j].zSql);
+      sqlite3_str_appendf(pSql, " %s %s\"%w\" %s", bWhere ? "AND" : "WHERE",
+                          bPlus ? "+" : "", vt_col_name(pM, iCol), aVtOp[j].zSql);
       if( aVtOp[j].bArg ) sqlite3_str_appendf(pSql, " ?%d", nArg);
       if( zColl ) sqlite3_str_appendf(pSql, " COLLATE %s", zColl);
       bWhere = 1;
