@@ -176,12 +176,14 @@ static int vt_destroy(sqlite3_vtab *pVtab){
   return rc;
 }
 
-/* Is iCol the first column of an index of the cache (id: its primary key)? */
-static int vt_indexed(const pms_model *pM, int iCol){
+/* Is iCol the first column of an index of the cache (id: its primary key)
+** with collation zColl (0: BINARY)? Only such an index serves a term. */
+static int vt_indexed(const pms_model *pM, int iCol, const char *zColl){
   int i;
-  if( iCol==pM->iId ) return 1;
+  if( iCol==pM->iId && zColl==0 ) return 1;
   for(i=0; i<pM->nIndex; i++){
-    if( pM->aIndex[i].aiCol[0]==iCol ) return 1;
+    const char *z = pM->aIndex[i].azColl[0];
+    if( pM->aIndex[i].aiCol[0]==iCol && (z==zColl || (z && zColl && strcmp(z, zColl)==0)) ) return 1;
   }
   return 0;
 }
@@ -250,7 +252,7 @@ static double vt_log2(double x){
 ** a scan reads every row; an equality on an indexed column finds ~10 rows
 ** in log2(N) steps (a unique one, 1); a range on one, a quarter of them;
 ** other terms filter rows but do not spare reading them; a NOCASE or RTRIM
-** term uses no index. ORDER BY (and GROUP BY) on model columns is done by
+** term uses only an index declared with that collation. ORDER BY (and GROUP BY) on model columns is done by
 ** the inner statement when an index of the cache leads with its first
 ** column, so SQLite sorts nothing; any other order SQLite sorts. */
 static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
@@ -274,7 +276,7 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
       continue;
     }
     if( pC->iColumn==pM->iXId ) bHintInt = -1;
-    else if( bHintInt==0 && pC->iColumn!=pM->iIntegration && vt_indexed(pM, pC->iColumn) ){
+    else if( bHintInt==0 && pC->iColumn!=pM->iIntegration && vt_indexed(pM, pC->iColumn, 0) ){
       const char *zColl = 0;
       if( vt_collation(pInfo, i, &zColl)==0 && zColl==0 ) bHintInt = 1;
     }
@@ -309,7 +311,7 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
         else if( pC->iColumn==pM->iIntegration ) bEqInt = 1;
         else if( pC->iColumn==pM->iXId ) bEqX = 1;
       }
-      if( zColl==0 && (pC->iColumn<0 || vt_indexed(pM, pC->iColumn) || pC->iColumn==pM->iId) ){
+      if( pC->iColumn<0 || vt_indexed(pM, pC->iColumn, zColl) ){
         bSeek = 1;
         if( rows>10 ) rows = 10;
       }else{
@@ -318,7 +320,7 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     }else if( pC->op==SQLITE_INDEX_CONSTRAINT_LIKE || pC->op==SQLITE_INDEX_CONSTRAINT_GLOB
            || pC->op==SQLITE_INDEX_CONSTRAINT_ISNOTNULL ){
       rows /= 2;
-    }else if( zColl==0 && (pC->iColumn<0 || vt_indexed(pM, pC->iColumn)) ){
+    }else if( pC->iColumn<0 || vt_indexed(pM, pC->iColumn, zColl) ){
       bSeek = 1;
       rows /= 4;
     }else{
@@ -345,7 +347,7 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     ** row in index order, slower than a scan and a sort (GROUP BY
     ** property_id: 3.4x a plain table): SQLite sorts then too. */
     if( bOrder && !bUnique && pInfo->aOrderBy[0].iColumn>=0
-     && (!vt_indexed(pM, pInfo->aOrderBy[0].iColumn) || (!bSeek && !bLimit)) ){
+     && (!vt_indexed(pM, pInfo->aOrderBy[0].iColumn, 0) || (!bSeek && !bLimit)) ){
       bOrder = 0;
     }
     if( bOrder && !bUnique ){

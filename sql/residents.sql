@@ -52,3 +52,5 @@ CREATE UNIQUE INDEX residents_x_id ON residents(integration_id, x_id);
 CREATE INDEX residents_property ON residents(property_id);
 CREATE INDEX residents_lease ON residents(lease_id);
 CREATE INDEX residents_email ON residents(email_1);
+-- case-insensitive name search (= ... COLLATE NOCASE, LIKE 'smi%')
+CREATE INDEX residents_last_name ON residents(last_name COLLATE NOCASE);
