@@ -276,7 +276,8 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
       continue;
     }
     if( pC->iColumn==pM->iXId ) bHintInt = -1;
-    else if( bHintInt==0 && pC->iColumn!=pM->iIntegration && vt_indexed(pM, pC->iColumn, 0) ){
+    else if( bHintInt==0 && pC->iColumn!=pM->iIntegration
+          && (vt_indexed(pM, pC->iColumn, 0) || vt_indexed(pM, pC->iColumn, "NOCASE")) ){
       const char *zColl = 0;
       if( vt_collation(pInfo, i, &zColl)==0 && zColl==0 ) bHintInt = 1;
     }
@@ -311,7 +312,8 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
         else if( pC->iColumn==pM->iIntegration ) bEqInt = 1;
         else if( pC->iColumn==pM->iXId ) bEqX = 1;
       }
-      if( pC->iColumn<0 || vt_indexed(pM, pC->iColumn, zColl) ){
+      if( pC->iColumn<0 || vt_indexed(pM, pC->iColumn, zColl)
+       || (zColl==0 && vt_indexed(pM, pC->iColumn, "NOCASE")) ){
         bSeek = 1;
         if( rows>10 ) rows = 10;
       }else{
@@ -432,6 +434,13 @@ static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
                           bPlus ? "+" : "", vt_col_name(pM, iCol), aVtOp[j].zSql);
       if( aVtOp[j].bArg ) sqlite3_str_appendf(pSql, " ?%d", nArg);
       if( zColl ) sqlite3_str_appendf(pSql, " COLLATE %s", zColl);
+      /* An exact equality implies the NOCASE one: written too, it lets a
+      ** NOCASE index of the column (its only one) find the rows. */
+      if( zColl==0 && iCol>=0 && !vt_indexed(pM, iCol, 0) && vt_indexed(pM, iCol, "NOCASE")
+       && (aVtOp[j].op==SQLITE_INDEX_CONSTRAINT_EQ || aVtOp[j].op==SQLITE_INDEX_CONSTRAINT_IS) ){
+        sqlite3_str_appendf(pSql, " AND \"%w\" %s ?%d COLLATE NOCASE", pM->aCol[iCol].zName,
+                            aVtOp[j].zSql, nArg);
+      }
       bWhere = 1;
     }
     z = zEnd ? zEnd+1 : 0;
