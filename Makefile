@@ -132,9 +132,15 @@ test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox
 	  PMSQL_EXT=$(BUILD)/asan/pmsql tclsh test/all.tcl
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS; corpora in build/fuzz.
+# Then test/differential.test with FUZZ_QUERIES random SELECTs from a new
+# seed (printed; replay with PMSQL_DIFF_SEED=<seed>).
 FUZZ_SECONDS ?= 30
+FUZZ_QUERIES ?= 100000
+FUZZ_SEED    ?= $(shell date +%s)
 FUZZ_TARGETS  = slices mapping validate time response request
-fuzz: $(DEPS_OK) $(GEN_SRC)
+fuzz-differential: all
+	PMSQL_DIFF_COUNT=$(FUZZ_QUERIES) PMSQL_DIFF_SEED=$(FUZZ_SEED) PMSQL_TESTS=differential.test tclsh test/all.tcl
+fuzz: fuzz-differential $(DEPS_OK) $(GEN_SRC)
 	@command -v clang >/dev/null && [ -n "$$(find /usr/lib/llvm-* -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null)" ] || { \
 	  echo "pmsql: installing clang and its fuzzer runtime"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
@@ -189,4 +195,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD) pmsql.so sandbox/pms-sandbox
 
-.PHONY: all deps test test-asan demo docs install uninstall examples-deps clean fuzz
+.PHONY: all deps test test-asan demo docs install uninstall examples-deps clean fuzz fuzz-differential

@@ -85,6 +85,7 @@ typedef struct pms_index {
   int bUnique;
   int nCol;
   int aiCol[8];
+  const char *azColl[8];  /* "NOCASE" or "RTRIM" if declared; 0: BINARY */
 } pms_index;
 
 typedef struct pms_model {

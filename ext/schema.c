@@ -78,7 +78,7 @@ static int schema_read_indexes(sqlite3 *db, pms_model *pM){
       -1, &pList, 0);
   if( rc==SQLITE_OK ){
     rc = sqlite3_prepare_v2(db,
-        "SELECT cid FROM pragma_index_info(?1) ORDER BY seqno", -1, &pInfo, 0);
+        "SELECT cid, upper(coll) FROM pragma_index_xinfo(?1) WHERE key ORDER BY seqno", -1, &pInfo, 0);
   }
   if( rc ){ sqlite3_finalize(pList); return rc; }
   sqlite3_bind_text(pList, 1, pM->zName, -1, SQLITE_STATIC);
@@ -96,6 +96,9 @@ static int schema_read_indexes(sqlite3 *db, pms_model *pM){
     sqlite3_bind_text(pInfo, 1, zIdx, -1, SQLITE_TRANSIENT);
     while( sqlite3_step(pInfo)==SQLITE_ROW ){
       if( pI->nCol < (int)(sizeof(pI->aiCol)/sizeof(pI->aiCol[0])) ){
+        const char *zColl = (const char*)sqlite3_column_text(pInfo, 1);
+        pI->azColl[pI->nCol] = zColl && strcmp(zColl, "NOCASE")==0 ? "NOCASE"
+                             : zColl && strcmp(zColl, "RTRIM")==0 ? "RTRIM" : 0;
         pI->aiCol[pI->nCol++] = sqlite3_column_int(pInfo, 0);
       }
     }
@@ -209,7 +212,8 @@ char *pms_model_cache_ddl(const pms_model *pM, const char *zDb){
     sqlite3_str_appendf(p, "CREATE %sINDEX IF NOT EXISTS \"%w\".\"%w_cache_%w\" ON \"%w_cache\"(",
                         pI->bUnique ? "UNIQUE " : "", zDb, pM->zName, pI->zSuffix, pM->zName);
     for(j=0; j<pI->nCol; j++){
-      sqlite3_str_appendf(p, "%s\"%w\"", j ? ", " : "", pM->aCol[pI->aiCol[j]].zName);
+      sqlite3_str_appendf(p, "%s\"%w\"%s%s", j ? ", " : "", pM->aCol[pI->aiCol[j]].zName,
+                          pI->azColl[j] ? " COLLATE " : "", pI->azColl[j] ? pI->azColl[j] : "");
     }
     sqlite3_str_appendall(p, ");\n");
   }

@@ -51,4 +51,8 @@ CREATE TABLE residents (
 CREATE UNIQUE INDEX residents_x_id ON residents(integration_id, x_id);
 CREATE INDEX residents_property ON residents(property_id);
 CREATE INDEX residents_lease ON residents(lease_id);
-CREATE INDEX residents_email ON residents(email_1);
+-- NOCASE: case-insensitive search (= ... COLLATE NOCASE, LIKE 'smi%'); an
+-- exact (BINARY) equality uses them too (vtab.c adds the NOCASE equality
+-- it implies)
+CREATE INDEX residents_email ON residents(email_1 COLLATE NOCASE);
+CREATE INDEX residents_last_name ON residents(last_name COLLATE NOCASE);
