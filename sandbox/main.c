@@ -18,6 +18,10 @@
 ** "pms-sandbox V listening on http://127.0.0.1:PORT" to stdout. SIGTERM
 ** and SIGINT stop it cleanly with status 0; usage errors exit with 2.
 **
+** --vendor accepts a vendor's name in any case, with or without
+** underscores, and the integration vendor names of pms_integrations
+** (PROPERTYWARE_REST, RENTMANAGER, ...).
+**
 ** Each vendor is one sb_vendor struct in its own files; make lists them
 ** in sb_vendors (build/sb_vendor_list.c).
 */
@@ -62,9 +66,36 @@ static long long parse_int(const char *flag, const char *v, long long lo, long l
   return n;
 }
 
+/* A vendor name folded for comparison: lower case, without '_', '-' and
+** ' ', so "RENT_MANAGER", "Rent Manager" and "rentmanager" are one name. */
+static void fold_name(const char *s, char *out, size_t cap){
+  size_t n = 0;
+  for(; *s && n + 1 < cap; s++){
+    unsigned char ch = (unsigned char)*s;
+    if( ch >= 'A' && ch <= 'Z' ) out[n++] = (char)(ch - 'A' + 'a');
+    else if( ch != '_' && ch != '-' && ch != ' ' ) out[n++] = (char)ch;
+  }
+  out[n] = 0;
+}
+
+/* --vendor takes the names users write in pms_integrations.vendor, in any
+** case: the sandbox's own name, or the integration vendor (Propexo's
+** integration_vendor, e.g. PROPERTYWARE_REST), which is the sandbox name
+** with an optional "_REST" suffix for vendors with a REST and a SOAP API. */
 static const sb_vendor *find_vendor(const char *name){
-  for(int i = 0; sb_vendors[i]; i++){
-    if( strcmp(sb_vendors[i]->name, name) == 0 ) return sb_vendors[i];
+  char want[64], have[64];
+  if( strlen(name) >= sizeof(want) ) return NULL;
+  fold_name(name, want, sizeof(want));
+  size_t n = strlen(want);
+  for(int pass = 0; pass < 2; pass++){
+    if( pass == 1 ){
+      if( n <= 4 || strcmp(want + n - 4, "rest") != 0 ) break;
+      want[n - 4] = 0;
+    }
+    for(int i = 0; sb_vendors[i]; i++){
+      fold_name(sb_vendors[i]->name, have, sizeof(have));
+      if( strcmp(have, want) == 0 ) return sb_vendors[i];
+    }
   }
   return NULL;
 }
