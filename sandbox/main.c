@@ -5,12 +5,16 @@
 **               [--fault KIND[,KIND...]] [--fault-after K] [--fault-rate R]
 **               [--no-rate-limit] [--print-credentials] [--cache-mb M]
 **               [--token-ttl-seconds T] [--require-partner-token]
-**               [--utc-offset-minutes M]
+**               [--utc-offset-minutes M] [--record FILE]
 **
 ** The last three are Rent Manager's: the idle lifetime of an API token
 ** (default 1800), requiring the X-RM12API-PartnerToken header (then the
 ** credentials include partner_token), and the clock of the emulated
 ** location as a fixed offset from UTC (default 0: local time is UTC).
+**
+** --record FILE appends every API call and its answer to FILE, one JSON
+** object a line (record.c), for the tests that check a sandbox against its
+** vendor's published spec.
 **
 ** It binds 127.0.0.1:P (0 = any free port) first, so a busy port fails
 ** before a large portfolio is generated, then builds the portfolio, opens
@@ -39,7 +43,7 @@ static void usage(FILE *f){
         "         [--latency-ms L] [--fault KIND[,KIND...]] [--fault-after K]\n"
         "         [--fault-rate R] [--no-rate-limit] [--print-credentials]\n"
         "         [--cache-mb M] [--token-ttl-seconds T] [--require-partner-token]\n"
-        "         [--utc-offset-minutes M]\n"
+        "         [--utc-offset-minutes M] [--record FILE]\n"
         "vendors:", f);
   for(int i = 0; sb_vendors[i]; i++) fprintf(f, " %s", sb_vendors[i]->name);
   fputs("\n"
@@ -103,6 +107,7 @@ static const sb_vendor *find_vendor(const char *name){
 int main(int argc, char **argv){
   sb_options opt;
   int print_creds = 0;
+  const char *record = NULL;
   memset(&opt, 0, sizeof(opt));
   opt.port = -1;
   opt.size = 100;
@@ -130,7 +135,7 @@ int main(int argc, char **argv){
     static const char *const valued[] = {
       "--vendor", "--port", "--size", "--seed", "--latency-ms", "--fault",
       "--fault-after", "--fault-rate", "--cache-mb", "--token-ttl-seconds",
-      "--utc-offset-minutes", NULL
+      "--utc-offset-minutes", "--record", NULL
     };
     int known = 0;
     for(int k = 0; valued[k]; k++) known |= strcmp(flag, valued[k]) == 0;
@@ -140,6 +145,7 @@ int main(int argc, char **argv){
       val = argv[++i];
     }
     if( strcmp(flag, "--vendor") == 0 ) opt.vendor = val;
+    else if( strcmp(flag, "--record") == 0 ) record = val;
     else if( strcmp(flag, "--port") == 0 ) opt.port = (int)parse_int(flag, val, 0, 65535);
     else if( strcmp(flag, "--size") == 0 ) opt.size = (uint32_t)parse_int(flag, val, 0, PF_MAX_SIZE);
     else if( strcmp(flag, "--seed") == 0 ) opt.seed = (uint64_t)parse_int(flag, val, 0, INT64_MAX);
@@ -194,6 +200,10 @@ int main(int argc, char **argv){
     fprintf(stderr, "pms-sandbox: cannot listen on 127.0.0.1:%d: %s\n", opt.port, strerror(errno));
     return 1;
   }
+  if( record && rec_open(record) != 0 ){
+    fprintf(stderr, "pms-sandbox: cannot open --record file '%s': %s\n", record, strerror(errno));
+    return 1;
+  }
   static sb_portfolio pf;
   if( pf_generate(&pf, opt.size, opt.seed) != 0 ){
     fprintf(stderr, "pms-sandbox: cannot generate a portfolio of %u\n", (unsigned)opt.size);
@@ -216,6 +226,7 @@ int main(int argc, char **argv){
     ctl_shutdown();
     v->close(vs);
     pf_free(&pf);
+    rec_close();
   }
   return 0;
 }

@@ -31,6 +31,8 @@
 **   query.c       URL query-string parsing.
 **   cache.c       LRU cache of blobs keyed by strings.
 **   validate.c    table-driven validation of JSON request bodies.
+**   record.c      --record FILE: every API call and its answer as JSON
+**                 lines, for checking the sandbox against vendor specs.
 **
 ** A vendor is one sb_vendor struct of function pointers (like curl's TLS
 ** backends): a new vendor fills in one of these in its own file, and make
@@ -511,6 +513,14 @@ int srv_stopping(void);
 int srv_sleep_ms(long ms);
 
 /* ------------------------------------------------------------------ */
+/* record.c — the traffic record of --record FILE.                      */
+
+int rec_open(const char *path);             /* 0 or -1 (errno set) */
+void rec_close(void);
+/* Appends one API call and its answer (fault: the injected one, or 0). */
+void rec_note(const sb_request *req, const sb_response *resp, int fault);
+
+/* ------------------------------------------------------------------ */
 /* validate.c — table-driven checks of JSON bodies (see the file).      */
 
 typedef struct vd_errors {
@@ -524,6 +534,8 @@ typedef enum {
 } vd_type;
 
 #define VF_REQUIRED 0x01
+#define VF_SAVE_ONLY 0x02       /* accepted in a write body, not a field of
+                                ** the record it writes (e.g. tenantIDs) */
 
 struct vd_schema;
 typedef struct vd_field {
