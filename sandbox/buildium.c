@@ -28,9 +28,11 @@
 ** no result set at all. Every write clears both caches under the write lock.
 */
 #include "buildium.h"
+#include "listing.h"
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -626,40 +628,29 @@ static const bd_sortfield *const bd_sorts[BD_NKINDS] = {
   bd_sorts_applicants, bd_sorts_workorders,
 };
 
-typedef struct bd_order {
-  int n;
-  int field[BD_MAX_SORT];
-  int desc[BD_MAX_SORT];
-} bd_order;
+static int bd_sort_field(const void *fields, const char *name, int *is_str){
+  const bd_sortfield *t = fields;
+  int f = -1;
+  for(int i = 0; t[i].name; i++){
+    if( strcasecmp(t[i].name, name) == 0 ) f = i;
+  }
+  if( f >= 0 ) *is_str = t[f].type == 's';
+  return f;
+}
 
-/* "Field [asc|desc], ..." -> order; 0 on an unknown field or direction. */
-static int bd_parse_orderby(int kind, const char *s, bd_order *o, vd_errors *e){
-  char buf[512], *outer;
-  snprintf(buf, sizeof(buf), "%s", s);
-  o->n = 0;
-  for(char *tok = strtok_r(buf, ",", &outer); tok; tok = strtok_r(NULL, ",", &outer)){
-    char *save, *name = strtok_r(tok, " \t", &save), *dir = strtok_r(NULL, " \t", &save);
-    int f = -1;
-    if( !name ) continue;
-    for(int i = 0; bd_sorts[kind][i].name; i++){
-      if( strcasecmp(bd_sorts[kind][i].name, name) == 0 ) f = i;
-    }
-    if( f < 0 ){
-      vd_add(e, "orderby", "'%s' is not a sortable property of this resource.", name);
+/* "Field [asc|desc], ..." -> order; 0 after adding the error. */
+static int bd_parse_orderby(int kind, const char *s, sb_order *o, vd_errors *e){
+  char bad[128];
+  switch( sb_order_parse(s, BD_MAX_SORT, bd_sort_field, bd_sorts[kind], o, bad, sizeof(bad)) ){
+    case SB_ORDER_UNKNOWN:
+      vd_add(e, "orderby", "'%s' is not a sortable property of this resource.", bad);
       return 0;
-    }
-    if( (dir && strcasecmp(dir, "asc") != 0 && strcasecmp(dir, "desc") != 0)
-        || strtok_r(NULL, " \t", &save) ){
+    case SB_ORDER_DIRECTION:
       vd_add(e, "orderby", "The sort direction must be asc or desc.");
       return 0;
-    }
-    if( o->n == BD_MAX_SORT ){
+    case SB_ORDER_TOO_MANY:
       vd_add(e, "orderby", "At most %d sort properties are supported.", BD_MAX_SORT);
       return 0;
-    }
-    o->field[o->n] = f;
-    o->desc[o->n] = dir && strcasecmp(dir, "desc") == 0;
-    o->n++;
   }
   return 1;
 }
@@ -756,77 +747,31 @@ static const char *bd_sort_value(bd_ctx *c, int kind, int f, uint32_t idx,
   }
 }
 
-typedef struct bd_sortctx {
-  int nk;
-  int desc[BD_MAX_SORT];
-  int str[BD_MAX_SORT];
-  int64_t *iv[BD_MAX_SORT];
-  size_t *off[BD_MAX_SORT];     /* (size_t)-1 = null string */
-  sb_buf arena[BD_MAX_SORT];
-  const uint32_t *ids;
-} bd_sortctx;
+/* The list engine's view of one Buildium list: match and sort keys. */
+typedef struct bd_listarg {
+  bd_ctx *c;
+  int kind;
+  const bd_filter *f;
+  bd_scratch s;
+} bd_listarg;
 
-static int bd_sort_cmp(const void *pa, const void *pb, void *arg){
-  const bd_sortctx *x = arg;
-  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-  for(int k = 0; k < x->nk; k++){
-    int r;
-    if( x->str[k] ){
-      size_t oa = x->off[k][a], ob = x->off[k][b];
-      if( oa == (size_t)-1 || ob == (size_t)-1 ){
-        r = (oa == (size_t)-1) - (ob == (size_t)-1);
-        r = -r;                                   /* nulls first */
-      }else{
-        r = strcasecmp(x->arena[k].p + oa, x->arena[k].p + ob);
-      }
-    }else{
-      r = x->iv[k][a] < x->iv[k][b] ? -1 : x->iv[k][a] > x->iv[k][b];
-    }
-    if( x->desc[k] ) r = -r;
-    if( r ) return r;
-  }
-  return x->ids[a] < x->ids[b] ? -1 : x->ids[a] > x->ids[b];
+static int bd_match_cb(void *arg, uint32_t idx){
+  bd_listarg *a = arg;
+  return bd_match(a->c, a->kind, idx, a->f);
 }
 
-static void bd_sort(bd_ctx *c, int kind, const bd_order *o, uint32_t *ids, uint32_t n){
-  bd_sortctx x;
-  memset(&x, 0, sizeof(x));
-  x.nk = o->n;
-  x.ids = ids;
-  for(int k = 0; k < o->n; k++){
-    x.desc[k] = o->desc[k];
-    x.str[k] = bd_sorts[kind][o->field[k]].type == 's';
-    if( x.str[k] ) x.off[k] = sb_xmalloc((size_t)n * sizeof(size_t) + 1);
-    else x.iv[k] = sb_xmalloc((size_t)n * sizeof(int64_t) + 1);
-    for(uint32_t i = 0; i < n; i++){
-      bd_scratch s = { .n = 0 };
-      int64_t iv;
-      const char *sv = bd_sort_value(c, kind, o->field[k], ids[i], &iv, &s);
-      if( x.str[k] ){
-        if( sv ){
-          x.off[k][i] = x.arena[k].n;
-          sb_put(&x.arena[k], sv, strlen(sv) + 1);
-        }else{
-          x.off[k][i] = (size_t)-1;
-        }
-      }else{
-        x.iv[k][i] = iv;
-      }
-    }
-  }
-  uint32_t *pos = sb_xmalloc((size_t)n * sizeof(uint32_t) + 1);
-  for(uint32_t i = 0; i < n; i++) pos[i] = i;
-  qsort_r(pos, n, sizeof(uint32_t), bd_sort_cmp, &x);
-  uint32_t *sorted = sb_xmalloc((size_t)n * sizeof(uint32_t) + 1);
-  for(uint32_t i = 0; i < n; i++) sorted[i] = ids[pos[i]];
-  memcpy(ids, sorted, (size_t)n * sizeof(uint32_t));
-  free(sorted);
-  free(pos);
-  for(int k = 0; k < o->n; k++){
-    free(x.iv[k]);
-    free(x.off[k]);
-    sb_buf_free(&x.arena[k]);
-  }
+static const char *bd_value_cb(void *arg, uint32_t idx, int field, double *num){
+  bd_listarg *a = arg;
+  int64_t iv;
+  a->s.n = 0;
+  const char *sv = bd_sort_value(a->c, a->kind, field, idx, &iv, &a->s);
+  *num = iv == INT64_MIN ? -HUGE_VAL : (double)iv;
+  return sv;
+}
+
+static void bd_render_cb(void *arg, uint32_t idx, sb_buf *b){
+  bd_listarg *a = arg;
+  bd_render(a->c, a->kind, idx, b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -890,10 +835,10 @@ static void bd_list(bd_ctx *c, int kind, const sb_request *req, sb_response *res
   sb_query q;
   vd_errors e;
   bd_filter f;
-  bd_order ord = { 0 };
+  sb_order ord = { 0 };
   long limit, offset;
   sb_buf key = { 0 }, page = { 0 };
-  sb_blob *rs = NULL, *blob = NULL;
+  sb_blob *blob = NULL;
 
   sb_query_parse(req->query, &q);
   vd_init(&e);
@@ -927,47 +872,20 @@ static void bd_list(bd_ctx *c, int kind, const sb_request *req, sb_response *res
       bd_bad_request(resp, &e);
       goto out;
     }
-    uint32_t n = bd_count(c, kind), total;
-    const uint32_t *ids = NULL;
-    int id_desc = ord.n == 1 && ord.field[0] == 0 && ord.desc[0];
-    int plain = !f.any && (ord.n == 0 || (ord.n == 1 && ord.field[0] == 0));
-    if( plain ){
-      total = n;
-    }else{
-      sb_buf rk = { 0 };
-      bd_result_key(req->path, &q, &rk);
-      rs = sb_cache_get(c->results, rk.p, rk.n);
-      if( !rs ){
-        uint32_t *v = sb_xmalloc((size_t)n * sizeof(uint32_t) + 1), m = 0;
-        for(uint32_t i = 0; i < n; i++){
-          if( bd_match(c, kind, i, &f) ) v[m++] = i;
-        }
-        if( ord.n && !(ord.n == 1 && ord.field[0] == 0) ) bd_sort(c, kind, &ord, v, m);
-        else if( id_desc ){
-          for(uint32_t a = 0, z = m ? m - 1 : 0; a < z; a++, z--){
-            uint32_t t = v[a]; v[a] = v[z]; v[z] = t;
-          }
-        }
-        rs = sb_blob_new(v, (size_t)m * sizeof(uint32_t), m);
-        free(v);
-        sb_cache_put(c->results, rk.p, rk.n, rs);
-      }
-      sb_buf_free(&rk);
-      ids = (const uint32_t *)rs->data;
-      total = (uint32_t)rs->aux;
-    }
-    if( (long)total > offset ){
-      long rows = (long)total - offset < limit ? (long)total - offset : limit;
-      sb_buf_grow(&page, (size_t)rows * 1536);
-    }
-    sb_putc(&page, '[');
-    for(long p = offset, cnt = 0; p < (long)total && cnt < limit; p++, cnt++){
-      uint32_t idx = ids ? ids[p] : id_desc ? n - 1 - (uint32_t)p : (uint32_t)p;
-      if( cnt ) sb_putc(&page, ',');
-      bd_render(c, kind, idx, &page);
-    }
-    sb_putc(&page, ']');
-    blob = sb_blob_from_buf(&page, total);
+    sb_buf rk = { 0 };
+    bd_result_key(req->path, &q, &rk);
+    bd_listarg a = { .c = c, .kind = kind, .f = &f };
+    sb_select_spec sel = {
+      .n = bd_count(c, kind), .filtered = f.any, .match = bd_match_cb,
+      .order = &ord, .value = bd_value_cb, .arg = &a,
+      .cache = c->results, .key = rk.p, .klen = rk.n,
+    };
+    sb_rows rows;
+    sb_select(&sel, &rows);
+    sb_buf_free(&rk);
+    sb_rows_json(&rows, offset, limit, 1536, bd_render_cb, &a, &page);
+    blob = sb_blob_from_buf(&page, rows.total);
+    sb_rows_free(&rows);
     sb_cache_put(c->pages, key.p, key.n, blob);
   }
   pthread_rwlock_unlock(&c->lock);
@@ -978,7 +896,6 @@ static void bd_list(bd_ctx *c, int kind, const sb_request *req, sb_response *res
   resp->list_offset = offset;
   sb_printf(&resp->headers, "X-Total-Count: %lld\r\n", (long long)blob->aux);
 out:
-  sb_blob_unref(rs);
   sb_buf_free(&key);
   sb_buf_free(&page);
   bd_filter_free(&f);

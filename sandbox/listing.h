@@ -1,0 +1,116 @@
+/*
+** listing.h — the list engine every sandbox vendor shares: which records
+** of a collection a list request selects, in which order, and the page of
+** them it answers with. A vendor keeps only what is its own: its paths,
+** its query parameter names and error bodies, its filters (a match
+** function), its sortable fields (a lookup and a value function) and its
+** record shapes (a render function).
+**
+** The pieces, in the order a list request uses them:
+**
+**   sb_order_parse   "Field [asc|desc], ..." -> sb_order, with the vendor's
+**                    field lookup; the vendor words its own 400 from the
+**                    SB_ORDER_* code it gets back.
+**   sb_select        the result set: every record that matches, sorted by
+**                    the order (nulls first, strings case-insensitively,
+**                    ties by record index), cached by a key of the
+**                    vendor's choosing. Unfiltered id-ordered lists need no
+**                    result set: rows are the record indexes themselves.
+**   sb_rows_json     the page [offset, offset + limit) as a JSON array,
+**                    each row written by the vendor's render function.
+**
+** Paging parameters stay the vendor's (their names, bounds, clamping and
+** messages differ: limit/offset, pagesize/pagenumber, page/pageSize); the
+** engine takes the offset and limit they come to. Totals (X-Total-Count,
+** X-Total-Results, Link headers) are rows->total in the vendor's header;
+** fault injection (empty pages, truncation, 429s...)
+** is the server's (server.c, control.c) for every list whose response has
+** is_list set.
+**
+** Adding a resource to a vendor: give it a record count, a render function
+** and (if it filters or sorts) a match function and a sortable-field table;
+** its list handler is then its paging parameters + sb_select +
+** sb_rows_json.
+** Adding a vendor: the same per resource, plus its routes, auth and error
+** shape in its own file (see sandbox.h for the sb_vendor interface).
+*/
+#ifndef SANDBOX_LISTING_H
+#define SANDBOX_LISTING_H
+
+#include "sandbox.h"
+
+/* ------------------------------------------------------------------ */
+/* Ordering                                                             */
+
+#define SB_ORDER_MAX 8
+
+typedef struct sb_order {
+  int n;
+  int field[SB_ORDER_MAX];      /* the vendor's field numbers; 0 = Id */
+  int desc[SB_ORDER_MAX];
+  int str[SB_ORDER_MAX];        /* string key (else a number) */
+} sb_order;
+
+enum { SB_ORDER_OK, SB_ORDER_UNKNOWN, SB_ORDER_DIRECTION, SB_ORDER_TOO_MANY };
+
+/* The vendor's field lookup: its number for name (any case), or -1; sets
+** *is_str for fields that sort as strings. */
+typedef int (*sb_field_fn)(const void *fields, const char *name, int *is_str);
+
+/* Parses "Field [asc|desc], ..." (empty items skipped) into o, with at
+** most max keys. On SB_ORDER_UNKNOWN the unknown name is copied to bad. */
+int sb_order_parse(const char *s, int max, sb_field_fn lookup, const void *fields,
+                   sb_order *o, char *bad, size_t badlen);
+/* Is the order the records' own (none, or Id ascending or descending)? */
+int sb_order_by_id(const sb_order *o);
+int sb_order_id_desc(const sb_order *o);
+
+/* A sort key's value for record idx: a string key returns the string
+** (NULL for null; it is copied at once, so scratch space may be reused);
+** a number key sets *num (-HUGE_VAL for null) and returns NULL. */
+typedef const char *(*sb_value_fn)(void *arg, uint32_t idx, int field, double *num);
+
+/* Sorts ids[0..n) by o; ties keep record index order. */
+void sb_sort(uint32_t *ids, uint32_t n, const sb_order *o, sb_value_fn value, void *arg);
+
+/* ------------------------------------------------------------------ */
+/* Selection                                                            */
+
+typedef struct sb_select_spec {
+  uint32_t n;                   /* records: indexes 0..n-1 */
+  int filtered;                 /* 0: every record is in, and with an id
+                                ** order no result set is built */
+  int (*match)(void *arg, uint32_t idx);  /* NULL = all; else asked for
+                                ** every record of a result set */
+  const sb_order *order;        /* NULL = index order */
+  sb_value_fn value;            /* sort keys, when order is not by id */
+  void *arg;                    /* for match and value */
+  sb_cache *cache;              /* result sets by key; NULL = no caching */
+  const char *key;
+  size_t klen;
+} sb_select_spec;
+
+typedef struct sb_rows {
+  uint32_t total;               /* rows selected */
+  uint32_t n;                   /* without ids: the records, 0..n-1 */
+  int desc;                     /* without ids: highest index first */
+  const uint32_t *ids;          /* the selected indexes, in order */
+  sb_blob *rs;                  /* holds ids */
+} sb_rows;
+
+void sb_select(const sb_select_spec *s, sb_rows *out);
+void sb_rows_free(sb_rows *r);
+static inline uint32_t sb_rows_at(const sb_rows *r, uint32_t pos){
+  return r->ids ? r->ids[pos] : r->desc ? r->n - 1 - pos : pos;
+}
+/* Rows on the page [offset, offset + limit). */
+long sb_rows_on_page(const sb_rows *r, long offset, long limit);
+
+typedef void (*sb_render_fn)(void *arg, uint32_t idx, sb_buf *b);
+
+/* Appends "[row,row,...]" for the page [offset, offset + limit); hint is
+** the expected bytes per row (the buffer is grown once). */
+void sb_rows_json(const sb_rows *r, long offset, long limit, size_t hint,
+                  sb_render_fn render, void *arg, sb_buf *b);
+
+#endif /* SANDBOX_LISTING_H */
