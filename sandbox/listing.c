@@ -17,30 +17,37 @@
 /* ------------------------------------------------------------------ */
 /* Ordering                                                             */
 
+int sb_order_item(char *item, int max, sb_field_fn lookup, const void *fields,
+                  sb_order *o, char *bad, size_t badlen){
+  char *save, *name = strtok_r(item, " \t", &save), *dir = strtok_r(NULL, " \t", &save);
+  int is_str = 0, f;
+  if( max > SB_ORDER_MAX ) max = SB_ORDER_MAX;
+  if( !name ) return SB_ORDER_OK;
+  f = lookup(fields, name, &is_str);
+  if( f < 0 ){
+    snprintf(bad, badlen, "%s", name);
+    return SB_ORDER_UNKNOWN;
+  }
+  if( (dir && strcasecmp(dir, "asc") != 0 && strcasecmp(dir, "desc") != 0)
+      || strtok_r(NULL, " \t", &save) ){
+    return SB_ORDER_DIRECTION;
+  }
+  if( o->n == max ) return SB_ORDER_TOO_MANY;
+  o->field[o->n] = f;
+  o->desc[o->n] = dir && strcasecmp(dir, "desc") == 0;
+  o->str[o->n] = is_str;
+  o->n++;
+  return SB_ORDER_OK;
+}
+
 int sb_order_parse(const char *s, int max, sb_field_fn lookup, const void *fields,
                    sb_order *o, char *bad, size_t badlen){
   char buf[512], *outer;
-  if( max > SB_ORDER_MAX ) max = SB_ORDER_MAX;
   snprintf(buf, sizeof(buf), "%s", s);
   o->n = 0;
   for(char *tok = strtok_r(buf, ",", &outer); tok; tok = strtok_r(NULL, ",", &outer)){
-    char *save, *name = strtok_r(tok, " \t", &save), *dir = strtok_r(NULL, " \t", &save);
-    int is_str = 0, f;
-    if( !name ) continue;
-    f = lookup(fields, name, &is_str);
-    if( f < 0 ){
-      snprintf(bad, badlen, "%s", name);
-      return SB_ORDER_UNKNOWN;
-    }
-    if( (dir && strcasecmp(dir, "asc") != 0 && strcasecmp(dir, "desc") != 0)
-        || strtok_r(NULL, " \t", &save) ){
-      return SB_ORDER_DIRECTION;
-    }
-    if( o->n == max ) return SB_ORDER_TOO_MANY;
-    o->field[o->n] = f;
-    o->desc[o->n] = dir && strcasecmp(dir, "desc") == 0;
-    o->str[o->n] = is_str;
-    o->n++;
+    int rc = sb_order_item(tok, max, lookup, fields, o, bad, badlen);
+    if( rc != SB_ORDER_OK ) return rc;
   }
   return SB_ORDER_OK;
 }

@@ -61,6 +61,10 @@ typedef int (*sb_field_fn)(const void *fields, const char *name, int *is_str);
 ** most max keys. On SB_ORDER_UNKNOWN the unknown name is copied to bad. */
 int sb_order_parse(const char *s, int max, sb_field_fn lookup, const void *fields,
                    sb_order *o, char *bad, size_t badlen);
+/* One item "Field [asc|desc]" (modified in place) added to o, for vendors
+** that split the list their own way; a blank item adds nothing. */
+int sb_order_item(char *item, int max, sb_field_fn lookup, const void *fields,
+                  sb_order *o, char *bad, size_t badlen);
 /* Is the order the records' own (none, or Id ascending or descending)? */
 int sb_order_by_id(const sb_order *o);
 int sb_order_id_desc(const sb_order *o);
