@@ -35,6 +35,7 @@
 ** result.Customers.Customer[] and the property record are inferred.
 */
 #include "sandbox.h"
+#include "listing.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -364,6 +365,16 @@ typedef struct en_call {
 
 typedef void (*en_render)(en_ctx *, sb_buf *, uint32_t);
 
+typedef struct en_listarg {
+  en_ctx *c;
+  en_render render;
+} en_listarg;
+
+static void en_render_cb(void *arg, uint32_t idx, sb_buf *b){
+  en_listarg *a = arg;
+  a->render(a->c, b, idx);
+}
+
 /* The paged list page of ids ix[0..n), wrapped as result.{outer}.{inner}[]. */
 static void en_list(en_ctx *c, const en_call *k, sb_response *resp, const char *outer,
                     const char *inner, const uint32_t *ix, uint32_t n, en_render render){
@@ -373,12 +384,11 @@ static void en_list(en_ctx *c, const en_call *k, sb_response *resp, const char *
   resp->is_list = 1;
   resp->list_offset = lo;
   en_begin(b, k->reqid);
-  sb_printf(b, ",\"code\":200,\"result\":{\"%s\":{\"%s\":[", outer, inner);
-  for(uint32_t i = lo; i < n && i < lo + (uint32_t)k->per_page; i++){
-    if( i > lo ) sb_putc(b, ',');
-    render(c, b, ix[i]);
-  }
-  SB_LIT(b, "]}}}}");
+  sb_printf(b, ",\"code\":200,\"result\":{\"%s\":{\"%s\":", outer, inner);
+  en_listarg a = { .c = c, .render = render };
+  sb_rows rows = { .total = n, .ids = ix };
+  sb_rows_json(&rows, lo, k->per_page, 512, en_render_cb, &a, b);
+  SB_LIT(b, "}}}}");
   sb_printf(&resp->headers, "X-Total-Count: %u\r\n", n);
   if( k->links ){
     uint32_t last = n ? (n + (uint32_t)k->per_page - 1) / (uint32_t)k->per_page : 1;

@@ -35,6 +35,7 @@
 ** Propertyware.
 */
 #include "sandbox.h"
+#include "listing.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -587,11 +588,28 @@ static void pw_print_record(sb_buf *b, const pw_rec *r, int with_custom){
   sb_putc(b, '}');
 }
 
+/* The list engine's view of one Propertyware list. */
+typedef struct pw_listarg {
+  pw_ctx *x;
+  int kind;
+  const pw_filter *f;
+} pw_listarg;
+
+static int pw_match_cb(void *arg, uint32_t i){
+  pw_listarg *a = arg;
+  return pw_match(a->kind, &a->x->c[a->kind].v[i], a->f);
+}
+
+static void pw_render_cb(void *arg, uint32_t i, sb_buf *b){
+  pw_listarg *a = arg;
+  pw_print_record(b, &a->x->c[a->kind].v[i], a->f->include_custom);
+}
+
 static void pw_list(pw_ctx *x, int kind, const sb_request *req, sb_response *resp){
   sb_query q;
   vd_errors e;
   pw_filter f;
-  int64_t offset = 0, limit = PW_DEFAULT_LIMIT, total = 0, shown = 0;
+  int64_t offset = 0, limit = PW_DEFAULT_LIMIT, total = 0;
   const char *s;
   memset(&f, 0, sizeof(f));
   vd_init(&e);
@@ -632,19 +650,15 @@ static void pw_list(pw_ctx *x, int kind, const sb_request *req, sb_response *res
   }
   resp->status = 200;
   resp->content_type = SB_JSON_TYPE;
-  sb_putc(&resp->body, '[');
   pthread_rwlock_rdlock(&x->lock);
-  for(uint32_t i = 0; i < x->c[kind].n; i++){
-    const pw_rec *o = &x->c[kind].v[i];
-    if( !pw_match(kind, o, &f) ) continue;
-    if( total >= offset && shown < limit ){
-      if( shown++ ) sb_putc(&resp->body, ',');
-      pw_print_record(&resp->body, o, f.include_custom);
-    }
-    total++;
-  }
+  pw_listarg a = { .x = x, .kind = kind, .f = &f };
+  sb_select_spec sel = { .n = x->c[kind].n, .filtered = 1, .match = pw_match_cb, .arg = &a };
+  sb_rows rows;
+  sb_select(&sel, &rows);
+  sb_rows_json(&rows, (long)offset, (long)limit, 1024, pw_render_cb, &a, &resp->body);
+  total = rows.total;
+  sb_rows_free(&rows);
   pthread_rwlock_unlock(&x->lock);
-  sb_putc(&resp->body, ']');
   sb_printf(&resp->headers, "X-Total-Count: %lld\r\n", (long long)total);
   resp->is_list = 1;
   resp->list_offset = (long)offset;

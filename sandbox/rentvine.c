@@ -63,6 +63,7 @@
 ** method -> 405 {"error":"Method Not Allowed"}.
 */
 #include "sandbox.h"
+#include "listing.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -516,6 +517,27 @@ static int rv_match(rv_ctx *c, int kind, uint32_t i, const rv_list *l){
   return 1;
 }
 
+/* The list engine's view of one Rentvine list. */
+typedef struct rv_listarg {
+  rv_ctx *c;
+  int kind;
+  const rv_list *l;
+} rv_listarg;
+
+static int rv_match_cb(void *arg, uint32_t i){
+  rv_listarg *a = arg;
+  return rv_match(a->c, a->kind, i, a->l);
+}
+
+static void rv_render_cb(void *arg, uint32_t i, sb_buf *b){
+  rv_listarg *a = arg;
+  cJSON *w = rv_item(a->c, a->kind, i);
+  char *z = cJSON_PrintUnformatted(w);
+  sb_puts(b, z);
+  cJSON_free(z);
+  cJSON_Delete(w);
+}
+
 static void rv_list_send(rv_ctx *c, int kind, const sb_request *req, sb_response *resp){
   vd_errors e;
   rv_list l;
@@ -526,28 +548,19 @@ static void rv_list_send(rv_ctx *c, int kind, const sb_request *req, sb_response
     return;
   }
   vd_free(&e);
-  long skip = (l.page - 1) * l.size, sent = 0;
-  int filtered = l.has_min || l.has_max || l.nids || l.nstat || l.search[0];
-  uint32_t n = rv_count(c, kind);
-  sb_buf *b = &resp->body;
+  rv_listarg a = { .c = c, .kind = kind, .l = &l };
+  sb_select_spec sel = {
+    .n = rv_count(c, kind), .match = rv_match_cb, .arg = &a,
+    .filtered = l.has_min || l.has_max || l.nids || l.nstat || l.search[0],
+  };
+  sb_rows rows;
+  long skip = (l.page - 1) * l.size;
+  sb_select(&sel, &rows);
   resp->status = 200;
   resp->is_list = 1;
   resp->list_offset = skip;
-  sb_putc(b, '[');
-  uint32_t i = filtered ? 0 : (skip < (long)n ? (uint32_t)skip : n);
-  if( !filtered ) skip = 0;
-  for(; i < n && sent < l.size; i++){
-    if( filtered && !rv_match(c, kind, i, &l) ) continue;
-    if( skip > 0 ){ skip--; continue; }
-    cJSON *w = rv_item(c, kind, i);
-    char *z = cJSON_PrintUnformatted(w);
-    if( sent ) sb_putc(b, ',');
-    sb_puts(b, z);
-    cJSON_free(z);
-    cJSON_Delete(w);
-    sent++;
-  }
-  sb_putc(b, ']');
+  sb_rows_json(&rows, skip, l.size, 1024, rv_render_cb, &a, &resp->body);
+  sb_rows_free(&rows);
 }
 
 static void rv_send_one(rv_ctx *c, int kind, uint32_t i, sb_response *resp){
