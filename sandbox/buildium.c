@@ -28,7 +28,6 @@
 ** no result set at all. Every write clears both caches under the write lock.
 */
 #include "buildium.h"
-#include "listing.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -98,8 +97,7 @@ void bd_set_ovr(bd_ctx *c, int kind, uint32_t idx, cJSON *j){
 }
 
 void bd_invalidate(bd_ctx *c){
-  sb_cache_clear(c->pages);
-  sb_cache_clear(c->results);
+  sb_list_cache_clear(&c->lists);
 }
 
 static uint32_t bd_count(bd_ctx *c, int kind){
@@ -857,7 +855,7 @@ static void bd_list(bd_ctx *c, int kind, const sb_request *req, sb_response *res
   sb_putc(&key, '?');
   sb_puts(&key, req->query);
   pthread_rwlock_rdlock(&c->lock);
-  blob = sb_cache_get(c->pages, key.p, key.n);
+  blob = sb_cache_get(c->lists.pages, key.p, key.n);
   if( !blob ){
     for(int i = 0; i < q.n; i++){
       const char *k = q.p[i].key;
@@ -878,7 +876,7 @@ static void bd_list(bd_ctx *c, int kind, const sb_request *req, sb_response *res
     sb_select_spec sel = {
       .n = bd_count(c, kind), .filtered = f.any, .match = bd_match_cb,
       .order = &ord, .value = bd_value_cb, .arg = &a,
-      .cache = c->results, .key = rk.p, .klen = rk.n,
+      .cache = c->lists.results, .key = rk.p, .klen = rk.n,
     };
     sb_rows rows;
     sb_select(&sel, &rows);
@@ -886,7 +884,7 @@ static void bd_list(bd_ctx *c, int kind, const sb_request *req, sb_response *res
     sb_rows_json(&rows, offset, limit, 1536, bd_render_cb, &a, &page);
     blob = sb_blob_from_buf(&page, rows.total);
     sb_rows_free(&rows);
-    sb_cache_put(c->pages, key.p, key.n, blob);
+    sb_cache_put(c->lists.pages, key.p, key.n, blob);
   }
   pthread_rwlock_unlock(&c->lock);
   resp->status = 200;
@@ -1095,15 +1093,9 @@ static void bd_credentials(const sb_options *opt, sb_buf *out){
 
 static void *bd_open(sb_portfolio *pf, const sb_options *opt){
   bd_ctx *c = sb_xcalloc(1, sizeof(*c));
-  pthread_rwlockattr_t attr;
   c->pf = pf;
-  pthread_rwlockattr_init(&attr);
-  /* A steady stream of GETs must not starve a PUT. */
-  pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-  pthread_rwlock_init(&c->lock, &attr);
-  pthread_rwlockattr_destroy(&attr);
-  c->pages = sb_cache_new(opt->cache_bytes);
-  c->results = sb_cache_new(opt->cache_bytes / 4 + (64u << 20));
+  sb_rwlock_init(&c->lock);
+  sb_list_cache_init(&c->lists, opt->cache_bytes);
   snprintf(c->client_id, sizeof(c->client_id), "sandbox-client-%llu",
            (unsigned long long)opt->seed);
   snprintf(c->client_secret, sizeof(c->client_secret), "sandbox-secret-%llu",
@@ -1121,8 +1113,7 @@ static void bd_close(void *vs){
   }
   for(uint32_t i = 0; i < c->nnotes; i++) free(c->notes[i].text);
   free(c->notes);
-  sb_cache_free(c->pages);
-  sb_cache_free(c->results);
+  sb_list_cache_free(&c->lists);
   pthread_rwlock_destroy(&c->lock);
   free(c);
 }
@@ -1173,21 +1164,12 @@ static void bd_vendor_error(void *vs, int status, const char *msg, sb_response *
 static void bd_counts(void *vs, sb_buf *b){
   bd_ctx *c = vs;
   pthread_rwlock_rdlock(&c->lock);
-  SB_LIT(b, "{\"properties\":");
-  jw_int(b, c->pf->props.n);
-  SB_LIT(b, ",\"units\":");
-  jw_int(b, c->pf->units.n);
-  SB_LIT(b, ",\"residents\":");
-  jw_int(b, c->pf->res.n);
-  SB_LIT(b, ",\"leases\":");
-  jw_int(b, c->pf->leases.n);
-  SB_LIT(b, ",\"applicants\":");
-  jw_int(b, c->pf->apps.n);
-  SB_LIT(b, ",\"service_requests\":");
-  jw_int(b, c->pf->wos.n);
-  SB_LIT(b, ",\"leads\":0,\"notes\":");
-  jw_int(b, c->nnotes);
-  sb_putc(b, '}');
+  int64_t n[SB_NMODELS] = {
+    [SB_M_PROPERTIES] = c->pf->props.n, [SB_M_UNITS] = c->pf->units.n,
+    [SB_M_RESIDENTS] = c->pf->res.n, [SB_M_LEASES] = c->pf->leases.n,
+    [SB_M_APPLICANTS] = c->pf->apps.n, [SB_M_SERVICE_REQUESTS] = c->pf->wos.n,
+  };
+  sb_counts_json(b, n, "notes", c->nnotes);
   pthread_rwlock_unlock(&c->lock);
 }
 

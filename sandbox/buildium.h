@@ -18,6 +18,7 @@
 #define BUILDIUM_H
 
 #include "sandbox.h"
+#include "listing.h"
 
 #include <pthread.h>
 
@@ -57,8 +58,7 @@ typedef struct bd_ctx {
   uint32_t ovr_cap[BD_NKINDS];
   bd_note *notes;
   uint32_t nnotes, notes_cap;
-  sb_cache *pages;              /* rendered list pages */
-  sb_cache *results;            /* filtered + sorted index lists */
+  sb_list_cache lists;          /* rendered pages, result sets */
   char client_id[64], client_secret[64];
   char base[64];                /* http://127.0.0.1:PORT, for Href fields */
 } bd_ctx;

@@ -992,12 +992,13 @@ static void en_empty_page(void *vs, const sb_request *req, sb_response *resp){
 
 static void en_counts(void *vs, sb_buf *b){
   en_ctx *c = vs;
-  uint32_t nres = 0;
   pthread_rwlock_rdlock(&c->lock);
-  nres = c->res_off[c->Pg];
-  sb_printf(b, "{\"properties\":%u,\"units\":%u,\"residents\":%u,\"leases\":%u,\"leads\":%u,"
-            "\"applicants\":0,\"service_requests\":0}",
-            c->Pg, c->pf->units.n, nres, c->lease_off[c->Pg], c->pf->apps.n);
+  int64_t n[SB_NMODELS] = {
+    [SB_M_PROPERTIES] = c->Pg, [SB_M_UNITS] = c->pf->units.n,
+    [SB_M_RESIDENTS] = c->res_off[c->Pg], [SB_M_LEASES] = c->lease_off[c->Pg],
+    [SB_M_LEADS] = c->pf->apps.n,
+  };
+  sb_counts_json(b, n, NULL, 0);
   pthread_rwlock_unlock(&c->lock);
 }
 

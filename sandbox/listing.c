@@ -3,6 +3,8 @@
 ** orderby parsing, sorting by sort keys, result sets (filter + order,
 ** cached) and writing a page of rows as a JSON array.
 **
+** Also the list state vendors share (caches, lock) and the stats counts.
+**
 ** Sorting extracts each key of every selected record once (strings into
 ** one arena per key, numbers as doubles), then sorts positions with
 ** qsort_r: a comparison never calls back into the vendor.
@@ -10,6 +12,7 @@
 #include "listing.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -179,4 +182,52 @@ void sb_rows_json(const sb_rows *r, long offset, long limit, size_t hint,
     render(arg, sb_rows_at(r, (uint32_t)(offset + k)), b);
   }
   sb_putc(b, ']');
+}
+
+/* ------------------------------------------------------------------ */
+/* A vendor's list state                                                */
+
+void sb_list_cache_init(sb_list_cache *lc, size_t bytes){
+  lc->pages = sb_cache_new(bytes);
+  lc->results = sb_cache_new(bytes / 4 + (64u << 20));
+}
+
+void sb_list_cache_clear(sb_list_cache *lc){
+  sb_cache_clear(lc->pages);
+  sb_cache_clear(lc->results);
+}
+
+void sb_list_cache_free(sb_list_cache *lc){
+  sb_cache_free(lc->pages);
+  sb_cache_free(lc->results);
+  lc->pages = lc->results = NULL;
+}
+
+void sb_rwlock_init(pthread_rwlock_t *lock){
+  pthread_rwlockattr_t attr;
+  pthread_rwlockattr_init(&attr);
+  pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+  pthread_rwlock_init(lock, &attr);
+  pthread_rwlockattr_destroy(&attr);
+}
+
+/* ------------------------------------------------------------------ */
+/* Counts                                                               */
+
+static const char *const sl_model_names[SB_NMODELS] = {
+  "properties", "units", "residents", "leases", "applicants", "leads",
+  "service_requests",
+};
+
+void sb_counts_json(sb_buf *b, const int64_t n[SB_NMODELS], const char *extra,
+                    int64_t extra_n){
+  for(int m = 0; m < SB_NMODELS; m++){
+    sb_printf(b, "%c\"%s\":", m ? ',' : '{', sl_model_names[m]);
+    jw_int(b, n[m]);
+  }
+  if( extra ){
+    sb_printf(b, ",\"%s\":", extra);
+    jw_int(b, extra_n);
+  }
+  sb_putc(b, '}');
 }

@@ -27,6 +27,10 @@
 ** is the server's (server.c, control.c) for every list whose response has
 ** is_list set.
 **
+** Also here: the state every vendor's lists share (sb_list_cache, the
+** writer-preferring lock) and the counts of /__sandbox/stats by unified
+** model (sb_counts_json).
+**
 ** Adding a resource to a vendor: give it a record count, a render function
 ** and (if it filters or sorts) a match function and a sortable-field table;
 ** its list handler is then its paging parameters + sb_select +
@@ -38,6 +42,8 @@
 #define SANDBOX_LISTING_H
 
 #include "sandbox.h"
+
+#include <pthread.h>
 
 /* ------------------------------------------------------------------ */
 /* Ordering                                                             */
@@ -116,5 +122,35 @@ typedef void (*sb_render_fn)(void *arg, uint32_t idx, sb_buf *b);
 ** the expected bytes per row (the buffer is grown once). */
 void sb_rows_json(const sb_rows *r, long offset, long limit, size_t hint,
                   sb_render_fn render, void *arg, sb_buf *b);
+
+/* ------------------------------------------------------------------ */
+/* A vendor's list state                                                */
+
+/* Rendered pages by request and result sets by filter + order; a write
+** clears both (under the write lock), so reads never see stale lists. */
+typedef struct sb_list_cache {
+  sb_cache *pages, *results;
+} sb_list_cache;
+
+void sb_list_cache_init(sb_list_cache *lc, size_t bytes);
+void sb_list_cache_clear(sb_list_cache *lc);
+void sb_list_cache_free(sb_list_cache *lc);
+
+/* The records' lock: readers are lists and gets, writers are writes. It
+** prefers writers: a steady stream of GETs must not starve a write. */
+void sb_rwlock_init(pthread_rwlock_t *lock);
+
+/* ------------------------------------------------------------------ */
+/* Counts                                                               */
+
+/* The unified models a sandbox counts in /__sandbox/stats ("counts"),
+** in this order; a model the vendor does not serve counts 0. A new
+** resource adds its model here. */
+enum { SB_M_PROPERTIES, SB_M_UNITS, SB_M_RESIDENTS, SB_M_LEASES, SB_M_APPLICANTS,
+       SB_M_LEADS, SB_M_SERVICE_REQUESTS, SB_NMODELS };
+
+/* {"properties":N,...,"service_requests":N[,"<extra>":N]} */
+void sb_counts_json(sb_buf *b, const int64_t n[SB_NMODELS], const char *extra,
+                    int64_t extra_n);
 
 #endif /* SANDBOX_LISTING_H */

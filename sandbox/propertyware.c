@@ -1337,12 +1337,8 @@ static void pw_credentials(const sb_options *opt, sb_buf *out){
 
 static void *pw_open(sb_portfolio *pf, const sb_options *opt){
   pw_ctx *x = sb_xcalloc(1, sizeof(*x));
-  pthread_rwlockattr_t attr;
   x->pf = pf;
-  pthread_rwlockattr_init(&attr);
-  pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-  pthread_rwlock_init(&x->lock, &attr);
-  pthread_rwlockattr_destroy(&attr);
+  sb_rwlock_init(&x->lock);
   snprintf(x->client_id, sizeof(x->client_id), "pw-sandbox-client-%llu", (unsigned long long)opt->seed);
   snprintf(x->client_secret, sizeof(x->client_secret), "pw-sandbox-secret-%llu", (unsigned long long)opt->seed);
   snprintf(x->system_id, sizeof(x->system_id), "%llu", (unsigned long long)(100000 + opt->seed % 900000));
@@ -1401,26 +1397,17 @@ static void pw_vendor_error(void *vs, int status, const char *msg, sb_response *
 
 static void pw_counts(void *vs, sb_buf *b){
   pw_ctx *x = vs;
-  long tenants = 0;
+  int64_t tenants = 0;
   pthread_rwlock_rdlock(&x->lock);
   for(uint32_t i = 0; i < x->c[PW_CONTACTS].n; i++){
     if( x->c[PW_CONTACTS].v[i].type == 0 ) tenants++;     /* TENANT */
   }
-  SB_LIT(b, "{\"properties\":");
-  jw_int(b, x->c[PW_BUILDINGS].n);
-  SB_LIT(b, ",\"units\":");
-  jw_int(b, x->c[PW_UNITS].n);
-  SB_LIT(b, ",\"residents\":");
-  jw_int(b, tenants);
-  SB_LIT(b, ",\"leases\":");
-  jw_int(b, x->c[PW_LEASES].n);
-  SB_LIT(b, ",\"leads\":");
-  jw_int(b, x->c[PW_PROSPECTS].n);
-  SB_LIT(b, ",\"applicants\":0,\"service_requests\":");
-  jw_int(b, x->c[PW_WORKORDERS].n);
-  SB_LIT(b, ",\"contacts\":");
-  jw_int(b, x->c[PW_CONTACTS].n);
-  sb_putc(b, '}');
+  int64_t n[SB_NMODELS] = {
+    [SB_M_PROPERTIES] = x->c[PW_BUILDINGS].n, [SB_M_UNITS] = x->c[PW_UNITS].n,
+    [SB_M_RESIDENTS] = tenants, [SB_M_LEASES] = x->c[PW_LEASES].n,
+    [SB_M_LEADS] = x->c[PW_PROSPECTS].n, [SB_M_SERVICE_REQUESTS] = x->c[PW_WORKORDERS].n,
+  };
+  sb_counts_json(b, n, "contacts", x->c[PW_CONTACTS].n);
   pthread_rwlock_unlock(&x->lock);
 }
 

@@ -126,7 +126,6 @@
 ** both under the write lock.
 */
 #include "rentmanager.h"
-#include "listing.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -215,8 +214,7 @@ static void rm_invalid(sb_response *resp, const vd_errors *e){
 }
 
 void rm_invalidate(rm_ctx *c){
-  sb_cache_clear(c->pages);
-  sb_cache_clear(c->results);
+  sb_list_cache_clear(&c->lists);
 }
 
 /* ------------------------------------------------------------------ */
@@ -877,7 +875,7 @@ static void rm_list(rm_ctx *c, int kind, const sb_request *req, sb_response *res
   sb_putc(&key, '?');
   sb_puts(&key, req->query);
   pthread_rwlock_rdlock(&c->lock);
-  blob = sb_cache_get(c->pages, key.p, key.n);
+  blob = sb_cache_get(c->lists.pages, key.p, key.n);
   if( !blob ){
     if( filtered && !rm_filter_parse(c, kind, p.filters, &f, &e) ){
       pthread_rwlock_unlock(&c->lock);
@@ -897,7 +895,7 @@ static void rm_list(rm_ctx *c, int kind, const sb_request *req, sb_response *res
     sb_select_spec sel = {
       .n = rm_count(c, kind), .filtered = filtered || c->ndeleted[kind] != 0,
       .match = rm_match_cb, .order = &p.ord, .value = rm_value_cb, .arg = &a,
-      .cache = c->results, .key = rk.p, .klen = rk.n,
+      .cache = c->lists.results, .key = rk.p, .klen = rk.n,
     };
     sb_rows rows;
     sb_select(&sel, &rows);
@@ -907,7 +905,7 @@ static void rm_list(rm_ctx *c, int kind, const sb_request *req, sb_response *res
     sb_rows_free(&rows);
     rm_view_free(a.mvw);
     rm_view_free(a.svw);
-    sb_cache_put(c->pages, key.p, key.n, blob);
+    sb_cache_put(c->lists.pages, key.p, key.n, blob);
   }
   pthread_rwlock_unlock(&c->lock);
 
@@ -1355,15 +1353,10 @@ static void rm_credentials(const sb_options *opt, sb_buf *out){
 
 static void *rm_open(sb_portfolio *pf, const sb_options *opt){
   rm_ctx *c = sb_xcalloc(1, sizeof(*c));
-  pthread_rwlockattr_t attr;
   c->pf = pf;
-  pthread_rwlockattr_init(&attr);
-  pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-  pthread_rwlock_init(&c->lock, &attr);
-  pthread_rwlockattr_destroy(&attr);
+  sb_rwlock_init(&c->lock);
   pthread_mutex_init(&c->tok_mu, NULL);
-  c->pages = sb_cache_new(opt->cache_bytes);
-  c->results = sb_cache_new(opt->cache_bytes / 4 + (64u << 20));
+  sb_list_cache_init(&c->lists, opt->cache_bytes);
   c->Pg = pf->props.gen;
   c->Ug = pf->units.gen;
   c->Rg = pf->res.gen;
@@ -1402,8 +1395,7 @@ static void rm_close(void *vs){
   free(c->xl_by_unit);
   free(c->xc_by_parent[0]);
   free(c->xc_by_parent[1]);
-  sb_cache_free(c->pages);
-  sb_cache_free(c->results);
+  sb_list_cache_free(&c->lists);
   pthread_rwlock_destroy(&c->lock);
   pthread_mutex_destroy(&c->tok_mu);
   free(c);
@@ -1515,22 +1507,17 @@ static int rm_fault(void *vs, const sb_request *req, int fault){
 
 static void rm_counts(void *vs, sb_buf *b){
   rm_ctx *c = vs;
+  static const int kinds[SB_NMODELS] = {
+    [SB_M_PROPERTIES] = RM_PROPERTIES, [SB_M_UNITS] = RM_UNITS, [SB_M_RESIDENTS] = RM_TENANTS,
+    [SB_M_LEASES] = RM_LEASES, [SB_M_APPLICANTS] = -1, [SB_M_LEADS] = RM_PROSPECTS,
+    [SB_M_SERVICE_REQUESTS] = RM_ISSUES,
+  };
+  int64_t n[SB_NMODELS];
   pthread_rwlock_rdlock(&c->lock);
-  SB_LIT(b, "{\"properties\":");
-  jw_int(b, rm_count(c, RM_PROPERTIES) - c->ndeleted[RM_PROPERTIES]);
-  SB_LIT(b, ",\"units\":");
-  jw_int(b, rm_count(c, RM_UNITS) - c->ndeleted[RM_UNITS]);
-  SB_LIT(b, ",\"residents\":");
-  jw_int(b, rm_count(c, RM_TENANTS) - c->ndeleted[RM_TENANTS]);
-  SB_LIT(b, ",\"leases\":");
-  jw_int(b, rm_count(c, RM_LEASES) - c->ndeleted[RM_LEASES]);
-  SB_LIT(b, ",\"leads\":");
-  jw_int(b, rm_count(c, RM_PROSPECTS) - c->ndeleted[RM_PROSPECTS]);
-  SB_LIT(b, ",\"applicants\":0,\"service_requests\":");
-  jw_int(b, rm_count(c, RM_ISSUES) - c->ndeleted[RM_ISSUES]);
-  SB_LIT(b, ",\"contacts\":");
-  jw_int(b, rm_count(c, RM_CONTACTS) - c->ndeleted[RM_CONTACTS]);
-  sb_putc(b, '}');
+  for(int m = 0; m < SB_NMODELS; m++){
+    n[m] = kinds[m] < 0 ? 0 : (int64_t)rm_count(c, kinds[m]) - c->ndeleted[kinds[m]];
+  }
+  sb_counts_json(b, n, "contacts", (int64_t)rm_count(c, RM_CONTACTS) - c->ndeleted[RM_CONTACTS]);
   pthread_rwlock_unlock(&c->lock);
 }
 

@@ -914,19 +914,12 @@ static void rv_vendor_error(void *vs, int status, const char *msg, sb_response *
 static void rv_counts(void *vs, sb_buf *b){
   rv_ctx *c = vs;
   pthread_mutex_lock(&c->mu);
-  SB_LIT(b, "{\"properties\":");
-  jw_int(b, c->pf->props.n);
-  SB_LIT(b, ",\"units\":");
-  jw_int(b, c->pf->units.n);
-  SB_LIT(b, ",\"leases\":");
-  jw_int(b, c->pf->leases.n);
-  SB_LIT(b, ",\"residents\":");
-  jw_int(b, c->pf->res.n);
-  SB_LIT(b, ",\"applicants\":0,\"leads\":0,\"service_requests\":");
-  jw_int(b, c->pf->wos.n);
-  SB_LIT(b, ",\"writes_stored\":");
-  jw_int(b, c->nwrites);
-  sb_putc(b, '}');
+  int64_t n[SB_NMODELS] = {
+    [SB_M_PROPERTIES] = c->pf->props.n, [SB_M_UNITS] = c->pf->units.n,
+    [SB_M_RESIDENTS] = c->pf->res.n, [SB_M_LEASES] = c->pf->leases.n,
+    [SB_M_SERVICE_REQUESTS] = c->pf->wos.n,
+  };
+  sb_counts_json(b, n, "writes_stored", c->nwrites);
   pthread_mutex_unlock(&c->mu);
 }
 
