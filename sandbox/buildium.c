@@ -100,7 +100,7 @@ void bd_invalidate(bd_ctx *c){
   sb_list_cache_clear(&c->lists);
 }
 
-static uint32_t bd_count(bd_ctx *c, int kind){
+uint32_t bd_count(bd_ctx *c, int kind){
   switch( kind ){
     case BD_RENTALS: return c->pf->props.n;
     case BD_UNITS: return c->pf->units.n;

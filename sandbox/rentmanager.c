@@ -1157,22 +1157,6 @@ static int rm_lookup_route(const char *c0, const char *c1, const sb_request *req
 }
 
 /* ------------------------------------------------------------------ */
-/* Login                                                                */
-
-static int rm_json_ct(const char *ct){
-  char t[128];
-  size_t n = 0;
-  if( !ct ) return 0;
-  while( *ct == ' ' ) ct++;
-  while( ct[n] && ct[n] != ';' && ct[n] != ' ' && n < sizeof(t) - 1 ){
-    t[n] = ct[n];
-    n++;
-  }
-  t[n] = 0;
-  return strcasecmp(t, "application/json") == 0 || strcasecmp(t, "text/json") == 0
-         || (strncasecmp(t, "application/", 12) == 0 && n > 5 && strcasecmp(t + n - 5, "+json") == 0);
-}
-
 static void rm_login(rm_ctx *c, const sb_request *req, sb_response *resp){
   vd_errors e;
   cJSON *j = NULL;
@@ -1182,7 +1166,7 @@ static void rm_login(rm_ctx *c, const sb_request *req, sb_response *resp){
     rm_bad_method(resp, req->method);
     return;
   }
-  if( !rm_json_ct(sb_request_header(req, "Content-Type")) ){
+  if( !sb_request_is_json(req) ){
     rm_error_msg(resp, 415, "The request entity's media type is not supported for this "
                  "resource; send application/json.", NULL);
     return;

@@ -13,7 +13,11 @@
 **   portfolio.c   the deterministic, vendor-neutral portfolio: compact
 **                 records plus the formatting every vendor shares (names,
 **                 emails, phones, addresses).
-**   buildium*.c   the Buildium vendor: routes, JSON shapes, filters, paging,
+**   listing.c     the list engine every vendor shares (listing.h): orderby
+**                 parsing, sorting, cached result sets of filter + order, a
+**                 page of rows as JSON, the list caches and lock, the stats
+**                 counts by unified model.
+**   buildium*.c   the Buildium vendor: routes, JSON shapes, filters,
 **                 validation and writes.
 **   rentmanager*.c  the Rent Manager vendor: token login, RQL filters,
 **                 206 paging, embeds, POST-array writes with UpdateDate
@@ -36,7 +40,10 @@
 **
 ** A vendor is one sb_vendor struct of function pointers (like curl's TLS
 ** backends): a new vendor fills in one of these in its own file, and make
-** lists it (build/sb_vendor_list.c).
+** lists it (build/sb_vendor_list.c). What every vendor's lists repeat
+** (selection, order, paging, totals) is listing.c's; fault injection is
+** server.c's and control.c's for every vendor; a vendor file keeps its
+** paths, record shapes, auth and quirks (listing.h says how to add one).
 */
 #ifndef SANDBOX_H
 #define SANDBOX_H
@@ -393,6 +400,8 @@ typedef struct sb_request {
 } sb_request;
 
 const char *sb_request_header(const sb_request *r, const char *name);
+/* Content-Type application/json, text/json or application/<x>+json. */
+int sb_request_is_json(const sb_request *r);
 
 typedef struct sb_response {
   int status;
