@@ -14,7 +14,9 @@
 **
 ** --record FILE appends every API call and its answer to FILE, one JSON
 ** object a line (record.c), for the tests that check a sandbox against its
-** vendor's published spec.
+** vendor's published spec. Without it, the environment variable
+** PMS_SANDBOX_RECORD_DIR records to DIR/<vendor>-<pid>.jsonl: set for a
+** whole `make test`, every sandbox the suite starts is recorded.
 **
 ** It binds 127.0.0.1:P (0 = any free port) first, so a busy port fails
 ** before a large portfolio is generated, then builds the portfolio, opens
@@ -199,6 +201,12 @@ int main(int argc, char **argv){
   if( fd < 0 ){
     fprintf(stderr, "pms-sandbox: cannot listen on 127.0.0.1:%d: %s\n", opt.port, strerror(errno));
     return 1;
+  }
+  char recpath[4096];
+  const char *recdir = getenv("PMS_SANDBOX_RECORD_DIR");
+  if( !record && recdir && *recdir ){
+    snprintf(recpath, sizeof(recpath), "%s/%s-%ld.jsonl", recdir, v->name, (long)getpid());
+    record = recpath;
   }
   if( record && rec_open(record) != 0 ){
     fprintf(stderr, "pms-sandbox: cannot open --record file '%s': %s\n", record, strerror(errno));
