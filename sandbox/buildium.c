@@ -80,20 +80,11 @@ static void bd_not_found(sb_response *resp){
 /* Store helpers                                                        */
 
 cJSON *bd_ovr(bd_ctx *c, int kind, uint32_t idx){
-  return idx < c->ovr_cap[kind] ? c->ovr[kind][idx] : NULL;
+  return sb_ovr_get(&c->ovr[kind], idx);
 }
 
 void bd_set_ovr(bd_ctx *c, int kind, uint32_t idx, cJSON *j){
-  if( idx >= c->ovr_cap[kind] ){
-    uint32_t cap = c->ovr_cap[kind] ? c->ovr_cap[kind] : 64;
-    while( cap <= idx ) cap *= 2;
-    c->ovr[kind] = sb_xrealloc(c->ovr[kind], cap * sizeof(cJSON *));
-    memset(c->ovr[kind] + c->ovr_cap[kind], 0,
-           (cap - c->ovr_cap[kind]) * sizeof(cJSON *));
-    c->ovr_cap[kind] = cap;
-  }
-  cJSON_Delete(c->ovr[kind][idx]);
-  c->ovr[kind][idx] = j;
+  sb_ovr_set(&c->ovr[kind], idx, j);
 }
 
 void bd_invalidate(bd_ctx *c){
@@ -1107,10 +1098,7 @@ static void *bd_open(sb_portfolio *pf, const sb_options *opt){
 static void bd_close(void *vs){
   bd_ctx *c = vs;
   if( !c ) return;
-  for(int k = 0; k < BD_NKINDS; k++){
-    for(uint32_t i = 0; i < c->ovr_cap[k]; i++) cJSON_Delete(c->ovr[k][i]);
-    free(c->ovr[k]);
-  }
+  for(int k = 0; k < BD_NKINDS; k++) sb_ovr_free(&c->ovr[k]);
   for(uint32_t i = 0; i < c->nnotes; i++) free(c->notes[i].text);
   free(c->notes);
   sb_list_cache_free(&c->lists);

@@ -54,8 +54,7 @@ typedef struct bd_note {
 typedef struct bd_ctx {
   sb_portfolio *pf;
   pthread_rwlock_t lock;        /* readers: every GET; writers: writes */
-  cJSON **ovr[BD_NKINDS];       /* per record override, or NULL */
-  uint32_t ovr_cap[BD_NKINDS];
+  sb_ovr ovr[BD_NKINDS];        /* per record override */
   bd_note *notes;
   uint32_t nnotes, notes_cap;
   sb_list_cache lists;          /* rendered pages, result sets */

@@ -59,8 +59,7 @@ typedef struct en_ctx {
   uint32_t *lease_off, *lease_ix, *res_off, *res_ix, *lead_off, *lead_ix;
   uint32_t *lease_prop;         /* property of each lease */
   cJSON **res_ovr;              /* per resident: written fields */
-  cJSON **lead_ovr;             /* per lead: written fields (created: all) */
-  uint32_t lead_ovr_cap;
+  sb_ovr lead_ovr;              /* per lead: written fields (created: all) */
   char org[64], key[64];
   /* rate limits */
   pthread_mutex_t rl_mu;
@@ -169,7 +168,7 @@ static uint32_t en_res_prop(en_ctx *c, uint32_t r){
 }
 
 static uint32_t en_lead_prop(en_ctx *c, uint32_t a){
-  const cJSON *o = a < c->lead_ovr_cap ? c->lead_ovr[a] : NULL;
+  const cJSON *o = sb_ovr_get(&c->lead_ovr, a);
   const cJSON *p = o ? cJSON_GetObjectItem(o, "propertyId") : NULL;
   if( cJSON_IsNumber(p) ) return (uint32_t)p->valuedouble - 1;
   uint32_t u = c->pf->apps.v[a].unit;
@@ -326,7 +325,7 @@ static const char *en_lead_status(int s){
 
 static void en_lead(en_ctx *c, sb_buf *b, uint32_t a){
   const pf_applicant *r = &c->pf->apps.v[a];
-  const cJSON *o = a < c->lead_ovr_cap ? c->lead_ovr[a] : NULL;
+  const cJSON *o = sb_ovr_get(&c->lead_ovr, a);
   char email[128], phone[32];
   int gen = a < c->Ag;
   if( gen ){
@@ -615,17 +614,6 @@ static int en_prospect_fields(const cJSON *pr, cJSON *out, char *msg, size_t cap
   return 1;
 }
 
-static void en_ensure_lead_ovr(en_ctx *c, uint32_t a){
-  if( a >= c->lead_ovr_cap ){
-    uint32_t cap = c->lead_ovr_cap ? c->lead_ovr_cap : 64;
-    while( cap <= a ) cap *= 2;
-    c->lead_ovr = sb_xrealloc(c->lead_ovr, cap * sizeof(cJSON*));
-    memset(c->lead_ovr + c->lead_ovr_cap, 0, (cap - c->lead_ovr_cap) * sizeof(cJSON*));
-    c->lead_ovr_cap = cap;
-  }
-  if( !c->lead_ovr[a] ) c->lead_ovr[a] = cJSON_CreateObject();
-}
-
 /* leads/sendLeads (create) and leads/updateLeads (applicationId given). */
 static void en_send_leads(en_ctx *c, const en_call *k, sb_response *resp, int update){
   uint32_t p;
@@ -687,11 +675,11 @@ static void en_send_leads(en_ctx *c, const en_call *k, sb_response *resp, int up
       x->tenant = PF_NONE;
       x->status = PF_AS_NEW;
     }
-    en_ensure_lead_ovr(c, a);
-    if( !update ) cJSON_AddNumberToObject(c->lead_ovr[a], "propertyId", p + 1);
+    cJSON *ov = sb_ovr_slot(&c->lead_ovr, a);
+    if( !update ) cJSON_AddNumberToObject(ov, "propertyId", p + 1);
     for(cJSON *v = f->child; v; v = v->next){
-      cJSON_DeleteItemFromObject(c->lead_ovr[a], v->string);
-      cJSON_AddStringToObject(c->lead_ovr[a], v->string, v->valuestring);
+      cJSON_DeleteItemFromObject(ov, v->string);
+      cJSON_AddStringToObject(ov, v->string, v->valuestring);
     }
     c->pf->apps.v[a].updated = now;
     sb_printf(b, "%s{\"applicationId\":%u,\"applicantId\":%u,\"status\":\"Success\",\"message\":\"%s\"}",
@@ -946,16 +934,14 @@ static void en_close(void *vs){
   en_ctx *c = vs;
   if( !c ) return;
   for(uint32_t i = 0; i < c->Rg; i++) cJSON_Delete(c->res_ovr[i]);
-  for(uint32_t i = 0; i < c->lead_ovr_cap; i++) cJSON_Delete(c->lead_ovr[i]);
-  free(c->res_ovr); free(c->lead_ovr); free(c->lease_prop);
+  sb_ovr_free(&c->lead_ovr);
+  free(c->res_ovr); free(c->lease_prop);
   free(c->lease_off); free(c->lease_ix); free(c->res_off); free(c->res_ix);
   free(c->lead_off); free(c->lead_ix);
   pthread_rwlock_destroy(&c->lock);
   pthread_mutex_destroy(&c->rl_mu);
   free(c);
 }
-
-static void en_set_base_url(void *vs, const char *url){ (void)vs; (void)url; }
 
 static int en_authorize(void *vs, const sb_request *req, char *key, size_t keylen, sb_response *resp){
   en_ctx *c = vs;
@@ -1010,7 +996,6 @@ const sb_vendor sb_vendor_entrata = {
   .open = en_open,
   .close = en_close,
   .credentials = en_credentials,
-  .set_base_url = en_set_base_url,
   .authorize = en_authorize,
   .handle = en_handle,
   .error = en_vendor_error,

@@ -220,7 +220,7 @@ int main(int argc, char **argv){
   void *vs = v->open(&pf, &opt);
   char url[64];
   snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
-  v->set_base_url(vs, url);
+  if( v->set_base_url ) v->set_base_url(vs, url);
   ctl_init(&opt, v, vs);
   if( srv_start(fd, v, vs) != 0 ){
     fprintf(stderr, "pms-sandbox: cannot start the server\n");

@@ -1358,8 +1358,6 @@ static void pw_close(void *vs){
   free(x);
 }
 
-static void pw_set_base_url(void *vs, const char *url){ (void)vs; (void)url; }
-
 static int pw_authorize(void *vs, const sb_request *req, char *key, size_t keylen,
                         sb_response *resp){
   pw_ctx *x = vs;
@@ -1418,7 +1416,6 @@ const sb_vendor sb_vendor_propertyware = {
   .open = pw_open,
   .close = pw_close,
   .credentials = pw_credentials,
-  .set_base_url = pw_set_base_url,
   .authorize = pw_authorize,
   .handle = pw_handle,
   .error = pw_vendor_error,

@@ -80,8 +80,7 @@ typedef struct rv_ctx {
   pthread_mutex_t mu;
   char auth[256];               /* the expected Authorization header */
   char key[64];
-  cJSON **ovr[RV_NKINDS];       /* per record: members the API wrote */
-  uint32_t novr[RV_NKINDS];
+  sb_ovr ovr[RV_NKINDS];        /* per record: members the API wrote */
   long nwrites;
 } rv_ctx;
 
@@ -146,7 +145,7 @@ static void rv_add_money(cJSON *o, const char *name, int64_t cents){
 }
 
 static const cJSON *rv_ovr(rv_ctx *c, int kind, uint32_t i){
-  return i < c->novr[kind] ? c->ovr[kind][i] : NULL;
+  return sb_ovr_get(&c->ovr[kind], i);
 }
 
 static void rv_apply_ovr(rv_ctx *c, int kind, uint32_t i, cJSON *o){
@@ -158,17 +157,6 @@ static void rv_apply_ovr(rv_ctx *c, int kind, uint32_t i, cJSON *o){
       cJSON_AddItemToObject(o, m->string, cJSON_Duplicate(m, 1));
     }
   }
-}
-
-static cJSON *rv_ovr_slot(rv_ctx *c, int kind, uint32_t i){
-  if( i >= c->novr[kind] ){
-    uint32_t n = i + 64;
-    c->ovr[kind] = sb_xrealloc(c->ovr[kind], n * sizeof(cJSON*));
-    memset(c->ovr[kind] + c->novr[kind], 0, (n - c->novr[kind]) * sizeof(cJSON*));
-    c->novr[kind] = n;
-  }
-  if( !c->ovr[kind][i] ) c->ovr[kind][i] = cJSON_CreateObject();
-  return c->ovr[kind][i];
 }
 
 static void rv_address(rv_ctx *c, uint32_t p, cJSON *o){
@@ -657,7 +645,7 @@ static void rv_tenant_update(rv_ctx *c, uint32_t i, const sb_request *req, sb_re
   }else{
     cJSON *o;
     n = vd_normalize(&rv_tenant_schema, j);
-    o = rv_ovr_slot(c, RV_TENANTS, i);
+    o = sb_ovr_slot(&c->ovr[RV_TENANTS], i);
     cJSON_ArrayForEach(m, n){
       cJSON_DeleteItemFromObjectCaseSensitive(o, m->string);
       cJSON_AddItemToObject(o, m->string, cJSON_Duplicate(m, 1));
@@ -715,7 +703,7 @@ static void rv_wo_create(rv_ctx *c, const sb_request *req, sb_response *resp){
   o->resident = PF_NONE;
   o->task = c->pf->next_task++;
   o->due = PF_NODATE;
-  cJSON *ov = rv_ovr_slot(c, RV_WORKORDERS, w);
+  cJSON *ov = sb_ovr_slot(&c->ovr[RV_WORKORDERS], w);
   cJSON_ArrayForEach(m, n) cJSON_AddItemToObject(ov, m->string, cJSON_Duplicate(m, 1));
   m = cJSON_GetObjectItemCaseSensitive(n, "workOrderStatusID");
   cJSON_AddItemToObject(ov, "primaryWorkOrderStatusID", cJSON_Duplicate(m, 1));
@@ -874,15 +862,10 @@ static void *rv_open(sb_portfolio *pf, const sb_options *opt){
 static void rv_close(void *vs){
   rv_ctx *c = vs;
   if( !c ) return;
-  for(int k = 0; k < RV_NKINDS; k++){
-    for(uint32_t i = 0; i < c->novr[k]; i++) cJSON_Delete(c->ovr[k][i]);
-    free(c->ovr[k]);
-  }
+  for(int k = 0; k < RV_NKINDS; k++) sb_ovr_free(&c->ovr[k]);
   pthread_mutex_destroy(&c->mu);
   free(c);
 }
-
-static void rv_set_base_url(void *vs, const char *url){ (void)vs; (void)url; }
 
 static int rv_authorize(void *vs, const sb_request *req, char *key, size_t keylen,
                         sb_response *resp){
@@ -931,7 +914,6 @@ const sb_vendor sb_vendor_rentvine = {
   .open = rv_open,
   .close = rv_close,
   .credentials = rv_credentials,
-  .set_base_url = rv_set_base_url,
   .authorize = rv_authorize,
   .handle = rv_handle,
   .error = rv_vendor_error,

@@ -35,6 +35,7 @@
 **   query.c       URL query-string parsing.
 **   cache.c       LRU cache of blobs keyed by strings.
 **   validate.c    table-driven validation of JSON request bodies.
+**   overrides.c   fields the API wrote over generated records.
 **   record.c      --record FILE: every API call and its answer as JSON
 **                 lines, for checking the sandbox against vendor specs.
 **
@@ -453,6 +454,8 @@ typedef struct sb_vendor {
   void *(*open)(sb_portfolio *pf, const sb_options *opt);
   void (*close)(void *vs);
   void (*credentials)(const sb_options *opt, sb_buf *out); /* JSON object */
+  /* Optional: the server's URL, for vendors whose answers link to
+  ** themselves (Href, Link headers). */
   void (*set_base_url)(void *vs, const char *url);
   /* On success copy the client's identity (the rate-limit key) into key and
   ** return 1; otherwise fill resp with the vendor's 401 and return 0. */
@@ -520,6 +523,19 @@ int srv_stop(void);             /* 1 if every connection has ended */
 int srv_stopping(void);
 /* Sleeps ms, waking early when the server stops; returns 0 if stopped. */
 int srv_sleep_ms(long ms);
+
+/* ------------------------------------------------------------------ */
+/* overrides.c — fields the API wrote over generated records.          */
+
+typedef struct sb_ovr {
+  cJSON **v;                    /* per record: written fields, or NULL */
+  uint32_t cap;
+} sb_ovr;
+
+cJSON *sb_ovr_get(const sb_ovr *o, uint32_t i);     /* NULL: none */
+cJSON *sb_ovr_slot(sb_ovr *o, uint32_t i);          /* created empty */
+void sb_ovr_set(sb_ovr *o, uint32_t i, cJSON *j);   /* replaces, frees old */
+void sb_ovr_free(sb_ovr *o);
 
 /* ------------------------------------------------------------------ */
 /* record.c — the traffic record of --record FILE.                      */
