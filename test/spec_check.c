@@ -404,21 +404,36 @@ static void sc_param_text(sc_ctx *c, const cJSON *s, const char *text, const cha
   cJSON_Delete(v);
 }
 
-/* The parameter "name" (in "in") of an operation or its path item. */
-static const cJSON *sc_param(sc_ctx *c, const cJSON *op, const cJSON *item,
-                             const char *in, const char *name){
+/* The parameters of an operation and of its path item, dereferenced, into
+** out (at most max); returns how many. */
+static int sc_params(sc_ctx *c, const cJSON *op, const cJSON *item, const cJSON **out, int max){
   const cJSON *lists[2] = { cJSON_GetObjectItemCaseSensitive(op, "parameters"),
                             cJSON_GetObjectItemCaseSensitive(item, "parameters") };
+  int n = 0;
   for(int k = 0; k < 2; k++){
     const cJSON *p;
     cJSON_ArrayForEach(p, lists[k]){
       const cJSON *d = sc_deref(c, p);
-      const cJSON *pin = cJSON_GetObjectItemCaseSensitive(d, "in");
-      const cJSON *pn = cJSON_GetObjectItemCaseSensitive(d, "name");
-      if( cJSON_IsString(pin) && cJSON_IsString(pn) && strcmp(pin->valuestring, in) == 0
-          && (name == NULL || strcmp(pn->valuestring, name) == 0) ) return d;
+      if( d && n < max ) out[n++] = d;
     }
   }
+  return n;
+}
+
+/* Is parameter d in "in" (and named name, unless NULL)? */
+static int sc_param_is(const cJSON *d, const char *in, const char *name){
+  const cJSON *pin = cJSON_GetObjectItemCaseSensitive(d, "in");
+  const cJSON *pn = cJSON_GetObjectItemCaseSensitive(d, "name");
+  return cJSON_IsString(pin) && cJSON_IsString(pn) && strcmp(pin->valuestring, in) == 0
+         && (name == NULL || strcmp(pn->valuestring, name) == 0);
+}
+
+/* The parameter "name" (in "in") of an operation or its path item. */
+static const cJSON *sc_param(sc_ctx *c, const cJSON *op, const cJSON *item,
+                             const char *in, const char *name){
+  const cJSON *ps[256];
+  int n = sc_params(c, op, item, ps, 256);
+  for(int i = 0; i < n; i++) if( sc_param_is(ps[i], in, name) ) return ps[i];
   return NULL;
 }
 
@@ -454,20 +469,14 @@ static void sc_check_query(sc_ctx *c, const cJSON *op, const cJSON *item, const 
     }
   }
   /* required query parameters */
-  const cJSON *lists[2] = { cJSON_GetObjectItemCaseSensitive(op, "parameters"),
-                            cJSON_GetObjectItemCaseSensitive(item, "parameters") };
-  for(int k = 0; k < 2; k++){
-    const cJSON *p;
-    cJSON_ArrayForEach(p, lists[k]){
-      const cJSON *d = sc_deref(c, p);
-      const cJSON *in = cJSON_GetObjectItemCaseSensitive(d, "in");
-      const cJSON *nm = cJSON_GetObjectItemCaseSensitive(d, "name");
-      if( !sc_flag(d, "required") || !cJSON_IsString(in) || strcmp(in->valuestring, "query") != 0
-          || !cJSON_IsString(nm) ) continue;
-      int have = 0;
-      for(int i = 0; i < nnames; i++) have |= strcmp(names[i], nm->valuestring) == 0;
-      if( !have ) sc_viol(c, "query", "required query parameter '%s' is missing", nm->valuestring);
-    }
+  const cJSON *ps[256];
+  int np = sc_params(c, op, item, ps, 256);
+  for(int k = 0; k < np; k++){
+    if( !sc_flag(ps[k], "required") || !sc_param_is(ps[k], "query", NULL) ) continue;
+    const char *nm = cJSON_GetObjectItemCaseSensitive(ps[k], "name")->valuestring;
+    int have = 0;
+    for(int i = 0; i < nnames; i++) have |= strcmp(names[i], nm) == 0;
+    if( !have ) sc_viol(c, "query", "required query parameter '%s' is missing", nm);
   }
   free(q);
 }
