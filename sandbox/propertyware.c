@@ -917,8 +917,7 @@ static void pw_apply(cJSON *rec, const vd_schema *s, const cJSON *body, int repl
       if( replace ) cJSON_DeleteItemFromObjectCaseSensitive(rec, f->name);
       continue;
     }
-    if( cJSON_GetObjectItemCaseSensitive(rec, f->name) ) cJSON_ReplaceItemInObjectCaseSensitive(rec, f->name, v);
-    else cJSON_AddItemToObject(rec, f->name, v);
+    pw_put_item(rec, f->name, v);
   }
   cJSON_Delete(norm);
 }
@@ -988,7 +987,7 @@ static void pw_save_prospect_w(pw_ctx *x, const sb_request *req, sb_response *re
   pw_new_stamp(o, x->c[PW_PROSPECTS].next_id++);
   pw_apply(o, &pw_save_prospect, body, 1);
   if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "status")) ){
-    cJSON_ReplaceItemInObjectCaseSensitive(o, "status", cJSON_CreateString("New"));
+    pw_put_item(o, "status", cJSON_CreateString("New"));
   }
   cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "contacts")){
     int64_t now = dt_now();
@@ -1034,7 +1033,7 @@ static void pw_save_workorder_w(pw_ctx *x, const sb_request *req, sb_response *r
   pw_apply(o, &pw_save_workorder, body, 1);
   cJSON_AddStringToObject(o, "status", "Open");
   if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "priority")) ){
-    cJSON_ReplaceItemInObjectCaseSensitive(o, "priority", cJSON_CreateString("MEDIUM"));
+    pw_put_item(o, "priority", cJSON_CreateString("MEDIUM"));
   }
   pw_send_record(resp, 201, o);
   pw_add(&x->c[PW_WORKORDERS], o);
