@@ -20,23 +20,40 @@
 **                    each row written by the vendor's render function.
 **
 ** Paging parameters stay the vendor's (their names, bounds, clamping and
-** messages differ: limit/offset, pagesize/pagenumber, page/pageSize); the
-** engine takes the offset and limit they come to. Totals (X-Total-Count,
-** X-Total-Results, Link headers) are rows->total in the vendor's header;
-** fault injection (empty pages, truncation, 429s...)
-** is the server's (server.c, control.c) for every list whose response has
-** is_list set.
+** messages differ: limit/offset, pagesize/pagenumber, page/pageSize,
+** Entrata's page_no/per_page); the engine takes the offset and limit they
+** come to. A vendor that pages by cursor encodes that offset in its
+** cursor. Totals (X-Total-Count, X-Total-Results, Link headers) are
+** rows.total in the vendor's own header. Fault injection (empty pages,
+** truncation, 429s, ...) is the server's (server.c, control.c) for every
+** answer with is_list set.
 **
 ** Also here: the state every vendor's lists share (sb_list_cache, the
 ** writer-preferring lock) and the counts of /__sandbox/stats by unified
-** model (sb_counts_json).
+** model (sb_counts_json). Fields written over generated records are kept
+** in an sb_ovr (overrides.c, sandbox.h).
 **
 ** Adding a resource to a vendor: give it a record count, a render function
-** and (if it filters or sorts) a match function and a sortable-field table;
-** its list handler is then its paging parameters + sb_select +
-** sb_rows_json.
-** Adding a vendor: the same per resource, plus its routes, auth and error
-** shape in its own file (see sandbox.h for the sb_vendor interface).
+** and, if it filters or sorts, a match function and a sortable-field
+** lookup, then a list handler like this one (the vendor's names in <>):
+**
+**     <parse the paging parameters into offset, limit; filters into f>
+**     struct <v>_listarg a = { ctx, kind, &f };
+**     sb_select_spec sel = { .n = <count>, .filtered = <any filter>,
+**                            .match = <match>, .order = &ord,
+**                            .value = <sort value>, .arg = &a };
+**     sb_rows rows;
+**     sb_select(&sel, &rows);
+**     sb_rows_json(&rows, offset, limit, <bytes per row>, <render>, &a,
+**                  &resp->body);
+**     <the total header from rows.total>; resp->is_list = 1;
+**     sb_rows_free(&rows);
+**
+** under the vendor's read lock; add .cache/.key (and answer repeated
+** queries from lists.pages) when lists are large. A new model also gets
+** an SB_M_* entry below so /__sandbox/stats counts it. Adding a vendor:
+** the same per resource, plus its routes, auth and error shape in its own
+** file defining an sb_vendor (sandbox.h); make lists it.
 */
 #ifndef SANDBOX_LISTING_H
 #define SANDBOX_LISTING_H
