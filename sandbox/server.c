@@ -381,7 +381,8 @@ static int srv_handle(srv_conn *c, const sb_request *req, int keep_alive){
     api = 1;
     seq = ctl_note_request(req);
     fault = srv_api(req, &resp);
-    rec_note(req, &resp, fault);
+    /* a request cut short by the server stopping is never answered */
+    if( !srv_stopping() ) rec_note(req, &resp, fault);
     long lat = ctl_latency_ms();
     if( lat > 0 ) srv_sleep_ms(lat);
   }else{
