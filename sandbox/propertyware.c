@@ -24,6 +24,11 @@
 **     units, buildings and work orders (204);
 **   - errors are the spec's ErrorResponse {errorCode, userMessage,
 **     errors:[{key, message}]} with its status codes (400, 401, 403, 404).
+**   - records carry only what the spec defines for them: empty fields are
+**     left out (no field is nullable in the spec), and Save* members that
+**     are instructions rather than fields (SaveContact.searchTag,
+**     SaveLease.tenantIDs, SaveWorkOrder.unitIDs: VF_SAVE_ONLY) are read,
+**     never stored.
 **
 ** The records come from the shared portfolio (portfolio.c), rendered once
 ** at start into cJSON records per collection, kept in id order; writes
@@ -162,7 +167,7 @@ static pw_rec *pw_find(pw_ctx *x, int kind, int64_t id){
 }
 
 /* An empty field is left out, never null: the spec declares no field
-** nullable, and the real server omits empty ones. */
+** nullable (test/sandbox_spec.test holds every answer to the spec). */
 static void pw_set_str(cJSON *o, const char *k, const char *v){
   if( v ) cJSON_AddStringToObject(o, k, v);
 }
