@@ -102,7 +102,7 @@ uint32_t bd_count(bd_ctx *c, int kind){
   }
 }
 
-static void bd_render(bd_ctx *c, int kind, uint32_t idx, sb_buf *b){
+void bd_render(bd_ctx *c, int kind, uint32_t idx, sb_buf *b){
   switch( kind ){
     case BD_RENTALS: bd_render_rental(c, idx, b); break;
     case BD_UNITS: bd_render_unit(c, idx, b); break;

@@ -164,6 +164,7 @@ cJSON *bd_ovr(bd_ctx *c, int kind, uint32_t idx);
 void bd_set_ovr(bd_ctx *c, int kind, uint32_t idx, cJSON *j);
 void bd_invalidate(bd_ctx *c);  /* caller holds the write lock */
 uint32_t bd_count(bd_ctx *c, int kind);   /* records of a kind */
+void bd_render(bd_ctx *c, int kind, uint32_t idx, sb_buf *b);  /* one record */
 
 /* ---- writes (buildium_write.c) ---- */
 

@@ -846,17 +846,6 @@ static const bd_action bd_actions[BD_NKINDS] = {
   bd_do_workorder,
 };
 
-static void bd_render_kind(bd_ctx *c, int kind, uint32_t idx, sb_buf *b){
-  switch( kind ){
-    case BD_RENTALS: bd_render_rental(c, idx, b); break;
-    case BD_UNITS: bd_render_unit(c, idx, b); break;
-    case BD_LEASES: bd_render_lease(c, idx, b, 0); break;
-    case BD_TENANTS: bd_render_tenant(c, idx, b, 0); break;
-    case BD_APPLICANTS: bd_render_applicant(c, idx, b); break;
-    default: bd_render_workorder(c, idx, b); break;
-  }
-}
-
 void bd_write(bd_ctx *c, int kind, uint32_t idx, const sb_request *req,
               sb_response *resp){
   int post = idx == PF_NONE;
@@ -884,7 +873,7 @@ void bd_write(bd_ctx *c, int kind, uint32_t idx, const sb_request *req,
     sb_response_reset(resp);
     resp->status = status;
     resp->content_type = SB_JSON_TYPE;
-    bd_render_kind(c, kind, idx, &resp->body);
+    bd_render(c, kind, idx, &resp->body);
   }else{
     cJSON_Delete(norm);
   }
