@@ -106,10 +106,16 @@ $(SB_GEN): $(SB_SRC) Makefile | $(BUILD)
 sandbox/pms-sandbox: $(DEPS_OK) $(SB_SRC) $(SB_HDR) $(SB_GEN)
 	$(CC) $(WARN) $(CFLAGS) -o $@ $(SB_SRC) $(SB_GEN) -lcjson -lpthread -lm
 
+# The tests' checker of recorded sandbox traffic against the vendors' OpenAPI
+# specs in ../shared/pms-specs/ (test/sandbox_spec.test).
+SPEC_CHECK = $(BUILD)/spec-check
+$(SPEC_CHECK): $(DEPS_OK) test/spec_check.c | $(BUILD)
+	$(CC) $(WARN) $(CFLAGS) -o $@ test/spec_check.c -lcjson
+
 # examples/node's better-sqlite3, from package-lock.json. Without node and npm
 # the Node example is skipped by test/examples.test, which says so.
 NODE_OK = examples/node/node_modules/.pmsql-npm-ci
-test: all $(NODE_OK)
+test: all $(NODE_OK) $(SPEC_CHECK)
 	tclsh test/all.tcl
 
 $(NODE_OK): examples/node/package.json examples/node/package-lock.json
@@ -124,7 +130,7 @@ examples-deps: $(NODE_OK)
 # The suite under AddressSanitizer + UBSan: a separately built extension
 # (build/asan/pmsql.so) loaded by tclsh with the ASan runtime preloaded.
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
-test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox
+test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox $(SPEC_CHECK)
 	@mkdir -p $(BUILD)/asan
 	$(CC) $(WARN) $(ASAN_FLAGS) $(PIC) -shared -o $(BUILD)/asan/pmsql.so $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS)
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \

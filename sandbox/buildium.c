@@ -31,6 +31,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -79,28 +80,18 @@ static void bd_not_found(sb_response *resp){
 /* Store helpers                                                        */
 
 cJSON *bd_ovr(bd_ctx *c, int kind, uint32_t idx){
-  return idx < c->ovr_cap[kind] ? c->ovr[kind][idx] : NULL;
+  return sb_ovr_get(&c->ovr[kind], idx);
 }
 
 void bd_set_ovr(bd_ctx *c, int kind, uint32_t idx, cJSON *j){
-  if( idx >= c->ovr_cap[kind] ){
-    uint32_t cap = c->ovr_cap[kind] ? c->ovr_cap[kind] : 64;
-    while( cap <= idx ) cap *= 2;
-    c->ovr[kind] = sb_xrealloc(c->ovr[kind], cap * sizeof(cJSON *));
-    memset(c->ovr[kind] + c->ovr_cap[kind], 0,
-           (cap - c->ovr_cap[kind]) * sizeof(cJSON *));
-    c->ovr_cap[kind] = cap;
-  }
-  cJSON_Delete(c->ovr[kind][idx]);
-  c->ovr[kind][idx] = j;
+  sb_ovr_set(&c->ovr[kind], idx, j);
 }
 
 void bd_invalidate(bd_ctx *c){
-  sb_cache_clear(c->pages);
-  sb_cache_clear(c->results);
+  sb_list_cache_clear(&c->lists);
 }
 
-static uint32_t bd_count(bd_ctx *c, int kind){
+uint32_t bd_count(bd_ctx *c, int kind){
   switch( kind ){
     case BD_RENTALS: return c->pf->props.n;
     case BD_UNITS: return c->pf->units.n;
@@ -111,7 +102,7 @@ static uint32_t bd_count(bd_ctx *c, int kind){
   }
 }
 
-static void bd_render(bd_ctx *c, int kind, uint32_t idx, sb_buf *b){
+void bd_render(bd_ctx *c, int kind, uint32_t idx, sb_buf *b){
   switch( kind ){
     case BD_RENTALS: bd_render_rental(c, idx, b); break;
     case BD_UNITS: bd_render_unit(c, idx, b); break;
@@ -626,40 +617,29 @@ static const bd_sortfield *const bd_sorts[BD_NKINDS] = {
   bd_sorts_applicants, bd_sorts_workorders,
 };
 
-typedef struct bd_order {
-  int n;
-  int field[BD_MAX_SORT];
-  int desc[BD_MAX_SORT];
-} bd_order;
+static int bd_sort_field(const void *fields, const char *name, int *is_str){
+  const bd_sortfield *t = fields;
+  int f = -1;
+  for(int i = 0; t[i].name; i++){
+    if( strcasecmp(t[i].name, name) == 0 ) f = i;
+  }
+  if( f >= 0 ) *is_str = t[f].type == 's';
+  return f;
+}
 
-/* "Field [asc|desc], ..." -> order; 0 on an unknown field or direction. */
-static int bd_parse_orderby(int kind, const char *s, bd_order *o, vd_errors *e){
-  char buf[512], *outer;
-  snprintf(buf, sizeof(buf), "%s", s);
-  o->n = 0;
-  for(char *tok = strtok_r(buf, ",", &outer); tok; tok = strtok_r(NULL, ",", &outer)){
-    char *save, *name = strtok_r(tok, " \t", &save), *dir = strtok_r(NULL, " \t", &save);
-    int f = -1;
-    if( !name ) continue;
-    for(int i = 0; bd_sorts[kind][i].name; i++){
-      if( strcasecmp(bd_sorts[kind][i].name, name) == 0 ) f = i;
-    }
-    if( f < 0 ){
-      vd_add(e, "orderby", "'%s' is not a sortable property of this resource.", name);
+/* "Field [asc|desc], ..." -> order; 0 after adding the error. */
+static int bd_parse_orderby(int kind, const char *s, sb_order *o, vd_errors *e){
+  char bad[128];
+  switch( sb_order_parse(s, BD_MAX_SORT, bd_sort_field, bd_sorts[kind], o, bad, sizeof(bad)) ){
+    case SB_ORDER_UNKNOWN:
+      vd_add(e, "orderby", "'%s' is not a sortable property of this resource.", bad);
       return 0;
-    }
-    if( (dir && strcasecmp(dir, "asc") != 0 && strcasecmp(dir, "desc") != 0)
-        || strtok_r(NULL, " \t", &save) ){
+    case SB_ORDER_DIRECTION:
       vd_add(e, "orderby", "The sort direction must be asc or desc.");
       return 0;
-    }
-    if( o->n == BD_MAX_SORT ){
+    case SB_ORDER_TOO_MANY:
       vd_add(e, "orderby", "At most %d sort properties are supported.", BD_MAX_SORT);
       return 0;
-    }
-    o->field[o->n] = f;
-    o->desc[o->n] = dir && strcasecmp(dir, "desc") == 0;
-    o->n++;
   }
   return 1;
 }
@@ -756,77 +736,31 @@ static const char *bd_sort_value(bd_ctx *c, int kind, int f, uint32_t idx,
   }
 }
 
-typedef struct bd_sortctx {
-  int nk;
-  int desc[BD_MAX_SORT];
-  int str[BD_MAX_SORT];
-  int64_t *iv[BD_MAX_SORT];
-  size_t *off[BD_MAX_SORT];     /* (size_t)-1 = null string */
-  sb_buf arena[BD_MAX_SORT];
-  const uint32_t *ids;
-} bd_sortctx;
+/* The list engine's view of one Buildium list: match and sort keys. */
+typedef struct bd_listarg {
+  bd_ctx *c;
+  int kind;
+  const bd_filter *f;
+  bd_scratch s;
+} bd_listarg;
 
-static int bd_sort_cmp(const void *pa, const void *pb, void *arg){
-  const bd_sortctx *x = arg;
-  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-  for(int k = 0; k < x->nk; k++){
-    int r;
-    if( x->str[k] ){
-      size_t oa = x->off[k][a], ob = x->off[k][b];
-      if( oa == (size_t)-1 || ob == (size_t)-1 ){
-        r = (oa == (size_t)-1) - (ob == (size_t)-1);
-        r = -r;                                   /* nulls first */
-      }else{
-        r = strcasecmp(x->arena[k].p + oa, x->arena[k].p + ob);
-      }
-    }else{
-      r = x->iv[k][a] < x->iv[k][b] ? -1 : x->iv[k][a] > x->iv[k][b];
-    }
-    if( x->desc[k] ) r = -r;
-    if( r ) return r;
-  }
-  return x->ids[a] < x->ids[b] ? -1 : x->ids[a] > x->ids[b];
+static int bd_match_cb(void *arg, uint32_t idx){
+  bd_listarg *a = arg;
+  return bd_match(a->c, a->kind, idx, a->f);
 }
 
-static void bd_sort(bd_ctx *c, int kind, const bd_order *o, uint32_t *ids, uint32_t n){
-  bd_sortctx x;
-  memset(&x, 0, sizeof(x));
-  x.nk = o->n;
-  x.ids = ids;
-  for(int k = 0; k < o->n; k++){
-    x.desc[k] = o->desc[k];
-    x.str[k] = bd_sorts[kind][o->field[k]].type == 's';
-    if( x.str[k] ) x.off[k] = sb_xmalloc((size_t)n * sizeof(size_t) + 1);
-    else x.iv[k] = sb_xmalloc((size_t)n * sizeof(int64_t) + 1);
-    for(uint32_t i = 0; i < n; i++){
-      bd_scratch s = { .n = 0 };
-      int64_t iv;
-      const char *sv = bd_sort_value(c, kind, o->field[k], ids[i], &iv, &s);
-      if( x.str[k] ){
-        if( sv ){
-          x.off[k][i] = x.arena[k].n;
-          sb_put(&x.arena[k], sv, strlen(sv) + 1);
-        }else{
-          x.off[k][i] = (size_t)-1;
-        }
-      }else{
-        x.iv[k][i] = iv;
-      }
-    }
-  }
-  uint32_t *pos = sb_xmalloc((size_t)n * sizeof(uint32_t) + 1);
-  for(uint32_t i = 0; i < n; i++) pos[i] = i;
-  qsort_r(pos, n, sizeof(uint32_t), bd_sort_cmp, &x);
-  uint32_t *sorted = sb_xmalloc((size_t)n * sizeof(uint32_t) + 1);
-  for(uint32_t i = 0; i < n; i++) sorted[i] = ids[pos[i]];
-  memcpy(ids, sorted, (size_t)n * sizeof(uint32_t));
-  free(sorted);
-  free(pos);
-  for(int k = 0; k < o->n; k++){
-    free(x.iv[k]);
-    free(x.off[k]);
-    sb_buf_free(&x.arena[k]);
-  }
+static const char *bd_value_cb(void *arg, uint32_t idx, int field, double *num){
+  bd_listarg *a = arg;
+  int64_t iv;
+  a->s.n = 0;
+  const char *sv = bd_sort_value(a->c, a->kind, field, idx, &iv, &a->s);
+  *num = iv == INT64_MIN ? -HUGE_VAL : (double)iv;
+  return sv;
+}
+
+static void bd_render_cb(void *arg, uint32_t idx, sb_buf *b){
+  bd_listarg *a = arg;
+  bd_render(a->c, a->kind, idx, b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -890,10 +824,10 @@ static void bd_list(bd_ctx *c, int kind, const sb_request *req, sb_response *res
   sb_query q;
   vd_errors e;
   bd_filter f;
-  bd_order ord = { 0 };
+  sb_order ord = { 0 };
   long limit, offset;
   sb_buf key = { 0 }, page = { 0 };
-  sb_blob *rs = NULL, *blob = NULL;
+  sb_blob *blob = NULL;
 
   sb_query_parse(req->query, &q);
   vd_init(&e);
@@ -912,7 +846,7 @@ static void bd_list(bd_ctx *c, int kind, const sb_request *req, sb_response *res
   sb_putc(&key, '?');
   sb_puts(&key, req->query);
   pthread_rwlock_rdlock(&c->lock);
-  blob = sb_cache_get(c->pages, key.p, key.n);
+  blob = sb_cache_get(c->lists.pages, key.p, key.n);
   if( !blob ){
     for(int i = 0; i < q.n; i++){
       const char *k = q.p[i].key;
@@ -927,48 +861,21 @@ static void bd_list(bd_ctx *c, int kind, const sb_request *req, sb_response *res
       bd_bad_request(resp, &e);
       goto out;
     }
-    uint32_t n = bd_count(c, kind), total;
-    const uint32_t *ids = NULL;
-    int id_desc = ord.n == 1 && ord.field[0] == 0 && ord.desc[0];
-    int plain = !f.any && (ord.n == 0 || (ord.n == 1 && ord.field[0] == 0));
-    if( plain ){
-      total = n;
-    }else{
-      sb_buf rk = { 0 };
-      bd_result_key(req->path, &q, &rk);
-      rs = sb_cache_get(c->results, rk.p, rk.n);
-      if( !rs ){
-        uint32_t *v = sb_xmalloc((size_t)n * sizeof(uint32_t) + 1), m = 0;
-        for(uint32_t i = 0; i < n; i++){
-          if( bd_match(c, kind, i, &f) ) v[m++] = i;
-        }
-        if( ord.n && !(ord.n == 1 && ord.field[0] == 0) ) bd_sort(c, kind, &ord, v, m);
-        else if( id_desc ){
-          for(uint32_t a = 0, z = m ? m - 1 : 0; a < z; a++, z--){
-            uint32_t t = v[a]; v[a] = v[z]; v[z] = t;
-          }
-        }
-        rs = sb_blob_new(v, (size_t)m * sizeof(uint32_t), m);
-        free(v);
-        sb_cache_put(c->results, rk.p, rk.n, rs);
-      }
-      sb_buf_free(&rk);
-      ids = (const uint32_t *)rs->data;
-      total = (uint32_t)rs->aux;
-    }
-    if( (long)total > offset ){
-      long rows = (long)total - offset < limit ? (long)total - offset : limit;
-      sb_buf_grow(&page, (size_t)rows * 1536);
-    }
-    sb_putc(&page, '[');
-    for(long p = offset, cnt = 0; p < (long)total && cnt < limit; p++, cnt++){
-      uint32_t idx = ids ? ids[p] : id_desc ? n - 1 - (uint32_t)p : (uint32_t)p;
-      if( cnt ) sb_putc(&page, ',');
-      bd_render(c, kind, idx, &page);
-    }
-    sb_putc(&page, ']');
-    blob = sb_blob_from_buf(&page, total);
-    sb_cache_put(c->pages, key.p, key.n, blob);
+    sb_buf rk = { 0 };
+    bd_result_key(req->path, &q, &rk);
+    bd_listarg a = { .c = c, .kind = kind, .f = &f };
+    sb_select_spec sel = {
+      .n = bd_count(c, kind), .filtered = f.any, .match = bd_match_cb,
+      .order = &ord, .value = bd_value_cb, .arg = &a,
+      .cache = c->lists.results, .key = rk.p, .klen = rk.n,
+    };
+    sb_rows rows;
+    sb_select(&sel, &rows);
+    sb_buf_free(&rk);
+    sb_rows_json(&rows, offset, limit, 1536, bd_render_cb, &a, &page);
+    blob = sb_blob_from_buf(&page, rows.total);
+    sb_rows_free(&rows);
+    sb_cache_put(c->lists.pages, key.p, key.n, blob);
   }
   pthread_rwlock_unlock(&c->lock);
   resp->status = 200;
@@ -978,7 +885,6 @@ static void bd_list(bd_ctx *c, int kind, const sb_request *req, sb_response *res
   resp->list_offset = offset;
   sb_printf(&resp->headers, "X-Total-Count: %lld\r\n", (long long)blob->aux);
 out:
-  sb_blob_unref(rs);
   sb_buf_free(&key);
   sb_buf_free(&page);
   bd_filter_free(&f);
@@ -1178,15 +1084,9 @@ static void bd_credentials(const sb_options *opt, sb_buf *out){
 
 static void *bd_open(sb_portfolio *pf, const sb_options *opt){
   bd_ctx *c = sb_xcalloc(1, sizeof(*c));
-  pthread_rwlockattr_t attr;
   c->pf = pf;
-  pthread_rwlockattr_init(&attr);
-  /* A steady stream of GETs must not starve a PUT. */
-  pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-  pthread_rwlock_init(&c->lock, &attr);
-  pthread_rwlockattr_destroy(&attr);
-  c->pages = sb_cache_new(opt->cache_bytes);
-  c->results = sb_cache_new(opt->cache_bytes / 4 + (64u << 20));
+  sb_rwlock_init(&c->lock);
+  sb_list_cache_init(&c->lists, opt->cache_bytes);
   snprintf(c->client_id, sizeof(c->client_id), "sandbox-client-%llu",
            (unsigned long long)opt->seed);
   snprintf(c->client_secret, sizeof(c->client_secret), "sandbox-secret-%llu",
@@ -1198,14 +1098,10 @@ static void *bd_open(sb_portfolio *pf, const sb_options *opt){
 static void bd_close(void *vs){
   bd_ctx *c = vs;
   if( !c ) return;
-  for(int k = 0; k < BD_NKINDS; k++){
-    for(uint32_t i = 0; i < c->ovr_cap[k]; i++) cJSON_Delete(c->ovr[k][i]);
-    free(c->ovr[k]);
-  }
+  for(int k = 0; k < BD_NKINDS; k++) sb_ovr_free(&c->ovr[k]);
   for(uint32_t i = 0; i < c->nnotes; i++) free(c->notes[i].text);
   free(c->notes);
-  sb_cache_free(c->pages);
-  sb_cache_free(c->results);
+  sb_list_cache_free(&c->lists);
   pthread_rwlock_destroy(&c->lock);
   free(c);
 }
@@ -1256,21 +1152,12 @@ static void bd_vendor_error(void *vs, int status, const char *msg, sb_response *
 static void bd_counts(void *vs, sb_buf *b){
   bd_ctx *c = vs;
   pthread_rwlock_rdlock(&c->lock);
-  SB_LIT(b, "{\"properties\":");
-  jw_int(b, c->pf->props.n);
-  SB_LIT(b, ",\"units\":");
-  jw_int(b, c->pf->units.n);
-  SB_LIT(b, ",\"residents\":");
-  jw_int(b, c->pf->res.n);
-  SB_LIT(b, ",\"leases\":");
-  jw_int(b, c->pf->leases.n);
-  SB_LIT(b, ",\"applicants\":");
-  jw_int(b, c->pf->apps.n);
-  SB_LIT(b, ",\"service_requests\":");
-  jw_int(b, c->pf->wos.n);
-  SB_LIT(b, ",\"leads\":0,\"notes\":");
-  jw_int(b, c->nnotes);
-  sb_putc(b, '}');
+  int64_t n[SB_NMODELS] = {
+    [SB_M_PROPERTIES] = c->pf->props.n, [SB_M_UNITS] = c->pf->units.n,
+    [SB_M_RESIDENTS] = c->pf->res.n, [SB_M_LEASES] = c->pf->leases.n,
+    [SB_M_APPLICANTS] = c->pf->apps.n, [SB_M_SERVICE_REQUESTS] = c->pf->wos.n,
+  };
+  sb_counts_json(b, n, "notes", c->nnotes);
   pthread_rwlock_unlock(&c->lock);
 }
 

@@ -18,6 +18,7 @@
 #define BUILDIUM_H
 
 #include "sandbox.h"
+#include "listing.h"
 
 #include <pthread.h>
 
@@ -53,12 +54,10 @@ typedef struct bd_note {
 typedef struct bd_ctx {
   sb_portfolio *pf;
   pthread_rwlock_t lock;        /* readers: every GET; writers: writes */
-  cJSON **ovr[BD_NKINDS];       /* per record override, or NULL */
-  uint32_t ovr_cap[BD_NKINDS];
+  sb_ovr ovr[BD_NKINDS];        /* per record override */
   bd_note *notes;
   uint32_t nnotes, notes_cap;
-  sb_cache *pages;              /* rendered list pages */
-  sb_cache *results;            /* filtered + sorted index lists */
+  sb_list_cache lists;          /* rendered pages, result sets */
   char client_id[64], client_secret[64];
   char base[64];                /* http://127.0.0.1:PORT, for Href fields */
 } bd_ctx;
@@ -164,6 +163,8 @@ void bd_error(sb_response *resp, int status, const char *code, const char *msg,
 cJSON *bd_ovr(bd_ctx *c, int kind, uint32_t idx);
 void bd_set_ovr(bd_ctx *c, int kind, uint32_t idx, cJSON *j);
 void bd_invalidate(bd_ctx *c);  /* caller holds the write lock */
+uint32_t bd_count(bd_ctx *c, int kind);   /* records of a kind */
+void bd_render(bd_ctx *c, int kind, uint32_t idx, sb_buf *b);  /* one record */
 
 /* ---- writes (buildium_write.c) ---- */
 

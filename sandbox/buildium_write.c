@@ -323,27 +323,11 @@ static const vd_schema *const bd_schemas[BD_NKINDS][2] = {
 /* ------------------------------------------------------------------ */
 /* Request plumbing                                                     */
 
-/* application/json, text/json or application/<x>+json, any parameters. */
-static int bd_json_content_type(const char *ct){
-  char t[128];
-  size_t n = 0;
-  if( !ct ) return 0;
-  while( *ct == ' ' ) ct++;
-  while( ct[n] && ct[n] != ';' && ct[n] != ' ' && n < sizeof(t) - 1 ){
-    t[n] = ct[n];
-    n++;
-  }
-  t[n] = 0;
-  if( strcasecmp(t, "application/json") == 0 || strcasecmp(t, "text/json") == 0 ) return 1;
-  return strncasecmp(t, "application/", 12) == 0 && n > 5
-         && strcasecmp(t + n - 5, "+json") == 0;
-}
-
 /* The parsed body, or NULL after filling resp with a 415 or 400. */
 static cJSON *bd_read_body(const sb_request *req, sb_response *resp){
   vd_errors e;
   cJSON *j;
-  if( !bd_json_content_type(sb_request_header(req, "Content-Type")) ){
+  if( !sb_request_is_json(req) ){
     bd_error(resp, 415, "UnsupportedMediaType",
              "The Content-Type header is missing or unsupported; send application/json.",
              NULL);
@@ -375,22 +359,11 @@ static const char *const bd_kind_names[BD_NKINDS] = {
   "rental property", "rental unit", "lease", "tenant", "applicant", "work order",
 };
 
-static uint32_t bd_kind_count(bd_ctx *c, int kind){
-  switch( kind ){
-    case BD_RENTALS: return c->pf->props.n;
-    case BD_UNITS: return c->pf->units.n;
-    case BD_LEASES: return c->pf->leases.n;
-    case BD_TENANTS: return c->pf->res.n;
-    case BD_APPLICANTS: return c->pf->apps.n;
-    default: return c->pf->wos.n;
-  }
-}
-
 /* Resolves id (a Buildium id of type kind) to a record index, or PF_NONE
 ** after adding an error under key. */
 static uint32_t bd_resolve(bd_ctx *c, int kind, int64_t id, const char *key, vd_errors *e){
   int64_t idx = id - bd_bases[kind];
-  if( idx < 0 || idx >= bd_kind_count(c, kind) ){
+  if( idx < 0 || idx >= bd_count(c, kind) ){
     vd_add(e, key, "No %s exists with Id %lld.", bd_kind_names[kind], (long long)id);
     return PF_NONE;
   }
@@ -873,17 +846,6 @@ static const bd_action bd_actions[BD_NKINDS] = {
   bd_do_workorder,
 };
 
-static void bd_render_kind(bd_ctx *c, int kind, uint32_t idx, sb_buf *b){
-  switch( kind ){
-    case BD_RENTALS: bd_render_rental(c, idx, b); break;
-    case BD_UNITS: bd_render_unit(c, idx, b); break;
-    case BD_LEASES: bd_render_lease(c, idx, b, 0); break;
-    case BD_TENANTS: bd_render_tenant(c, idx, b, 0); break;
-    case BD_APPLICANTS: bd_render_applicant(c, idx, b); break;
-    default: bd_render_workorder(c, idx, b); break;
-  }
-}
-
 void bd_write(bd_ctx *c, int kind, uint32_t idx, const sb_request *req,
               sb_response *resp){
   int post = idx == PF_NONE;
@@ -899,7 +861,7 @@ void bd_write(bd_ctx *c, int kind, uint32_t idx, const sb_request *req,
   }
   cJSON *norm = vd_normalize(s, body);
   pthread_rwlock_wrlock(&c->lock);
-  if( !post && idx >= bd_kind_count(c, kind) ){
+  if( !post && idx >= bd_count(c, kind) ){
     pthread_rwlock_unlock(&c->lock);
     cJSON_Delete(norm);
     bd_error(resp, 404, "NotFound", "The requested resource was not found.", NULL);
@@ -911,7 +873,7 @@ void bd_write(bd_ctx *c, int kind, uint32_t idx, const sb_request *req,
     sb_response_reset(resp);
     resp->status = status;
     resp->content_type = SB_JSON_TYPE;
-    bd_render_kind(c, kind, idx, &resp->body);
+    bd_render(c, kind, idx, &resp->body);
   }else{
     cJSON_Delete(norm);
   }

@@ -35,6 +35,7 @@
 ** result.Customers.Customer[] and the property record are inferred.
 */
 #include "sandbox.h"
+#include "listing.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -58,8 +59,7 @@ typedef struct en_ctx {
   uint32_t *lease_off, *lease_ix, *res_off, *res_ix, *lead_off, *lead_ix;
   uint32_t *lease_prop;         /* property of each lease */
   cJSON **res_ovr;              /* per resident: written fields */
-  cJSON **lead_ovr;             /* per lead: written fields (created: all) */
-  uint32_t lead_ovr_cap;
+  sb_ovr lead_ovr;              /* per lead: written fields (created: all) */
   char org[64], key[64];
   /* rate limits */
   pthread_mutex_t rl_mu;
@@ -168,7 +168,7 @@ static uint32_t en_res_prop(en_ctx *c, uint32_t r){
 }
 
 static uint32_t en_lead_prop(en_ctx *c, uint32_t a){
-  const cJSON *o = a < c->lead_ovr_cap ? c->lead_ovr[a] : NULL;
+  const cJSON *o = sb_ovr_get(&c->lead_ovr, a);
   const cJSON *p = o ? cJSON_GetObjectItem(o, "propertyId") : NULL;
   if( cJSON_IsNumber(p) ) return (uint32_t)p->valuedouble - 1;
   uint32_t u = c->pf->apps.v[a].unit;
@@ -325,7 +325,7 @@ static const char *en_lead_status(int s){
 
 static void en_lead(en_ctx *c, sb_buf *b, uint32_t a){
   const pf_applicant *r = &c->pf->apps.v[a];
-  const cJSON *o = a < c->lead_ovr_cap ? c->lead_ovr[a] : NULL;
+  const cJSON *o = sb_ovr_get(&c->lead_ovr, a);
   char email[128], phone[32];
   int gen = a < c->Ag;
   if( gen ){
@@ -364,6 +364,16 @@ typedef struct en_call {
 
 typedef void (*en_render)(en_ctx *, sb_buf *, uint32_t);
 
+typedef struct en_listarg {
+  en_ctx *c;
+  en_render render;
+} en_listarg;
+
+static void en_render_cb(void *arg, uint32_t idx, sb_buf *b){
+  en_listarg *a = arg;
+  a->render(a->c, b, idx);
+}
+
 /* The paged list page of ids ix[0..n), wrapped as result.{outer}.{inner}[]. */
 static void en_list(en_ctx *c, const en_call *k, sb_response *resp, const char *outer,
                     const char *inner, const uint32_t *ix, uint32_t n, en_render render){
@@ -373,12 +383,11 @@ static void en_list(en_ctx *c, const en_call *k, sb_response *resp, const char *
   resp->is_list = 1;
   resp->list_offset = lo;
   en_begin(b, k->reqid);
-  sb_printf(b, ",\"code\":200,\"result\":{\"%s\":{\"%s\":[", outer, inner);
-  for(uint32_t i = lo; i < n && i < lo + (uint32_t)k->per_page; i++){
-    if( i > lo ) sb_putc(b, ',');
-    render(c, b, ix[i]);
-  }
-  SB_LIT(b, "]}}}}");
+  sb_printf(b, ",\"code\":200,\"result\":{\"%s\":{\"%s\":", outer, inner);
+  en_listarg a = { .c = c, .render = render };
+  sb_rows rows = { .total = n, .ids = ix };
+  sb_rows_json(&rows, lo, k->per_page, 512, en_render_cb, &a, b);
+  SB_LIT(b, "}}}}");
   sb_printf(&resp->headers, "X-Total-Count: %u\r\n", n);
   if( k->links ){
     uint32_t last = n ? (n + (uint32_t)k->per_page - 1) / (uint32_t)k->per_page : 1;
@@ -605,17 +614,6 @@ static int en_prospect_fields(const cJSON *pr, cJSON *out, char *msg, size_t cap
   return 1;
 }
 
-static void en_ensure_lead_ovr(en_ctx *c, uint32_t a){
-  if( a >= c->lead_ovr_cap ){
-    uint32_t cap = c->lead_ovr_cap ? c->lead_ovr_cap : 64;
-    while( cap <= a ) cap *= 2;
-    c->lead_ovr = sb_xrealloc(c->lead_ovr, cap * sizeof(cJSON*));
-    memset(c->lead_ovr + c->lead_ovr_cap, 0, (cap - c->lead_ovr_cap) * sizeof(cJSON*));
-    c->lead_ovr_cap = cap;
-  }
-  if( !c->lead_ovr[a] ) c->lead_ovr[a] = cJSON_CreateObject();
-}
-
 /* leads/sendLeads (create) and leads/updateLeads (applicationId given). */
 static void en_send_leads(en_ctx *c, const en_call *k, sb_response *resp, int update){
   uint32_t p;
@@ -677,11 +675,11 @@ static void en_send_leads(en_ctx *c, const en_call *k, sb_response *resp, int up
       x->tenant = PF_NONE;
       x->status = PF_AS_NEW;
     }
-    en_ensure_lead_ovr(c, a);
-    if( !update ) cJSON_AddNumberToObject(c->lead_ovr[a], "propertyId", p + 1);
+    cJSON *ov = sb_ovr_slot(&c->lead_ovr, a);
+    if( !update ) cJSON_AddNumberToObject(ov, "propertyId", p + 1);
     for(cJSON *v = f->child; v; v = v->next){
-      cJSON_DeleteItemFromObject(c->lead_ovr[a], v->string);
-      cJSON_AddStringToObject(c->lead_ovr[a], v->string, v->valuestring);
+      cJSON_DeleteItemFromObject(ov, v->string);
+      cJSON_AddStringToObject(ov, v->string, v->valuestring);
     }
     c->pf->apps.v[a].updated = now;
     sb_printf(b, "%s{\"applicationId\":%u,\"applicantId\":%u,\"status\":\"Success\",\"message\":\"%s\"}",
@@ -936,16 +934,14 @@ static void en_close(void *vs){
   en_ctx *c = vs;
   if( !c ) return;
   for(uint32_t i = 0; i < c->Rg; i++) cJSON_Delete(c->res_ovr[i]);
-  for(uint32_t i = 0; i < c->lead_ovr_cap; i++) cJSON_Delete(c->lead_ovr[i]);
-  free(c->res_ovr); free(c->lead_ovr); free(c->lease_prop);
+  sb_ovr_free(&c->lead_ovr);
+  free(c->res_ovr); free(c->lease_prop);
   free(c->lease_off); free(c->lease_ix); free(c->res_off); free(c->res_ix);
   free(c->lead_off); free(c->lead_ix);
   pthread_rwlock_destroy(&c->lock);
   pthread_mutex_destroy(&c->rl_mu);
   free(c);
 }
-
-static void en_set_base_url(void *vs, const char *url){ (void)vs; (void)url; }
 
 static int en_authorize(void *vs, const sb_request *req, char *key, size_t keylen, sb_response *resp){
   en_ctx *c = vs;
@@ -982,12 +978,13 @@ static void en_empty_page(void *vs, const sb_request *req, sb_response *resp){
 
 static void en_counts(void *vs, sb_buf *b){
   en_ctx *c = vs;
-  uint32_t nres = 0;
   pthread_rwlock_rdlock(&c->lock);
-  nres = c->res_off[c->Pg];
-  sb_printf(b, "{\"properties\":%u,\"units\":%u,\"residents\":%u,\"leases\":%u,\"leads\":%u,"
-            "\"applicants\":0,\"service_requests\":0}",
-            c->Pg, c->pf->units.n, nres, c->lease_off[c->Pg], c->pf->apps.n);
+  int64_t n[SB_NMODELS] = {
+    [SB_M_PROPERTIES] = c->Pg, [SB_M_UNITS] = c->pf->units.n,
+    [SB_M_RESIDENTS] = c->res_off[c->Pg], [SB_M_LEASES] = c->lease_off[c->Pg],
+    [SB_M_LEADS] = c->pf->apps.n,
+  };
+  sb_counts_json(b, n, NULL, 0);
   pthread_rwlock_unlock(&c->lock);
 }
 
@@ -999,7 +996,6 @@ const sb_vendor sb_vendor_entrata = {
   .open = en_open,
   .close = en_close,
   .credentials = en_credentials,
-  .set_base_url = en_set_base_url,
   .authorize = en_authorize,
   .handle = en_handle,
   .error = en_vendor_error,

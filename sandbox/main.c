@@ -5,18 +5,28 @@
 **               [--fault KIND[,KIND...]] [--fault-after K] [--fault-rate R]
 **               [--no-rate-limit] [--print-credentials] [--cache-mb M]
 **               [--token-ttl-seconds T] [--require-partner-token]
-**               [--utc-offset-minutes M]
+**               [--utc-offset-minutes M] [--record FILE]
 **
 ** The last three are Rent Manager's: the idle lifetime of an API token
 ** (default 1800), requiring the X-RM12API-PartnerToken header (then the
 ** credentials include partner_token), and the clock of the emulated
 ** location as a fixed offset from UTC (default 0: local time is UTC).
 **
+** --record FILE appends every API call and its answer to FILE, one JSON
+** object a line (record.c), for the tests that check a sandbox against its
+** vendor's published spec. Without it, the environment variable
+** PMS_SANDBOX_RECORD_DIR records to DIR/<vendor>-<pid>.jsonl: set for a
+** whole `make test`, every sandbox the suite starts is recorded.
+**
 ** It binds 127.0.0.1:P (0 = any free port) first, so a busy port fails
 ** before a large portfolio is generated, then builds the portfolio, opens
 ** the vendor, starts the server and prints exactly one line
 ** "pms-sandbox V listening on http://127.0.0.1:PORT" to stdout. SIGTERM
 ** and SIGINT stop it cleanly with status 0; usage errors exit with 2.
+**
+** --vendor accepts a vendor's name in any case, with or without
+** underscores, and the integration vendor names of pms_integrations
+** (PROPERTYWARE_REST, RENTMANAGER, ...).
 **
 ** Each vendor is one sb_vendor struct in its own files; make lists them
 ** in sb_vendors (build/sb_vendor_list.c).
@@ -35,7 +45,7 @@ static void usage(FILE *f){
         "         [--latency-ms L] [--fault KIND[,KIND...]] [--fault-after K]\n"
         "         [--fault-rate R] [--no-rate-limit] [--print-credentials]\n"
         "         [--cache-mb M] [--token-ttl-seconds T] [--require-partner-token]\n"
-        "         [--utc-offset-minutes M]\n"
+        "         [--utc-offset-minutes M] [--record FILE]\n"
         "vendors:", f);
   for(int i = 0; sb_vendors[i]; i++) fprintf(f, " %s", sb_vendors[i]->name);
   fputs("\n"
@@ -62,9 +72,36 @@ static long long parse_int(const char *flag, const char *v, long long lo, long l
   return n;
 }
 
+/* A vendor name folded for comparison: lower case, without '_', '-' and
+** ' ', so "RENT_MANAGER", "Rent Manager" and "rentmanager" are one name. */
+static void fold_name(const char *s, char *out, size_t cap){
+  size_t n = 0;
+  for(; *s && n + 1 < cap; s++){
+    unsigned char ch = (unsigned char)*s;
+    if( ch >= 'A' && ch <= 'Z' ) out[n++] = (char)(ch - 'A' + 'a');
+    else if( ch != '_' && ch != '-' && ch != ' ' ) out[n++] = (char)ch;
+  }
+  out[n] = 0;
+}
+
+/* --vendor takes the names users write in pms_integrations.vendor, in any
+** case: the sandbox's own name, or the integration vendor (Propexo's
+** integration_vendor, e.g. PROPERTYWARE_REST), which is the sandbox name
+** with an optional "_REST" suffix for vendors with a REST and a SOAP API. */
 static const sb_vendor *find_vendor(const char *name){
-  for(int i = 0; sb_vendors[i]; i++){
-    if( strcmp(sb_vendors[i]->name, name) == 0 ) return sb_vendors[i];
+  char want[64], have[64];
+  if( strlen(name) >= sizeof(want) ) return NULL;
+  fold_name(name, want, sizeof(want));
+  size_t n = strlen(want);
+  for(int pass = 0; pass < 2; pass++){
+    if( pass == 1 ){
+      if( n <= 4 || strcmp(want + n - 4, "rest") != 0 ) break;
+      want[n - 4] = 0;
+    }
+    for(int i = 0; sb_vendors[i]; i++){
+      fold_name(sb_vendors[i]->name, have, sizeof(have));
+      if( strcmp(have, want) == 0 ) return sb_vendors[i];
+    }
   }
   return NULL;
 }
@@ -72,6 +109,7 @@ static const sb_vendor *find_vendor(const char *name){
 int main(int argc, char **argv){
   sb_options opt;
   int print_creds = 0;
+  const char *record = NULL;
   memset(&opt, 0, sizeof(opt));
   opt.port = -1;
   opt.size = 100;
@@ -99,7 +137,7 @@ int main(int argc, char **argv){
     static const char *const valued[] = {
       "--vendor", "--port", "--size", "--seed", "--latency-ms", "--fault",
       "--fault-after", "--fault-rate", "--cache-mb", "--token-ttl-seconds",
-      "--utc-offset-minutes", NULL
+      "--utc-offset-minutes", "--record", NULL
     };
     int known = 0;
     for(int k = 0; valued[k]; k++) known |= strcmp(flag, valued[k]) == 0;
@@ -109,6 +147,7 @@ int main(int argc, char **argv){
       val = argv[++i];
     }
     if( strcmp(flag, "--vendor") == 0 ) opt.vendor = val;
+    else if( strcmp(flag, "--record") == 0 ) record = val;
     else if( strcmp(flag, "--port") == 0 ) opt.port = (int)parse_int(flag, val, 0, 65535);
     else if( strcmp(flag, "--size") == 0 ) opt.size = (uint32_t)parse_int(flag, val, 0, PF_MAX_SIZE);
     else if( strcmp(flag, "--seed") == 0 ) opt.seed = (uint64_t)parse_int(flag, val, 0, INT64_MAX);
@@ -163,6 +202,16 @@ int main(int argc, char **argv){
     fprintf(stderr, "pms-sandbox: cannot listen on 127.0.0.1:%d: %s\n", opt.port, strerror(errno));
     return 1;
   }
+  char recpath[4096];
+  const char *recdir = getenv("PMS_SANDBOX_RECORD_DIR");
+  if( !record && recdir && *recdir ){
+    snprintf(recpath, sizeof(recpath), "%s/%s-%ld.jsonl", recdir, v->name, (long)getpid());
+    record = recpath;
+  }
+  if( record && rec_open(record) != 0 ){
+    fprintf(stderr, "pms-sandbox: cannot open --record file '%s': %s\n", record, strerror(errno));
+    return 1;
+  }
   static sb_portfolio pf;
   if( pf_generate(&pf, opt.size, opt.seed) != 0 ){
     fprintf(stderr, "pms-sandbox: cannot generate a portfolio of %u\n", (unsigned)opt.size);
@@ -171,7 +220,7 @@ int main(int argc, char **argv){
   void *vs = v->open(&pf, &opt);
   char url[64];
   snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
-  v->set_base_url(vs, url);
+  if( v->set_base_url ) v->set_base_url(vs, url);
   ctl_init(&opt, v, vs);
   if( srv_start(fd, v, vs) != 0 ){
     fprintf(stderr, "pms-sandbox: cannot start the server\n");
@@ -185,6 +234,7 @@ int main(int argc, char **argv){
     ctl_shutdown();
     v->close(vs);
     pf_free(&pf);
+    rec_close();
   }
   return 0;
 }

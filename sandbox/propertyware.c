@@ -24,6 +24,11 @@
 **     units, buildings and work orders (204);
 **   - errors are the spec's ErrorResponse {errorCode, userMessage,
 **     errors:[{key, message}]} with its status codes (400, 401, 403, 404).
+**   - records carry only what the spec defines for them: empty fields are
+**     left out (no field is nullable in the spec), and Save* members that
+**     are instructions rather than fields (SaveContact.searchTag,
+**     SaveLease.tenantIDs, SaveWorkOrder.unitIDs: VF_SAVE_ONLY) are read,
+**     never stored.
 **
 ** The records come from the shared portfolio (portfolio.c), rendered once
 ** at start into cJSON records per collection, kept in id order; writes
@@ -35,6 +40,7 @@
 ** Propertyware.
 */
 #include "sandbox.h"
+#include "listing.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -160,13 +166,15 @@ static pw_rec *pw_find(pw_ctx *x, int kind, int64_t id){
   return NULL;
 }
 
+/* An empty field is left out, never null: the spec declares no field
+** nullable (test/sandbox_spec.test holds every answer to the spec). */
 static void pw_set_str(cJSON *o, const char *k, const char *v){
-  if( v ) cJSON_AddStringToObject(o, k, v); else cJSON_AddNullToObject(o, k);
+  if( v ) cJSON_AddStringToObject(o, k, v);
 }
 
 static void pw_set_date(cJSON *o, const char *k, int32_t days){
   char d[11];
-  if( days == PF_NODATE ){ cJSON_AddNullToObject(o, k); return; }
+  if( days == PF_NODATE ) return;
   dt_fmt_date(d, days);
   d[10] = 0;
   cJSON_AddStringToObject(o, k, d);
@@ -257,8 +265,7 @@ static void pw_render_building(pw_ctx *x, uint32_t p){
   cJSON_AddStringToObject(o, "propertyType", types[r->subtype % 3]);
   cJSON_AddStringToObject(o, "multiUnit", r->subtype == PF_SUB_SINGLEFAMILY ? "Single Family" : "Multi Family");
   cJSON_AddNumberToObject(o, "countUnit", r->nunits);
-  if( r->flags & PF_PROP_NO_YEAR ) cJSON_AddNullToObject(o, "yearBuilt");
-  else cJSON_AddNumberToObject(o, "yearBuilt", r->year_built);
+  if( !(r->flags & PF_PROP_NO_YEAR) ) cJSON_AddNumberToObject(o, "yearBuilt", r->year_built);
   pw_set_str(o, "maintenanceNotice", (r->flags & PF_PROP_DESC) ? pf_prop_desc(r->desc) : NULL);
   cJSON_AddNumberToObject(o, "portfolioID", 900 + r->manager);
   cJSON_AddStringToObject(o, "status", "Occupied");
@@ -287,8 +294,7 @@ static void pw_render_unit(pw_ctx *x, uint32_t k){
   cJSON_AddStringToObject(o, "category", "RESIDENTIAL");
   cJSON_AddNumberToObject(o, "numberOfBedrooms", u->beds);
   cJSON_AddNumberToObject(o, "numberOfBathrooms", u->baths / 2.0);
-  if( u->flags & PF_UNIT_NO_SIZE ) cJSON_AddNullToObject(o, "totalArea");
-  else cJSON_AddNumberToObject(o, "totalArea", u->size);
+  if( !(u->flags & PF_UNIT_NO_SIZE) ) cJSON_AddNumberToObject(o, "totalArea", u->size);
   cJSON_AddStringToObject(o, "areaUnits", "Sq Ft");
   cJSON_AddNumberToObject(o, "targetRent", u->market_rent_cents / 100.0);
   cJSON_AddStringToObject(o, "targetRentUnits", "DOLLAR_PER_MONTH");
@@ -329,8 +335,7 @@ static void pw_render_lease(pw_ctx *x, uint32_t j){
   pw_set_date(o, "moveOutDate", status == PF_LS_PAST ? l->end : PF_NODATE);
   pw_set_date(o, "scheduleMoveOutDate", status == PF_LS_ACTIVE && (l->flags & PF_LEASE_AUTO_OUT) ? l->end : PF_NODATE);
   pw_set_date(o, "signedDate", l->start == PF_NODATE ? PF_NODATE : l->start - 14);
-  if( l->flags & PF_LEASE_NO_RENT ) cJSON_AddNullToObject(o, "baseRent");
-  else cJSON_AddNumberToObject(o, "baseRent", l->rent_cents / 100.0);
+  if( !(l->flags & PF_LEASE_NO_RENT) ) cJSON_AddNumberToObject(o, "baseRent", l->rent_cents / 100.0);
   cJSON_AddNumberToObject(o, "leaseBalance", 0);
   cJSON_AddStringToObject(o, "status", st[status]);
   cJSON_AddBoolToObject(o, "active", status == PF_LS_ACTIVE);
@@ -360,15 +365,12 @@ static void pw_render_tenant(pw_ctx *x, uint32_t i){
   cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_CONTACTS, i));
   cJSON_AddStringToObject(o, "type", "TENANT");
   pw_contact_fields(o, r->first, r->last, r->email_no, r->phone);
-  cJSON_AddNullToObject(o, "middleName");
   pw_set_str(o, "altEmail", (r->flags & PF_RES_ALT_EMAIL)
              ? pf_fmt_email(tmp, sizeof(tmp), r->first, r->last, 0, "example.org") : NULL);
   pw_set_str(o, "homePhone", (r->flags & PF_RES_HOME_PHONE)
              ? pf_fmt_phone(tmp, sizeof(tmp), r->phone2) : NULL);
   pw_set_str(o, "workPhone", (r->flags & PF_RES_WORK_PHONE)
              ? pf_fmt_phone(tmp, sizeof(tmp), pw_alt_digits(r->phone2, 1)) : NULL);
-  cJSON_AddNullToObject(o, "otherPhone");
-  cJSON_AddNullToObject(o, "fax");
   pw_set_date(o, "birthDate", r->dob);
   pw_set_str(o, "comments", (r->flags & PF_RES_COMMENT) ? pf_comment_text(r->comment) : NULL);
   if( r->lease != PF_NONE ){
@@ -376,8 +378,6 @@ static void pw_render_tenant(pw_ctx *x, uint32_t i){
     char num[16];
     pf_fmt_unit_number(num, sizeof(num), u);
     cJSON_AddItemToObject(o, "address", pw_property_address(x, u->property, num));
-  }else{
-    cJSON_AddNullToObject(o, "address");
   }
   cJSON_AddBoolToObject(o, "namedOnLease", 1);
   cJSON_AddBoolToObject(o, "allowESignature", 1);
@@ -398,7 +398,6 @@ static void pw_render_owner(pw_ctx *x, unsigned k){
   cJSON_AddStringToObject(o, "lastName", s->last);
   cJSON_AddStringToObject(o, "email", s->email);
   cJSON_AddStringToObject(o, "company", "Sandbox Owners LLC");
-  cJSON_AddNullToObject(o, "address");
   pw_stamp(o, t, t);
   pw_add(&x->c[PW_CONTACTS], o);
 }
@@ -428,9 +427,6 @@ static void pw_render_prospect(pw_ctx *x, uint32_t a){
   if( p->unit != PF_NONE ){
     cJSON_AddNumberToObject(o, "buildingID", (double)pw_gen_id(PW_BUILDINGS, pf->units.v[p->unit].property));
     cJSON_AddNumberToObject(o, "unitID", (double)pw_gen_id(PW_UNITS, p->unit));
-  }else{
-    cJSON_AddNullToObject(o, "buildingID");
-    cJSON_AddNullToObject(o, "unitID");
   }
   cJSON_AddStringToObject(o, "status", st[p->status % 7]);
   cJSON_AddStringToObject(o, "type", "Prospect");
@@ -439,7 +435,6 @@ static void pw_render_prospect(pw_ctx *x, uint32_t a){
   pw_contact_fields(c, p->first, p->last, p->email_no, p->phone);
   cJSON_AddItemToArray(cs, c);
   cJSON_AddItemToObject(o, "contacts", cs);
-  cJSON_AddNullToObject(o, "comments");
   pw_stamp(o, p->created, p->updated);
   pw_add_prospect_contact(x, c, p->created, p->updated);   /* before o is stored and freed */
   pw_add(&x->c[PW_PROSPECTS], o);
@@ -461,8 +456,6 @@ static void pw_render_workorder(pw_ctx *x, uint32_t w){
     char num[16];
     pf_fmt_unit_number(num, sizeof(num), &pf->units.v[r->unit]);
     cJSON_AddStringToObject(o, "location", num);
-  }else{
-    cJSON_AddNullToObject(o, "location");
   }
   cJSON_AddStringToObject(o, "description", pf_wo_title(r->title));
   cJSON_AddStringToObject(o, "specificLocation", pf_wo_details(w));
@@ -480,8 +473,6 @@ static void pw_render_workorder(pw_ctx *x, uint32_t w){
     const pf_resident *pr = &pf->res.v[r->resident];
     snprintf(name, sizeof(name), "%s %s", pf_first_name(pr->first), pf_last_name(pr->last));
     cJSON_AddStringToObject(o, "requestedBy", name);
-  }else{
-    cJSON_AddNullToObject(o, "requestedBy");
   }
   cJSON_AddNumberToObject(o, "costEstimate", r->amount_cents / 100.0);
   pw_stamp(o, r->created, r->updated);
@@ -602,11 +593,28 @@ static void pw_print_record(sb_buf *b, const pw_rec *r, int with_custom){
   sb_putc(b, '}');
 }
 
+/* The list engine's view of one Propertyware list. */
+typedef struct pw_listarg {
+  pw_ctx *x;
+  int kind;
+  const pw_filter *f;
+} pw_listarg;
+
+static int pw_match_cb(void *arg, uint32_t i){
+  pw_listarg *a = arg;
+  return pw_match(a->kind, &a->x->c[a->kind].v[i], a->f);
+}
+
+static void pw_render_cb(void *arg, uint32_t i, sb_buf *b){
+  pw_listarg *a = arg;
+  pw_print_record(b, &a->x->c[a->kind].v[i], a->f->include_custom);
+}
+
 static void pw_list(pw_ctx *x, int kind, const sb_request *req, sb_response *resp){
   sb_query q;
   vd_errors e;
   pw_filter f;
-  int64_t offset = 0, limit = PW_DEFAULT_LIMIT, total = 0, shown = 0;
+  int64_t offset = 0, limit = PW_DEFAULT_LIMIT, total = 0;
   const char *s;
   memset(&f, 0, sizeof(f));
   vd_init(&e);
@@ -647,19 +655,15 @@ static void pw_list(pw_ctx *x, int kind, const sb_request *req, sb_response *res
   }
   resp->status = 200;
   resp->content_type = SB_JSON_TYPE;
-  sb_putc(&resp->body, '[');
   pthread_rwlock_rdlock(&x->lock);
-  for(uint32_t i = 0; i < x->c[kind].n; i++){
-    const pw_rec *o = &x->c[kind].v[i];
-    if( !pw_match(kind, o, &f) ) continue;
-    if( total >= offset && shown < limit ){
-      if( shown++ ) sb_putc(&resp->body, ',');
-      pw_print_record(&resp->body, o, f.include_custom);
-    }
-    total++;
-  }
+  pw_listarg a = { .x = x, .kind = kind, .f = &f };
+  sb_select_spec sel = { .n = x->c[kind].n, .filtered = 1, .match = pw_match_cb, .arg = &a };
+  sb_rows rows;
+  sb_select(&sel, &rows);
+  sb_rows_json(&rows, (long)offset, (long)limit, 1024, pw_render_cb, &a, &resp->body);
+  total = rows.total;
+  sb_rows_free(&rows);
   pthread_rwlock_unlock(&x->lock);
-  sb_putc(&resp->body, ']');
   sb_printf(&resp->headers, "X-Total-Count: %lld\r\n", (long long)total);
   resp->is_list = 1;
   resp->list_offset = (long)offset;
@@ -737,7 +741,7 @@ static const vd_field pw_save_contact_f[] = {
   { "category", VT_STRING, 0, 0, 0, 0, 0, 0 },
   { "salutation", VT_STRING, 0, 0, 0, 0, 0, 0 },
   { "suffix", VT_STRING, 0, 0, 0, 0, 0, 0 },
-  { "searchTag", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "searchTag", VT_STRING, VF_SAVE_ONLY, 0, 0, 0, 0, 0 },   /* not in Contact */
   { "namedOnLease", VT_BOOL, 0, 0, 0, 0, 0, 0 },
   { "allowESignature", VT_BOOL, 0, 0, 0, 0, 0, 0 },
   { "address", VT_OBJECT, 0, 0, 0, &pw_save_address, 0, 0 },
@@ -792,15 +796,15 @@ static const vd_field pw_save_workorder_f[] = {
   { "startDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
   { "scheduledEndDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
   { "searchTag", VT_STRING, 0, 0, 0, 0, 0, 0 },
-  { "unitIDs", VT_INT_ARRAY, 0, 0, 0, 0, 0, 0 },
+  { "unitIDs", VT_INT_ARRAY, VF_SAVE_ONLY, 0, 0, 0, 0, 0 },
   { 0, 0, 0, 0, 0, 0, 0, 0 }
 };
 static const vd_schema pw_save_workorder = { "SaveWorkOrder", pw_save_workorder_f, 0 };
 
 static const vd_field pw_save_lease_f[] = {
   { "unitID", VT_INT, VF_REQUIRED, 0, 0, 0, 0, 0 },
-  { "tenantIDs", VT_INT_ARRAY, VF_REQUIRED, 0, 0, 0, 0, 0 },
-  { "primaryContactID", VT_INT, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "tenantIDs", VT_INT_ARRAY, VF_REQUIRED | VF_SAVE_ONLY, 0, 0, 0, 0, 0 },
+  { "primaryContactID", VT_INT, VF_REQUIRED | VF_SAVE_ONLY, 0, 0, 0, 0, 0 },
   { "startDate", VT_DATE, VF_REQUIRED, 0, 0, 0, 0, 0 },
   { "endDate", VT_DATE, VF_REQUIRED, 0, 0, 0, 0, 0 },
   { "moveInDate", VT_DATE, VF_REQUIRED, 0, 0, 0, 0, 0 },
@@ -905,15 +909,20 @@ static void pw_put_item(cJSON *o, const char *k, cJSON *v){
 }
 
 /* Copy the schema's members from the body onto the record (canonical
-** names; absent members become null: PUT replaces every Save* field). */
+** names). With replace, a member the body leaves out (or sends null) is
+** removed: PUT replaces every Save* field, and an empty field is omitted.
+** Save-only members (VF_SAVE_ONLY: instructions such as tenantIDs, not
+** fields of the record) are never copied. */
 static void pw_apply(cJSON *rec, const vd_schema *s, const cJSON *body, int replace){
   cJSON *norm = vd_normalize(s, body);
   for(const vd_field *f = s->fields; f->name; f++){
+    if( f->flags & VF_SAVE_ONLY ) continue;
     cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(norm, f->name);
-    if( !v && !replace ) continue;
-    if( !v ) v = cJSON_CreateNull();
-    if( cJSON_GetObjectItemCaseSensitive(rec, f->name) ) cJSON_ReplaceItemInObjectCaseSensitive(rec, f->name, v);
-    else cJSON_AddItemToObject(rec, f->name, v);
+    if( !v ){
+      if( replace ) cJSON_DeleteItemFromObjectCaseSensitive(rec, f->name);
+      continue;
+    }
+    pw_put_item(rec, f->name, v);
   }
   cJSON_Delete(norm);
 }
@@ -983,7 +992,7 @@ static void pw_save_prospect_w(pw_ctx *x, const sb_request *req, sb_response *re
   pw_new_stamp(o, x->c[PW_PROSPECTS].next_id++);
   pw_apply(o, &pw_save_prospect, body, 1);
   if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "status")) ){
-    cJSON_ReplaceItemInObjectCaseSensitive(o, "status", cJSON_CreateString("New"));
+    pw_put_item(o, "status", cJSON_CreateString("New"));
   }
   cJSON_ArrayForEach(c, cJSON_GetObjectItemCaseSensitive(o, "contacts")){
     int64_t now = dt_now();
@@ -1027,10 +1036,9 @@ static void pw_save_workorder_w(pw_ctx *x, const sb_request *req, sb_response *r
   pw_new_stamp(o, x->c[PW_WORKORDERS].next_id++);
   cJSON_AddNumberToObject(o, "number", (double)x->next_wo_number++);
   pw_apply(o, &pw_save_workorder, body, 1);
-  cJSON_DeleteItemFromObjectCaseSensitive(o, "unitIDs");
   cJSON_AddStringToObject(o, "status", "Open");
   if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "priority")) ){
-    cJSON_ReplaceItemInObjectCaseSensitive(o, "priority", cJSON_CreateString("MEDIUM"));
+    pw_put_item(o, "priority", cJSON_CreateString("MEDIUM"));
   }
   pw_send_record(resp, 201, o);
   pw_add(&x->c[PW_WORKORDERS], o);
@@ -1064,7 +1072,6 @@ static cJSON *pw_lease_contacts(pw_ctx *x, const cJSON *ids, int64_t primary){
 
 /* POST /leases and PUT /leases/{leaseId} (SaveLease). */
 static void pw_save_lease_w(pw_ctx *x, const sb_request *req, int64_t id, sb_response *resp){
-  static const char *const save_only[] = { "tenantIDs", "primaryContactID" };
   cJSON *body = pw_body(req, &pw_save_lease, resp), *o = NULL, *t;
   pw_rec *rec = NULL;
   const pw_rec *unit;
@@ -1112,9 +1119,6 @@ static void pw_save_lease_w(pw_ctx *x, const sb_request *req, int64_t id, sb_res
   pw_put_item(o, "contacts", pw_lease_contacts(x, vd_get(body, "tenantIDs"), primary));
   if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "status")) ){
     pw_put_item(o, "status", cJSON_CreateString("Active"));
-  }
-  for(size_t k = 0; k < sizeof(save_only)/sizeof(save_only[0]); k++){
-    cJSON_DeleteItemFromObjectCaseSensitive(o, save_only[k]);
   }
   pw_send_record(resp, id > 0 ? 200 : 201, o);
   if( rec ){
@@ -1337,12 +1341,8 @@ static void pw_credentials(const sb_options *opt, sb_buf *out){
 
 static void *pw_open(sb_portfolio *pf, const sb_options *opt){
   pw_ctx *x = sb_xcalloc(1, sizeof(*x));
-  pthread_rwlockattr_t attr;
   x->pf = pf;
-  pthread_rwlockattr_init(&attr);
-  pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-  pthread_rwlock_init(&x->lock, &attr);
-  pthread_rwlockattr_destroy(&attr);
+  sb_rwlock_init(&x->lock);
   snprintf(x->client_id, sizeof(x->client_id), "pw-sandbox-client-%llu", (unsigned long long)opt->seed);
   snprintf(x->client_secret, sizeof(x->client_secret), "pw-sandbox-secret-%llu", (unsigned long long)opt->seed);
   snprintf(x->system_id, sizeof(x->system_id), "%llu", (unsigned long long)(100000 + opt->seed % 900000));
@@ -1361,8 +1361,6 @@ static void pw_close(void *vs){
   pthread_rwlock_destroy(&x->lock);
   free(x);
 }
-
-static void pw_set_base_url(void *vs, const char *url){ (void)vs; (void)url; }
 
 static int pw_authorize(void *vs, const sb_request *req, char *key, size_t keylen,
                         sb_response *resp){
@@ -1401,26 +1399,17 @@ static void pw_vendor_error(void *vs, int status, const char *msg, sb_response *
 
 static void pw_counts(void *vs, sb_buf *b){
   pw_ctx *x = vs;
-  long tenants = 0;
+  int64_t tenants = 0;
   pthread_rwlock_rdlock(&x->lock);
   for(uint32_t i = 0; i < x->c[PW_CONTACTS].n; i++){
     if( x->c[PW_CONTACTS].v[i].type == 0 ) tenants++;     /* TENANT */
   }
-  SB_LIT(b, "{\"properties\":");
-  jw_int(b, x->c[PW_BUILDINGS].n);
-  SB_LIT(b, ",\"units\":");
-  jw_int(b, x->c[PW_UNITS].n);
-  SB_LIT(b, ",\"residents\":");
-  jw_int(b, tenants);
-  SB_LIT(b, ",\"leases\":");
-  jw_int(b, x->c[PW_LEASES].n);
-  SB_LIT(b, ",\"leads\":");
-  jw_int(b, x->c[PW_PROSPECTS].n);
-  SB_LIT(b, ",\"applicants\":0,\"service_requests\":");
-  jw_int(b, x->c[PW_WORKORDERS].n);
-  SB_LIT(b, ",\"contacts\":");
-  jw_int(b, x->c[PW_CONTACTS].n);
-  sb_putc(b, '}');
+  int64_t n[SB_NMODELS] = {
+    [SB_M_PROPERTIES] = x->c[PW_BUILDINGS].n, [SB_M_UNITS] = x->c[PW_UNITS].n,
+    [SB_M_RESIDENTS] = tenants, [SB_M_LEASES] = x->c[PW_LEASES].n,
+    [SB_M_LEADS] = x->c[PW_PROSPECTS].n, [SB_M_SERVICE_REQUESTS] = x->c[PW_WORKORDERS].n,
+  };
+  sb_counts_json(b, n, "contacts", x->c[PW_CONTACTS].n);
   pthread_rwlock_unlock(&x->lock);
 }
 
@@ -1431,7 +1420,6 @@ const sb_vendor sb_vendor_propertyware = {
   .open = pw_open,
   .close = pw_close,
   .credentials = pw_credentials,
-  .set_base_url = pw_set_base_url,
   .authorize = pw_authorize,
   .handle = pw_handle,
   .error = pw_vendor_error,

@@ -214,8 +214,7 @@ static void rm_invalid(sb_response *resp, const vd_errors *e){
 }
 
 void rm_invalidate(rm_ctx *c){
-  sb_cache_clear(c->pages);
-  sb_cache_clear(c->results);
+  sb_list_cache_clear(&c->lists);
 }
 
 /* ------------------------------------------------------------------ */
@@ -606,13 +605,16 @@ static int rm_match(rm_ctx *c, int kind, uint32_t idx, const rm_filter *f,
 /* ------------------------------------------------------------------ */
 /* orderby                                                              */
 
-typedef struct rm_order {
-  int n;
-  int field[RM_MAX_SORT], desc[RM_MAX_SORT];
-} rm_order;
+static int rm_sort_field(const void *kind, const char *name, int *is_str){
+  int k = *(const int *)kind, f = rm_field_index(k, name);
+  if( f >= 0 ) *is_str = rm_kinds[k].fields[f].type == RT_STR;
+  return f;
+}
 
-static int rm_parse_orderby(int kind, const char *s, rm_order *o, vd_errors *e){
-  char buf[512], *parts[16];
+/* "Field [ASC|DESC], ..." split the Rent Manager way (outside quotes and
+** parentheses, at most 16 items), each item through the list engine. */
+static int rm_parse_orderby(int kind, const char *s, sb_order *o, vd_errors *e){
+  char buf[512], *parts[16], bad[128];
   snprintf(buf, sizeof(buf), "%s", s);
   int n = rm_split(buf, ',', parts, 16);
   o->n = 0;
@@ -621,108 +623,56 @@ static int rm_parse_orderby(int kind, const char *s, rm_order *o, vd_errors *e){
     return 0;
   }
   for(int i = 0; i < n; i++){
-    char *save = NULL, *t = rm_trim(parts[i]);
-    char *name = strtok_r(t, " \t", &save), *dir = strtok_r(NULL, " \t", &save);
-    if( !name ) continue;
-    int f = rm_field_index(kind, name);
-    if( f < 0 ){
-      vd_add(e, "orderby", "'%.100s' is not a sortable field of %s.", name, rm_kinds[kind].name);
-      return 0;
+    switch( sb_order_item(rm_trim(parts[i]), RM_MAX_SORT, rm_sort_field, &kind, o, bad, sizeof(bad)) ){
+      case SB_ORDER_UNKNOWN:
+        vd_add(e, "orderby", "'%.100s' is not a sortable field of %s.", bad, rm_kinds[kind].name);
+        return 0;
+      case SB_ORDER_DIRECTION:
+        vd_add(e, "orderby", "The sort direction must be ASC or DESC.");
+        return 0;
+      case SB_ORDER_TOO_MANY:
+        vd_add(e, "orderby", "At most %d sort fields are supported.", RM_MAX_SORT);
+        return 0;
     }
-    if( (dir && strcasecmp(dir, "asc") != 0 && strcasecmp(dir, "desc") != 0)
-        || strtok_r(NULL, " \t", &save) ){
-      vd_add(e, "orderby", "The sort direction must be ASC or DESC.");
-      return 0;
-    }
-    if( o->n == RM_MAX_SORT ){
-      vd_add(e, "orderby", "At most %d sort fields are supported.", RM_MAX_SORT);
-      return 0;
-    }
-    o->field[o->n] = f;
-    o->desc[o->n] = dir && strcasecmp(dir, "desc") == 0;
-    o->n++;
   }
   return 1;
 }
 
-typedef struct rm_sortctx {
-  int nk;
-  int desc[RM_MAX_SORT], str[RM_MAX_SORT];
-  double *num[RM_MAX_SORT];
-  size_t *off[RM_MAX_SORT];     /* (size_t)-1 = null */
-  sb_buf arena[RM_MAX_SORT];
-  const uint32_t *ids;
-} rm_sortctx;
+/* The list engine's view of one Rent Manager list: filters, sort keys
+** (a record's view is filled once for all its keys) and rendering. */
+typedef struct rm_listarg {
+  rm_ctx *c;
+  int kind;
+  const rm_filter *f;
+  rm_view *mvw, *svw;           /* for match, for sort keys */
+  uint32_t sfilled;             /* the record svw holds, or UINT32_MAX */
+  uint64_t fmask;
+  unsigned emb;
+} rm_listarg;
 
-static int rm_sort_cmp(const void *pa, const void *pb, void *arg){
-  const rm_sortctx *x = arg;
-  uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-  for(int k = 0; k < x->nk; k++){
-    int r;
-    if( x->str[k] ){
-      size_t oa = x->off[k][a], ob = x->off[k][b];
-      if( oa == (size_t)-1 || ob == (size_t)-1 ) r = (oa != (size_t)-1) - (ob != (size_t)-1);
-      else r = strcasecmp(x->arena[k].p + oa, x->arena[k].p + ob);
-    }else{
-      double va = x->num[k][a], vb = x->num[k][b];
-      r = va < vb ? -1 : va > vb;
-    }
-    if( x->desc[k] ) r = -r;
-    if( r ) return r;
-  }
-  return x->ids[a] < x->ids[b] ? -1 : x->ids[a] > x->ids[b];
+static int rm_match_cb(void *arg, uint32_t idx){
+  rm_listarg *a = arg;
+  return rm_match(a->c, a->kind, idx, a->f, a->mvw);
 }
 
-static void rm_sort(rm_ctx *c, int kind, const rm_order *o, uint32_t *ids, uint32_t n){
-  rm_sortctx x;
-  rm_view *vw = rm_view_new();
-  memset(&x, 0, sizeof(x));
-  x.nk = o->n;
-  x.ids = ids;
-  for(int k = 0; k < o->n; k++){
-    x.desc[k] = o->desc[k];
-    x.str[k] = rm_kinds[kind].fields[o->field[k]].type == RT_STR;
-    if( x.str[k] ) x.off[k] = sb_xmalloc((size_t)n * sizeof(size_t) + 1);
-    else x.num[k] = sb_xmalloc((size_t)n * sizeof(double) + 1);
+static const char *rm_value_cb(void *arg, uint32_t idx, int field, double *num){
+  rm_listarg *a = arg;
+  rm_val v;
+  int cheap = rm_field_cheap(a->kind, field);
+  if( !cheap && a->sfilled != idx ){
+    rm_view_fill(a->c, a->kind, idx, a->svw);
+    a->sfilled = idx;
   }
-  for(uint32_t i = 0; i < n; i++){
-    int filled = 0;
-    for(int k = 0; k < o->n; k++){
-      rm_val v;
-      int f = o->field[k];
-      int cheap = rm_field_cheap(kind, f);
-      if( !cheap && !filled ){
-        rm_view_fill(c, kind, ids[i], vw);
-        filled = 1;
-      }
-      rm_value(c, kind, ids[i], cheap ? NULL : vw, f, &v);
-      if( x.str[k] ){
-        if( v.null || !v.s ){
-          x.off[k][i] = (size_t)-1;
-        }else{
-          x.off[k][i] = x.arena[k].n;
-          sb_put(&x.arena[k], v.s, strlen(v.s) + 1);
-        }
-      }else{
-        char t = rm_kinds[kind].fields[f].type;
-        x.num[k][i] = v.null ? -HUGE_VAL : t == RT_NUM ? v.d : (double)v.i;
-      }
-    }
-  }
-  rm_view_free(vw);
-  uint32_t *pos = sb_xmalloc((size_t)n * sizeof(uint32_t) + 1);
-  for(uint32_t i = 0; i < n; i++) pos[i] = i;
-  qsort_r(pos, n, sizeof(uint32_t), rm_sort_cmp, &x);
-  uint32_t *sorted = sb_xmalloc((size_t)n * sizeof(uint32_t) + 1);
-  for(uint32_t i = 0; i < n; i++) sorted[i] = ids[pos[i]];
-  memcpy(ids, sorted, (size_t)n * sizeof(uint32_t));
-  free(sorted);
-  free(pos);
-  for(int k = 0; k < o->n; k++){
-    free(x.num[k]);
-    free(x.off[k]);
-    sb_buf_free(&x.arena[k]);
-  }
+  rm_value(a->c, a->kind, idx, cheap ? NULL : a->svw, field, &v);
+  char t = rm_kinds[a->kind].fields[field].type;
+  if( t == RT_STR ) return v.null ? NULL : v.s;
+  *num = v.null ? -HUGE_VAL : t == RT_NUM ? v.d : (double)v.i;
+  return NULL;
+}
+
+static void rm_render_cb(void *arg, uint32_t idx, sb_buf *b){
+  rm_listarg *a = arg;
+  rm_render(a->c, a->kind, idx, a->fmask, a->emb, b);
 }
 
 /* ------------------------------------------------------------------ */
@@ -782,7 +732,7 @@ typedef struct rm_params {
   sb_query q;
   char *filters;                /* joined filters= values, NULL if none */
   const char *orderby;
-  rm_order ord;
+  sb_order ord;
   unsigned emb;
   uint64_t fmask;
   long pagesize, pagenumber;
@@ -914,7 +864,7 @@ static void rm_list(rm_ctx *c, int kind, const sb_request *req, sb_response *res
   rm_filter f;
   vd_errors e;
   sb_buf key = { 0 }, page = { 0 };
-  sb_blob *rs = NULL, *blob = NULL;
+  sb_blob *blob = NULL;
   memset(&f, 0, sizeof(f));
   vd_init(&e);
   if( !rm_params_parse(kind, req, &p, resp) ) return;
@@ -925,62 +875,37 @@ static void rm_list(rm_ctx *c, int kind, const sb_request *req, sb_response *res
   sb_putc(&key, '?');
   sb_puts(&key, req->query);
   pthread_rwlock_rdlock(&c->lock);
-  blob = sb_cache_get(c->pages, key.p, key.n);
+  blob = sb_cache_get(c->lists.pages, key.p, key.n);
   if( !blob ){
     if( filtered && !rm_filter_parse(c, kind, p.filters, &f, &e) ){
       pthread_rwlock_unlock(&c->lock);
       rm_invalid(resp, &e);
       goto out;
     }
-    uint32_t n = rm_count(c, kind), total;
-    const uint32_t *ids = NULL;
-    int id_order = p.ord.n == 0 || (p.ord.n == 1 && p.ord.field[0] == 0);
-    int id_desc = p.ord.n == 1 && p.ord.field[0] == 0 && p.ord.desc[0];
-    if( !filtered && id_order && c->ndeleted[kind] == 0 ){
-      total = n;
-    }else{
-      sb_buf rk = { 0 };
-      sb_puts(&rk, rm_kinds[kind].name);
-      sb_putc(&rk, '\x01');
-      if( filtered ) sb_puts(&rk, p.filters);
-      sb_putc(&rk, '\x01');
-      if( p.orderby ) sb_puts(&rk, p.orderby);
-      rs = sb_cache_get(c->results, rk.p, rk.n);
-      if( !rs ){
-        uint32_t *v = sb_xmalloc((size_t)n * sizeof(uint32_t) + 1), m = 0;
-        rm_view *vw = rm_view_new();
-        for(uint32_t i = 0; i < n; i++){
-          if( rm_match(c, kind, i, &f, vw) ) v[m++] = i;
-        }
-        rm_view_free(vw);
-        if( !id_order ) rm_sort(c, kind, &p.ord, v, m);
-        else if( id_desc ){
-          for(uint32_t a = 0, z = m ? m - 1 : 0; a < z; a++, z--){
-            uint32_t t = v[a]; v[a] = v[z]; v[z] = t;
-          }
-        }
-        rs = sb_blob_new(v, (size_t)m * sizeof(uint32_t), m);
-        free(v);
-        sb_cache_put(c->results, rk.p, rk.n, rs);
-      }
-      sb_buf_free(&rk);
-      ids = (const uint32_t *)rs->data;
-      total = (uint32_t)rs->aux;
-      id_desc = 0;
-    }
-    long rows = (long)total > offset ? (long)total - offset : 0;
-    if( rows > p.pagesize ) rows = p.pagesize;
-    sb_buf_grow(&page, (size_t)rows * (p.emb ? 2048 : 512) + 2);
-    sb_putc(&page, '[');
-    for(long k = 0; k < rows; k++){
-      long pos = offset + k;
-      uint32_t idx = ids ? ids[pos] : id_desc ? n - 1 - (uint32_t)pos : (uint32_t)pos;
-      if( k ) sb_putc(&page, ',');
-      rm_render(c, kind, idx, p.fmask, p.emb, &page);
-    }
-    sb_putc(&page, ']');
-    blob = sb_blob_from_buf(&page, total);
-    sb_cache_put(c->pages, key.p, key.n, blob);
+    sb_buf rk = { 0 };
+    sb_puts(&rk, rm_kinds[kind].name);
+    sb_putc(&rk, '\x01');
+    if( filtered ) sb_puts(&rk, p.filters);
+    sb_putc(&rk, '\x01');
+    if( p.orderby ) sb_puts(&rk, p.orderby);
+    rm_listarg a = { .c = c, .kind = kind, .f = &f, .mvw = rm_view_new(), .svw = rm_view_new(),
+                     .sfilled = UINT32_MAX, .fmask = p.fmask, .emb = p.emb };
+    /* deleted records are skipped by rm_match: with deletions every list
+    ** needs a result set */
+    sb_select_spec sel = {
+      .n = rm_count(c, kind), .filtered = filtered || c->ndeleted[kind] != 0,
+      .match = rm_match_cb, .order = &p.ord, .value = rm_value_cb, .arg = &a,
+      .cache = c->lists.results, .key = rk.p, .klen = rk.n,
+    };
+    sb_rows rows;
+    sb_select(&sel, &rows);
+    sb_buf_free(&rk);
+    sb_rows_json(&rows, offset, p.pagesize, p.emb ? 2048 : 512, rm_render_cb, &a, &page);
+    blob = sb_blob_from_buf(&page, rows.total);
+    sb_rows_free(&rows);
+    rm_view_free(a.mvw);
+    rm_view_free(a.svw);
+    sb_cache_put(c->lists.pages, key.p, key.n, blob);
   }
   pthread_rwlock_unlock(&c->lock);
 
@@ -1011,7 +936,6 @@ static void rm_list(rm_ctx *c, int kind, const sb_request *req, sb_response *res
   sb_printf(&resp->headers, "X-Total-Results: %ld\r\nX-Results: %ld\r\n", total, rows);
 out:
   sb_blob_unref(blob);
-  sb_blob_unref(rs);
   sb_buf_free(&key);
   sb_buf_free(&page);
   rm_filter_free(&f);
@@ -1233,22 +1157,6 @@ static int rm_lookup_route(const char *c0, const char *c1, const sb_request *req
 }
 
 /* ------------------------------------------------------------------ */
-/* Login                                                                */
-
-static int rm_json_ct(const char *ct){
-  char t[128];
-  size_t n = 0;
-  if( !ct ) return 0;
-  while( *ct == ' ' ) ct++;
-  while( ct[n] && ct[n] != ';' && ct[n] != ' ' && n < sizeof(t) - 1 ){
-    t[n] = ct[n];
-    n++;
-  }
-  t[n] = 0;
-  return strcasecmp(t, "application/json") == 0 || strcasecmp(t, "text/json") == 0
-         || (strncasecmp(t, "application/", 12) == 0 && n > 5 && strcasecmp(t + n - 5, "+json") == 0);
-}
-
 static void rm_login(rm_ctx *c, const sb_request *req, sb_response *resp){
   vd_errors e;
   cJSON *j = NULL;
@@ -1258,7 +1166,7 @@ static void rm_login(rm_ctx *c, const sb_request *req, sb_response *resp){
     rm_bad_method(resp, req->method);
     return;
   }
-  if( !rm_json_ct(sb_request_header(req, "Content-Type")) ){
+  if( !sb_request_is_json(req) ){
     rm_error_msg(resp, 415, "The request entity's media type is not supported for this "
                  "resource; send application/json.", NULL);
     return;
@@ -1429,15 +1337,10 @@ static void rm_credentials(const sb_options *opt, sb_buf *out){
 
 static void *rm_open(sb_portfolio *pf, const sb_options *opt){
   rm_ctx *c = sb_xcalloc(1, sizeof(*c));
-  pthread_rwlockattr_t attr;
   c->pf = pf;
-  pthread_rwlockattr_init(&attr);
-  pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-  pthread_rwlock_init(&c->lock, &attr);
-  pthread_rwlockattr_destroy(&attr);
+  sb_rwlock_init(&c->lock);
   pthread_mutex_init(&c->tok_mu, NULL);
-  c->pages = sb_cache_new(opt->cache_bytes);
-  c->results = sb_cache_new(opt->cache_bytes / 4 + (64u << 20));
+  sb_list_cache_init(&c->lists, opt->cache_bytes);
   c->Pg = pf->props.gen;
   c->Ug = pf->units.gen;
   c->Rg = pf->res.gen;
@@ -1476,8 +1379,7 @@ static void rm_close(void *vs){
   free(c->xl_by_unit);
   free(c->xc_by_parent[0]);
   free(c->xc_by_parent[1]);
-  sb_cache_free(c->pages);
-  sb_cache_free(c->results);
+  sb_list_cache_free(&c->lists);
   pthread_rwlock_destroy(&c->lock);
   pthread_mutex_destroy(&c->tok_mu);
   free(c);
@@ -1589,22 +1491,17 @@ static int rm_fault(void *vs, const sb_request *req, int fault){
 
 static void rm_counts(void *vs, sb_buf *b){
   rm_ctx *c = vs;
+  static const int kinds[SB_NMODELS] = {
+    [SB_M_PROPERTIES] = RM_PROPERTIES, [SB_M_UNITS] = RM_UNITS, [SB_M_RESIDENTS] = RM_TENANTS,
+    [SB_M_LEASES] = RM_LEASES, [SB_M_APPLICANTS] = -1, [SB_M_LEADS] = RM_PROSPECTS,
+    [SB_M_SERVICE_REQUESTS] = RM_ISSUES,
+  };
+  int64_t n[SB_NMODELS];
   pthread_rwlock_rdlock(&c->lock);
-  SB_LIT(b, "{\"properties\":");
-  jw_int(b, rm_count(c, RM_PROPERTIES) - c->ndeleted[RM_PROPERTIES]);
-  SB_LIT(b, ",\"units\":");
-  jw_int(b, rm_count(c, RM_UNITS) - c->ndeleted[RM_UNITS]);
-  SB_LIT(b, ",\"residents\":");
-  jw_int(b, rm_count(c, RM_TENANTS) - c->ndeleted[RM_TENANTS]);
-  SB_LIT(b, ",\"leases\":");
-  jw_int(b, rm_count(c, RM_LEASES) - c->ndeleted[RM_LEASES]);
-  SB_LIT(b, ",\"leads\":");
-  jw_int(b, rm_count(c, RM_PROSPECTS) - c->ndeleted[RM_PROSPECTS]);
-  SB_LIT(b, ",\"applicants\":0,\"service_requests\":");
-  jw_int(b, rm_count(c, RM_ISSUES) - c->ndeleted[RM_ISSUES]);
-  SB_LIT(b, ",\"contacts\":");
-  jw_int(b, rm_count(c, RM_CONTACTS) - c->ndeleted[RM_CONTACTS]);
-  sb_putc(b, '}');
+  for(int m = 0; m < SB_NMODELS; m++){
+    n[m] = kinds[m] < 0 ? 0 : (int64_t)rm_count(c, kinds[m]) - c->ndeleted[kinds[m]];
+  }
+  sb_counts_json(b, n, "contacts", (int64_t)rm_count(c, RM_CONTACTS) - c->ndeleted[RM_CONTACTS]);
   pthread_rwlock_unlock(&c->lock);
 }
 

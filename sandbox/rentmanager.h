@@ -25,6 +25,7 @@
 #define RENTMANAGER_H
 
 #include "sandbox.h"
+#include "listing.h"
 
 #include <pthread.h>
 
@@ -107,7 +108,7 @@ typedef struct rm_ctx {
   uint32_t xl_bt_cap, xl_bu_cap, xc_bp_cap[2];
   uint32_t Pg, Ug, Rg, Ag;
   int64_t next_phone_id, next_addr_id;
-  sb_cache *pages, *results;
+  sb_list_cache lists;          /* rendered pages, result sets */
   char base[64];
   int tzoff;                    /* seconds east of UTC of the location clock */
   /* auth */

@@ -956,22 +956,6 @@ static uint32_t w_apply_item(wctx *w, int kind, witem *it){
 }
 
 /* ------------------------------------------------------------------ */
-/* The request                                                          */
-
-static int w_json_ct(const char *ct){
-  char t[128];
-  size_t n = 0;
-  if( !ct ) return 0;
-  while( *ct == ' ' ) ct++;
-  while( ct[n] && ct[n] != ';' && ct[n] != ' ' && n < sizeof(t) - 1 ){
-    t[n] = ct[n];
-    n++;
-  }
-  t[n] = 0;
-  return strcasecmp(t, "application/json") == 0 || strcasecmp(t, "text/json") == 0
-         || (strncasecmp(t, "application/", 12) == 0 && n > 5 && strcasecmp(t + n - 5, "+json") == 0);
-}
-
 void rm_write(rm_ctx *c, int kind, uint32_t idx, unsigned emb, int nocontent,
               const sb_request *req, sb_response *resp){
   vd_errors e;
@@ -984,7 +968,7 @@ void rm_write(rm_ctx *c, int kind, uint32_t idx, unsigned emb, int nocontent,
   memset(&w, 0, sizeof(w));
   w.c = c;
   w.e = &e;
-  if( !w_json_ct(sb_request_header(req, "Content-Type")) ){
+  if( !sb_request_is_json(req) ){
     rm_error_msg(resp, 415, "The request entity's media type is not supported for this "
                  "resource; send application/json.", NULL);
     return;

@@ -63,6 +63,7 @@
 ** method -> 405 {"error":"Method Not Allowed"}.
 */
 #include "sandbox.h"
+#include "listing.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -79,8 +80,7 @@ typedef struct rv_ctx {
   pthread_mutex_t mu;
   char auth[256];               /* the expected Authorization header */
   char key[64];
-  cJSON **ovr[RV_NKINDS];       /* per record: members the API wrote */
-  uint32_t novr[RV_NKINDS];
+  sb_ovr ovr[RV_NKINDS];        /* per record: members the API wrote */
   long nwrites;
 } rv_ctx;
 
@@ -145,7 +145,7 @@ static void rv_add_money(cJSON *o, const char *name, int64_t cents){
 }
 
 static const cJSON *rv_ovr(rv_ctx *c, int kind, uint32_t i){
-  return i < c->novr[kind] ? c->ovr[kind][i] : NULL;
+  return sb_ovr_get(&c->ovr[kind], i);
 }
 
 static void rv_apply_ovr(rv_ctx *c, int kind, uint32_t i, cJSON *o){
@@ -157,17 +157,6 @@ static void rv_apply_ovr(rv_ctx *c, int kind, uint32_t i, cJSON *o){
       cJSON_AddItemToObject(o, m->string, cJSON_Duplicate(m, 1));
     }
   }
-}
-
-static cJSON *rv_ovr_slot(rv_ctx *c, int kind, uint32_t i){
-  if( i >= c->novr[kind] ){
-    uint32_t n = i + 64;
-    c->ovr[kind] = sb_xrealloc(c->ovr[kind], n * sizeof(cJSON*));
-    memset(c->ovr[kind] + c->novr[kind], 0, (n - c->novr[kind]) * sizeof(cJSON*));
-    c->novr[kind] = n;
-  }
-  if( !c->ovr[kind][i] ) c->ovr[kind][i] = cJSON_CreateObject();
-  return c->ovr[kind][i];
 }
 
 static void rv_address(rv_ctx *c, uint32_t p, cJSON *o){
@@ -516,6 +505,27 @@ static int rv_match(rv_ctx *c, int kind, uint32_t i, const rv_list *l){
   return 1;
 }
 
+/* The list engine's view of one Rentvine list. */
+typedef struct rv_listarg {
+  rv_ctx *c;
+  int kind;
+  const rv_list *l;
+} rv_listarg;
+
+static int rv_match_cb(void *arg, uint32_t i){
+  rv_listarg *a = arg;
+  return rv_match(a->c, a->kind, i, a->l);
+}
+
+static void rv_render_cb(void *arg, uint32_t i, sb_buf *b){
+  rv_listarg *a = arg;
+  cJSON *w = rv_item(a->c, a->kind, i);
+  char *z = cJSON_PrintUnformatted(w);
+  sb_puts(b, z);
+  cJSON_free(z);
+  cJSON_Delete(w);
+}
+
 static void rv_list_send(rv_ctx *c, int kind, const sb_request *req, sb_response *resp){
   vd_errors e;
   rv_list l;
@@ -526,28 +536,19 @@ static void rv_list_send(rv_ctx *c, int kind, const sb_request *req, sb_response
     return;
   }
   vd_free(&e);
-  long skip = (l.page - 1) * l.size, sent = 0;
-  int filtered = l.has_min || l.has_max || l.nids || l.nstat || l.search[0];
-  uint32_t n = rv_count(c, kind);
-  sb_buf *b = &resp->body;
+  rv_listarg a = { .c = c, .kind = kind, .l = &l };
+  sb_select_spec sel = {
+    .n = rv_count(c, kind), .match = rv_match_cb, .arg = &a,
+    .filtered = l.has_min || l.has_max || l.nids || l.nstat || l.search[0],
+  };
+  sb_rows rows;
+  long skip = (l.page - 1) * l.size;
+  sb_select(&sel, &rows);
   resp->status = 200;
   resp->is_list = 1;
   resp->list_offset = skip;
-  sb_putc(b, '[');
-  uint32_t i = filtered ? 0 : (skip < (long)n ? (uint32_t)skip : n);
-  if( !filtered ) skip = 0;
-  for(; i < n && sent < l.size; i++){
-    if( filtered && !rv_match(c, kind, i, &l) ) continue;
-    if( skip > 0 ){ skip--; continue; }
-    cJSON *w = rv_item(c, kind, i);
-    char *z = cJSON_PrintUnformatted(w);
-    if( sent ) sb_putc(b, ',');
-    sb_puts(b, z);
-    cJSON_free(z);
-    cJSON_Delete(w);
-    sent++;
-  }
-  sb_putc(b, ']');
+  sb_rows_json(&rows, skip, l.size, 1024, rv_render_cb, &a, &resp->body);
+  sb_rows_free(&rows);
 }
 
 static void rv_send_one(rv_ctx *c, int kind, uint32_t i, sb_response *resp){
@@ -644,7 +645,7 @@ static void rv_tenant_update(rv_ctx *c, uint32_t i, const sb_request *req, sb_re
   }else{
     cJSON *o;
     n = vd_normalize(&rv_tenant_schema, j);
-    o = rv_ovr_slot(c, RV_TENANTS, i);
+    o = sb_ovr_slot(&c->ovr[RV_TENANTS], i);
     cJSON_ArrayForEach(m, n){
       cJSON_DeleteItemFromObjectCaseSensitive(o, m->string);
       cJSON_AddItemToObject(o, m->string, cJSON_Duplicate(m, 1));
@@ -702,7 +703,7 @@ static void rv_wo_create(rv_ctx *c, const sb_request *req, sb_response *resp){
   o->resident = PF_NONE;
   o->task = c->pf->next_task++;
   o->due = PF_NODATE;
-  cJSON *ov = rv_ovr_slot(c, RV_WORKORDERS, w);
+  cJSON *ov = sb_ovr_slot(&c->ovr[RV_WORKORDERS], w);
   cJSON_ArrayForEach(m, n) cJSON_AddItemToObject(ov, m->string, cJSON_Duplicate(m, 1));
   m = cJSON_GetObjectItemCaseSensitive(n, "workOrderStatusID");
   cJSON_AddItemToObject(ov, "primaryWorkOrderStatusID", cJSON_Duplicate(m, 1));
@@ -861,15 +862,10 @@ static void *rv_open(sb_portfolio *pf, const sb_options *opt){
 static void rv_close(void *vs){
   rv_ctx *c = vs;
   if( !c ) return;
-  for(int k = 0; k < RV_NKINDS; k++){
-    for(uint32_t i = 0; i < c->novr[k]; i++) cJSON_Delete(c->ovr[k][i]);
-    free(c->ovr[k]);
-  }
+  for(int k = 0; k < RV_NKINDS; k++) sb_ovr_free(&c->ovr[k]);
   pthread_mutex_destroy(&c->mu);
   free(c);
 }
-
-static void rv_set_base_url(void *vs, const char *url){ (void)vs; (void)url; }
 
 static int rv_authorize(void *vs, const sb_request *req, char *key, size_t keylen,
                         sb_response *resp){
@@ -901,19 +897,12 @@ static void rv_vendor_error(void *vs, int status, const char *msg, sb_response *
 static void rv_counts(void *vs, sb_buf *b){
   rv_ctx *c = vs;
   pthread_mutex_lock(&c->mu);
-  SB_LIT(b, "{\"properties\":");
-  jw_int(b, c->pf->props.n);
-  SB_LIT(b, ",\"units\":");
-  jw_int(b, c->pf->units.n);
-  SB_LIT(b, ",\"leases\":");
-  jw_int(b, c->pf->leases.n);
-  SB_LIT(b, ",\"residents\":");
-  jw_int(b, c->pf->res.n);
-  SB_LIT(b, ",\"applicants\":0,\"leads\":0,\"service_requests\":");
-  jw_int(b, c->pf->wos.n);
-  SB_LIT(b, ",\"writes_stored\":");
-  jw_int(b, c->nwrites);
-  sb_putc(b, '}');
+  int64_t n[SB_NMODELS] = {
+    [SB_M_PROPERTIES] = c->pf->props.n, [SB_M_UNITS] = c->pf->units.n,
+    [SB_M_RESIDENTS] = c->pf->res.n, [SB_M_LEASES] = c->pf->leases.n,
+    [SB_M_SERVICE_REQUESTS] = c->pf->wos.n,
+  };
+  sb_counts_json(b, n, "writes_stored", c->nwrites);
   pthread_mutex_unlock(&c->mu);
 }
 
@@ -925,7 +914,6 @@ const sb_vendor sb_vendor_rentvine = {
   .open = rv_open,
   .close = rv_close,
   .credentials = rv_credentials,
-  .set_base_url = rv_set_base_url,
   .authorize = rv_authorize,
   .handle = rv_handle,
   .error = rv_vendor_error,

@@ -13,7 +13,11 @@
 **   portfolio.c   the deterministic, vendor-neutral portfolio: compact
 **                 records plus the formatting every vendor shares (names,
 **                 emails, phones, addresses).
-**   buildium*.c   the Buildium vendor: routes, JSON shapes, filters, paging,
+**   listing.c     the list engine every vendor shares (listing.h): orderby
+**                 parsing, sorting, cached result sets of filter + order, a
+**                 page of rows as JSON, the list caches and lock, the stats
+**                 counts by unified model.
+**   buildium*.c   the Buildium vendor: routes, JSON shapes, filters,
 **                 validation and writes.
 **   rentmanager*.c  the Rent Manager vendor: token login, RQL filters,
 **                 206 paging, embeds, POST-array writes with UpdateDate
@@ -31,10 +35,16 @@
 **   query.c       URL query-string parsing.
 **   cache.c       LRU cache of blobs keyed by strings.
 **   validate.c    table-driven validation of JSON request bodies.
+**   overrides.c   fields the API wrote over generated records.
+**   record.c      --record FILE: every API call and its answer as JSON
+**                 lines, for checking the sandbox against vendor specs.
 **
 ** A vendor is one sb_vendor struct of function pointers (like curl's TLS
 ** backends): a new vendor fills in one of these in its own file, and make
-** lists it (build/sb_vendor_list.c).
+** lists it (build/sb_vendor_list.c). What every vendor's lists repeat
+** (selection, order, paging, totals) is listing.c's; fault injection is
+** server.c's and control.c's for every vendor; a vendor file keeps its
+** paths, record shapes, auth and quirks (listing.h says how to add one).
 */
 #ifndef SANDBOX_H
 #define SANDBOX_H
@@ -391,6 +401,8 @@ typedef struct sb_request {
 } sb_request;
 
 const char *sb_request_header(const sb_request *r, const char *name);
+/* Content-Type application/json, text/json or application/<x>+json. */
+int sb_request_is_json(const sb_request *r);
 
 typedef struct sb_response {
   int status;
@@ -442,6 +454,8 @@ typedef struct sb_vendor {
   void *(*open)(sb_portfolio *pf, const sb_options *opt);
   void (*close)(void *vs);
   void (*credentials)(const sb_options *opt, sb_buf *out); /* JSON object */
+  /* Optional: the server's URL, for vendors whose answers link to
+  ** themselves (Href, Link headers). */
   void (*set_base_url)(void *vs, const char *url);
   /* On success copy the client's identity (the rate-limit key) into key and
   ** return 1; otherwise fill resp with the vendor's 401 and return 0. */
@@ -511,6 +525,27 @@ int srv_stopping(void);
 int srv_sleep_ms(long ms);
 
 /* ------------------------------------------------------------------ */
+/* overrides.c — fields the API wrote over generated records.          */
+
+typedef struct sb_ovr {
+  cJSON **v;                    /* per record: written fields, or NULL */
+  uint32_t cap;
+} sb_ovr;
+
+cJSON *sb_ovr_get(const sb_ovr *o, uint32_t i);     /* NULL: none */
+cJSON *sb_ovr_slot(sb_ovr *o, uint32_t i);          /* created empty */
+void sb_ovr_set(sb_ovr *o, uint32_t i, cJSON *j);   /* replaces, frees old */
+void sb_ovr_free(sb_ovr *o);
+
+/* ------------------------------------------------------------------ */
+/* record.c — the traffic record of --record FILE.                      */
+
+int rec_open(const char *path);             /* 0 or -1 (errno set) */
+void rec_close(void);
+/* Appends one API call and its answer (fault: the injected one, or 0). */
+void rec_note(const sb_request *req, const sb_response *resp, int fault);
+
+/* ------------------------------------------------------------------ */
 /* validate.c — table-driven checks of JSON bodies (see the file).      */
 
 typedef struct vd_errors {
@@ -524,6 +559,8 @@ typedef enum {
 } vd_type;
 
 #define VF_REQUIRED 0x01
+#define VF_SAVE_ONLY 0x02       /* accepted in a write body, not a field of
+                                ** the record it writes (e.g. tenantIDs) */
 
 struct vd_schema;
 typedef struct vd_field {

@@ -81,6 +81,23 @@ const char *sb_request_header(const sb_request *r, const char *name){
   return NULL;
 }
 
+/* Is the request's Content-Type JSON: application/json, text/json or
+** application/<x>+json, with any parameters? */
+int sb_request_is_json(const sb_request *r){
+  const char *ct = sb_request_header(r, "Content-Type");
+  char t[128];
+  size_t n = 0;
+  if( !ct ) return 0;
+  while( *ct == ' ' ) ct++;
+  while( ct[n] && ct[n] != ';' && ct[n] != ' ' && n < sizeof(t) - 1 ){
+    t[n] = ct[n];
+    n++;
+  }
+  t[n] = 0;
+  return strcasecmp(t, "application/json") == 0 || strcasecmp(t, "text/json") == 0
+         || (strncasecmp(t, "application/", 12) == 0 && n > 5 && strcasecmp(t + n - 5, "+json") == 0);
+}
+
 static const char *srv_reason(int status){
   switch( status ){
     case 100: return "Continue";
@@ -364,6 +381,8 @@ static int srv_handle(srv_conn *c, const sb_request *req, int keep_alive){
     api = 1;
     seq = ctl_note_request(req);
     fault = srv_api(req, &resp);
+    /* a request cut short by the server stopping is never answered */
+    if( !srv_stopping() ) rec_note(req, &resp, fault);
     long lat = ctl_latency_ms();
     if( lat > 0 ) srv_sleep_ms(lat);
   }else{
