@@ -39,6 +39,7 @@
 ** change these records in place or append new ones (pf_add_*).
 */
 #include "sandbox.h"
+#include "ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -713,5 +714,6 @@ void pf_free(sb_portfolio *pf){
   free(pf->res.v);
   free(pf->apps.v);
   free(pf->wos.v);
+  pf_ledger_free(pf);
   memset(pf, 0, sizeof(*pf));
 }
