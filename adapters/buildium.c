@@ -10,8 +10,11 @@
 ** errors are ApiErrorResponse {UserMessage, ErrorCode, Errors[{Key,Value}]}.
 **
 ** Mapping: rentals -> properties, rental units -> units, leases, rental
-** tenants -> residents, applicants, work orders -> service_requests. Buildium
-** has no leads API (capability/buildium.json says so). Regular fields are
+** tenants -> residents, applicants, work orders -> service_requests, income
+** GL accounts -> charge_codes, vendors, lease recurring transactions ->
+** recurring_resident_charges, general-ledger transactions of each income
+** account -> resident_charges and resident_payments. Buildium has no leads API
+** (capability/buildium.json says so). Regular fields are
 ** the tables below; phones, the resident's current lease, link arrays and
 ** manager names are the fix-ups, because their shape is irregular.
 */
@@ -70,6 +73,18 @@ static const pms_enum_map aBdApplicationStatus[] = {
   {"Rejected","DENIED"}, {"Cancelled","CANCELED"}, {"Undecided","PENDING"},
   {"New","PENDING"}, {"Draft","PENDING"}, {"Deferred","PENDING"},
   {0, "OTHER"}
+};
+
+static const pms_enum_map aBdFrequency[] = {
+  {"Monthly","MONTHLY"}, {"Weekly","WEEKLY"}, {"Daily","DAILY"},
+  {0, "OTHER"}                             /* Every2Weeks, Quarterly, Yearly, ... */
+};
+
+static const pms_enum_map aBdPaymentMethod[] = {
+  {"Check","CHECK"}, {"Cash","CASH"}, {"MoneyOrder","MONEY_ORDER"},
+  {"CashierCheck","MONEY_ORDER"}, {"CreditCard","CREDIT_CARD"}, {"BuildiumCC","CREDIT_CARD"},
+  {"ElectronicPayment","ACH"}, {"DirectDeposit","ACH"}, {"BuildiumEFT","ACH"},
+  {0, "OTHER"}                             /* None, RetailCash */
 };
 
 /* ----------------------------------------------------------- field maps */
@@ -405,6 +420,149 @@ static int bd_work_order_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec
   return SQLITE_OK;
 }
 
+/* GL accounts are Buildium's charge codes: a charge names the income
+** account it is booked to. */
+static const pms_field_map aBdChargeCode[] = {
+  { "name",              "Name",          PMS_X_STRING, 0 },
+  { "description",       "Description",   PMS_X_STRING, 0 },
+  { "credit_gl_account", "AccountNumber", PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aBdVendor[] = {
+  { "name",           "CompanyName",                PMS_X_STRING, 0 },
+  { "type",           "Category.Name",              PMS_X_STRING, 0 },
+  { "account_number", "AccountNumber",              PMS_X_STRING, 0 },
+  { "tax_id",         "TaxInformation.TaxPayerId",  PMS_X_STRING, 0 },
+  { "is_active",      "IsActive",                   PMS_X_BOOL, 0 },
+  { "notes",          "Comments",                   PMS_X_STRING, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aBdRecurring[] = {
+  { "lease_id",             "LeaseId",             PMS_X_FK, "leases" },
+  { "x_lease_id",           "LeaseId",             PMS_X_ID, 0 },
+  { "charge_code_id",       "Lines.0.GLAccountId", PMS_X_FK, "charge_codes" },
+  { "x_charge_code_id",     "Lines.0.GLAccountId", PMS_X_ID, 0 },
+  { "financial_account_id", "Lines.0.GLAccountId", PMS_X_FK, "charge_codes" },
+  { "x_financial_account_id", "Lines.0.GLAccountId", PMS_X_ID, 0 },
+  { "amount_in_cents",      "Amount",              PMS_X_CENTS, 0 },
+  { "amount_raw",           "Amount",              PMS_X_STRING, 0 },
+  { "is_active",            "IsExpired",           PMS_X_NOT_BOOL, 0 },
+  { "description",          "Memo",                PMS_X_STRING, 0 },
+  { "start_date",           "FirstOccurrenceDate", PMS_X_DATE, 0 },
+  { "frequency_raw",        "Frequency",           PMS_X_STRING, 0 },
+  { "frequency_normalized", "Frequency",           PMS_X_ENUM, aBdFrequency },
+  { 0, 0, 0, 0 }
+};
+
+/* General-ledger transactions (GeneralLedgerTransactionMessage), one list
+** per income GL account: charges and payments both; the fix-up keeps each
+** model's type. The first journal line names the account and property. */
+#define BD_TRANSACTION \
+  { "lease_id",         "UnitAgreement.Id",                 PMS_X_FK, "leases" }, \
+  { "x_lease_id",       "UnitAgreement.Id",                 PMS_X_ID, 0 }, \
+  { "property_id",      "Journal.Lines.0.AccountingEntity.Id", PMS_X_FK, "properties" }, \
+  { "x_property_id",    "Journal.Lines.0.AccountingEntity.Id", PMS_X_ID, 0 }, \
+  { "unit_id",          "UnitId",                           PMS_X_FK, "units" }, \
+  { "x_unit_id",        "UnitId",                           PMS_X_ID, 0 }, \
+  { "charge_code_id",   "Journal.Lines.0.GLAccount.Id",     PMS_X_FK, "charge_codes" }, \
+  { "x_charge_code_id", "Journal.Lines.0.GLAccount.Id",     PMS_X_ID, 0 }, \
+  { "financial_account_id", "Journal.Lines.0.GLAccount.Id", PMS_X_FK, "charge_codes" }, \
+  { "x_gl_account_id",  "Journal.Lines.0.GLAccount.Id",     PMS_X_ID, 0 }, \
+  { "amount_in_cents",  "TotalAmount",                      PMS_X_CENTS, 0 }, \
+  { "amount_raw",       "TotalAmount",                      PMS_X_STRING, 0 }, \
+  { "name",             "Journal.Lines.0.GLAccount.Name",   PMS_X_STRING, 0 }, \
+  { "description",      "Journal.Memo",                     PMS_X_STRING, 0 }, \
+  { "reference_number", "Journal.Lines.0.ReferenceNumber",  PMS_X_STRING, 0 }, \
+  { "transaction_date", "Date",                             PMS_X_DATE, 0 }
+
+static const pms_field_map aBdCharge[] = {
+  BD_TRANSACTION,
+  { "due_date",         "Date",                             PMS_X_DATE, 0 },
+  { 0, 0, 0, 0 }
+};
+
+static const pms_field_map aBdPayment[] = {
+  BD_TRANSACTION,
+  { "resident_id",               "PaymentDetail.Payee.Id",       PMS_X_FK, "residents" },
+  { "x_resident_id",             "PaymentDetail.Payee.Id",       PMS_X_ID, 0 },
+  { "payment_method_raw",        "PaymentDetail.PaymentMethod",  PMS_X_STRING, 0 },
+  { "payment_method_normalized", "PaymentDetail.PaymentMethod",  PMS_X_ENUM, aBdPaymentMethod },
+  { 0, 0, 0, 0 }
+};
+
+/* post_month is the transaction's month; a vendor's contacts become
+** Propexo's contacts array. */
+static int bd_transaction_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
+                                const char *zType){
+  const cJSON *pDate = cJSON_GetObjectItemCaseSensitive(pRec, "Date");
+  const cJSON *pType = cJSON_GetObjectItemCaseSensitive(pRec, "TransactionType");
+  const cJSON *pAgr = cJSON_GetObjectItemCaseSensitive(pRec, "UnitAgreement");
+  const cJSON *pAgrType = cJSON_GetObjectItemCaseSensitive(pAgr, "Type");
+  (void)pS;
+  /* a lease's charge or payment, not a bill, deposit or association fee */
+  if( !cJSON_IsString(pType) || strcmp(pType->valuestring, zType)!=0
+   || !cJSON_IsString(pAgrType) || strcmp(pAgrType->valuestring, "Lease")!=0 ){
+    return PMS_SKIP_RECORD;
+  }
+  if( cJSON_IsString(pDate) && strlen(pDate->valuestring)>=7 ){
+    pms_row_set_text(pRow, pms_row_col(pRow, "post_month"), pDate->valuestring, 7);
+  }
+  return SQLITE_OK;
+}
+
+static int bd_charge_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  (void)pzErr;
+  return bd_transaction_fixup(pS, pRow, pRec, "Charge");
+}
+
+static int bd_payment_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  (void)pzErr;
+  return bd_transaction_fixup(pS, pRow, pRec, "Payment");
+}
+
+static int bd_vendor_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pCo = cJSON_GetObjectItemCaseSensitive(pRec, "IsCompany");
+  const cJSON *pEmail = cJSON_GetObjectItemCaseSensitive(pRec, "PrimaryEmail");
+  const cJSON *pPhone = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), 0);
+  const cJSON *pNum = cJSON_GetObjectItemCaseSensitive(pPhone, "Number");
+  const cJSON *pType = cJSON_GetObjectItemCaseSensitive(pPhone, "Type");
+  cJSON *pArr, *pC;
+  char *z;
+  (void)pS; (void)pzErr;
+  if( !cJSON_IsTrue(pCo) ){
+    /* a person: Buildium leaves CompanyName empty */
+    const cJSON *pF = cJSON_GetObjectItemCaseSensitive(pRec, "FirstName");
+    const cJSON *pL = cJSON_GetObjectItemCaseSensitive(pRec, "LastName");
+    z = pms_mprintf("%s%s%s", cJSON_IsString(pF) ? pF->valuestring : "",
+                    cJSON_IsString(pF) && cJSON_IsString(pL) ? " " : "",
+                    cJSON_IsString(pL) ? pL->valuestring : "");
+    if( z ){ bd_set(pRow, "name", z); free(z); }
+  }
+  pArr = cJSON_CreateArray();
+  pC = cJSON_CreateObject();
+  if( pArr==0 || pC==0 ){ cJSON_Delete(pArr); cJSON_Delete(pC); return SQLITE_NOMEM; }
+  cJSON_AddItemToArray(pArr, pC);
+  cJSON_AddItemToObject(pC, "name", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pRec, "CompanyName"), 0));
+  cJSON_AddItemToObject(pC, "email", cJSON_IsString(pEmail) ? cJSON_CreateString(pEmail->valuestring) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pC, "phone", cJSON_IsString(pNum) ? cJSON_CreateString(pNum->valuestring) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pC, "phone_type", cJSON_IsString(pType)
+                        ? cJSON_CreateString(pms_enum_lookup(aBdPhoneType, pType->valuestring)) : cJSON_CreateNull());
+  z = cJSON_PrintUnformatted(pArr);
+  cJSON_Delete(pArr);
+  if( z==0 ) return SQLITE_NOMEM;
+  bd_set(pRow, "contacts", z);
+  cJSON_free(z);
+  return SQLITE_OK;
+}
+
+/* All of a GL account's transactions: the dates bound nothing in practice
+** (Buildium requires both); windows and incremental runs filter by
+** lastupdatedfrom like every other list. */
+#define BD_GL_TRANSACTIONS \
+  "/generalledger/transactions?glaccountids={}&startdate=2000-01-01&enddate=2099-12-31"
+
 static const pms_adapter_model aBdModel[] = {
   { "properties",       "/rentals",         aBdProperty,  1, bd_property_fixup, 0 },
   { "units",            "/rentals/units",   aBdUnit,      1, bd_unit_fixup, 0 },
@@ -412,6 +570,12 @@ static const pms_adapter_model aBdModel[] = {
   { "residents",        "/leases/tenants",  aBdResident,  1, bd_resident_fixup, 0 },
   { "applicants",       "/applicants",      aBdApplicant, 1, bd_applicant_fixup, 0 },
   { "service_requests", "/workorders",      aBdWorkOrder, 1, bd_work_order_fixup, 0 },
+  { "charge_codes",     "/glaccounts?accounttypes=Income", aBdChargeCode, 0, 0, 0 },
+  { "vendors",          "/vendors",         aBdVendor,    1, bd_vendor_fixup, 0 },
+  { "recurring_resident_charges", "/leases/recurringtransactions", aBdRecurring, 1, 0, 0 },
+  /* per income GL account: {} is its id; charges and payments share the list */
+  { "resident_charges", BD_GL_TRANSACTIONS, aBdCharge, 1, bd_charge_fixup, "charge_codes" },
+  { "resident_payments", BD_GL_TRANSACTIONS, aBdPayment, 1, bd_payment_fixup, "charge_codes" },
   { 0, 0, 0, 0, 0, 0 }
 };
 
@@ -430,7 +594,17 @@ static pms_request *bd_list_request(pms_session *pS, const pms_adapter_model *pA
                                     const pms_list_page *pPg){
   pms_str u = {0};
   pms_request *r;
-  pms_str_appendf(&u, "%s/v1%s?limit=%d&offset=%lld&orderby=Id%%20asc", pS->zBaseUrl, pAM->zPath,
+  const char *zHole = strstr(pAM->zPath, "{}");
+  pms_str_appendf(&u, "%s/v1", pS->zBaseUrl);
+  if( zHole ){
+    /* a per-parent list: the parent's id goes into the path */
+    pms_str_append(&u, pAM->zPath, (size_t)(zHole - pAM->zPath));
+    pms_str_append_url_escaped(&u, pPg->zPartition ? pPg->zPartition : "");
+    pms_str_appendz(&u, zHole+2);
+  }else{
+    pms_str_appendz(&u, pAM->zPath);
+  }
+  pms_str_appendf(&u, "%climit=%d&offset=%lld&orderby=Id%%20asc", strchr(pAM->zPath, '?') ? '&' : '?',
                   pPg->nPageSize, (long long)pPg->iPage * pPg->nPageSize);
   if( pPg->zSince ){
     /* work orders filter by date only; the rest by UTC date-time */
@@ -685,15 +859,88 @@ done:
   return 0;
 }
 
+/* A charge or a payment goes on a lease's ledger: POST
+** /leases/{leaseId}/charges (LeaseChargePostMessage) or /payments
+** (LeaseLedgerPaymentPostMessage), one line on the GL account given. */
+static int bd_is_ledger(const pms_adapter_model *pAM){
+  return strcmp(pAM->zModel, "resident_charges")==0 || strcmp(pAM->zModel, "resident_payments")==0;
+}
+
+static char *bd_ledger_body(const pms_adapter_model *pAM, pms_write *w, char **pzErr){
+  int bPay = strcmp(pAM->zModel, "resident_payments")==0;
+  const cJSON *pF = w->pFields;
+  const cJSON *pAmt = cJSON_GetObjectItemCaseSensitive(pF, "amount_in_cents");
+  const cJSON *pMemo = cJSON_GetObjectItemCaseSensitive(pF, "description");
+  const cJSON *pRef = cJSON_GetObjectItemCaseSensitive(pF, "reference_number");
+  const cJSON *pCode = cJSON_GetObjectItemCaseSensitive(pF, "charge_code_id");
+  const cJSON *pDate = cJSON_GetObjectItemCaseSensitive(pF, "transaction_date");
+  cJSON *pBody = cJSON_CreateObject(), *pLines = cJSON_CreateArray(), *pLine = cJSON_CreateObject();
+  const cJSON *pI;
+  char *zOut = 0;
+  if( pBody==0 || pLines==0 || pLine==0 ){ cJSON_Delete(pLines); cJSON_Delete(pLine); goto done; }
+  cJSON_ArrayForEach(pI, pF){
+    static const char *const azKnown[] = { "lease_id", "amount_in_cents", "description",
+      "reference_number", "charge_code_id", "transaction_date", "resident_id",
+      "payment_method_normalized", 0 };
+    int k;
+    for(k=0; azKnown[k] && strcmp(azKnown[k], pI->string)!=0; k++){}
+    if( azKnown[k]==0 ){
+      *pzErr = pms_mprintf("the Buildium adapter cannot write %s.%s", pAM->zModel, pI->string);
+      cJSON_Delete(pLines); cJSON_Delete(pLine);
+      goto done;
+    }
+  }
+  if( cJSON_IsString(pDate) ) cJSON_AddStringToObject(pBody, "Date", pDate->valuestring);
+  if( cJSON_IsString(pMemo) ) cJSON_AddStringToObject(pBody, "Memo", pMemo->valuestring);
+  cJSON_AddNumberToObject(pLine, "Amount", cJSON_IsNumber(pAmt) ? pAmt->valuedouble/100.0 : 0);
+  cJSON_AddItemToObject(pLine, "GLAccountId", pms_fk_to_vendor(cJSON_IsString(pCode) ? pCode->valuestring : 0));
+  if( bPay ){
+    const cJSON *pM = cJSON_GetObjectItemCaseSensitive(pF, "payment_method_normalized");
+    const cJSON *pRes = cJSON_GetObjectItemCaseSensitive(pF, "resident_id");
+    const pms_enum_map *pE = aBdPaymentMethod;
+    while( pE->zVendor && !(cJSON_IsString(pM) && strcmp(pE->zUnified, pM->valuestring)==0) ) pE++;
+    if( pE->zVendor==0 ){
+      *pzErr = pms_mprintf("no Buildium payment method for '%s'", cJSON_IsString(pM) ? pM->valuestring : "");
+      cJSON_Delete(pLines); cJSON_Delete(pLine);
+      goto done;
+    }
+    cJSON_AddStringToObject(pBody, "PaymentMethod", pE->zVendor);
+    if( cJSON_IsString(pRes) ) cJSON_AddItemToObject(pBody, "PayeeUserId", pms_fk_to_vendor(pRes->valuestring));
+    if( cJSON_IsString(pRef) ) cJSON_AddStringToObject(pBody, "ReferenceNumber", pRef->valuestring);
+    cJSON_AddFalseToObject(pBody, "SendEmailReceipt");
+  }else if( cJSON_IsString(pRef) ){
+    cJSON_AddStringToObject(pLine, "ReferenceNumber", pRef->valuestring);
+  }
+  cJSON_AddItemToArray(pLines, pLine);
+  cJSON_AddItemToObject(pBody, "Lines", pLines);
+  zOut = cJSON_PrintUnformatted(pBody);
+done:
+  cJSON_Delete(pBody);
+  if( zOut ){ char *z = pms_strdup(zOut); cJSON_free(zOut); return z; }
+  if( *pzErr==0 ) *pzErr = pms_strdup("cannot build the request body");
+  return 0;
+}
+
 static pms_request *bd_write_request(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                      const cJSON *pCurrent, char **pzErr){
   int bCreate = strcmp(w->zOp, "create")==0;
-  char *zBody = bd_write_body(pAM, w, pCurrent, pzErr);
+  int bLedger = bd_is_ledger(pAM);
+  char *zBody = bLedger ? bd_ledger_body(pAM, w, pzErr) : bd_write_body(pAM, w, pCurrent, pzErr);
   char *zUrl;
   pms_request *r = 0;
   if( zBody==0 ) return 0;
-  zUrl = bCreate ? pms_mprintf("%s/v1%s", pS->zBaseUrl, pAM->zPath)
-                 : pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+  if( bLedger ){
+    const cJSON *pLease = cJSON_GetObjectItemCaseSensitive(w->pFields, "lease_id");
+    cJSON *pX = pms_fk_to_vendor(cJSON_IsString(pLease) ? pLease->valuestring : 0);
+    char *zLease = pms_json_id_text(pX);
+    cJSON_Delete(pX);
+    zUrl = zLease ? pms_mprintf("%s/v1/leases/%s/%s", pS->zBaseUrl, zLease,
+                                strcmp(pAM->zModel, "resident_payments")==0 ? "payments" : "charges") : 0;
+    free(zLease);
+  }else{
+    zUrl = bCreate ? pms_mprintf("%s/v1%s", pS->zBaseUrl, pAM->zPath)
+                   : pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+  }
   if( zUrl ) r = pms_request_new(bCreate ? "POST" : "PUT", zUrl);
   if( r ){
     pms_request_body(r, zBody, "application/json");
@@ -705,7 +952,12 @@ static pms_request *bd_write_request(pms_session *pS, const pms_adapter_model *p
 }
 
 static pms_request *bd_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId){
-  char *zUrl = pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, zXId);
+  /* one record is the list's path (without its query) plus the id; a
+  ** recurring transaction is read only through its lease */
+  const char *zQ = strchr(pAM->zPath, '?');
+  char *zUrl = strcmp(pAM->zModel, "recurring_resident_charges")==0 ? 0
+             : pms_mprintf("%s/v1%.*s/%s", pS->zBaseUrl,
+                           (int)(zQ ? zQ - pAM->zPath : (long)strlen(pAM->zPath)), pAM->zPath, zXId);
   pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
   free(zUrl);
   return r;
@@ -775,6 +1027,15 @@ static pms_request *bd_write_step(pms_session *pS, const pms_adapter_model *pAM,
   w->httpStatus = pResp->status;
   if( pResp->status==200 || pResp->status==201 ){
     w->zStatus = "succeeded";
+    if( bd_is_ledger(pAM) ){
+      /* the answer is a LeaseTransactionMessage (an array of them for a
+      ** charge): not the shape the model reads, which a refresh fetches */
+      cJSON *p = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
+      const cJSON *pT = cJSON_IsArray(p) ? cJSON_GetArrayItem(p, 0) : p;
+      w->zCreatedXId = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pT, "Id"));
+      cJSON_Delete(p);
+      return 0;
+    }
     w->pResult = bd_get_parse(pS, pAM, pResp, &zErr);
     free(zErr);
     if( w->pResult && strcmp(w->zOp, "create")==0 ){

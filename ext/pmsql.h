@@ -228,7 +228,8 @@ typedef struct pms_enum_map {
 
 typedef struct pms_field_map {
   const char *zColumn;   /* unified column */
-  const char *zPath;     /* dotted JSON path in the vendor record: "Address.City" */
+  const char *zPath;     /* dotted JSON path in the vendor record: "Address.City";
+                         ** a number picks an array element: "Lines.0.Amount" */
   pms_xform eXform;
   const void *pArg;      /* enum map, or target model name for PMS_X_FK */
 } pms_field_map;
@@ -314,13 +315,16 @@ typedef struct pms_list_result {
   int bLast;            /* adapter knows this is the last page */
 } pms_list_result;
 
+#define PMS_SKIP_RECORD SQLITE_DONE
 /* Per unified model, what a vendor offers. */
 typedef struct pms_adapter_model {
   const char *zModel;          /* unified model name */
   const char *zPath;           /* vendor collection path, e.g. "/leases/tenants" */
   const pms_field_map *aMap;   /* regular fields */
   int bIncremental;            /* vendor can filter by change time */
-  /* Irregular fields: called after aMap; may be NULL. */
+  /* Irregular fields: called after aMap; may be NULL. It returns
+  ** PMS_SKIP_RECORD for a record of a list shared by several models that
+  ** is not this model's (a ledger's payments in the charges' list). */
   int (*xFixup)(pms_session *, pms_row *, const cJSON *pRec, char **pzErr);
   /* Lists the vendor serves per parent record only (Entrata: per property):
   ** the parent model whose synced x_ids partition the list. The engine runs

@@ -3,6 +3,12 @@
 ** ledger accounts and vendors, rendered from the portfolio's ledger
 ** (ledger.c):
 **
+**   GET  /generalledger/transactions           GeneralLedgerTransactionMessage[]
+**        ?startdate&enddate (YYYY-MM-DD) &glaccountids (repeatable), all
+**        three required; &lastupdatedfrom&lastupdatedto: every lease's
+**        charges and payments whose GL account is asked for (a payment's
+**        line is Rent Income)
+**   GET  /generalledger/transactions/{id}      GeneralLedgerTransactionMessage
 **   GET  /leases/{leaseId}/transactions        LeaseTransactionMessage[]
 **        ?transactiondatefrom&transactiondateto (YYYY-MM-DD)
 **        &transactiontypes=Charge|Payment (repeatable)
@@ -16,6 +22,9 @@
 **   GET  /leases/{leaseId}/recurringtransactions  RecurringTransactionMessage[]
 **   GET  /leases/recurringtransactions         BulkLeaseRecurringTransactionMessage[]
 **        ?leaseids (repeatable) &lastupdatedfrom&lastupdatedto
+**   GET  /leases/outstandingbalances           LeaseOutstandingBalanceMessage[]
+**        (leases whose balance is not zero; open charges aged from their
+**        date to the portfolio's as-of date) ?leaseids (repeatable)
 **   GET  /glaccounts, /glaccounts/{id}         GLAccountMessage (the income
 **        accounts charges are booked to: the portfolio's charge codes)
 **   GET  /vendors, /vendors/{id}               VendorMessage
@@ -110,6 +119,23 @@ static void bdm_not_found(sb_response *resp){
   bd_error(resp, 404, "NotFound", "The requested resource was not found.", NULL);
 }
 
+/* The GL account of a transaction's one journal line. */
+static unsigned bdm_txn_account(const pf_txn *t){
+  return t->kind == PF_TX_PAYMENT ? PF_CC_RENT : t->code;
+}
+
+/* Is lease j among the leaseids asked for (all when none are)? */
+static int bdm_leaseids_ok(const sb_query *q, uint32_t j){
+  int any = 0;
+  for(int i = 0; i < q->n; i++){
+    int64_t v;
+    if( strcmp(q->p[i].key, "leaseids") != 0 ) continue;
+    any = 1;
+    if( bdm_int(q->p[i].val, &v) && v == BD_ID_LEASE + (int64_t)j ) return 1;
+  }
+  return !any;
+}
+
 /* ---- rendering ---- */
 
 static void bdm_glaccount(sb_buf *b, unsigned code){
@@ -157,7 +183,7 @@ static void bdm_transaction(bd_ctx *c, const pf_txn *t, sb_buf *b){
   SB_LIT(b, ",\"Journal\":{\"Memo\":");
   jw_str(b, pf_ledger_memo(t));
   SB_LIT(b, ",\"Lines\":[{\"GLAccount\":");
-  bdm_glaccount(b, pay ? PF_CC_RENT : t->code);
+  bdm_glaccount(b, bdm_txn_account(t));
   SB_LIT(b, ",\"Amount\":");
   jw_money(b, t->amount_cents);
   SB_LIT(b, ",\"IsCashPosting\":");
@@ -169,6 +195,62 @@ static void bdm_transaction(bd_ctx *c, const pf_txn *t, sb_buf *b){
   SB_LIT(b, ",\"UnitId\":");
   jw_int(b, BD_ID_UNIT + (int64_t)l->unit);
   SB_LIT(b, "}]}}");
+}
+
+static void bdm_gl_transaction(bd_ctx *c, const pf_txn *t, sb_buf *b){
+  const pf_lease *l = &c->pf->leases.v[t->lease];
+  uint32_t prop = c->pf->units.v[l->unit].property;
+  int pay = t->kind == PF_TX_PAYMENT;
+  bd_scratch s = { .n = 0 };
+  SB_LIT(b, "{\"Id\":");
+  jw_int(b, BD_ID_TXN + (int64_t)t->id);
+  SB_LIT(b, ",\"Date\":");
+  jw_date(b, t->date);
+  SB_LIT(b, ",\"TransactionType\":");
+  jw_str(b, pay ? "Payment" : "Charge");
+  SB_LIT(b, ",\"TotalAmount\":");
+  jw_money(b, t->amount_cents);
+  SB_LIT(b, ",\"CheckNumber\":");
+  jw_str(b, pay && t->code == PF_PM_CHECK ? t->reference : NULL);
+  SB_LIT(b, ",\"UnitAgreement\":{\"Id\":");
+  jw_int(b, BD_ID_LEASE + (int64_t)t->lease);
+  SB_LIT(b, ",\"Type\":\"Lease\",\"Href\":null},\"UnitId\":");
+  jw_int(b, BD_ID_UNIT + (int64_t)l->unit);
+  SB_LIT(b, ",\"UnitNumber\":");
+  jw_str(b, bd_unit_number(c, l->unit, &s));
+  SB_LIT(b, ",\"PaymentDetail\":");
+  if( pay ){
+    SB_LIT(b, "{\"PaymentMethod\":");
+    jw_str(b, bdm_pm_out[t->code % PF_NPAYMETHODS]);
+    SB_LIT(b, ",\"Payee\":");
+    if( l->first_res != PF_NONE ){
+      SB_LIT(b, "{\"Id\":");
+      jw_int(b, BD_ID_TENANT + (int64_t)l->first_res);
+      SB_LIT(b, ",\"Name\":null,\"Type\":\"Tenant\",\"Href\":null}");
+    }else{
+      jw_null(b);
+    }
+    SB_LIT(b, ",\"IsInternalTransaction\":false,\"InternalTransactionStatus\":null}");
+  }else{
+    jw_null(b);
+  }
+  SB_LIT(b, ",\"DepositDetails\":null,\"Application\":null,\"Journal\":{\"Memo\":");
+  jw_str(b, pf_ledger_memo(t));
+  SB_LIT(b, ",\"Lines\":[{\"GLAccount\":");
+  bdm_glaccount(b, bdm_txn_account(t));
+  SB_LIT(b, ",\"Amount\":");
+  jw_money(b, t->amount_cents);
+  SB_LIT(b, ",\"IsCashPosting\":");
+  jw_bool(b, pay);
+  SB_LIT(b, ",\"ReferenceNumber\":");
+  jw_str(b, t->reference);
+  SB_LIT(b, ",\"Memo\":null,\"AccountingEntity\":{\"Id\":");
+  jw_int(b, BD_ID_RENTAL + (int64_t)prop);
+  SB_LIT(b, ",\"AccountingEntityType\":\"Rental\",\"Href\":null,\"Unit\":{\"Id\":");
+  jw_int(b, BD_ID_UNIT + (int64_t)l->unit);
+  SB_LIT(b, ",\"Href\":null}}}]},\"LastUpdatedDateTime\":");
+  jw_datetime(b, t->created);
+  sb_putc(b, '}');
 }
 
 static void bdm_charge(const pf_txn *t, sb_buf *b){
@@ -320,18 +402,67 @@ static void bdm_transactions(bd_ctx *c, uint32_t lease, int charges_only,
   bdm_list_done(&p, resp);
 }
 
+static void bdm_gl_transactions(bd_ctx *c, const sb_query *q, sb_response *resp){
+  bdm_page p = { &resp->body, 0, 0, 0, 0 };
+  int32_t from = 0, to = 0;
+  int64_t ufrom, uto;
+  int want[PF_NCHARGECODES] = { 0 }, nacct = 0;
+  const char *s;
+  vd_errors e;
+  if( !bdm_paging(q, &p.limit, &p.offset, resp) ) return;
+  if( !bdm_updated_range(q, &ufrom, &uto, resp) ) return;
+  vd_init(&e);
+  if( !(s = sb_query_get(q, "startdate")) || !dt_parse_date(s, &from) ){
+    vd_add(&e, "startdate", "The startdate field is required and must be formatted as YYYY-MM-DD.");
+  }
+  if( !(s = sb_query_get(q, "enddate")) || !dt_parse_date(s, &to) ){
+    vd_add(&e, "enddate", "The enddate field is required and must be formatted as YYYY-MM-DD.");
+  }
+  for(int i = 0; i < q->n; i++){
+    int64_t v;
+    if( strcmp(q->p[i].key, "glaccountids") != 0 ) continue;
+    nacct++;
+    if( !bdm_int(q->p[i].val, &v) ) vd_add(&e, "glaccountids", "The value '%s' is not valid.", q->p[i].val);
+    else if( v >= BD_ID_CHARGECODE && v < BD_ID_CHARGECODE + PF_NCHARGECODES ) want[v - BD_ID_CHARGECODE] = 1;
+  }
+  if( nacct == 0 ) vd_add(&e, "glaccountids", "The glaccountids field is required.");
+  if( e.n ){
+    bd_error(resp, 400, "BadRequest", "The request is invalid.", &e);
+    vd_free(&e);
+    return;
+  }
+  vd_free(&e);
+  pthread_rwlock_rdlock(&c->lock);
+  sb_putc(p.b, '[');
+  for(uint32_t j = 0; j < c->pf->leases.n; j++){
+    pf_txn t[PF_TX_MAX];
+    int n = pf_ledger_lease(c->pf, j, t);
+    for(int i = 0; i < n; i++){
+      if( !want[bdm_txn_account(&t[i])] || t[i].date < from || t[i].date > to
+          || t[i].created < ufrom || t[i].created > uto ) continue;
+      if( bdm_take(&p) ) bdm_gl_transaction(c, &t[i], p.b);
+    }
+  }
+  pthread_rwlock_unlock(&c->lock);
+  bdm_list_done(&p, resp);
+}
+
+/* One transaction: shape 0 LeaseTransactionMessage, 1 LeaseChargeMessage
+** (charges only), 2 GeneralLedgerTransactionMessage (any lease: PF_NONE). */
 static void bdm_transaction_get(bd_ctx *c, uint32_t lease, const char *seg,
-                                int charge_only, sb_response *resp){
+                                int shape, sb_response *resp){
   int64_t id;
   pf_txn t;
   pthread_rwlock_rdlock(&c->lock);
   int ok = bdm_int(seg, &id) && id >= BD_ID_TXN && id - BD_ID_TXN <= UINT32_MAX
-           && pf_ledger_find(c->pf, (uint32_t)(id - BD_ID_TXN), &t) && t.lease == lease
-           && (!charge_only || t.kind == PF_TX_CHARGE);
+           && pf_ledger_find(c->pf, (uint32_t)(id - BD_ID_TXN), &t)
+           && (lease == PF_NONE || t.lease == lease)
+           && (shape != 1 || t.kind == PF_TX_CHARGE);
   if( ok ){
     resp->status = 200;
     resp->content_type = SB_JSON_TYPE;
-    if( charge_only ) bdm_charge(&t, &resp->body);
+    if( shape == 1 ) bdm_charge(&t, &resp->body);
+    else if( shape == 2 ) bdm_gl_transaction(c, &t, &resp->body);
     else bdm_transaction(c, &t, &resp->body);
   }
   pthread_rwlock_unlock(&c->lock);
@@ -342,7 +473,7 @@ static void bdm_recurring_list(bd_ctx *c, uint32_t lease, const sb_query *q,
                                sb_response *resp){
   bdm_page p = { &resp->body, 0, 0, 0, 0 };
   int64_t from, to;
-  int bulk = lease == PF_NONE, byid = 0;
+  int bulk = lease == PF_NONE;
   if( !bdm_paging(q, &p.limit, &p.offset, resp) ) return;
   if( bulk && !bdm_updated_range(q, &from, &to, resp) ) return;
   pthread_rwlock_rdlock(&c->lock);
@@ -351,20 +482,11 @@ static void bdm_recurring_list(bd_ctx *c, uint32_t lease, const sb_query *q,
     bdm_not_found(resp);
     return;
   }
-  for(int i = 0; bulk && i < q->n; i++) byid |= strcmp(q->p[i].key, "leaseids") == 0;
   uint32_t lo = bulk ? 0 : lease, hi = bulk ? c->pf->leases.n : lease + 1;
   sb_putc(p.b, '[');
   for(uint32_t j = lo; j < hi; j++){
     pf_recurring r[PF_RC_SLOTS];
-    if( byid ){
-      int hit = 0;
-      for(int i = 0; i < q->n && !hit; i++){
-        int64_t v;
-        hit = strcmp(q->p[i].key, "leaseids") == 0 && bdm_int(q->p[i].val, &v)
-              && v == BD_ID_LEASE + (int64_t)j;
-      }
-      if( !hit ) continue;
-    }
+    if( bulk && !bdm_leaseids_ok(q, j) ) continue;
     int n = pf_recurring_lease(c->pf, j, r);
     for(int k = 0; k < n; k++){
       if( bulk && (r[k].updated < from || r[k].updated > to) ) continue;
@@ -422,6 +544,47 @@ static void bdm_vendors(bd_ctx *c, const sb_query *q, const char *seg, sb_respon
     if( s.updated < from || s.updated > to ) continue;
     if( bdm_take(&p) ) bdm_vendor(v, &s, p.b);
   }
+  bdm_list_done(&p, resp);
+}
+
+static void bdm_outstanding(bd_ctx *c, const sb_query *q, sb_response *resp){
+  bdm_page p = { &resp->body, 0, 0, 0, 0 };
+  if( !bdm_paging(q, &p.limit, &p.offset, resp) ) return;
+  pthread_rwlock_rdlock(&c->lock);
+  sb_putc(p.b, '[');
+  for(uint32_t j = 0; j < c->pf->leases.n; j++){
+    pf_txn t[PF_TX_MAX];
+    int64_t bucket[4] = { 0, 0, 0, 0 }, total = 0;
+    int n;
+    if( !bdm_leaseids_ok(q, j) || (n = pf_ledger_lease(c->pf, j, t)) == 0 ) continue;
+    for(int i = 0; i < n; i++){
+      if( t[i].kind == PF_TX_PAYMENT ){ total -= t[i].amount_cents; continue; }
+      int32_t age = c->pf->asof - t[i].date;
+      total += t[i].amount_cents;
+      bucket[age <= 30 ? 0 : age <= 60 ? 1 : age <= 90 ? 2 : 3] += t[i].amount_cents - t[i].paid_cents;
+    }
+    if( total == 0 || !bdm_take(&p) ) continue;
+    const pf_lease *l = &c->pf->leases.v[j];
+    SB_LIT(p.b, "{\"LeaseId\":");
+    jw_int(p.b, BD_ID_LEASE + (int64_t)j);
+    SB_LIT(p.b, ",\"PropertyId\":");
+    jw_int(p.b, BD_ID_RENTAL + (int64_t)c->pf->units.v[l->unit].property);
+    SB_LIT(p.b, ",\"UnitId\":");
+    jw_int(p.b, BD_ID_UNIT + (int64_t)l->unit);
+    SB_LIT(p.b, ",\"Balance0To30Days\":");
+    jw_money(p.b, bucket[0]);
+    SB_LIT(p.b, ",\"Balance31To60Days\":");
+    jw_money(p.b, bucket[1]);
+    SB_LIT(p.b, ",\"Balance61To90Days\":");
+    jw_money(p.b, bucket[2]);
+    SB_LIT(p.b, ",\"BalanceOver90Days\":");
+    jw_money(p.b, bucket[3]);
+    SB_LIT(p.b, ",\"TotalBalance\":");
+    jw_money(p.b, total);
+    SB_LIT(p.b, ",\"Balances\":[],\"PastDueEmailSentDate\":null,"
+                "\"EvictionPendingDate\":null,\"IsNoticeGiven\":false}");
+  }
+  pthread_rwlock_unlock(&c->lock);
   bdm_list_done(&p, resp);
 }
 
@@ -572,7 +735,13 @@ int bd_money_route(bd_ctx *c, const sb_request *req, char **seg, int n,
   sb_query q;
   int done = 1;
   sb_query_parse(req->query, &q);
-  if( strcmp(seg[0], "glaccounts") == 0 && n <= 2 && get ){
+  if( strcmp(seg[0], "generalledger") == 0 && n == 2 && get
+      && strcmp(seg[1], "transactions") == 0 ){
+    bdm_gl_transactions(c, &q, resp);
+  }else if( strcmp(seg[0], "generalledger") == 0 && n == 3 && get
+            && strcmp(seg[1], "transactions") == 0 && bdm_digits(seg[2]) ){
+    bdm_transaction_get(c, PF_NONE, seg[2], 2, resp);
+  }else if( strcmp(seg[0], "glaccounts") == 0 && n <= 2 && get ){
     bdm_glaccounts(&q, n == 2 ? seg[1] : NULL, resp);
   }else if( strcmp(seg[0], "vendors") == 0 && n <= 2 && get
             && (n == 1 || bdm_digits(seg[1])) ){
@@ -580,6 +749,9 @@ int bd_money_route(bd_ctx *c, const sb_request *req, char **seg, int n,
   }else if( strcmp(seg[0], "leases") == 0 && n == 2 && get
             && strcmp(seg[1], "recurringtransactions") == 0 ){
     bdm_recurring_list(c, PF_NONE, &q, resp);
+  }else if( strcmp(seg[0], "leases") == 0 && n == 2 && get
+            && strcmp(seg[1], "outstandingbalances") == 0 ){
+    bdm_outstanding(c, &q, resp);
   }else if( strcmp(seg[0], "leases") == 0 && n >= 3 && n <= 4 && bdm_digits(seg[1]) ){
     uint32_t lease = bdm_lease_idx(seg[1]);
     const char *what = seg[2];
