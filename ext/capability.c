@@ -1,14 +1,15 @@
 /*
-** capability.c — the compiled-in capability files (capability/<vendor>.json)
-** and the read-only, eponymous pms_capabilities table built from them.
+** capability.c — the read-only, eponymous pms_capabilities table, built from
+** the vendor manifests (capability/<vendor>.json, parsed by manifest.c).
 **
-** A capability file says, per unified model, which operations a vendor
+** A manifest says, per unified model, which operations a vendor
 ** supports and, per field and operation, whether the field is accepted,
 ** required, and which rules it must satisfy (type, max_length, enum, format).
 ** The format is described in capability/README.md. pms_capabilities has one
 ** row per vendor x model x operation x field (field NULL for the operation
 ** itself), over every column of the unified model, so the matrix is
 ** complete and joinable: a field the file does not list is unsupported.
+** pms_manifest(vendor) shows the maps the engine applies, as JSON.
 */
 #include "pmsql.h"
 #include <pthread.h>
@@ -29,18 +30,28 @@ typedef struct cap_row {
   int iIncremental, iReadback;                  /* operation rows: 0/1; -1 n/a */
 } cap_row;
 
-static cJSON **apCapJson = 0;     /* one parsed file per vendor */
-static int nCapJson = 0;
 static cap_row *aCapRow = 0;
 static int nCapRow = 0;
 static char *zCapErr = 0;
 static pthread_once_t capOnce = PTHREAD_ONCE_INIT;
 
-/* Is column iCol one the engine owns (never in capability files)? */
-static int cap_is_core(const pms_model *pM, int iCol){
-  return iCol==pM->iId || iCol==pM->iIntegration || iCol==pM->iVendor
-      || iCol==pM->iXId || iCol==pM->iCreated || iCol==pM->iUpdated
-      || iCol==pM->iLastSeen || iCol==pM->iRemote;
+/* The unified -> vendor view of a value map: for each unified value, the
+** first vendor value that reads as it (the one a write sends). */
+char *pms_value_map_write_json(const pms_enum_map *aMap){
+  cJSON *p = cJSON_CreateObject();
+  const pms_enum_map *pE;
+  char *zJson, *zOut;
+  if( p==0 ) return 0;
+  for(pE=aMap; pE && pE->zVendor; pE++){
+    if( pE->zUnified && cJSON_GetObjectItemCaseSensitive(p, pE->zUnified)==0 ){
+      cJSON_AddStringToObject(p, pE->zUnified, pE->zVendor);
+    }
+  }
+  zJson = cJSON_PrintUnformatted(p);
+  cJSON_Delete(p);
+  zOut = zJson ? pms_strdup(zJson) : 0;
+  cJSON_free(zJson);
+  return zOut;
 }
 
 static const char *cap_string(const cJSON *p, const char *zKey){
@@ -58,7 +69,8 @@ static int cap_add(cap_row *pRow){
   return SQLITE_OK;
 }
 
-static int cap_build_rows(const cJSON *pCap){
+static int cap_build_rows(const pms_manifest *pMf){
+  const cJSON *pCap = pMf->pJson;
   const char *zVendor = cap_string(pCap, "vendor");
   const cJSON *pModels = cJSON_GetObjectItemCaseSensitive(pCap, "models");
   int i, k, c;
@@ -82,7 +94,7 @@ static int cap_build_rows(const cJSON *pCap){
       if( k==3 ) continue;   /* delete is per record, not per field */
       for(c=0; c<pM->nCol; c++){
         const cJSON *pF, *pFlag, *pMax, *pEnum;
-        if( cap_is_core(pM, c) ) continue;
+        if( pms_column_is_engine(pM, c) ) continue;
         pF = cJSON_GetObjectItemCaseSensitive(pFields, pM->aCol[c].zName);
         memset(&r, 0, sizeof(r));
         r.zVendor = zVendor; r.zModel = pM->zName; r.zOp = azCapOp[k];
@@ -92,7 +104,8 @@ static int cap_build_rows(const cJSON *pCap){
         if( pF ){
           pFlag = cJSON_GetObjectItemCaseSensitive(pF, azCapOp[k]);
           r.bRequired = cJSON_IsString(pFlag) && strcmp(pFlag->valuestring, "required")==0;
-          r.bSupported = bOpOk && (cJSON_IsTrue(pFlag) || r.bRequired);
+          /* read: true (the adapter fills it) or {path, transform} */
+          r.bSupported = bOpOk && (cJSON_IsTrue(pFlag) || r.bRequired || (k==0 && cJSON_IsObject(pFlag)));
           r.zType = cap_string(pF, "type");
           r.zFormat = cap_string(pF, "format");
           r.zNotes = cap_string(pF, "notes");
@@ -108,9 +121,9 @@ static int cap_build_rows(const cJSON *pCap){
           if( cJSON_IsArray(pEnum) ){
             r.zEnum = cJSON_PrintUnformatted(pEnum);
           }
-          pEnum = cJSON_GetObjectItemCaseSensitive(pF, "enum_map");
-          if( cJSON_IsObject(pEnum) ){
-            r.zEnumMap = cJSON_PrintUnformatted(pEnum);
+          pEnum = cJSON_GetObjectItemCaseSensitive(pF, "value_map");
+          if( cJSON_IsString(pEnum) ){
+            r.zEnumMap = pms_value_map_write_json(pms_manifest_value_map(pMf, pEnum->valuestring));
           }
         }
         if( cap_add(&r) ) return SQLITE_NOMEM;
@@ -121,23 +134,11 @@ static int cap_build_rows(const cJSON *pCap){
 }
 
 static void cap_load_once(void){
-  const pms_embedded *p;
-  int n = 0;
   char *zErr = 0;
-  if( pms_schema_load(&zErr) ){ zCapErr = zErr; return; }
-  for(p=pms_embedded_capability; p->zName; p++) n++;
-  apCapJson = calloc(n ? n : 1, sizeof(cJSON*));
-  if( apCapJson==0 ){ zCapErr = pms_strdup("out of memory"); return; }
-  for(p=pms_embedded_capability; p->zName; p++){
-    cJSON *pJson = cJSON_Parse(p->zText);
-    if( pJson==0 || cap_string(pJson, "vendor")==0
-     || !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(pJson, "models")) ){
-      zCapErr = pms_mprintf("pmsql: capability/%s.json is not a valid capability file", p->zName);
-      cJSON_Delete(pJson);
-      return;
-    }
-    apCapJson[nCapJson++] = pJson;
-    if( cap_build_rows(pJson) ){ zCapErr = pms_strdup("out of memory"); return; }
+  int i;
+  if( pms_manifest_init(&zErr) ){ zCapErr = zErr; return; }
+  for(i=0; i<pms_manifest_count(); i++){
+    if( cap_build_rows(pms_manifest_at(i)) ){ zCapErr = pms_strdup("out of memory"); return; }
   }
 }
 
@@ -151,13 +152,8 @@ int pms_capability_init(char **pzErr){
 }
 
 const cJSON *pms_capability(const char *zVendor){
-  int i;
-  if( pms_capability_init(0) ) return 0;
-  for(i=0; i<nCapJson; i++){
-    const char *z = cap_string(apCapJson[i], "vendor");
-    if( z && zVendor && strcmp(z, zVendor)==0 ) return apCapJson[i];
-  }
-  return 0;
+  const pms_manifest *pMf = pms_manifest_find(zVendor);
+  return pMf ? pMf->pJson : 0;
 }
 
 /* ------------------------------------------------ pms_capabilities vtab */
@@ -274,6 +270,97 @@ static sqlite3_module capModule = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 
+/* ------------------------------------------------------ pms_manifest() */
+
+/* A field map as the engine holds it: [{column, path, transform, ...}]. */
+static cJSON *cap_map_json(const pms_adapter *pA, const pms_field_map *aMap, int bWrite){
+  cJSON *pArr = cJSON_CreateArray();
+  const pms_field_map *f;
+  int i;
+  for(f=aMap; f && f->zColumn; f++){
+    cJSON *pE = cJSON_CreateObject();
+    cJSON_AddStringToObject(pE, "column", f->zColumn);
+    cJSON_AddStringToObject(pE, bWrite ? "to" : "path", f->zPath);
+    cJSON_AddStringToObject(pE, "transform", pms_xform_name(f->eXform));
+    if( f->eXform==PMS_X_FK ) cJSON_AddStringToObject(pE, "model", (const char*)f->pArg);
+    if( f->eXform==PMS_X_ENUM ){
+      for(i=0; i<pA->pManifest->nValueMap; i++){
+        if( pA->pManifest->aValueMap[i].aEntry==f->pArg ){
+          cJSON_AddStringToObject(pE, "value_map", pA->pManifest->aValueMap[i].zName);
+        }
+      }
+    }
+    if( f->zPart ) cJSON_AddStringToObject(pE, "part", f->zPart);
+    cJSON_AddItemToArray(pArr, pE);
+  }
+  return pArr;
+}
+
+/* pms_manifest(vendor): what the engine loaded for a vendor, as JSON — the
+** vendor facts, the value maps and, per model, the read and write maps it
+** applies. make docs writes the field tables from this, so they show what
+** the code does. */
+static void cap_manifest_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  const pms_adapter *pA = pms_adapter_find((const char*)sqlite3_value_text(argv[0]));
+  const pms_manifest *pMf;
+  const pms_adapter_model *pAM;
+  cJSON *pOut, *pMaps, *pModels;
+  char *z;
+  int i;
+  (void)argc;
+  if( pA==0 ){
+    char *zErr = sqlite3_mprintf("pms_manifest: no vendor '%s'", sqlite3_value_text(argv[0]));
+    sqlite3_result_error(ctx, zErr, -1);
+    sqlite3_free(zErr);
+    return;
+  }
+  pMf = pA->pManifest;
+  pOut = cJSON_CreateObject();
+  cJSON_AddStringToObject(pOut, "vendor", pA->zVendor);
+  cJSON_AddStringToObject(pOut, "file", pMf->zFile);
+  cJSON_AddStringToObject(pOut, "auth", pMf->zAuth);
+  cJSON_AddStringToObject(pOut, "base_url", pA->zDefaultBaseUrl);
+  cJSON_AddNumberToObject(pOut, "requests_per_second", pA->defaultPerSecond);
+  cJSON_AddNumberToObject(pOut, "connections", pA->defaultConnections);
+  cJSON_AddNumberToObject(pOut, "max_page_size", pA->nMaxPageSize);
+  if( pA->iEmptyListStatus ) cJSON_AddNumberToObject(pOut, "empty_list_status", pA->iEmptyListStatus);
+  pMaps = cJSON_AddObjectToObject(pOut, "value_maps");
+  for(i=0; i<pMf->nValueMap; i++){
+    cJSON *pM = cJSON_AddObjectToObject(pMaps, pMf->aValueMap[i].zName);
+    cJSON *pV = cJSON_AddObjectToObject(pM, "values");
+    const pms_enum_map *e;
+    for(e=pMf->aValueMap[i].aEntry; e->zVendor; e++){
+      if( e->zUnified ) cJSON_AddStringToObject(pV, e->zVendor, e->zUnified);
+      else cJSON_AddNullToObject(pV, e->zVendor);
+    }
+    if( e->zUnified==pms_enum_unmatched_null ) cJSON_AddNullToObject(pM, "default");
+    else if( e->zUnified ) cJSON_AddStringToObject(pM, "default", e->zUnified);
+  }
+  pModels = cJSON_AddObjectToObject(pOut, "models");
+  for(pAM=pA->aModel; pAM && pAM->zModel; pAM++){
+    cJSON *pM = cJSON_AddObjectToObject(pModels, pAM->zModel);
+    cJSON_AddStringToObject(pM, "resource", pAM->zPath);
+    if( pAM->zPaging ) cJSON_AddStringToObject(pM, "paging", pAM->zPaging);
+    cJSON_AddBoolToObject(pM, "incremental", pAM->bIncremental);
+    if( pAM->zSince ) cJSON_AddStringToObject(pM, "since", pAM->zSince);
+    if( pAM->zPartition ) cJSON_AddStringToObject(pM, "partition", pAM->zPartition);
+    if( pAM->zIdPath ) cJSON_AddStringToObject(pM, "id", pAM->zIdPath);
+    cJSON_AddBoolToObject(pM, "fixup", pAM->xFixup!=0);
+    cJSON_AddItemToObject(pM, "read", cap_map_json(pA, pAM->aMap, 0));
+    cJSON_AddItemToObject(pM, "write", cap_map_json(pA, pAM->aWrite, 1));
+  }
+  z = cJSON_PrintUnformatted(pOut);
+  cJSON_Delete(pOut);
+  if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
+  else sqlite3_result_error_nomem(ctx);
+  cJSON_free(z);
+}
+
 int pms_capabilities_register(sqlite3 *db){
-  return sqlite3_create_module_v2(db, "pms_capabilities", &capModule, 0, 0);
+  int rc = sqlite3_create_module_v2(db, "pms_capabilities", &capModule, 0, 0);
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function_v2(db, "pms_manifest", 1, SQLITE_UTF8|SQLITE_INNOCUOUS|SQLITE_DETERMINISTIC,
+                                    0, cap_manifest_func, 0, 0, 0);
+  }
+  return rc;
 }

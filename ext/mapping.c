@@ -1,8 +1,9 @@
 /*
 ** mapping.c — vendor JSON to unified rows, driven by data.
 **
-** Adapters describe their regular fields as tables of pms_field_map
-** (unified column, dotted JSON path, transform); this file applies them.
+** The manifests describe each vendor's regular fields, parsed into tables
+** of pms_field_map (unified column, dotted JSON path, transform; see
+** manifest.c); this file applies them, and reverses them for writes.
 ** Irregular fields (phone arrays, nested links) stay in the adapter's
 ** xFixup, which uses the same pms_row setters. Values are sanitised on the
 ** way in: text is kept as valid UTF-8 without NUL bytes, numbers must be
@@ -133,7 +134,18 @@ const char *pms_enum_lookup(const pms_enum_map *aMap, const char *zVendor){
   for(p=aMap; p->zVendor; p++){
     if( zVendor && sqlite3_stricmp(p->zVendor, zVendor)==0 ) return p->zUnified;
   }
-  return p->zUnified;   /* the terminator carries the default (may be NULL) */
+  /* the terminator carries the default (may be NULL) */
+  return p->zUnified==pms_enum_unmatched_null ? 0 : p->zUnified;
+}
+
+/* The vendor value a write sends for a unified value: the first entry that
+** reads as it. NULL when none does. */
+const char *pms_enum_vendor(const pms_enum_map *aMap, const char *zUnified){
+  const pms_enum_map *p;
+  for(p=aMap; zUnified && p && p->zVendor; p++){
+    if( p->zUnified && strcmp(p->zUnified, zUnified)==0 ) return p->zVendor;
+  }
+  return 0;
 }
 
 /* A decimal money amount to integer cents without binary rounding drift. */
@@ -234,10 +246,19 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
       ** reads as the terminator's default, or passes through unchanged
       ** when the map has no default. */
       const pms_enum_map *pE = (const pms_enum_map*)pArg;
-      const char *zU = 0;
+      const char *zU = 0, *zV = 0;
+      char zNum[32];
       if( cJSON_IsString(pVal) ){
-        while( pE->zVendor && sqlite3_stricmp(pE->zVendor, pVal->valuestring)!=0 ) pE++;
-        zU = pE->zVendor ? pE->zUnified : pE->zUnified ? pE->zUnified : pVal->valuestring;
+        zV = pVal->valuestring;
+      }else if( cJSON_IsNumber(pVal) && pVal->valuedouble==floor(pVal->valuedouble)
+             && fabs(pVal->valuedouble)<9.0e15 ){
+        snprintf(zNum, sizeof(zNum), "%lld", (long long)pVal->valuedouble);   /* enum ids */
+        zV = zNum;
+      }
+      if( zV ){
+        while( pE->zVendor && sqlite3_stricmp(pE->zVendor, zV)!=0 ) pE++;
+        zU = pE->zVendor ? pE->zUnified : pE->zUnified ? pE->zUnified : zV;
+        if( zU==pms_enum_unmatched_null ) zU = 0;
       }
       if( zU ) pms_row_set_text(pRow, iCol, zU, -1);
       else pms_row_set_null(pRow, iCol);
@@ -451,14 +472,20 @@ static cJSON *map_unvalue(const pms_field_map *pF, const cJSON *pV, char **pzErr
   return 0;
 }
 
-int pms_map_unapply(const pms_field_map *aMap, const cJSON *pFields, cJSON *pBody,
-                    cJSON *pLeft, char **pzErr){
+/* Same part: both NULL, or equal names. */
+static int map_same_part(const char *zA, const char *zB){
+  return zA==0 ? zB==0 : (zB!=0 && strcmp(zA, zB)==0);
+}
+
+int pms_map_unapply(const pms_field_map *aMap, const char *zPart, const cJSON *pFields,
+                    cJSON *pBody, cJSON *pLeft, char **pzErr){
   const cJSON *pV;
   cJSON_ArrayForEach(pV, pFields){
     const pms_field_map *pF;
     cJSON *pOut;
     for(pF=aMap; pF && pF->zColumn; pF++){
-      if( strcmp(pF->zColumn, pV->string)==0 && pF->eXform!=PMS_X_ID ) break;
+      if( strcmp(pF->zColumn, pV->string)==0 && pF->eXform!=PMS_X_ID
+       && map_same_part(pF->zPart, zPart) ) break;
     }
     if( pF==0 || pF->zColumn==0 ){
       if( pLeft ) cJSON_AddItemToObject(pLeft, pV->string, cJSON_Duplicate(pV, 1));

@@ -1,8 +1,8 @@
 -- recurring_resident_charges: charges a lease is billed on a schedule
 -- (Propexo /v1/recurring-resident-charges): rent, pet rent, parking.
 -- Money is integer cents (amount_raw as the vendor sent it); dates
--- YYYY-MM-DD; frequency_normalized MONTHLY|WEEKLY|BIWEEKLY|QUARTERLY|
--- YEARLY|DAILY|ONE_TIME|OTHER, frequency_raw the vendor's word; is_active 0/1.
+-- YYYY-MM-DD; frequency_normalized MONTHLY|WEEKLY|DAILY|OTHER (Propexo's
+-- values), frequency_raw the vendor's word; is_active 0/1.
 -- financial_account_id/x_financial_account_id: the GL account the charge
 -- posts to (pmsql has no financial-accounts model; the id is the vendor's
 -- account as a charge_codes id where the vendor's charge codes are GL
