@@ -2,12 +2,15 @@
 -- the charges not yet paid (a lease's payments settle its oldest charges
 -- first), in 0-30, 31-60, 61-90 and over-90-day buckets as of :asof
 -- (NULL: today). Credits (payments beyond the charges) are not netted in.
+-- A charge without a property (Propertyware's name only the lease) counts
+-- for its lease's property.
 WITH billed AS (
-  SELECT integration_id, lease_id, property_id, transaction_date, amount_in_cents,
-         sum(amount_in_cents) OVER (PARTITION BY integration_id, lease_id
-                                    ORDER BY transaction_date, id
-                                    ROWS UNBOUNDED PRECEDING) AS running
-  FROM resident_charges
+  SELECT c.integration_id, c.lease_id, coalesce(c.property_id, l.property_id) AS property_id,
+         c.transaction_date, c.amount_in_cents,
+         sum(c.amount_in_cents) OVER (PARTITION BY c.integration_id, c.lease_id
+                                      ORDER BY c.transaction_date, c.id
+                                      ROWS UNBOUNDED PRECEDING) AS running
+  FROM resident_charges c LEFT JOIN leases l ON l.id = c.lease_id
 ),
 paid AS (
   SELECT integration_id, lease_id, sum(amount_in_cents) AS paid
