@@ -368,6 +368,9 @@ typedef struct pms_adapter_model {
   const char *zPaging;         /* "offset", "page", "cursor", "none" or NULL */
   const char *zSince;          /* the vendor's change-time filter, or NULL */
   const char *zIdPath;         /* where the record's id is ("Id"), or NULL */
+  int bReadback;               /* update reads the record first (full-replace PUT) */
+  const cJSON *pCarry;         /* update: keys carried over from the current record */
+  const cJSON *pFixed;         /* create: fixed fields every create sends */
 } pms_adapter_model;
 
 /* One vendor's manifest, parsed (manifest.c). */
@@ -463,7 +466,26 @@ struct pms_adapter {
   /* Optional (pms_http_config.xClassify): errors the vendor reports in the
   ** body of a 2xx answer become the HTTP status they mean. */
   void (*xClassify)(pms_response *);
+
+  /* The engine's REST writer, the default of xWriteBegin/xWriteStep for a
+  ** manifest with writes: POST <resource> (with create.fixed), PUT
+  ** <resource>/<id> (after a GET when update.readback: the update.carry keys
+  ** of the current record, then the changes), DELETE <resource>/<id>. Its
+  ** two optional hooks: xWriteCarry puts one carried key into the body in
+  ** the vendor's write shape (default: as read); xWriteFields writes what
+  ** the write maps left in pLeft (default: none may be left). */
+  int (*xWriteCarry)(pms_session *, const pms_adapter_model *, const char *zKey,
+                     const cJSON *pValue, cJSON *pBody);
+  int (*xWriteFields)(pms_session *, const pms_adapter_model *, pms_write *, cJSON *pBody,
+                      cJSON *pLeft, const cJSON *pCurrent, char **pzErr);
 };
+
+/* The engine's REST writer itself, for an adapter whose own xWriteBegin/
+** xWriteStep handle a few models and hand the rest on. */
+pms_request *pms_rest_write_begin(pms_session *, const pms_adapter_model *, pms_write *,
+                                  int bDry, char **pzErr);
+pms_request *pms_rest_write_step(pms_session *, const pms_adapter_model *, pms_write *,
+                                 pms_response *);
 
 /* The adapters, bound to their manifests (adapter.c). */
 int pms_adapter_init(char **pzErr);
@@ -504,6 +526,8 @@ void pms_link_free(pms_link *);
 /* ---------------------------------------------------------- integrations */
 
 int pms_integrations_register(sqlite3 *db);
+/* The vendor of an integration, from pms_integrations (malloc'd), or NULL. */
+char *pms_integration_vendor(sqlite3 *db, const char *zDb, const char *zIntegration);
 /* Find the schema holding pmsql's tables ("main" usually); NULL if none. */
 const char *pms_find_schema(sqlite3 *db);
 /* Load one integration's configuration into a session (resolves env:
