@@ -158,9 +158,9 @@ static void bdm_glaccount(sb_buf *b, unsigned code){
             "\"ParentGLAccountId\":null}");
 }
 
-static void bdm_transaction(bd_ctx *c, const pf_txn *t, sb_buf *b){
-  const pf_lease *l = &c->pf->leases.v[t->lease];
-  uint32_t prop = c->pf->units.v[l->unit].property;
+/* What a LeaseTransactionMessage and a GeneralLedgerTransactionMessage
+** share: the head of the record (left open) ... */
+static void bdm_txn_head(const pf_txn *t, sb_buf *b){
   int pay = t->kind == PF_TX_PAYMENT;
   SB_LIT(b, "{\"Id\":");
   jw_int(b, BD_ID_TXN + (int64_t)t->id);
@@ -168,18 +168,15 @@ static void bdm_transaction(bd_ctx *c, const pf_txn *t, sb_buf *b){
   jw_date(b, t->date);
   SB_LIT(b, ",\"TransactionType\":");
   jw_str(b, pay ? "Payment" : "Charge");
-  SB_LIT(b, ",\"TransactionTypeEnum\":");
-  jw_str(b, pay ? "Payment" : "Charge");
   SB_LIT(b, ",\"TotalAmount\":");
   jw_money(b, t->amount_cents);
   SB_LIT(b, ",\"CheckNumber\":");
   jw_str(b, pay && t->code == PF_PM_CHECK ? t->reference : NULL);
-  SB_LIT(b, ",\"LeaseId\":");
-  jw_int(b, BD_ID_LEASE + (int64_t)t->lease);
-  SB_LIT(b, ",\"PayeeTenantId\":");
-  jw_int_or_null(b, pay && l->first_res != PF_NONE, BD_ID_TENANT + (int64_t)l->first_res);
-  SB_LIT(b, ",\"PaymentMethod\":");
-  jw_str(b, pay ? bdm_pm_out[t->code % PF_NPAYMETHODS] : "None");
+}
+
+/* ... and the journal's memo and its one line up to where each names the
+** property and unit its own way (left open). */
+static void bdm_journal_head(const pf_txn *t, sb_buf *b){
   SB_LIT(b, ",\"Journal\":{\"Memo\":");
   jw_str(b, pf_ledger_memo(t));
   SB_LIT(b, ",\"Lines\":[{\"GLAccount\":");
@@ -187,10 +184,27 @@ static void bdm_transaction(bd_ctx *c, const pf_txn *t, sb_buf *b){
   SB_LIT(b, ",\"Amount\":");
   jw_money(b, t->amount_cents);
   SB_LIT(b, ",\"IsCashPosting\":");
-  jw_bool(b, pay);
+  jw_bool(b, t->kind == PF_TX_PAYMENT);
   SB_LIT(b, ",\"ReferenceNumber\":");
   jw_str(b, t->reference);
-  SB_LIT(b, ",\"Memo\":null,\"PropertyId\":");
+  SB_LIT(b, ",\"Memo\":null");
+}
+
+static void bdm_transaction(bd_ctx *c, const pf_txn *t, sb_buf *b){
+  const pf_lease *l = &c->pf->leases.v[t->lease];
+  uint32_t prop = c->pf->units.v[l->unit].property;
+  int pay = t->kind == PF_TX_PAYMENT;
+  bdm_txn_head(t, b);
+  SB_LIT(b, ",\"TransactionTypeEnum\":");
+  jw_str(b, pay ? "Payment" : "Charge");
+  SB_LIT(b, ",\"LeaseId\":");
+  jw_int(b, BD_ID_LEASE + (int64_t)t->lease);
+  SB_LIT(b, ",\"PayeeTenantId\":");
+  jw_int_or_null(b, pay && l->first_res != PF_NONE, BD_ID_TENANT + (int64_t)l->first_res);
+  SB_LIT(b, ",\"PaymentMethod\":");
+  jw_str(b, pay ? bdm_pm_out[t->code % PF_NPAYMETHODS] : "None");
+  bdm_journal_head(t, b);
+  SB_LIT(b, ",\"PropertyId\":");
   jw_int(b, BD_ID_RENTAL + (int64_t)prop);
   SB_LIT(b, ",\"UnitId\":");
   jw_int(b, BD_ID_UNIT + (int64_t)l->unit);
@@ -202,16 +216,7 @@ static void bdm_gl_transaction(bd_ctx *c, const pf_txn *t, sb_buf *b){
   uint32_t prop = c->pf->units.v[l->unit].property;
   int pay = t->kind == PF_TX_PAYMENT;
   bd_scratch s = { .n = 0 };
-  SB_LIT(b, "{\"Id\":");
-  jw_int(b, BD_ID_TXN + (int64_t)t->id);
-  SB_LIT(b, ",\"Date\":");
-  jw_date(b, t->date);
-  SB_LIT(b, ",\"TransactionType\":");
-  jw_str(b, pay ? "Payment" : "Charge");
-  SB_LIT(b, ",\"TotalAmount\":");
-  jw_money(b, t->amount_cents);
-  SB_LIT(b, ",\"CheckNumber\":");
-  jw_str(b, pay && t->code == PF_PM_CHECK ? t->reference : NULL);
+  bdm_txn_head(t, b);
   SB_LIT(b, ",\"UnitAgreement\":{\"Id\":");
   jw_int(b, BD_ID_LEASE + (int64_t)t->lease);
   SB_LIT(b, ",\"Type\":\"Lease\",\"Href\":null},\"UnitId\":");
@@ -234,17 +239,9 @@ static void bdm_gl_transaction(bd_ctx *c, const pf_txn *t, sb_buf *b){
   }else{
     jw_null(b);
   }
-  SB_LIT(b, ",\"DepositDetails\":null,\"Application\":null,\"Journal\":{\"Memo\":");
-  jw_str(b, pf_ledger_memo(t));
-  SB_LIT(b, ",\"Lines\":[{\"GLAccount\":");
-  bdm_glaccount(b, bdm_txn_account(t));
-  SB_LIT(b, ",\"Amount\":");
-  jw_money(b, t->amount_cents);
-  SB_LIT(b, ",\"IsCashPosting\":");
-  jw_bool(b, pay);
-  SB_LIT(b, ",\"ReferenceNumber\":");
-  jw_str(b, t->reference);
-  SB_LIT(b, ",\"Memo\":null,\"AccountingEntity\":{\"Id\":");
+  SB_LIT(b, ",\"DepositDetails\":null,\"Application\":null");
+  bdm_journal_head(t, b);
+  SB_LIT(b, ",\"AccountingEntity\":{\"Id\":");
   jw_int(b, BD_ID_RENTAL + (int64_t)prop);
   SB_LIT(b, ",\"AccountingEntityType\":\"Rental\",\"Href\":null,\"Unit\":{\"Id\":");
   jw_int(b, BD_ID_UNIT + (int64_t)l->unit);

@@ -75,10 +75,6 @@ const char *pf_ledger_memo(const pf_txn *t){
   return lg_codes[t->code % PF_NCHARGECODES].name;
 }
 
-static uint64_t lg_stream(uint64_t seed, int kind, uint32_t idx){
-  return sb_mix64(sb_mix64(seed ^ ((uint64_t)kind << 56)) + idx);
-}
-
 static int32_t lg_month_of(int32_t days){
   int y, m, d;
   dt_civil(days, &y, &m, &d);
@@ -87,7 +83,7 @@ static int32_t lg_month_of(int32_t days){
 
 /* The extra recurring charge of a lease: its code, or -1; amount in *cents. */
 static int lg_extra(const sb_portfolio *pf, uint32_t j, int64_t *cents){
-  uint64_t rng = lg_stream(pf->seed, K_LEDGER, j);
+  uint64_t rng = pf_stream(pf->seed, K_LEDGER, j);
   uint32_t r = sb_rng_below(&rng, 100);
   if( r < 25 ){ *cents = 7500; return PF_CC_PARKING; }
   if( r < 40 ){ *cents = 3500; return PF_CC_PET_RENT; }
@@ -132,7 +128,7 @@ static int lg_generate(const sb_portfolio *pf, uint32_t j, pf_txn *out){
   int nm, n = 0;
   if( !lg_window(pf, j, &m0, &nm) ) return 0;
   const pf_lease *l = &pf->leases.v[j];
-  uint64_t rng = lg_stream(pf->seed, K_LEDGER, j);
+  uint64_t rng = pf_stream(pf->seed, K_LEDGER, j);
   (void)sb_rng_below(&rng, 100);                 /* the extra, see lg_extra */
   int64_t extra_cents;
   int extra = lg_extra(pf, j, &extra_cents);
@@ -288,7 +284,7 @@ int pf_recurring_lease(const sb_portfolio *pf, uint32_t lease, pf_recurring *out
 }
 
 void pf_supplier_at(const sb_portfolio *pf, unsigned v, pf_supplier *out){
-  uint64_t rng = lg_stream(pf->seed, K_SUPPLIER, v);
+  uint64_t rng = pf_stream(pf->seed, K_SUPPLIER, v);
   char slug[64];
   size_t k = 0;
   memset(out, 0, sizeof(*out));
@@ -311,7 +307,7 @@ void pf_supplier_at(const sb_portfolio *pf, unsigned v, pf_supplier *out){
 int pf_wo_history_of(const sb_portfolio *pf, uint32_t wo, pf_wo_history *out){
   if( wo >= pf->wos.n ) return 0;
   const pf_workorder *o = &pf->wos.v[wo];
-  uint64_t rng = lg_stream(pf->seed, K_WOHIST, wo);
+  uint64_t rng = pf_stream(pf->seed, K_WOHIST, wo);
   int n = 0;
   out[n] = (pf_wo_history){ wo * PF_WH_SLOTS, wo, o->created, PF_WS_NEW,
                             (uint8_t)(1 + sb_rng_below(&rng, PF_NSTAFF)), lg_wo_notes[0] };

@@ -9,6 +9,10 @@
 
 #include "sandbox.h"
 
+/* The portfolio's per-record random stream (portfolio.c), for the kinds
+** ledger.c adds. */
+uint64_t pf_stream(uint64_t seed, int kind, uint32_t idx);
+
 enum { PF_TX_CHARGE, PF_TX_PAYMENT };
 enum { PF_CC_RENT, PF_CC_LATE_FEE, PF_CC_PET_RENT, PF_CC_PARKING, PF_CC_UTILITY,
        PF_NCHARGECODES };

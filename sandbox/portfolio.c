@@ -398,7 +398,7 @@ int pf_lease_status_on(int32_t start, int32_t end, int32_t today){
 
 /* ---- generation ---- */
 
-static uint64_t pf_stream(uint64_t seed, int kind, uint32_t idx){
+uint64_t pf_stream(uint64_t seed, int kind, uint32_t idx){
   return sb_mix64(sb_mix64(seed ^ ((uint64_t)kind << 56)) + idx);
 }
 
