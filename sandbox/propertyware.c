@@ -1372,16 +1372,19 @@ static void pw_autocharges_get(pw_ctx *x, int64_t id, sb_response *resp){
   int n = pf_recurring_lease(x->pf, (uint32_t)j, rc);
   cJSON *a = cJSON_CreateArray();
   for(int i = 0; i < n; i++){
+    const pf_charge_code *cc = pf_charge_code_at(rc[i].code);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "id", (double)(pw_kinds[PW_CHARGES].base + 90000000 + rc[i].id));
+    cJSON_AddStringToObject(o, "account", cc->number);
     cJSON_AddNumberToObject(o, "amount", rc[i].amount_cents / 100.0);
-    cJSON_AddNumberToObject(o, "glAccountID", (double)pw_gen_id(PW_GLACCOUNTS, rc[i].code));
-    cJSON_AddStringToObject(o, "comments", pf_charge_code_at(rc[i].code)->name);
-    cJSON_AddStringToObject(o, "frequency", "Monthly");
-    pw_set_date(o, "startDate", rc[i].start);
+    cJSON_AddStringToObject(o, "description", cc->name);
+    cJSON_AddStringToObject(o, "dueDay", "1st of the month");
     pw_set_date(o, "endDate", rc[i].end);
-    cJSON_AddNumberToObject(o, "leaseID", (double)id);
-    pw_stamp(o, rc[i].created, rc[i].updated);
+    cJSON_AddStringToObject(o, "frequency", "MONTHLY");
+    cJSON_AddNumberToObject(o, "glAccountID", (double)pw_gen_id(PW_GLACCOUNTS, rc[i].code));
+    pw_set_date(o, "lastPostDate", rc[i].active ? dt_add_months(x->pf->asof - 29, 0) : PF_NODATE);
+    cJSON_AddNullToObject(o, "referenceNumber");
+    pw_set_date(o, "startDate", rc[i].start);
     cJSON_AddItemToArray(a, o);
   }
   pthread_rwlock_unlock(&x->lock);
