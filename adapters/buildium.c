@@ -7,8 +7,9 @@
 ** ApiErrorResponse shape, every field read and written with its path,
 ** transform and value map. The engine does all of that from the manifest.
 **
-** What stays here: the list URL (orderby=Id asc keeps paging stable; work
-** orders filter by date only), the fix-ups (phone arrays, manager names,
+** The list URLs are the manifest's too (read.query: orderby=Id asc keeps
+** paging stable; work orders filter by date only: since_format).
+** What stays here: the fix-ups (phone arrays, manager names,
 ** the resident's current lease, tenant and application link arrays,
 ** half baths, a ledger transaction's type and month, a vendor's name and
 ** contacts), and writes, because every Buildium PUT is a full replace:
@@ -16,7 +17,7 @@
 ** over it, phones go as {Home, Mobile, Work, Fax} slots, and a few create
 ** fields take shapes of their own (LeaseId, TenantIds, SecurityDeposit).
 ** Charges and payments are read from the general ledger, one list per
-** income GL account (the resource's {} is its id), and posted to a lease's
+** income GL account (the query's {partition}), and posted to a lease's
 ** ledger (POST /leases/{leaseId}/charges or /payments), read back by id.
 */
 #include "../ext/pmsql.h"
@@ -331,44 +332,6 @@ static const pms_adapter_fixup aBdFixup[] = {
   { 0, 0 }
 };
 
-/* ------------------------------------------------------------ protocol */
-
-static pms_request *bd_list_request(pms_session *pS, const pms_adapter_model *pAM,
-                                    const pms_list_page *pPg){
-  pms_str u = {0};
-  pms_request *r;
-  const char *zHole = strstr(pAM->zPath, "{}");
-  pms_str_appendz(&u, pS->zBaseUrl);
-  if( zHole ){
-    /* a list per parent record: the parent's id goes where {} is */
-    pms_str_append(&u, pAM->zPath, (size_t)(zHole - pAM->zPath));
-    pms_str_append_url_escaped(&u, pPg->zPartition ? pPg->zPartition : "");
-    pms_str_appendz(&u, zHole+2);
-  }else{
-    pms_str_appendz(&u, pAM->zPath);
-  }
-  pms_str_appendf(&u, "%climit=%d&offset=%lld&orderby=Id%%20asc", strchr(pAM->zPath, '?') ? '&' : '?',
-                  pPg->nPageSize, (long long)pPg->iPage * pPg->nPageSize);
-  if( pPg->zSince ){
-    /* work orders filter by date only; the rest by UTC date-time */
-    char zDate[11];
-    pms_str_appendf(&u, "&%s=", pAM->zSince);
-    if( strcmp(pAM->zModel, "service_requests")==0 ){
-      size_t n = strlen(pPg->zSince);
-      if( n>10 ) n = 10;
-      memcpy(zDate, pPg->zSince, n);
-      zDate[n] = 0;
-      pms_str_append_url_escaped(&u, zDate);
-    }else{
-      pms_str_append_url_escaped(&u, pPg->zSince);
-    }
-  }
-  if( u.oom ){ pms_str_reset(&u); return 0; }
-  r = pms_request_new("GET", u.z);
-  pms_str_reset(&u);
-  return r;
-}
-
 /* --------------------------------------------------------------- writes */
 
 /* Buildium writes phones as {Home, Work, Mobile, Fax}; reads give
@@ -610,28 +573,18 @@ static pms_request *bd_write_step(pms_session *pS, const pms_adapter_model *pAM,
   return 0;
 }
 
-/* One record: the resource without its query, then the id; a recurring
-** transaction is read only through its lease. */
+/* One record: GET <resource>/<id>, except a recurring transaction, which
+** Buildium reads only through its lease. */
 static pms_request *bd_get_request(pms_session *pS, const pms_adapter_model *pAM,
                                    const char *zXId, const cJSON *pCached){
-  const char *zQ = strchr(pAM->zPath, '?');
-  pms_str u = {0};
-  pms_request *r = 0;
   (void)pCached;
   if( strcmp(pAM->zModel, "recurring_resident_charges")==0 ) return 0;
-  pms_str_appendz(&u, pS->zBaseUrl);
-  pms_str_append(&u, pAM->zPath, zQ ? (size_t)(zQ - pAM->zPath) : strlen(pAM->zPath));
-  pms_str_appendz(&u, "/");
-  pms_str_append_url_escaped(&u, zXId);
-  if( !u.oom ) r = pms_request_new("GET", u.z);
-  pms_str_reset(&u);
-  return r;
+  return pms_get_by_id(pS, pAM, zXId);
 }
 
 const pms_adapter pms_adapter_buildium = {
   .zVendor      = "BUILDIUM",
   .aFixup       = aBdFixup,
-  .xListRequest = bd_list_request,
   .xWriteBegin  = bd_write_begin,
   .xWriteStep   = bd_write_step,
   .xGetRequest  = bd_get_request,

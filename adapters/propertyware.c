@@ -63,20 +63,22 @@ static void pw_custom_data(pms_row *pRow, const cJSON *pRec){
   cJSON_Delete(pOut);
 }
 
-/* A contact's phones are named slots; the first two present, in this
-** order, become phone_1 and phone_2. */
-static const struct { const char *zSlot; const char *zType; } aPwPhone[] = {
-  { "mobilePhone", "MOBILE" }, { "homePhone", "HOME" }, { "workPhone", "WORK" },
-  { "otherPhone", "OTHER" }, { "fax", "FAX" },
-};
-#define PW_NPHONE ((int)(sizeof(aPwPhone)/sizeof(aPwPhone[0])))
+#define PW_VENDOR "PROPERTYWARE_REST"
 
-/* The slots (indexes into aPwPhone) of phone_1 and phone_2; -1 if none. */
+/* A contact's phones are named slots; the first two present, in the order
+** of the manifest's phone_slot value map (slot -> type), become phone_1 and
+** phone_2. */
+static const pms_enum_map *pw_slots(void){
+  return pms_adapter_value_map(pms_adapter_find(PW_VENDOR), "phone_slot");
+}
+
+/* The slots (indexes into pw_slots()) of phone_1 and phone_2; -1 if none. */
 static void pw_phone_slots(const cJSON *pContact, int aSlot[2]){
+  const pms_enum_map *a = pw_slots();
   int i, n = 0;
   aSlot[0] = aSlot[1] = -1;
-  for(i=0; i<PW_NPHONE && n<2; i++){
-    if( pw_str(pContact, aPwPhone[i].zSlot) ) aSlot[n++] = i;
+  for(i=0; a && a[i].zVendor && n<2; i++){
+    if( pw_str(pContact, a[i].zVendor) ) aSlot[n++] = i;
   }
 }
 
@@ -87,9 +89,9 @@ static void pw_phones(pms_row *pRow, const cJSON *pContact){
     char zCol[32];
     if( aSlot[i]<0 ) continue;
     snprintf(zCol, sizeof(zCol), "phone_%d", i+1);
-    pms_row_set_column(pRow, zCol, pw_str(pContact, aPwPhone[aSlot[i]].zSlot));
+    pms_row_set_column(pRow, zCol, pw_str(pContact, pw_slots()[aSlot[i]].zVendor));
     snprintf(zCol, sizeof(zCol), "phone_%d_type", i+1);
-    pms_row_set_column(pRow, zCol, aPwPhone[aSlot[i]].zType);
+    pms_row_set_column(pRow, zCol, pw_slots()[aSlot[i]].zUnified);
   }
 }
 
@@ -204,46 +206,7 @@ static const pms_adapter_fixup aPwFixup[] = {
   { 0, 0 }
 };
 
-/* List parameters each collection needs beyond paging. */
-static const struct { const char *zModel; const char *zQuery; } aPwListQuery[] = {
-  /* inactive buildings and units are hidden by default; contacts also
-  ** hold owners, vendors...; custom fields come only when asked for */
-  { "properties",       "&includeDeactivated=true&includeCustomFields=true" },
-  { "units",            "&includeDeactivated=true&includeCustomFields=true" },
-  { "residents",        "&type=TENANT&includeCustomFields=true" },
-  { "leases",           "&includeCustomFields=true" },
-  { "leads",            "&includeCustomFields=true" },
-  { "service_requests", "&includeCustomFields=true" },
-};
-
-static const char *pw_list_query(const char *zModel){
-  int i;
-  for(i=0; i<(int)(sizeof(aPwListQuery)/sizeof(aPwListQuery[0])); i++){
-    if( strcmp(aPwListQuery[i].zModel, zModel)==0 ) return aPwListQuery[i].zQuery;
-  }
-  return "";
-}
-
-/* ------------------------------------------------------------ protocol */
-
-static pms_request *pw_list_request(pms_session *pS, const pms_adapter_model *pAM,
-                                    const pms_list_page *pPg){
-  pms_str u = {0};
-  pms_request *r;
-  pms_str_appendf(&u, "%s%s?offset=%lld&limit=%d&orderby=id%s", pS->zBaseUrl, pAM->zPath,
-                  (long long)pPg->iPage * pPg->nPageSize, pPg->nPageSize, pw_list_query(pAM->zModel));
-  if( pPg->zSince ){
-    pms_str_appendf(&u, "&%s=", pAM->zSince);
-    pms_str_append_url_escaped(&u, pPg->zSince);
-  }
-  if( u.oom ){ pms_str_reset(&u); return 0; }
-  r = pms_request_new("GET", u.z);
-  pms_str_reset(&u);
-  return r;
-}
-
 /* --------------------------------------------------------------- writes */
-
 
 static void pw_put(cJSON *pObj, const char *zKey, cJSON *pV){
   if( cJSON_GetObjectItemCaseSensitive(pObj, zKey) ) cJSON_ReplaceItemInObjectCaseSensitive(pObj, zKey, pV);
@@ -262,8 +225,9 @@ static cJSON *pw_without_nulls(const cJSON *p){
 }
 
 static int pw_phone_slot_of(const char *zType){
+  const pms_enum_map *a = pw_slots();
   int i;
-  for(i=0; zType && i<PW_NPHONE; i++) if( strcmp(aPwPhone[i].zType, zType)==0 ) return i;
+  for(i=0; zType && a && a[i].zVendor; i++) if( strcmp(a[i].zUnified, zType)==0 ) return i;
   return -1;
 }
 
@@ -271,6 +235,7 @@ static int pw_phone_slot_of(const char *zType){
 ** NULL) is the contact as it is now: a number keeps its slot unless its
 ** type changes, and a type change moves the number. */
 static void pw_phones_for_write(cJSON *pBody, const cJSON *pCurrent, const cJSON *pLeft){
+  const pms_enum_map *a = pw_slots();
   int aSlot[2], i, mWritten = 0;   /* slots this write filled: never cleared again */
   pw_phone_slots(pCurrent, aSlot);
   for(i=0; i<2; i++){
@@ -285,18 +250,18 @@ static void pw_phones_for_write(cJSON *pBody, const cJSON *pCurrent, const cJSON
     iNew = cJSON_IsString(pT) ? pw_phone_slot_of(pT->valuestring) : aSlot[i];
     if( iNew<0 ) iNew = i==0 ? 0 : 1;             /* mobile, then home */
     if( pN==0 ){
-      const char *zOld = aSlot[i]>=0 ? pw_str(pCurrent, aPwPhone[aSlot[i]].zSlot) : 0;
+      const char *zOld = aSlot[i]>=0 ? pw_str(pCurrent, a[aSlot[i]].zVendor) : 0;
       if( zOld==0 ) continue;                      /* a type without a number */
-      pw_put(pBody, aPwPhone[iNew].zSlot, cJSON_CreateString(zOld));
+      pw_put(pBody, a[iNew].zVendor, cJSON_CreateString(zOld));
       mWritten |= 1<<iNew;
     }else if( cJSON_IsString(pN) ){
-      pw_put(pBody, aPwPhone[iNew].zSlot, cJSON_CreateString(pN->valuestring));
+      pw_put(pBody, a[iNew].zVendor, cJSON_CreateString(pN->valuestring));
       mWritten |= 1<<iNew;
     }else{
-      cJSON_DeleteItemFromObjectCaseSensitive(pBody, aPwPhone[iNew].zSlot);
+      cJSON_DeleteItemFromObjectCaseSensitive(pBody, a[iNew].zVendor);
     }
     if( aSlot[i]>=0 && aSlot[i]!=iNew && (mWritten & (1<<aSlot[i]))==0 ){
-      cJSON_DeleteItemFromObjectCaseSensitive(pBody, aPwPhone[aSlot[i]].zSlot);
+      cJSON_DeleteItemFromObjectCaseSensitive(pBody, a[aSlot[i]].zVendor);
     }
   }
 }
@@ -539,9 +504,8 @@ static int pw_write_carry(pms_session *pS, const pms_adapter_model *pAM, const c
 }
 
 const pms_adapter pms_adapter_propertyware = {
-  .zVendor      = "PROPERTYWARE_REST",
+  .zVendor      = PW_VENDOR,
   .aFixup       = aPwFixup,
-  .xListRequest = pw_list_request,
   .xWriteCarry  = pw_write_carry,
   .xWriteFields = pw_write_fields,
   /* key headers, bare-array lists, id, ErrorResponse, GET <resource>/<id>,

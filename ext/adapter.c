@@ -162,6 +162,39 @@ static int ad_authorize(pms_session *pS, pms_request *r){
   return SQLITE_OK;
 }
 
+/* GET <base><resource>?<query>&<since>=<time>: the query's {limit},
+** {offset} and {page} (from 1) filled in. */
+static pms_request *ad_list_request(pms_session *pS, const pms_adapter_model *pAM,
+                                    const pms_list_page *pPg){
+  pms_str u = {0};
+  pms_request *r = 0;
+  const char *z;
+  pms_str_appendf(&u, "%s%s?", pS->zBaseUrl, pAM->zPath);
+  for(z=pAM->zQuery; *z; z++){
+    if( strncmp(z, "{limit}", 7)==0 ){ pms_str_appendf(&u, "%d", pPg->nPageSize); z += 6; }
+    else if( strncmp(z, "{offset}", 8)==0 ){ pms_str_appendf(&u, "%lld", (long long)pPg->iPage * pPg->nPageSize); z += 7; }
+    else if( strncmp(z, "{page}", 6)==0 ){ pms_str_appendf(&u, "%d", pPg->iPage + 1); z += 5; }
+    else if( strncmp(z, "{partition}", 11)==0 ){   /* the parent's id (read.partition) */
+      pms_str_append_url_escaped(&u, pPg->zPartition ? pPg->zPartition : "");
+      z += 10;
+    }
+    else pms_str_append(&u, z, 1);
+  }
+  if( pPg->zSince && pAM->zSince ){
+    char zDate[11];
+    pms_str_appendf(&u, "&%s=", pAM->zSince);
+    if( pAM->bSinceDate ){
+      snprintf(zDate, sizeof(zDate), "%s", pPg->zSince);
+      pms_str_append_url_escaped(&u, zDate);
+    }else{
+      pms_str_append_url_escaped(&u, pPg->zSince);
+    }
+  }
+  if( !u.oom ) r = pms_request_new("GET", u.z);
+  pms_str_reset(&u);
+  return r;
+}
+
 /* A list answered as a bare JSON array; the total in X-Total-Count. */
 static int ad_list_parse(pms_session *pS, const pms_adapter_model *pAM,
                          pms_response *pResp, pms_list_result *pOut, char **pzErr){
@@ -365,7 +398,12 @@ static int ad_bind(const pms_adapter *pC, pms_adapter *pOut){
     aModel[i].xFixup = pFx->xFixup;
   }
   pOut->aModel = aModel;
-  if( pC->xListRequest==0 ) return ad_fail(pC->zVendor, "xListRequest is required");
+  if( pC->xListRequest==0 ){
+    for(i=0; i<n; i++){
+      if( aModel[i].zQuery==0 ) return ad_fail(pC->zVendor, "without xListRequest every model read needs operations.read.query");
+    }
+    pOut->xListRequest = ad_list_request;
+  }
   if( pC->xAuthorize==0 ){
     if( strcmp(pMf->zAuth, "headers")!=0 && strcmp(pMf->zAuth, "basic")!=0 ){
       return ad_fail(pC->zVendor, "auth kind needs the adapter's xAuthorize");

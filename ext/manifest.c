@@ -46,7 +46,7 @@ static const char *const azMfModelKey[] = { "resource", "notes", "operations", "
 static const char *const azMfFieldKey[] = { "type", "read", "create", "update", "write",
   "value_map", "max_length", "min_length", "enum", "format", "minimum", "maximum", "notes", 0 };
 static const char *const azMfReadOpKey[] = { "supported", "notes", "incremental", "paging",
-  "since", "partition", "id", 0 };
+  "since", "since_format", "query", "partition", "id", 0 };
 static const char *const azMfOpKey[] = { "supported", "notes", "readback", "carry", "fixed", 0 };
 static const char *const azMfReadKey[] = { "path", "transform", "model", 0 };
 static const char *const azMfWriteKey[] = { "to", "transform", "model", "part", 0 };
@@ -405,6 +405,13 @@ static int mf_models(mf_ctx *c, pms_manifest *pMf){
       am.zPaging = mf_str(pRead, "paging");
       am.zSince = mf_str(pRead, "since");
       am.zIdPath = mf_str(pRead, "id");
+      am.zQuery = mf_str(pRead, "query");
+      if( cJSON_GetObjectItemCaseSensitive(pRead, "since_format") ){
+        static const char *const azFmt[] = { "date", "datetime", 0 };
+        if( mf_oneof(c, zSub ? zSub : zPath, cJSON_GetObjectItemCaseSensitive(pRead, "since_format"), azFmt,
+                     "\"since_format\"") ){ rc = SQLITE_ERROR; goto next; }
+        am.bSinceDate = strcmp(mf_str(pRead, "since_format"), "date")==0;
+      }
     }
     {
       const cJSON *pUpd = cJSON_GetObjectItemCaseSensitive(pOps, "update");

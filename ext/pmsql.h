@@ -368,6 +368,8 @@ typedef struct pms_adapter_model {
   const char *zPaging;         /* "offset", "page", "cursor", "none" or NULL */
   const char *zSince;          /* the vendor's change-time filter, or NULL */
   const char *zIdPath;         /* where the record's id is ("Id"), or NULL */
+  const char *zQuery;          /* the list's query ("limit={limit}&offset={offset}"), or NULL */
+  int bSinceDate;              /* the change-time filter takes a date, not a date-time */
   int bReadback;               /* update reads the record first (full-replace PUT) */
   const cJSON *pCarry;         /* update: keys carried over from the current record */
   const cJSON *pFixed;         /* create: fixed fields every create sends */
@@ -429,7 +431,8 @@ struct pms_adapter {
   /* Add authentication to a request. Default: the manifest's auth (kind
   ** headers: each header from its credential; basic: user and password). */
   int (*xAuthorize)(pms_session *, pms_request *);
-  /* Build the request for one page of a list. Required. */
+  /* Build the request for one page of a list. Default: GET <base><resource>?
+  ** <read.query> (placeholders {limit} {offset} {page}) &<read.since>=<time>. */
   pms_request *(*xListRequest)(pms_session *, const pms_adapter_model *,
                                const pms_list_page *);
   /* Parse one list response. On failure set *pzErr (malloc'd). Default: the
