@@ -11,10 +11,14 @@
 ** paging stable; work orders filter by date only: since_format).
 ** What stays here: the fix-ups (phone arrays, manager names,
 ** the resident's current lease, tenant and application link arrays,
-** half baths), and writes, because every Buildium PUT is a full replace:
+** half baths, a ledger transaction's type and month, a vendor's name and
+** contacts), and writes, because every Buildium PUT is a full replace:
 ** an update reads the record first and resends it with the changes laid
 ** over it, phones go as {Home, Mobile, Work, Fax} slots, and a few create
 ** fields take shapes of their own (LeaseId, TenantIds, SecurityDeposit).
+** Charges and payments are read from the general ledger, one list per
+** income GL account (the query's {partition}), and posted to a lease's
+** ledger (POST /leases/{leaseId}/charges or /payments), read back by id.
 */
 #include "../ext/pmsql.h"
 #include <stdio.h>
@@ -241,9 +245,77 @@ static int bd_work_order_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec
   if( cJSON_IsString(pEntry) && strcmp(pEntry->valuestring, "Yes")==0 ) pms_row_set_int(pRow, i, 1);
   else if( cJSON_IsString(pEntry) && strcmp(pEntry->valuestring, "No")==0 ) pms_row_set_int(pRow, i, 0);
   if( cJSON_IsNumber(pVendor) ){
-    char *z = pms_mprintf("[{\"x_vendor_id\":\"%lld\"}]", (long long)pVendor->valuedouble);
+    /* Propexo's nested names: vendor_id (a vendors id) and x_vendor_id */
+    char *z = pms_mprintf("[{\"vendor_id\":\"%s:%s:%lld\",\"x_vendor_id\":\"%lld\"}]",
+                          pRow->zIntegration, pms_model_find("vendors")->zTag,
+                          (long long)pVendor->valuedouble, (long long)pVendor->valuedouble);
     if( z ){ pms_row_set_column(pRow, "vendors", z); free(z); }
   }
+  return SQLITE_OK;
+}
+
+/* General-ledger transactions: charges and payments share the list; each
+** model keeps its own TransactionType of lease transactions. post_month is
+** the month of the date. */
+static int bd_transaction_fixup(pms_row *pRow, const cJSON *pRec, const char *zType){
+  const cJSON *pDate = cJSON_GetObjectItemCaseSensitive(pRec, "Date");
+  const cJSON *pType = cJSON_GetObjectItemCaseSensitive(pRec, "TransactionType");
+  const cJSON *pAgr = cJSON_GetObjectItemCaseSensitive(pRec, "UnitAgreement");
+  const cJSON *pAgrType = cJSON_GetObjectItemCaseSensitive(pAgr, "Type");
+  if( !cJSON_IsString(pType) || strcmp(pType->valuestring, zType)!=0
+   || !cJSON_IsString(pAgrType) || strcmp(pAgrType->valuestring, "Lease")!=0 ){
+    return PMS_SKIP_RECORD;   /* a bill, a deposit, an association fee, the other model */
+  }
+  if( cJSON_IsString(pDate) && strlen(pDate->valuestring)>=7 ){
+    pms_row_set_text(pRow, pms_row_col(pRow, "post_month"), pDate->valuestring, 7);
+  }
+  return SQLITE_OK;
+}
+
+static int bd_charge_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  (void)pS; (void)pzErr;
+  return bd_transaction_fixup(pRow, pRec, "Charge");
+}
+
+static int bd_payment_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  (void)pS; (void)pzErr;
+  return bd_transaction_fixup(pRow, pRec, "Payment");
+}
+
+/* A person's name when the vendor is not a company; contacts as Propexo's
+** [{name, email, phone, phone_type}]. */
+static int bd_vendor_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pEmail = cJSON_GetObjectItemCaseSensitive(pRec, "PrimaryEmail");
+  const cJSON *pPhone = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), 0);
+  const cJSON *pNum = cJSON_GetObjectItemCaseSensitive(pPhone, "Number");
+  const cJSON *pType = cJSON_GetObjectItemCaseSensitive(pPhone, "Type");
+  const cJSON *pF = cJSON_GetObjectItemCaseSensitive(pRec, "FirstName");
+  const cJSON *pL = cJSON_GetObjectItemCaseSensitive(pRec, "LastName");
+  cJSON *pArr, *pC;
+  char *z;
+  (void)pzErr;
+  if( !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pRec, "IsCompany")) ){
+    z = pms_mprintf("%s%s%s", cJSON_IsString(pF) ? pF->valuestring : "",
+                    cJSON_IsString(pF) && cJSON_IsString(pL) ? " " : "",
+                    cJSON_IsString(pL) ? pL->valuestring : "");
+    if( z ){ pms_row_set_column(pRow, "name", z); free(z); }
+  }
+  pArr = cJSON_CreateArray();
+  pC = cJSON_CreateObject();
+  if( pArr==0 || pC==0 ){ cJSON_Delete(pArr); cJSON_Delete(pC); return SQLITE_NOMEM; }
+  cJSON_AddItemToArray(pArr, pC);
+  cJSON_AddItemToObject(pC, "name", pms_row_col(pRow, "name")>=0 && pRow->a[pms_row_col(pRow, "name")].z
+                        ? cJSON_CreateString(pRow->a[pms_row_col(pRow, "name")].z) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pC, "email", cJSON_IsString(pEmail) ? cJSON_CreateString(pEmail->valuestring) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pC, "phone", cJSON_IsString(pNum) ? cJSON_CreateString(pNum->valuestring) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pC, "phone_type", cJSON_IsString(pType)
+      ? cJSON_CreateString(pms_enum_lookup(pms_adapter_value_map(pS->pAdapter, "phone_type"), pType->valuestring))
+      : cJSON_CreateNull());
+  z = cJSON_PrintUnformatted(pArr);
+  cJSON_Delete(pArr);
+  if( z==0 ) return SQLITE_NOMEM;
+  pms_row_set_column(pRow, "contacts", z);
+  cJSON_free(z);
   return SQLITE_OK;
 }
 
@@ -254,6 +326,9 @@ static const pms_adapter_fixup aBdFixup[] = {
   { "residents",        bd_resident_fixup },
   { "applicants",       bd_applicant_fixup },
   { "service_requests", bd_work_order_fixup },
+  { "vendors",          bd_vendor_fixup },
+  { "resident_charges", bd_charge_fixup },
+  { "resident_payments", bd_payment_fixup },
   { 0, 0 }
 };
 
@@ -386,12 +461,136 @@ static int bd_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_wr
   return SQLITE_OK;
 }
 
+/* A charge or a payment goes on a lease's ledger: POST
+** /v1/leases/{leaseId}/charges (LeaseChargePostMessage) or /payments
+** (LeaseLedgerPaymentPostMessage), one line on the GL account given. */
+static int bd_is_ledger(const pms_adapter_model *pAM){
+  return strcmp(pAM->zModel, "resident_charges")==0 || strcmp(pAM->zModel, "resident_payments")==0;
+}
+
+static char *bd_ledger_body(pms_session *pS, const pms_adapter_model *pAM, pms_write *w, char **pzErr){
+  static const char *const azKnown[] = { "lease_id", "amount_in_cents", "description",
+    "reference_number", "charge_code_id", "transaction_date", "resident_id",
+    "payment_method_normalized", 0 };
+  int bPay = strcmp(pAM->zModel, "resident_payments")==0;
+  const cJSON *pF = w->pFields;
+  const cJSON *pAmt = cJSON_GetObjectItemCaseSensitive(pF, "amount_in_cents");
+  const cJSON *pMemo = cJSON_GetObjectItemCaseSensitive(pF, "description");
+  const cJSON *pRef = cJSON_GetObjectItemCaseSensitive(pF, "reference_number");
+  const cJSON *pCode = cJSON_GetObjectItemCaseSensitive(pF, "charge_code_id");
+  const cJSON *pDate = cJSON_GetObjectItemCaseSensitive(pF, "transaction_date");
+  cJSON *pBody = cJSON_CreateObject(), *pLines = cJSON_AddArrayToObject(pBody, "Lines");
+  cJSON *pLine = cJSON_CreateObject();
+  const cJSON *pI;
+  char *zOut = 0;
+  if( pLines==0 || pLine==0 ){ cJSON_Delete(pLine); goto done; }
+  cJSON_AddItemToArray(pLines, pLine);
+  cJSON_ArrayForEach(pI, pF){
+    int k;
+    for(k=0; azKnown[k] && strcmp(azKnown[k], pI->string)!=0; k++){}
+    if( azKnown[k]==0 ){
+      *pzErr = pms_mprintf("the Buildium adapter cannot write %s.%s", pAM->zModel, pI->string);
+      goto done;
+    }
+  }
+  if( cJSON_IsString(pDate) ) cJSON_AddStringToObject(pBody, "Date", pDate->valuestring);
+  if( cJSON_IsString(pMemo) ) cJSON_AddStringToObject(pBody, "Memo", pMemo->valuestring);
+  cJSON_AddNumberToObject(pLine, "Amount", cJSON_IsNumber(pAmt) ? pAmt->valuedouble/100.0 : 0);
+  cJSON_AddItemToObject(pLine, "GLAccountId", pms_fk_to_vendor(cJSON_IsString(pCode) ? pCode->valuestring : 0));
+  if( bPay ){
+    /* the first vendor value of the payment_method map that reads as it */
+    const cJSON *pM = cJSON_GetObjectItemCaseSensitive(pF, "payment_method_normalized");
+    const cJSON *pRes = cJSON_GetObjectItemCaseSensitive(pF, "resident_id");
+    const pms_enum_map *pE = pms_adapter_value_map(pS->pAdapter, "payment_method");
+    while( pE && pE->zVendor && !(cJSON_IsString(pM) && pE->zUnified && strcmp(pE->zUnified, pM->valuestring)==0) ) pE++;
+    if( pE==0 || pE->zVendor==0 ){
+      *pzErr = pms_mprintf("no Buildium payment method for '%s'", cJSON_IsString(pM) ? pM->valuestring : "");
+      goto done;
+    }
+    cJSON_AddStringToObject(pBody, "PaymentMethod", pE->zVendor);
+    if( cJSON_IsString(pRes) ) cJSON_AddItemToObject(pBody, "PayeeUserId", pms_fk_to_vendor(pRes->valuestring));
+    if( cJSON_IsString(pRef) ) cJSON_AddStringToObject(pBody, "ReferenceNumber", pRef->valuestring);
+    cJSON_AddFalseToObject(pBody, "SendEmailReceipt");
+  }else if( cJSON_IsString(pRef) ){
+    cJSON_AddStringToObject(pLine, "ReferenceNumber", pRef->valuestring);
+  }
+  zOut = cJSON_PrintUnformatted(pBody);
+done:
+  cJSON_Delete(pBody);
+  if( zOut ){ char *z = pms_strdup(zOut); cJSON_free(zOut); return z; }
+  if( *pzErr==0 ) *pzErr = pms_strdup("cannot build the request body");
+  return 0;
+}
+
+/* Charges and payments: POST /v1/leases/{leaseId}/charges or /payments
+** (the engine's writer posts to the resource, which for these is the
+** general ledger's list); everything else goes through the engine. */
+static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                   int bDry, char **pzErr){
+  const cJSON *pLease = cJSON_GetObjectItemCaseSensitive(w->pFields, "lease_id");
+  cJSON *pX;
+  char *zBody, *zLease, *zUrl;
+  pms_request *r = 0;
+  if( !bd_is_ledger(pAM) ) return pms_rest_write_begin(pS, pAM, w, bDry, pzErr);
+  w->iStep = 2;
+  zBody = bd_ledger_body(pS, pAM, w, pzErr);
+  if( zBody==0 ) return 0;
+  pX = pms_fk_to_vendor(cJSON_IsString(pLease) ? pLease->valuestring : 0);
+  zLease = pms_json_id_text(pX);
+  cJSON_Delete(pX);
+  zUrl = zLease ? pms_mprintf("%s/v1/leases/%s/%s", pS->zBaseUrl, zLease,
+                              strcmp(pAM->zModel, "resident_payments")==0 ? "payments" : "charges") : 0;
+  if( zUrl ) r = pms_request_new("POST", zUrl);
+  if( r ){
+    pms_request_body(r, zBody, "application/json");
+    pms_request_not_idempotent(r);
+  }
+  free(zLease);
+  free(zUrl);
+  free(zBody);
+  return r;
+}
+
+static pms_request *bd_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                  pms_response *pResp){
+  if( !bd_is_ledger(pAM) ) return pms_rest_write_step(pS, pAM, w, pResp);
+  w->httpStatus = pResp->status;
+  if( pResp->status==201 || pResp->status==200 ){
+    /* the answer is a LeaseTransactionMessage (an array of them for a
+    ** charge), not the shape the model reads: a refresh reads it by id */
+    cJSON *p = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
+    const cJSON *pT = cJSON_IsArray(p) ? cJSON_GetArrayItem(p, 0) : p;
+    w->zStatus = "succeeded";
+    w->zCreatedXId = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pT, "Id"));
+    cJSON_Delete(p);
+  }else{
+    char *zMsg = pS->pAdapter->xErrorMessage(pS->pAdapter, pResp);
+    w->zStatus = "failed";
+    free(w->zMessage);
+    w->zMessage = pms_mprintf("HTTP %ld%s%s", pResp->status, zMsg ? ": " : "", zMsg ? zMsg : "");
+    free(zMsg);
+  }
+  return 0;
+}
+
+/* One record: GET <resource>/<id>, except a recurring transaction, which
+** Buildium reads only through its lease. */
+static pms_request *bd_get_request(pms_session *pS, const pms_adapter_model *pAM,
+                                   const char *zXId, const cJSON *pCached){
+  (void)pCached;
+  if( strcmp(pAM->zModel, "recurring_resident_charges")==0 ) return 0;
+  return pms_get_by_id(pS, pAM, zXId);
+}
+
 const pms_adapter pms_adapter_buildium = {
   .zVendor      = "BUILDIUM",
   .aFixup       = aBdFixup,
+  .xWriteBegin  = bd_write_begin,
+  .xWriteStep   = bd_write_step,
+  .xGetRequest  = bd_get_request,
   .xWriteCarry  = bd_write_carry,
   .xWriteFields = bd_write_fields,
-  /* auth headers, bare-array lists, Id, ApiErrorResponse, GET <resource>/<id>,
-  ** POST / read-then-PUT with update.carry and create.fixed: the manifest
-  ** says them and the engine's defaults do them */
+  /* auth headers, bare-array lists, Id, ApiErrorResponse, POST / read-then-PUT
+  ** with update.carry and create.fixed: the manifest says them and the
+  ** engine's defaults do them (bd_write_begin hands them on) */
 };

@@ -15,7 +15,8 @@
 ** Mapping: buildings -> properties (Propertyware's property record; units
 ** belong to a building), units, leases (tenants from the lease's contacts[]),
 ** contacts of type TENANT -> residents, prospects -> leads, work orders ->
-** service_requests. Propertyware has no applicants resource of its own
+** service_requests, income GL accounts -> charge_codes, vendors, lease
+** charges and payments. Propertyware has no applicants resource of its own
 ** (screening is outside this API). Regular fields are the tables below;
 ** phones (five named slots), lease contacts, prospect contacts and entry
 ** permission are the fix-ups.
@@ -28,7 +29,8 @@
 ** contacts: SaveLease is replaced whole, tenants included), units update
 ** (GET + PUT /units/{unitID}, SaveUnit) and properties update (GET + PUT
 ** /buildings/{buildingID}, SaveBuilding); residents, leases and
-** service_requests delete (DELETE, 204).
+** service_requests delete (DELETE, 204); resident_charges create (POST
+** /leases/charges, SaveCharge, fields as the manifest writes them).
 */
 #include "../ext/pmsql.h"
 #include <stdio.h>
@@ -172,6 +174,25 @@ static int pw_workorder_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   return SQLITE_OK;
 }
 
+/* Only income accounts are charge codes (the list has bank accounts too). */
+static int pw_glaccount_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const char *z = pw_str(pRec, "accountType");
+  (void)pS; (void)pRow; (void)pzErr;
+  return z && strcmp(z, "Income")==0 ? SQLITE_OK : PMS_SKIP_RECORD;
+}
+
+/* post_month is the month of the post date; a charge is open while
+** something is due on it. */
+static int pw_txn_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const char *zDate = pw_str(pRec, "date");
+  const cJSON *pDue = cJSON_GetObjectItemCaseSensitive(pRec, "amountDue");
+  int iOpen = pms_row_col(pRow, "is_open");
+  (void)pS; (void)pzErr;
+  if( zDate && strlen(zDate)>=7 ) pms_row_set_text(pRow, pms_row_col(pRow, "post_month"), zDate, 7);
+  if( iOpen>=0 && cJSON_IsNumber(pDue) ) pms_row_set_int(pRow, iOpen, pDue->valuedouble>0.004);
+  return SQLITE_OK;
+}
+
 static const pms_adapter_fixup aPwFixup[] = {
   { "properties",       pw_building_fixup },
   { "units",            pw_unit_fixup },
@@ -179,6 +200,9 @@ static const pms_adapter_fixup aPwFixup[] = {
   { "residents",        pw_contact_fixup },
   { "leads",            pw_prospect_fixup },
   { "service_requests", pw_workorder_fixup },
+  { "charge_codes",     pw_glaccount_fixup },
+  { "resident_charges", pw_txn_fixup },
+  { "resident_payments", pw_txn_fixup },
   { 0, 0 }
 };
 
@@ -434,6 +458,16 @@ static int pw_building_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, c
   return pw_structure_body("properties", pBody, pLeft, pzErr);
 }
 
+/* SaveCharge: every field the create accepts is written by the manifest. */
+static int pw_charge_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
+  (void)pBody; (void)pCurrent;
+  if( pLeft->child ){
+    *pzErr = pms_mprintf("the Propertyware adapter cannot write resident_charges.%s", pLeft->child->string);
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
 /* Per writable model: the fields of its request body the write maps leave. */
 static const struct {
   const char *zModel;
@@ -445,6 +479,7 @@ static const struct {
   { "properties",       pw_building_body },
   { "leads",            pw_prospect_body },
   { "service_requests", pw_workorder_body },
+  { "resident_charges", pw_charge_body },
 };
 
 static int pw_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,

@@ -174,6 +174,10 @@ static pms_request *ad_list_request(pms_session *pS, const pms_adapter_model *pA
     if( strncmp(z, "{limit}", 7)==0 ){ pms_str_appendf(&u, "%d", pPg->nPageSize); z += 6; }
     else if( strncmp(z, "{offset}", 8)==0 ){ pms_str_appendf(&u, "%lld", (long long)pPg->iPage * pPg->nPageSize); z += 7; }
     else if( strncmp(z, "{page}", 6)==0 ){ pms_str_appendf(&u, "%d", pPg->iPage + 1); z += 5; }
+    else if( strncmp(z, "{partition}", 11)==0 ){   /* the parent's id (read.partition) */
+      pms_str_append_url_escaped(&u, pPg->zPartition ? pPg->zPartition : "");
+      z += 10;
+    }
     else pms_str_append(&u, z, 1);
   }
   if( pPg->zSince && pAM->zSince ){
@@ -286,8 +290,8 @@ static pms_request *ad_write_request(pms_session *pS, const pms_adapter_model *p
 /* Update with readback: GET the record (the PUT replaces it whole), then
 ** PUT. Create: POST. Delete: DELETE. A dry run builds the final request
 ** from the cached record. */
-static pms_request *ad_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
-                                   int bDry, char **pzErr){
+pms_request *pms_rest_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                     int bDry, char **pzErr){
   pms_request *r;
   w->iStep = 2;
   if( strcmp(w->zOp, "delete")==0 ){
@@ -319,8 +323,8 @@ static void ad_write_failed(pms_session *pS, pms_write *w, const pms_response *p
   free(zMsg);
 }
 
-static pms_request *ad_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
-                                  pms_response *pResp){
+pms_request *pms_rest_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                    pms_response *pResp){
   char *zErr = 0;
   if( w->iStep==1 ){
     pms_request *r;
@@ -412,8 +416,8 @@ static int ad_bind(const pms_adapter *pC, pms_adapter *pOut){
   if( pOut->xGetRequest==0 ) pOut->xGetRequest = ad_get_request;
   if( pOut->xGetParse==0 ) pOut->xGetParse = ad_get_parse;
   if( pOut->xWriteBegin==0 && pOut->xWriteStep==0 ){
-    pOut->xWriteBegin = ad_write_begin;
-    pOut->xWriteStep = ad_write_step;
+    pOut->xWriteBegin = pms_rest_write_begin;
+    pOut->xWriteStep = pms_rest_write_step;
   }
   return SQLITE_OK;
 }

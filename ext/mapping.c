@@ -119,7 +119,11 @@ const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath){
     if( n>=sizeof(zPart) ) return 0;
     memcpy(zPart, zPath, n);
     zPart[n] = 0;
-    p = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p, zPart) : 0;
+    if( cJSON_IsArray(p) && zPart[0]>='0' && zPart[0]<='9' ){
+      p = cJSON_GetArrayItem(p, atoi(zPart));   /* "Lines.0.Amount": an element */
+    }else{
+      p = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p, zPart) : 0;
+    }
     zPath = zDot ? zDot+1 : 0;
   }
   return p;

@@ -244,7 +244,8 @@ extern const char pms_enum_unmatched_null[];
 
 typedef struct pms_field_map {
   const char *zColumn;   /* unified column */
-  const char *zPath;     /* dotted JSON path in the vendor record: "Address.City" */
+  const char *zPath;     /* dotted JSON path in the vendor record: "Address.City";
+                         ** a number picks an array element: "Lines.0.Amount" */
   pms_xform eXform;
   const void *pArg;      /* enum map, or target model name for PMS_X_FK */
   const char *zPart;     /* writes: the part of the request body, NULL = the body */
@@ -346,6 +347,7 @@ typedef struct pms_list_result {
 } pms_list_result;
 
 typedef int (*pms_fixup_fn)(pms_session *, pms_row *, const cJSON *pRec, char **pzErr);
+#define PMS_SKIP_RECORD SQLITE_DONE
 
 /* Per unified model, what a vendor offers: built from the manifest
 ** (manifest.c), with the adapter's fix-up (adapter.c). */
@@ -354,7 +356,9 @@ typedef struct pms_adapter_model {
   const char *zPath;           /* the manifest's "resource": "/v1/leases/tenants" */
   const pms_field_map *aMap;   /* regular fields read ("read": {path, transform}) */
   int bIncremental;            /* vendor can filter by change time */
-  /* Irregular fields: called after aMap; may be NULL. */
+  /* Irregular fields: called after aMap; may be NULL. It returns
+  ** PMS_SKIP_RECORD for a record of a list shared by several models that
+  ** is not this model's (a ledger's payments in the charges' list). */
   pms_fixup_fn xFixup;
   /* Lists the vendor serves per parent record only (Entrata: per property):
   ** the parent model whose synced x_ids partition the list. The engine runs
@@ -479,6 +483,13 @@ struct pms_adapter {
   int (*xWriteFields)(pms_session *, const pms_adapter_model *, pms_write *, cJSON *pBody,
                       cJSON *pLeft, const cJSON *pCurrent, char **pzErr);
 };
+
+/* The engine's REST writer itself, for an adapter whose own xWriteBegin/
+** xWriteStep handle a few models and hand the rest on. */
+pms_request *pms_rest_write_begin(pms_session *, const pms_adapter_model *, pms_write *,
+                                  int bDry, char **pzErr);
+pms_request *pms_rest_write_step(pms_session *, const pms_adapter_model *, pms_write *,
+                                 pms_response *);
 
 /* The adapters, bound to their manifests (adapter.c). */
 int pms_adapter_init(char **pzErr);

@@ -22,6 +22,13 @@ static const struct { const char *zName; const char *zTag; } aSchemaOrder[] = {
   { "applicants",       "appl"  },
   { "leads",            "lead"  },
   { "service_requests", "sr"    },
+  /* money and maintenance: codes and vendors before what refers to them */
+  { "charge_codes",               "cc"    },
+  { "vendors",                    "vend"  },
+  { "recurring_resident_charges", "rrc"   },
+  { "resident_charges",           "rchg"  },
+  { "resident_payments",          "rpay"  },
+  { "service_request_history",    "srh"   },
 };
 #define SCHEMA_NMODEL ((int)(sizeof(aSchemaOrder)/sizeof(aSchemaOrder[0])))
 

@@ -282,6 +282,10 @@ int sync_record(sync_run *p, const cJSON *pRec){
   pms_row_take_text(pRow, pM->iXId, zX);
   rc = pms_map_apply_cols(pRow, p->pAM->aMap, p->aiMapCol, pRec, &zErr);
   if( rc==SQLITE_OK && p->pAM->xFixup ) rc = p->pAM->xFixup(p->pSess, pRow, pRec, &zErr);
+  if( rc==PMS_SKIP_RECORD ){                   /* another model's record */
+    p->nFetched--;                             /* (the page adds it back) */
+    return SQLITE_OK;
+  }
   if( rc ){
     sync_fail(p, zErr ? zErr : pms_strdup("cannot map a record"));
     return rc;

@@ -12,6 +12,8 @@
 **   GET|POST /leases/tenants/{id}/notes  GET|PUT /leases/tenants/{id}/notes/{noteId}
 **   GET|POST /applicants                 GET|PUT /applicants/{id}
 **   GET|POST /workorders                 GET|PUT /workorders/{id}
+**   and the ledgers, recurring charges, GL accounts and vendors of
+**   buildium_money.c
 **
 ** Behaviour copied from the API documentation: both x-buildium-client-id
 ** and x-buildium-client-secret are required (401); query parameter names
@@ -1019,6 +1021,7 @@ static void bd_route(bd_ctx *c, const sb_request *req, sb_response *resp){
     seg[n++] = s;
     s = slash ? slash + 1 : NULL;
   }
+  if( bd_money_route(c, req, seg, n, resp) ) return;
   static const struct { const char *a, *b; int kind; } lists[] = {
     { "rentals", NULL, BD_RENTALS }, { "rentals", "units", BD_UNITS },
     { "leases", NULL, BD_LEASES }, { "leases", "tenants", BD_TENANTS },

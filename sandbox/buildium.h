@@ -41,6 +41,11 @@
 #define BD_ID_BANK        99000001      /* operating bank accounts (3)  */
 #define BD_ID_GLACCOUNT   99500001      /* GL account on line items     */
 
+/* The money routes (buildium_money.c) */
+#define BD_ID_TXN         100000001     /* lease transactions: + ledger id */
+#define BD_ID_CHARGECODE  99500101      /* income GL accounts: + charge code */
+#define BD_ID_RECURRING   1500000001    /* recurring charges: + pf id   */
+
 enum { BD_RENTALS, BD_UNITS, BD_LEASES, BD_TENANTS, BD_APPLICANTS,
        BD_WORKORDERS, BD_NKINDS };
 
@@ -169,6 +174,14 @@ void bd_render(bd_ctx *c, int kind, uint32_t idx, sb_buf *b);  /* one record */
 /* ---- writes (buildium_write.c) ---- */
 
 /* kind is BD_*; idx is the record for PUT, PF_NONE for POST. */
+/* The parsed JSON body, or NULL after answering 415/400. */
+cJSON *bd_read_body(const sb_request *req, sb_response *resp);
+void bd_invalid(sb_response *resp, const vd_errors *e);
+/* GET/POST of ledgers, recurring charges, GL accounts and vendors: 1 when
+** the path is one of them (resp filled), else 0. */
+int bd_money_route(bd_ctx *c, const sb_request *req, char **seg, int n,
+                   sb_response *resp);
+
 void bd_write(bd_ctx *c, int kind, uint32_t idx, const sb_request *req,
               sb_response *resp);
 void bd_note_write(bd_ctx *c, uint32_t tenant, uint32_t note,

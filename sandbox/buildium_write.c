@@ -324,7 +324,7 @@ static const vd_schema *const bd_schemas[BD_NKINDS][2] = {
 /* Request plumbing                                                     */
 
 /* The parsed body, or NULL after filling resp with a 415 or 400. */
-static cJSON *bd_read_body(const sb_request *req, sb_response *resp){
+cJSON *bd_read_body(const sb_request *req, sb_response *resp){
   vd_errors e;
   cJSON *j;
   if( !sb_request_is_json(req) ){
@@ -388,7 +388,7 @@ static void bd_not_found_refs(sb_response *resp, const vd_errors *e){
   bd_error(resp, 404, "NotFound", "A referenced resource was not found.", e);
 }
 
-static void bd_invalid(sb_response *resp, const vd_errors *e){
+void bd_invalid(sb_response *resp, const vd_errors *e){
   bd_error(resp, 400, "ValidationFailed", "The request is invalid.", e);
 }
 

@@ -39,6 +39,7 @@
 ** change these records in place or append new ones (pf_add_*).
 */
 #include "sandbox.h"
+#include "ledger.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -397,7 +398,7 @@ int pf_lease_status_on(int32_t start, int32_t end, int32_t today){
 
 /* ---- generation ---- */
 
-static uint64_t pf_stream(uint64_t seed, int kind, uint32_t idx){
+uint64_t pf_stream(uint64_t seed, int kind, uint32_t idx){
   return sb_mix64(sb_mix64(seed ^ ((uint64_t)kind << 56)) + idx);
 }
 
@@ -713,5 +714,6 @@ void pf_free(sb_portfolio *pf){
   free(pf->res.v);
   free(pf->apps.v);
   free(pf->wos.v);
+  pf_ledger_free(pf);
   memset(pf, 0, sizeof(*pf));
 }

@@ -22,6 +22,14 @@
 **     /buildings/{buildingID} (SaveUnit, SaveBuilding, replaced whole),
 **     POST /prospects, POST /workorders; DELETE of contacts, leases,
 **     units, buildings and work orders (204);
+**   - the portfolio's money (ledger.c): GET /accounting/glaccounts (its
+**     charge codes as income accounts, and one bank account), GET /vendors,
+**     GET and POST /leases/charges (ChargeTx: amountPaid and amountDue from
+**     payments settling the oldest charges; SaveCharge) and
+**     /leases/payments (Payment; SavePayment), GET
+**     /leases/{leaseId}/autocharges (its recurring charges); the money
+**     lists take lastModifiedDateTimeStart/End only (leaseID, postDate and
+**     status filters are ignored);
 **   - errors are the spec's ErrorResponse {errorCode, userMessage,
 **     errors:[{key, message}]} with its status codes (400, 401, 403, 404).
 **   - records carry only what the spec defines for them: empty fields are
@@ -40,6 +48,7 @@
 ** Propertyware.
 */
 #include "sandbox.h"
+#include "ledger.h"
 #include "listing.h"
 
 #include <pthread.h>
@@ -53,7 +62,7 @@
 #define PW_NOWNERS 3
 
 enum { PW_BUILDINGS, PW_UNITS, PW_LEASES, PW_CONTACTS, PW_PROSPECTS,
-       PW_WORKORDERS, PW_NKINDS };
+       PW_WORKORDERS, PW_GLACCOUNTS, PW_VENDORS, PW_CHARGES, PW_PAYMENTS, PW_NKINDS };
 
 /* Collection path, id base of generated records, per kind. */
 static const struct {
@@ -66,7 +75,12 @@ static const struct {
   { "contacts",   4000000 },
   { "prospects",  5000000 },
   { "workorders", 6000000 },
+  { "accounting/glaccounts", 5500000 },   /* the charge codes, then a bank */
+  { "vendors",    6500000 },
+  { "leases/charges",  100000000 },       /* + the ledger's transaction id */
+  { "leases/payments", 100000000 },
 };
+#define PW_ID_BANK 5500100                /* the operating bank GL account */
 #define PW_ID_OWNER         3900000   /* owner contacts sort before tenants */
 #define PW_ID_PROSPECT_CONTACT 7000000
 
@@ -336,7 +350,7 @@ static void pw_render_lease(pw_ctx *x, uint32_t j){
   pw_set_date(o, "scheduleMoveOutDate", status == PF_LS_ACTIVE && (l->flags & PF_LEASE_AUTO_OUT) ? l->end : PF_NODATE);
   pw_set_date(o, "signedDate", l->start == PF_NODATE ? PF_NODATE : l->start - 14);
   if( !(l->flags & PF_LEASE_NO_RENT) ) cJSON_AddNumberToObject(o, "baseRent", l->rent_cents / 100.0);
-  cJSON_AddNumberToObject(o, "leaseBalance", 0);
+  cJSON_AddNumberToObject(o, "leaseBalance", pf_ledger_balance(pf, j) / 100.0);
   cJSON_AddStringToObject(o, "status", st[status]);
   cJSON_AddBoolToObject(o, "active", status == PF_LS_ACTIVE);
   name[0] = 0;
@@ -480,6 +494,106 @@ static void pw_render_workorder(pw_ctx *x, uint32_t w){
   pw_add(&x->c[PW_WORKORDERS], o);
 }
 
+/* ---- money (ledger.c) ---- */
+
+static const char *const pw_pay_types[PF_NPAYMETHODS] = {   /* by PF_PM_* */
+  "CHECK", "CASH", "MONEY_ORDER", "CREDIT_CARD", "ECHECK",
+};
+
+static void pw_render_glaccount(pw_ctx *x, unsigned code){
+  const pf_charge_code *cc = pf_charge_code_at(code);
+  cJSON *o = cJSON_CreateObject();
+  int bank = cc == NULL;
+  cJSON_AddNumberToObject(o, "id", bank ? PW_ID_BANK : (double)pw_gen_id(PW_GLACCOUNTS, code));
+  cJSON_AddStringToObject(o, "accountNumber", bank ? "1000" : cc->number);
+  cJSON_AddStringToObject(o, "accountCode", bank ? "BANK" : cc->number);
+  cJSON_AddStringToObject(o, "name", bank ? "Operating Bank" : cc->name);
+  cJSON_AddStringToObject(o, "accountType", bank ? "Bank" : "Income");
+  cJSON_AddBoolToObject(o, "active", 1);
+  cJSON_AddBoolToObject(o, "rentAccount", code == PF_CC_RENT && !bank);
+  cJSON_AddBoolToObject(o, "lateFeeApplicable", code == PF_CC_RENT && !bank);
+  pw_stamp(o, (int64_t)dt_days(2023, 1, 1) * 86400, (int64_t)dt_days(2023, 1, 1) * 86400);
+  (void)x;
+  pw_add(&x->c[PW_GLACCOUNTS], o);
+}
+
+static void pw_render_vendor(pw_ctx *x, unsigned v){
+  pf_supplier sp;
+  cJSON *o = cJSON_CreateObject();
+  pf_supplier_at(x->pf, v, &sp);
+  cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_VENDORS, v));
+  cJSON_AddStringToObject(o, "name", sp.name);
+  cJSON_AddStringToObject(o, "companyName", sp.name);
+  cJSON_AddStringToObject(o, "accountNumber", sp.account);
+  cJSON_AddBoolToObject(o, "active", sp.active);
+  cJSON_AddStringToObject(o, "email", sp.email);
+  cJSON_AddStringToObject(o, "phone", sp.phone);
+  cJSON_AddStringToObject(o, "taxId", sp.tax_id);
+  cJSON_AddStringToObject(o, "type", "Maintenance");
+  pw_stamp(o, sp.created, sp.updated);
+  pw_add(&x->c[PW_VENDORS], o);
+}
+
+/* A ledger transaction as ChargeTx or Payment; modified: its
+** lastModifiedDateTime. */
+static cJSON *pw_txn_json(pw_ctx *x, const pf_txn *t, int64_t modified){
+  const pf_lease *l = &x->pf->leases.v[t->lease];
+  const pf_unit *u = &x->pf->units.v[l->unit];
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddNumberToObject(o, "id", (double)(pw_kinds[PW_CHARGES].base + t->id));
+  cJSON_AddNumberToObject(o, "amount", t->amount_cents / 100.0);
+  if( t->kind == PF_TX_CHARGE ){
+    cJSON_AddNumberToObject(o, "amountDue", (t->amount_cents - t->paid_cents) / 100.0);
+    cJSON_AddNumberToObject(o, "amountPaid", t->paid_cents / 100.0);
+    cJSON_AddNumberToObject(o, "glAccountID", (double)pw_gen_id(PW_GLACCOUNTS, t->code));
+    cJSON_AddItemToObject(o, "payments", cJSON_CreateArray());
+  }else{
+    cJSON_AddNumberToObject(o, "contactID", l->first_res == PF_NONE ? 0
+                            : (double)pw_gen_id(PW_CONTACTS, l->first_res));
+    pw_set_date(o, "depositDate", t->date);
+    cJSON_AddNumberToObject(o, "destinationAccountID", PW_ID_BANK);
+    cJSON_AddBoolToObject(o, "isDeposited", 1);
+    cJSON_AddStringToObject(o, "paymentType", pw_pay_types[t->code % PF_NPAYMETHODS]);
+    cJSON_AddStringToObject(o, "status", "Active");
+  }
+  pw_set_str(o, "comments", t->memo ? t->memo : pf_ledger_memo(t));
+  pw_set_date(o, "date", t->date);
+  cJSON_AddNumberToObject(o, "leaseID", (double)pw_gen_id(PW_LEASES, t->lease));
+  cJSON_AddNumberToObject(o, "portfolioID", 900 + x->pf->props.v[u->property].manager);
+  pw_set_str(o, "refNo", t->reference);
+  pw_stamp(o, t->created, modified);
+  return o;
+}
+
+/* (Re)render a lease's ledger: new transactions are appended (their ids
+** are the largest), changed ones (what a payment paid) get a new
+** lastModifiedDateTime. */
+static void pw_render_ledger(pw_ctx *x, uint32_t j, int64_t now){
+  pf_txn t[PF_TX_MAX];
+  int n = pf_ledger_lease(x->pf, j, t);
+  for(int i = 0; i < n; i++){
+    int kind = t[i].kind == PF_TX_CHARGE ? PW_CHARGES : PW_PAYMENTS;
+    pw_rec *r = pw_find(x, kind, pw_kinds[kind].base + t[i].id);
+    cJSON *o = pw_txn_json(x, &t[i], now ? now : t[i].created);
+    if( r == NULL ){
+      pw_add(&x->c[kind], o);
+      continue;
+    }
+    cJSON *was = pw_load(r);
+    cJSON *cmp = pw_txn_json(x, &t[i], r->modified);
+    if( !cJSON_Compare(was, cmp, 1) ) pw_rec_set(r, o);
+    cJSON_Delete(was);
+    cJSON_Delete(cmp);
+    cJSON_Delete(o);
+  }
+}
+
+static void pw_render_money(pw_ctx *x){
+  for(unsigned k = 0; k <= PF_NCHARGECODES; k++) pw_render_glaccount(x, k);
+  for(unsigned v = 0; v < PF_NVENDORS; v++) pw_render_vendor(x, v);
+  for(uint32_t j = 0; j < x->pf->leases.n; j++) pw_render_ledger(x, j, 0);
+}
+
 static void pw_render_all(pw_ctx *x){
   const sb_portfolio *pf = x->pf;
   for(uint32_t i = 0; i < pf->props.n; i++) pw_render_building(x, i);
@@ -489,6 +603,7 @@ static void pw_render_all(pw_ctx *x){
   for(uint32_t i = 0; i < pf->res.n; i++) pw_render_tenant(x, i);
   for(uint32_t i = 0; i < pf->apps.n; i++) pw_render_prospect(x, i);
   for(uint32_t i = 0; i < pf->wos.n; i++) pw_render_workorder(x, i);
+  pw_render_money(x);
   for(int k = 0; k < PW_NKINDS; k++){
     pw_coll *c = &x->c[k];
     int64_t last = c->n ? c->v[c->n - 1].id : pw_kinds[k].base;
@@ -1206,11 +1321,19 @@ static void pw_delete_w(pw_ctx *x, int kind, int64_t id, sb_response *resp){
 /* ------------------------------------------------------------------ */
 /* Routing                                                               */
 
-static int pw_kind_of(const char *seg, size_t n){
+/* The collection a path starts with (the longest: leases/charges before
+** leases); *len is its length. */
+static int pw_kind_of(const char *p, size_t *len){
+  int best = -1;
   for(int k = 0; k < PW_NKINDS; k++){
-    if( strlen(pw_kinds[k].path) == n && memcmp(pw_kinds[k].path, seg, n) == 0 ) return k;
+    size_t n = strlen(pw_kinds[k].path);
+    if( strncmp(p, pw_kinds[k].path, n) == 0 && (p[n] == 0 || p[n] == '/')
+        && (best < 0 || n > *len) ){
+      best = k;
+      *len = n;
+    }
   }
-  return -1;
+  return best;
 }
 
 /* Fixed lookups of the spec (LeaseStatus, ProspectStatus, ContactCategory). */
@@ -1236,6 +1359,135 @@ static const struct { const char *path, *body; } pw_fixed[] = {
     "[{\"id\":1,\"categoryName\":\"Tenant\"},{\"id\":2,\"categoryName\":\"Owner\"},"
     "{\"id\":3,\"categoryName\":\"Prospect\"}]" },
 };
+
+/* GET /leases/{leaseId}/autocharges: the lease's recurring charges (Charge). */
+static void pw_autocharges_get(pw_ctx *x, int64_t id, sb_response *resp){
+  pf_recurring rc[PF_RC_SLOTS];
+  int64_t j = id - pw_kinds[PW_LEASES].base - 1;
+  pthread_rwlock_rdlock(&x->lock);
+  if( pw_find(x, PW_LEASES, id) == NULL || j < 0 || j >= x->pf->leases.n ){
+    pthread_rwlock_unlock(&x->lock);
+    pw_not_found(resp);
+    return;
+  }
+  int n = pf_recurring_lease(x->pf, (uint32_t)j, rc);
+  cJSON *a = cJSON_CreateArray();
+  for(int i = 0; i < n; i++){
+    const pf_charge_code *cc = pf_charge_code_at(rc[i].code);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", (double)(pw_kinds[PW_CHARGES].base + 90000000 + rc[i].id));
+    cJSON_AddStringToObject(o, "account", cc->number);
+    cJSON_AddNumberToObject(o, "amount", rc[i].amount_cents / 100.0);
+    cJSON_AddStringToObject(o, "description", cc->name);
+    cJSON_AddStringToObject(o, "dueDay", "1st of the month");
+    pw_set_date(o, "endDate", rc[i].end);
+    cJSON_AddStringToObject(o, "frequency", "MONTHLY");
+    cJSON_AddNumberToObject(o, "glAccountID", (double)pw_gen_id(PW_GLACCOUNTS, rc[i].code));
+    pw_set_date(o, "lastPostDate", rc[i].active ? dt_add_months(x->pf->asof - 29, 0) : PF_NODATE);
+    pw_set_date(o, "startDate", rc[i].start);
+    cJSON_AddItemToArray(a, o);
+  }
+  pthread_rwlock_unlock(&x->lock);
+  pw_send_record(resp, 200, a);
+  cJSON_Delete(a);
+}
+
+/* POST /leases/charges (SaveCharge) and POST /leases/payments
+** (SavePayment): the transaction goes on the lease's ledger; the lease's
+** charges are rendered again (a payment pays the oldest). */
+static const char *const pw_pay_types_in[] = { "CHECK", "CHECK21", "CASHIERS_CHECK",
+  "CREDIT_CARD", "CASH", "MONEY_ORDER", "OTHER", "CLICKPAY", "SECTION8", "EPAY", "ECHECK",
+  "NACHA", "RENTMONEY", "PUBLIC_ASSISTANCE", NULL };
+static const vd_field pw_save_charge_f[] = {
+  { .name = "amount", .type = VT_NUMBER, .flags = VF_REQUIRED },
+  { .name = "comments", .type = VT_STRING },
+  { .name = "date", .type = VT_DATE, .flags = VF_REQUIRED },
+  { .name = "glAccountID", .type = VT_INT, .flags = VF_REQUIRED },
+  { .name = "leaseID", .type = VT_INT, .flags = VF_REQUIRED },
+  { .name = "refNo", .type = VT_STRING },
+  { 0 }
+};
+static const vd_schema pw_save_charge = { "SaveCharge", pw_save_charge_f, 0 };
+static const vd_field pw_save_payment_f[] = {
+  { .name = "amount", .type = VT_NUMBER, .flags = VF_REQUIRED },
+  { .name = "comments", .type = VT_STRING },
+  { .name = "contactID", .type = VT_INT, .flags = VF_REQUIRED },
+  { .name = "date", .type = VT_DATE, .flags = VF_REQUIRED },
+  { .name = "depositDate", .type = VT_DATE, .flags = VF_REQUIRED },
+  { .name = "destinationAccountID", .type = VT_INT, .flags = VF_REQUIRED },
+  { .name = "leaseID", .type = VT_INT, .flags = VF_REQUIRED },
+  { .name = "paymentType", .type = VT_ENUM, .flags = VF_REQUIRED, .enums = pw_pay_types_in },
+  { .name = "refNo", .type = VT_STRING, .flags = VF_REQUIRED },
+  { 0 }
+};
+static const vd_schema pw_save_payment = { "SavePayment", pw_save_payment_f, 0 };
+
+static void pw_save_txn_w(pw_ctx *x, int kind, const sb_request *req, sb_response *resp){
+  cJSON *body = pw_body(req, kind == PW_CHARGES ? &pw_save_charge : &pw_save_payment, resp);
+  vd_errors e;
+  pf_txn t;
+  if( !body ) return;
+  vd_init(&e);
+  memset(&t, 0, sizeof(t));
+  double amount = cJSON_GetObjectItemCaseSensitive(body, "amount")->valuedouble;
+  int64_t lease = pw_num_of(body, "leaseID");
+  int64_t j = lease - pw_kinds[PW_LEASES].base - 1;
+  if( amount <= 0 ) vd_add(&e, "amount", "amount must be greater than 0.");
+  pthread_rwlock_wrlock(&x->lock);
+  if( pw_find(x, PW_LEASES, lease) == NULL || j < 0 || j >= x->pf->leases.n ){
+    vd_add(&e, "leaseID", "Lease %lld does not exist.", (long long)lease);
+  }
+  if( kind == PW_CHARGES ){
+    int64_t gl = pw_num_of(body, "glAccountID") - pw_kinds[PW_GLACCOUNTS].base - 1;
+    if( gl < 0 || gl >= PF_NCHARGECODES ){
+      vd_add(&e, "glAccountID", "GL account %lld is not an income account.", (long long)pw_num_of(body, "glAccountID"));
+    }
+    t.kind = PF_TX_CHARGE;
+    t.code = (uint8_t)(gl < 0 ? 0 : gl);
+  }else{
+    const char *ty = vd_enum_canon(pw_pay_types_in, vd_str(body, "paymentType"));
+    if( pw_num_of(body, "destinationAccountID") != PW_ID_BANK ){
+      vd_add(&e, "destinationAccountID", "GL account %lld is not a bank account.",
+             (long long)pw_num_of(body, "destinationAccountID"));
+    }
+    if( pw_find(x, PW_CONTACTS, pw_num_of(body, "contactID")) == NULL ){
+      vd_add(&e, "contactID", "Contact %lld does not exist.", (long long)pw_num_of(body, "contactID"));
+    }
+    t.kind = PF_TX_PAYMENT;
+    t.code = strcmp(ty, "CASH") == 0 ? PF_PM_CASH
+           : strcmp(ty, "MONEY_ORDER") == 0 || strcmp(ty, "CASHIERS_CHECK") == 0 ? PF_PM_MONEY_ORDER
+           : strcmp(ty, "CREDIT_CARD") == 0 ? PF_PM_CREDIT_CARD
+           : strncmp(ty, "CHECK", 5) == 0 ? PF_PM_CHECK : PF_PM_ACH;
+  }
+  if( e.n ){
+    pthread_rwlock_unlock(&x->lock);
+    pw_bad_request(resp, &e);
+  }else{
+    int64_t now = dt_now();
+    t.lease = (uint32_t)j;
+    t.amount_cents = sb_llround(amount * 100);
+    dt_parse_date(vd_str(body, "date"), &t.date);
+    t.due = t.date;
+    t.created = (uint32_t)now;
+    t.memo = vd_str(body, "comments");
+    t.reference = vd_str(body, "refNo");
+    uint32_t id = pf_ledger_add(x->pf, &t);
+    pw_render_ledger(x, (uint32_t)j, now);
+    pw_rec *lr = pw_find(x, PW_LEASES, lease);          /* its leaseBalance moves */
+    cJSON *lo = pw_load(lr);
+    pw_put_item(lo, "leaseBalance", cJSON_CreateNumber(pf_ledger_balance(x->pf, (uint32_t)j) / 100.0));
+    pw_touch(lo, now);
+    pw_rec_set(lr, lo);
+    cJSON_Delete(lo);
+    const pw_rec *r = pw_find(x, kind, pw_kinds[PW_CHARGES].base + id);
+    cJSON *o = r ? pw_load(r) : NULL;
+    pthread_rwlock_unlock(&x->lock);
+    pw_send_record(resp, 201, o);
+    cJSON_Delete(o);
+  }
+  vd_free(&e);
+  cJSON_Delete(body);
+}
 
 /* GET /leases/{leaseId}/contacts: the lease's tenants as Contact records. */
 static void pw_lease_contacts_get(pw_ctx *x, int64_t id, const sb_request *req, sb_response *resp){
@@ -1273,8 +1525,9 @@ static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
   int kind;
   if( *p != '/' ){ pw_not_found(resp); return; }
   p++;
-  slash = strchr(p, '/');
-  kind = pw_kind_of(p, slash ? (size_t)(slash - p) : strlen(p));
+  size_t klen = 0;
+  kind = pw_kind_of(p, &klen);
+  slash = kind >= 0 && p[klen] == '/' ? p + klen : NULL;
   for(size_t i = 0; i < sizeof(pw_fixed)/sizeof(pw_fixed[0]); i++){
     if( strcmp(req->path, pw_fixed[i].path) == 0 && strcmp(req->method, "GET") == 0 ){
       resp->status = 200;
@@ -1290,6 +1543,8 @@ static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
     if( *rest ){
       if( kind == PW_LEASES && strcmp(rest, "/contacts") == 0 && strcmp(req->method, "GET") == 0 ){
         pw_lease_contacts_get(x, id, req, resp);
+      }else if( kind == PW_LEASES && strcmp(rest, "/autocharges") == 0 && strcmp(req->method, "GET") == 0 ){
+        pw_autocharges_get(x, id, resp);
       }else{
         pw_not_found(resp);
       }
@@ -1312,10 +1567,12 @@ static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
     pw_save_lease_w(x, req, -1, resp);
   }else if( kind == PW_LEASES && strcmp(req->method, "PUT") == 0 && id > 0 ){
     pw_save_lease_w(x, req, id, resp);
-  }else if( kind != PW_PROSPECTS && strcmp(req->method, "DELETE") == 0 && id > 0 ){
+  }else if( kind <= PW_WORKORDERS && kind != PW_PROSPECTS && strcmp(req->method, "DELETE") == 0 && id > 0 ){
     pw_delete_w(x, kind, id, resp);
   }else if( kind == PW_WORKORDERS && strcmp(req->method, "POST") == 0 && id < 0 ){
     pw_save_workorder_w(x, req, resp);
+  }else if( (kind == PW_CHARGES || kind == PW_PAYMENTS) && strcmp(req->method, "POST") == 0 && id < 0 ){
+    pw_save_txn_w(x, kind, req, resp);
   }else{
     pw_error(resp, 405, "METHOD_NOT_ALLOWED",
              "This sandbox does not emulate that operation on the resource.", NULL);

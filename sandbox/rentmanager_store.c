@@ -26,10 +26,13 @@
 **   - tenant Status (Current/Past/Future) and unit CurrentOccupants follow
 **     the lease dates as of the portfolio's as-of date (2026-06-30), like
 **     every sandbox's lease statuses, so occupancy agrees across vendors;
-**   - Balance: 65% 0.00, 30% owing 1-150% of a month's rent, 5% in credit;
+**   - Balance: the resident's balance on the portfolio's ledger (ledger.c:
+**     charges minus payments of the lease, billed to its first resident;
+**     0 for the others and for tenants created through the API);
 **   - dates are written as date-times at midnight ("2024-03-01T00:00:00").
 */
 #include "rentmanager.h"
+#include "ledger.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -1272,15 +1275,10 @@ static void rm_put_phones(rm_ctx *c, sb_buf *b, uint32_t contact){
   sb_putc(b, ']');
 }
 
-/* The tenant's balance in cents: deterministic per resident. */
+/* The tenant's balance in cents: the portfolio ledger's, the same money
+** every vendor's ledger shows. */
 static int64_t rm_balance(rm_ctx *c, uint32_t i){
-  if( i >= c->Rg ) return 0;
-  uint64_t h = sb_mix64(c->seed * 0x9E3779B97F4A7C15ULL ^ 0xba1a9ceULL ^ i);
-  uint32_t r = (uint32_t)(h % 100);
-  const pf_lease *l = &c->pf->leases.v[c->pf->res.v[i].lease];
-  if( r < 65 ) return 0;
-  if( r < 95 ) return (int64_t)l->rent_cents * (int64_t)((h >> 8) % 150 + 1) / 100;
-  return -(int64_t)((h >> 16) % 20000 + 100);
+  return i < c->Rg ? pf_resident_balance(c->pf, i) : 0;
 }
 
 void rm_render(rm_ctx *c, int kind, uint32_t idx, uint64_t fmask,

@@ -332,6 +332,7 @@ typedef struct sb_portfolio {
   PF_ARRAY(pf_applicant) apps;
   PF_ARRAY(pf_workorder) wos;
   uint32_t next_task;           /* next free task number */
+  struct pf_ledger *ledger;     /* transactions written (ledger.c) */
 } sb_portfolio;
 
 #define PF_NSTAFF   5
