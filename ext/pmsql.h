@@ -312,6 +312,9 @@ typedef struct pms_list_result {
   const cJSON *pItems;  /* the array of vendor records inside pRoot */
   int64_t nTotal;       /* total records the list holds, -1 if unknown */
   int bLast;            /* adapter knows this is the last page */
+  int bMore;            /* the vendor links a next page (a cursor such as
+                        ** AppFolio's next_page_path): fetch it even when
+                        ** this page is shorter than the page size asked */
 } pms_list_result;
 
 /* Per unified model, what a vendor offers. */
