@@ -21,8 +21,8 @@
 **    developer id. 7 report requests per 15 s (next pages exempt): the
 **    429 and its Retry-After are waited out by the HTTP client.
 **    The reports host: base_url when the integration sets one (a sandbox
-**    or a proxy serves both APIs), else https://{credentials.database}
-**    .appfolio.com.
+**    or a proxy serves both APIs), else https://{database}.appfolio.com
+**    with the customer's database name (a required credential).
 **
 ** AppFolio's own status 533 ("data unavailable") is retried like a 503
 ** (af_classify). Writes (v0): PATCH /units/{id} {"RentReady"} from
@@ -478,7 +478,7 @@ static cJSON *af_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_re
   return pRec;
 }
 
-static const char *const azAfCredential[] = { "client_id", "client_secret", "developer_id", 0 };
+static const char *const azAfCredential[] = { "client_id", "client_secret", "developer_id", "database", 0 };
 
 const pms_adapter pms_adapter_appfolio = {
   "APPFOLIO",

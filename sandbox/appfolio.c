@@ -563,13 +563,11 @@ static void af_vendor_patch(af_ctx *c, uint32_t v, const sb_request *req, sb_res
   cJSON_ArrayForEach(m, j){
     int known = 0;
     for(const vd_field *f = fields; f->name; f++) known |= strcmp(f->name, m->string) == 0;
-    if( !known ) vd_add(&e, m->string, "is not an updatable attribute of a vendor");
+    if( !known ) vd_add(&e, m->string, "'%s' is not an updatable attribute of a vendor", m->string);
   }
   vd_object(&schema, j, "", &e);
   if( e.n ){
-    char msg[256];
-    snprintf(msg, sizeof(msg), "%s %s", e.keys[0], e.vals[0]);
-    af_error(resp, 400, msg);
+    af_error(resp, 400, e.vals[0]);   /* each message names its field */
   }else{
     cJSON *o = af_ovr_slot(c, AF_VENDORS, v);
     n = vd_normalize(&schema, j);
@@ -1025,6 +1023,7 @@ static void af_credentials(const sb_options *opt, sb_buf *out){
   jw_str(out, s);
   SB_LIT(out, ",\"developer_id\":");
   jw_str(out, d);
+  SB_LIT(out, ",\"database\":\"sandbox\"");   /* {database}.appfolio.com */
   sb_putc(out, '}');
 }
 
