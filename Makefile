@@ -79,7 +79,16 @@ $(BUILD)/adapter_list.c: $(ADAPT_SRC) Makefile | $(BUILD)
 	   for f in $(ADAPT_SRC); do echo "  &pms_adapter_$$(basename $$f .c),"; done; \
 	   echo '  0'; echo '};'; } > $@
 
-pmsql.so: $(DEPS_OK) $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(wildcard ext/*.h)
+# The manifests are checked before they are compiled in: a malformed one
+# fails the build with the file, the JSON path and the reason.
+MF_CHECK_SRC = tools/manifest_check.c ext/manifest.c ext/schema.c ext/util.c $(BUILD)/embedded.c
+$(BUILD)/manifest-check: $(DEPS_OK) $(MF_CHECK_SRC) ext/pmsql.h
+	$(CC) $(WARN) $(CFLAGS) -DSQLITE_CORE -o $@ $(MF_CHECK_SRC) -lsqlite3 -lcjson -lpthread -lm
+$(BUILD)/.manifests-ok: $(BUILD)/manifest-check $(CAP_FILES)
+	@$(BUILD)/manifest-check $(CAP_FILES)
+	@touch $@
+
+pmsql.so: $(DEPS_OK) $(BUILD)/.manifests-ok $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(wildcard ext/*.h)
 	$(CC) $(WARN) $(CFLAGS) $(PIC) -shared -o $@ $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS)
 
 # Every sandbox vendor: a file in sandbox/ that defines sb_vendor_<name>.

@@ -1,177 +1,30 @@
 /*
-** buildium.c — the Buildium Open API adapter (BUILDIUM).
+** buildium.c — what is irregular about the Buildium Open API (BUILDIUM).
 **
-** Protocol (official OpenAPI spec; research/pms-apis.md §1): every request
-** carries x-buildium-client-id and x-buildium-client-secret; paths live under
-** /v1 and are case-sensitive; lists take limit (<= 1000) and offset, answer a
-** bare JSON array and give the total in X-Total-Count; orderby=Id asc keeps
-** paging stable; lastupdatedfrom (UTC YYYY-MM-DDTHH:MM:SSZ, a date for work
-** orders) filters by change time for incremental syncs; 10 requests/second;
-** errors are ApiErrorResponse {UserMessage, ErrorCode, Errors[{Key,Value}]}.
+** capability/buildium.json says the regular part once: the x-buildium-*
+** key headers, the resources under /v1, offset paging (limit <= 1000,
+** X-Total-Count), the lastupdatedfrom filter, 10 requests/second, the
+** ApiErrorResponse shape, every field read and written with its path,
+** transform and value map. The engine does all of that from the manifest.
 **
-** Mapping: rentals -> properties, rental units -> units, leases, rental
-** tenants -> residents, applicants, work orders -> service_requests. Buildium
-** has no leads API (capability/buildium.json says so). Regular fields are
-** the tables below; phones, the resident's current lease, link arrays and
-** manager names are the fix-ups, because their shape is irregular.
+** What stays here: the list URL (orderby=Id asc keeps paging stable; work
+** orders filter by date only), the fix-ups (phone arrays, manager names,
+** the resident's current lease, tenant and application link arrays,
+** half baths), and writes, because every Buildium PUT is a full replace:
+** an update reads the record first and resends it with the changes laid
+** over it, phones go as {Home, Mobile, Work, Fax} slots, and a few create
+** fields take shapes of their own (LeaseId, TenantIds, SecurityDeposit).
 */
 #include "../ext/pmsql.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ------------------------------------------------------------ enum maps */
-
-static const pms_enum_map aBdCountry[] = {
-  {"UnitedStates","US"}, {"Canada","CA"}, {"Mexico","MX"}, {"PuertoRico","PR"},
-  {"VirginIslands","VI"}, {"Guam","GU"}, {"AmericanSamoa","AS"},
-  {"NorthernMarianaIslands","MP"}, {"UnitedKingdom","GB"}, {"Ireland","IE"},
-  {"Australia","AU"}, {"NewZealand","NZ"},
-  {0, 0}                                   /* others pass through */
-};
-
-static const pms_enum_map aBdPhoneType[] = {
-  {"Home","HOME"}, {"Cell","MOBILE"}, {"Mobile","MOBILE"}, {"Office","WORK"},
-  {"Work","WORK"}, {"Fax","FAX"},
-  {0, "OTHER"}                             /* Personal, Other, NotSet */
-};
-
-static const pms_enum_map aBdPropertyType[] = {
-  {"SingleFamily","SINGLE_FAMILY"}, {"MultiFamily","MULTI_FAMILY"},
-  {"CondoTownhome","MULTI_FAMILY"}, {"Industrial","COMMERCIAL"},
-  {"Office","COMMERCIAL"}, {"Retail","COMMERCIAL"},
-  {"ShoppingCenter","COMMERCIAL"}, {"Storage","COMMERCIAL"},
-  {"ParkingSpace","COMMERCIAL"},
-  {0, "OTHER"}
-};
-
-static const pms_enum_map aBdBedrooms[] = {
-  {"NotSet",0}, {"Studio","0"}, {"OneBed","1"}, {"TwoBed","2"}, {"ThreeBed","3"},
-  {"FourBed","4"}, {"FiveBed","5"}, {"SixBed","6"}, {"SevenBed","7"},
-  {"EightBed","8"}, {"NineBedPlus","9+"},
-  {0, 0}
-};
-
-static const pms_enum_map aBdBathrooms[] = {
-  {"NotSet",0}, {"OneBath","1"}, {"OnePointFiveBath","1.5"}, {"TwoBath","2"},
-  {"TwoPointFiveBath","2.5"}, {"ThreeBath","3"}, {"ThreePointFiveBath","3.5"},
-  {"FourBath","4"}, {"FourPointFiveBath","4.5"}, {"FiveBath","5"},
-  {"FivePlusBath","5+"},
-  {0, 0}
-};
-
-static const pms_enum_map aBdLeaseStatus[] = {
-  {"Active","ACTIVE"}, {"Past","INACTIVE"}, {"Future","PENDING"},
-  {0, "OTHER"}
-};
-
-static const pms_enum_map aBdApplicationStatus[] = {
-  {"Approved","APPROVED"}, {"AddedToLease","APPROVED"}, {"AddedToDraftLease","APPROVED"},
-  {"Rejected","DENIED"}, {"Cancelled","CANCELED"}, {"Undecided","PENDING"},
-  {"New","PENDING"}, {"Draft","PENDING"}, {"Deferred","PENDING"},
-  {0, "OTHER"}
-};
-
-/* ----------------------------------------------------------- field maps */
-
-#define BD_ADDRESS(prefix, suffix) \
-  { "address_1" suffix, prefix ".AddressLine1", PMS_X_STRING, 0 }, \
-  { "address_2" suffix, prefix ".AddressLine2", PMS_X_STRING, 0 }, \
-  { "city" suffix,      prefix ".City",         PMS_X_STRING, 0 }, \
-  { "state" suffix,     prefix ".State",        PMS_X_STRING, 0 }, \
-  { "zip" suffix,       prefix ".PostalCode",   PMS_X_STRING, 0 }, \
-  { "country" suffix,   prefix ".Country",      PMS_X_ENUM, aBdCountry }
-
-static const pms_field_map aBdProperty[] = {
-  { "name",             "Name",                 PMS_X_STRING, 0 },
-  BD_ADDRESS("Address", ""),
-  { "is_active",        "IsActive",             PMS_X_BOOL, 0 },
-  { "number_of_units",  "NumberUnits",          PMS_X_INT, 0 },
-  { "year_built",       "YearBuilt",            PMS_X_INT, 0 },
-  { "type_raw",         "RentalSubType",        PMS_X_STRING, 0 },
-  { "type_normalized",  "RentalSubType",        PMS_X_ENUM, aBdPropertyType },
-  { "long_description", "StructureDescription", PMS_X_STRING, 0 },
-  { "manager_email",    "RentalManager.Email",  PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aBdUnit[] = {
-  { "property_id",   "PropertyId",   PMS_X_FK, "properties" },
-  { "x_property_id", "PropertyId",   PMS_X_ID, 0 },
-  { "number",        "UnitNumber",   PMS_X_STRING, 0 },
-  { "building_name", "BuildingName", PMS_X_STRING, 0 },
-  { "bedrooms",      "UnitBedrooms", PMS_X_ENUM, aBdBedrooms },
-  { "bathrooms",     "UnitBathrooms", PMS_X_ENUM, aBdBathrooms },
-  { "square_feet",   "UnitSize",     PMS_X_INT, 0 },
-  { "is_available",  "IsUnitListed", PMS_X_BOOL, 0 },
-  { "is_vacant",     "IsUnitOccupied", PMS_X_NOT_BOOL, 0 },
-  { "rent_amount_market_in_cents", "MarketRent", PMS_X_CENTS, 0 },
-  BD_ADDRESS("Address", ""),
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aBdLease[] = {
-  { "property_id",       "PropertyId",    PMS_X_FK, "properties" },
-  { "x_property_id",     "PropertyId",    PMS_X_ID, 0 },
-  { "unit_id",           "UnitId",        PMS_X_FK, "units" },
-  { "x_unit_id",         "UnitId",        PMS_X_ID, 0 },
-  { "unit_number",       "UnitNumber",    PMS_X_STRING, 0 },
-  { "status_raw",        "LeaseStatus",   PMS_X_STRING, 0 },
-  { "status_normalized", "LeaseStatus",   PMS_X_ENUM, aBdLeaseStatus },
-  { "type",              "LeaseType",     PMS_X_STRING, 0 },
-  { "term",              "TermType",      PMS_X_STRING, 0 },
-  { "start_date",        "LeaseFromDate", PMS_X_DATE, 0 },
-  { "end_date",          "LeaseToDate",   PMS_X_DATE, 0 },
-  { "rent_amount_in_cents",    "AccountDetails.Rent",            PMS_X_CENTS, 0 },
-  { "deposit_amount",          "AccountDetails.SecurityDeposit", PMS_X_STRING, 0 },
-  { "deposit_amount_in_cents", "AccountDetails.SecurityDeposit", PMS_X_CENTS, 0 },
-  { "rent_due_day",      "PaymentDueDay", PMS_X_INT, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aBdResident[] = {
-  { "first_name",    "FirstName",      PMS_X_STRING, 0 },
-  { "last_name",     "LastName",       PMS_X_STRING, 0 },
-  { "email_1",       "Email",          PMS_X_STRING, 0 },
-  { "email_2",       "AlternateEmail", PMS_X_STRING, 0 },
-  { "date_of_birth", "DateOfBirth",    PMS_X_DATE, 0 },
-  BD_ADDRESS("Address", ""),
-  BD_ADDRESS("AlternateAddress", "_alternate"),
-  { "notes",         "Comment",        PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aBdApplicant[] = {
-  { "property_id",   "PropertyId", PMS_X_FK, "properties" },
-  { "x_property_id", "PropertyId", PMS_X_ID, 0 },
-  { "first_name",    "FirstName",  PMS_X_STRING, 0 },
-  { "last_name",     "LastName",   PMS_X_STRING, 0 },
-  { "email_1",       "Email",      PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aBdWorkOrder[] = {
-  { "unit_id",             "Task.UnitId", PMS_X_FK, "units" },
-  { "x_unit_id",           "Task.UnitId", PMS_X_ID, 0 },
-  { "service_description", "Title",       PMS_X_STRING, 0 },
-  { "service_details",     "WorkDetails", PMS_X_STRING, 0 },
-  { "service_priority",    "Priority",    PMS_X_STRING, 0 },
-  { "status_raw",          "Status",      PMS_X_STRING, 0 },
-  { "access_notes",        "EntryNotes",  PMS_X_STRING, 0 },
-  { "vendor_notes",        "VendorNotes", PMS_X_STRING, 0 },
-  { "date_due",            "DueDate",     PMS_X_DATE, 0 },
-  { 0, 0, 0, 0 }
-};
-
 /* ------------------------------------------------------------- fix-ups */
 
-static void bd_set(pms_row *pRow, const char *zCol, const char *zVal){
-  int i = pms_row_col(pRow, zCol);
-  if( i>=0 ) pms_row_set_text(pRow, i, zVal, -1);
-}
-
 /* PhoneNumbers[] {Number, Type} -> <prefix>phone_1/_type, phone_2/_type */
-static void bd_phones(pms_row *pRow, const cJSON *pPhones, const char *zPrefix){
+static void bd_phones(pms_session *pS, pms_row *pRow, const cJSON *pPhones, const char *zPrefix){
+  const pms_enum_map *aType = pms_adapter_value_map(pS->pAdapter, "phone_type");
   const cJSON *p;
   int n = 0;
   cJSON_ArrayForEach(p, pPhones){
@@ -181,51 +34,38 @@ static void bd_phones(pms_row *pRow, const cJSON *pPhones, const char *zPrefix){
     if( !cJSON_IsString(pNum) || n>=2 ) continue;
     n++;
     snprintf(zCol, sizeof(zCol), "%sphone_%d", zPrefix, n);
-    bd_set(pRow, zCol, pNum->valuestring);
+    pms_row_set_column(pRow, zCol, pNum->valuestring);
     snprintf(zCol, sizeof(zCol), "%sphone_%d_type", zPrefix, n);
-    bd_set(pRow, zCol, pms_enum_lookup(aBdPhoneType, cJSON_IsString(pType) ? pType->valuestring : 0));
+    pms_row_set_column(pRow, zCol, pms_enum_lookup(aType, cJSON_IsString(pType) ? pType->valuestring : 0));
   }
 }
 
-
-/* Set a pmsql foreign key and its vendor id from a Buildium id. */
-static void bd_fk(pms_row *pRow, const char *zCol, const char *zXCol,
-                  const char *zModel, const cJSON *pId){
-  int i = pms_row_col(pRow, zCol), iX = pms_row_col(pRow, zXCol);
-  char *zX = pms_json_id_text(pId);
-  if( zX && i>=0 ){
-    char *zId = pms_make_id(pRow->zIntegration, pms_model_find(zModel), zX);
-    pms_row_set_text(pRow, i, zId, -1);
-    sqlite3_free(zId);
-  }
-  if( zX && iX>=0 ) pms_row_set_text(pRow, iX, zX, -1);
-  free(zX);
-}
 
 static int bd_property_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pMgr = cJSON_GetObjectItemCaseSensitive(pRec, "RentalManager");
-  (void)pS; (void)pzErr;
+  (void)pzErr;
   if( cJSON_IsObject(pMgr) ){
     const cJSON *pCo = cJSON_GetObjectItemCaseSensitive(pMgr, "CompanyName");
     const cJSON *pF = cJSON_GetObjectItemCaseSensitive(pMgr, "FirstName");
     const cJSON *pL = cJSON_GetObjectItemCaseSensitive(pMgr, "LastName");
     if( cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pMgr, "IsCompany")) && cJSON_IsString(pCo) ){
-      bd_set(pRow, "manager_name", pCo->valuestring);
+      pms_row_set_column(pRow, "manager_name", pCo->valuestring);
     }else if( cJSON_IsString(pF) || cJSON_IsString(pL) ){
       char *z = pms_mprintf("%s%s%s", cJSON_IsString(pF) ? pF->valuestring : "",
                             cJSON_IsString(pF) && cJSON_IsString(pL) ? " " : "",
                             cJSON_IsString(pL) ? pL->valuestring : "");
-      if( z ){ bd_set(pRow, "manager_name", z); free(z); }
+      if( z ){ pms_row_set_column(pRow, "manager_name", z); free(z); }
     }
-    bd_phones(pRow, cJSON_GetObjectItemCaseSensitive(pMgr, "PhoneNumbers"), "manager_");
+    bd_phones(pS, pRow, cJSON_GetObjectItemCaseSensitive(pMgr, "PhoneNumbers"), "manager_");
   }
   return SQLITE_OK;
 }
 
 static int bd_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pBath = cJSON_GetObjectItemCaseSensitive(pRec, "UnitBathrooms");
-  const char *zB = cJSON_IsString(pBath) ? pms_enum_lookup(aBdBathrooms, pBath->valuestring) : 0;
-  (void)pS; (void)pzErr;
+  const pms_enum_map *aBath = pms_adapter_value_map(pS->pAdapter, "bathrooms");
+  const char *zB = cJSON_IsString(pBath) ? pms_enum_lookup(aBath, pBath->valuestring) : 0;
+  (void)pzErr;
   if( zB ){
     double r = atof(zB);
     int iFull = pms_row_col(pRow, "bathrooms_full");
@@ -277,7 +117,7 @@ static int bd_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
   }
   pms_str_appendz(&s, "]");
   if( s.oom ){ pms_str_reset(&s); return SQLITE_NOMEM; }
-  bd_set(pRow, "residents_meta_data", s.z);
+  pms_row_set_column(pRow, "residents_meta_data", s.z);
   pms_str_reset(&s);
   return SQLITE_OK;
 }
@@ -294,8 +134,8 @@ static int bd_resident_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
   const cJSON *pL, *pBest = 0;
   pms_str s = {0};
   int n = 0;
-  (void)pS; (void)pzErr;
-  bd_phones(pRow, cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), "");
+  (void)pzErr;
+  bd_phones(pS, pRow, cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), "");
   pms_str_appendz(&s, "[");
   cJSON_ArrayForEach(pL, pLeases){
     char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pL, "Id"));
@@ -327,11 +167,11 @@ static int bd_resident_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
   }
   pms_str_appendz(&s, "]");
   if( s.oom ){ pms_str_reset(&s); return SQLITE_NOMEM; }
-  bd_set(pRow, "leases_meta_data", s.z);
+  pms_row_set_column(pRow, "leases_meta_data", s.z);
   pms_str_reset(&s);
   if( pBest ){
-    bd_fk(pRow, "lease_id", "x_lease_id", "leases", cJSON_GetObjectItemCaseSensitive(pBest, "Id"));
-    bd_fk(pRow, "property_id", "x_property_id", "properties",
+    pms_row_set_fk(pRow, "lease_id", "x_lease_id", "leases", cJSON_GetObjectItemCaseSensitive(pBest, "Id"));
+    pms_row_set_fk(pRow, "property_id", "x_property_id", "properties",
           cJSON_GetObjectItemCaseSensitive(pBest, "PropertyId"));
   }
   return SQLITE_OK;
@@ -343,8 +183,9 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   const cJSON *pApp;
   pms_str s = {0};
   int n = 0;
-  (void)pS; (void)pzErr;
-  bd_phones(pRow, cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), "");
+  const pms_enum_map *aStatus = pms_adapter_value_map(pS->pAdapter, "application_status");
+  (void)pzErr;
+  bd_phones(pS, pRow, cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), "");
   if( cJSON_IsNumber(pUnit) ){
     char *zX = pms_json_id_text(pUnit);
     char *zId = zX ? pms_make_id(pRow->zIntegration, pms_model_find("units"), zX) : 0;
@@ -356,8 +197,8 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
     pms_str_append_json_string(&b, zX);
     pms_str_appendz(&b, "]");
     if( !a.oom && !b.oom ){
-      bd_set(pRow, "unit_id_preferred", a.z);
-      bd_set(pRow, "x_unit_id_preferred", b.z);
+      pms_row_set_column(pRow, "unit_id_preferred", a.z);
+      pms_row_set_column(pRow, "x_unit_id_preferred", b.z);
     }
     pms_str_reset(&a);
     pms_str_reset(&b);
@@ -377,7 +218,7 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
     pms_str_appendz(&s, ",\"status_raw\":");
     if( zSt ) pms_str_append_json_string(&s, zSt); else pms_str_appendz(&s, "null");
     pms_str_appendz(&s, ",\"status_normalized\":");
-    pms_str_append_json_string(&s, pms_enum_lookup(aBdApplicationStatus, zSt));
+    pms_str_append_json_string(&s, pms_enum_lookup(aStatus, zSt));
     pms_str_appendz(&s, ",\"submitted_at\":");
     if( cJSON_IsString(pAt) ) pms_str_append_json_string(&s, pAt->valuestring);
     else pms_str_appendz(&s, "null");
@@ -386,7 +227,7 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   }
   pms_str_appendz(&s, "]");
   if( s.oom ){ pms_str_reset(&s); return SQLITE_NOMEM; }
-  bd_set(pRow, "applications", s.z);
+  pms_row_set_column(pRow, "applications", s.z);
   pms_str_reset(&s);
   return SQLITE_OK;
 }
@@ -400,42 +241,33 @@ static int bd_work_order_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec
   else if( cJSON_IsString(pEntry) && strcmp(pEntry->valuestring, "No")==0 ) pms_row_set_int(pRow, i, 0);
   if( cJSON_IsNumber(pVendor) ){
     char *z = pms_mprintf("[{\"x_vendor_id\":\"%lld\"}]", (long long)pVendor->valuedouble);
-    if( z ){ bd_set(pRow, "vendors", z); free(z); }
+    if( z ){ pms_row_set_column(pRow, "vendors", z); free(z); }
   }
   return SQLITE_OK;
 }
 
-static const pms_adapter_model aBdModel[] = {
-  { "properties",       "/rentals",         aBdProperty,  1, bd_property_fixup, 0 },
-  { "units",            "/rentals/units",   aBdUnit,      1, bd_unit_fixup, 0 },
-  { "leases",           "/leases",          aBdLease,     1, bd_lease_fixup, 0 },
-  { "residents",        "/leases/tenants",  aBdResident,  1, bd_resident_fixup, 0 },
-  { "applicants",       "/applicants",      aBdApplicant, 1, bd_applicant_fixup, 0 },
-  { "service_requests", "/workorders",      aBdWorkOrder, 1, bd_work_order_fixup, 0 },
-  { 0, 0, 0, 0, 0, 0 }
+static const pms_adapter_fixup aBdFixup[] = {
+  { "properties",       bd_property_fixup },
+  { "units",            bd_unit_fixup },
+  { "leases",           bd_lease_fixup },
+  { "residents",        bd_resident_fixup },
+  { "applicants",       bd_applicant_fixup },
+  { "service_requests", bd_work_order_fixup },
+  { 0, 0 }
 };
 
 /* ------------------------------------------------------------ protocol */
-
-static int bd_authorize(pms_session *pS, pms_request *r){
-  char *z = pms_mprintf("x-buildium-client-id: %s", pms_credential(pS, "client_id"));
-  if( z ){ pms_request_auth_header(r, z); free(z); }
-  z = pms_mprintf("x-buildium-client-secret: %s", pms_credential(pS, "client_secret"));
-  if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
-  pms_request_header(r, "Accept: application/json");
-  return SQLITE_OK;
-}
 
 static pms_request *bd_list_request(pms_session *pS, const pms_adapter_model *pAM,
                                     const pms_list_page *pPg){
   pms_str u = {0};
   pms_request *r;
-  pms_str_appendf(&u, "%s/v1%s?limit=%d&offset=%lld&orderby=Id%%20asc", pS->zBaseUrl, pAM->zPath,
+  pms_str_appendf(&u, "%s%s?limit=%d&offset=%lld&orderby=Id%%20asc", pS->zBaseUrl, pAM->zPath,
                   pPg->nPageSize, (long long)pPg->iPage * pPg->nPageSize);
   if( pPg->zSince ){
     /* work orders filter by date only; the rest by UTC date-time */
     char zDate[11];
-    pms_str_appendz(&u, "&lastupdatedfrom=");
+    pms_str_appendf(&u, "&%s=", pAM->zSince);
     if( strcmp(pAM->zModel, "service_requests")==0 ){
       size_t n = strlen(pPg->zSince);
       if( n>10 ) n = 10;
@@ -450,51 +282,6 @@ static pms_request *bd_list_request(pms_session *pS, const pms_adapter_model *pA
   r = pms_request_new("GET", u.z);
   pms_str_reset(&u);
   return r;
-}
-
-static int bd_list_parse(pms_session *pS, const pms_adapter_model *pAM,
-                         pms_response *pResp, pms_list_result *pOut, char **pzErr){
-  (void)pS; (void)pAM;
-  pOut->pRoot = pms_response_json(pResp, 1, pzErr);
-  if( pOut->pRoot==0 ) return SQLITE_ERROR;
-  if( !cJSON_IsArray(pOut->pRoot) ){
-    *pzErr = pms_strdup("expected a JSON array of records");
-    return SQLITE_ERROR;
-  }
-  pOut->pItems = pOut->pRoot;
-  pOut->nTotal = pms_response_count(pResp, "X-Total-Count");
-  return SQLITE_OK;
-}
-
-static char *bd_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
-  (void)pAM;
-  return pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "Id"));
-}
-
-/* ApiErrorResponse -> "UserMessage [ErrorCode] (Key: Value; …)" */
-static char *bd_error_message(const pms_response *pResp){
-  cJSON *p = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
-  pms_str s = {0};
-  if( cJSON_IsObject(p) ){
-    const cJSON *pMsg = cJSON_GetObjectItemCaseSensitive(p, "UserMessage");
-    const cJSON *pCode = cJSON_GetObjectItemCaseSensitive(p, "ErrorCode");
-    const cJSON *pE;
-    int n = 0;
-    if( cJSON_IsString(pMsg) ) pms_str_appendz(&s, pMsg->valuestring);
-    if( cJSON_IsString(pCode) ) pms_str_appendf(&s, " [%s]", pCode->valuestring);
-    cJSON_ArrayForEach(pE, cJSON_GetObjectItemCaseSensitive(p, "Errors")){
-      const cJSON *pK = cJSON_GetObjectItemCaseSensitive(pE, "Key");
-      const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pE, "Value");
-      pms_str_appendf(&s, "%s%s: %s", n++ ? "; " : " (", cJSON_IsString(pK) ? pK->valuestring : "?",
-                      cJSON_IsString(pV) ? pV->valuestring : "?");
-    }
-    if( n ) pms_str_appendz(&s, ")");
-  }else if( pResp->zBody && pResp->nBody ){
-    pms_str_appendf(&s, "%.200s", pResp->zBody);
-  }
-  cJSON_Delete(p);
-  if( s.n==0 ){ pms_str_reset(&s); return 0; }
-  return pms_str_finish(&s);
 }
 
 /* --------------------------------------------------------------- writes */
@@ -529,19 +316,17 @@ static const struct {
 };
 
 /* Buildium writes phones as {Home, Work, Mobile, Fax}; reads give
-** [{Number, Type}]. Read types without a write slot take a free one. */
-static const char *bd_phone_slot(const char *zType){
-  if( zType==0 ) return 0;
-  if( strcmp(zType, "Home")==0 || strcmp(zType, "HOME")==0 ) return "Home";
-  if( strcmp(zType, "Cell")==0 || strcmp(zType, "Mobile")==0 || strcmp(zType, "MOBILE")==0 ) return "Mobile";
-  if( strcmp(zType, "Office")==0 || strcmp(zType, "Work")==0 || strcmp(zType, "WORK")==0 ) return "Work";
-  if( strcmp(zType, "Fax")==0 || strcmp(zType, "FAX")==0 ) return "Fax";
-  return 0;
+** [{Number, Type}]. The slot of a type is the vendor value a write sends
+** for the unified type it reads as (the phone_type value map both ways);
+** types without a write slot take a free one. */
+static const char *bd_phone_slot(const pms_enum_map *aType, const char *zType){
+  return zType ? pms_enum_vendor(aType, pms_enum_lookup(aType, zType)) : 0;
 }
 
 /* The write-shape phones: the current numbers (read shape), with
 ** phone_1/phone_2 (and their types) from the write laid over them. */
-static cJSON *bd_phones_for_write(const cJSON *pCurrent, const cJSON *pFields){
+static cJSON *bd_phones_for_write(const pms_enum_map *aType, const cJSON *pCurrent,
+                                  const cJSON *pFields){
   struct { const char *zNum; const char *zSlot; } a[8];
   static const char *const azFree[] = { "Mobile", "Home", "Work", "Fax" };
   const cJSON *pP;
@@ -552,7 +337,7 @@ static cJSON *bd_phones_for_write(const cJSON *pCurrent, const cJSON *pFields){
     const cJSON *pT = cJSON_GetObjectItemCaseSensitive(pP, "Type");
     if( !cJSON_IsString(pN) || n>=8 ) continue;
     a[n].zNum = pN->valuestring;
-    a[n].zSlot = bd_phone_slot(cJSON_IsString(pT) ? pT->valuestring : 0);
+    a[n].zSlot = bd_phone_slot(aType, cJSON_IsString(pT) ? pT->valuestring : 0);
     n++;
   }
   for(i=0; i<2; i++){
@@ -565,7 +350,7 @@ static cJSON *bd_phones_for_write(const cJSON *pCurrent, const cJSON *pFields){
     if( pN==0 && pT==0 ) continue;
     while( n<=i ){ a[n].zNum = 0; a[n].zSlot = 0; n++; }
     if( pN ) a[i].zNum = cJSON_IsString(pN) ? pN->valuestring : 0;
-    if( cJSON_IsString(pT) ) a[i].zSlot = bd_phone_slot(pT->valuestring);
+    if( cJSON_IsString(pT) ) a[i].zSlot = bd_phone_slot(aType, pT->valuestring);
     if( a[i].zSlot==0 ) a[i].zSlot = i==0 ? "Mobile" : "Home";
   }
   for(i=0; i<n; i++){
@@ -590,8 +375,9 @@ static int bd_write_index(const char *zModel){
 
 /* The request body: for an update, the current record's PUT fields; then
 ** the unified fields through the read map reversed; then the irregular ones. */
-static char *bd_write_body(const pms_adapter_model *pAM, pms_write *w, const cJSON *pCurrent,
-                           char **pzErr){
+static char *bd_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                           const cJSON *pCurrent, char **pzErr){
+  const pms_enum_map *aType = pms_adapter_value_map(pS->pAdapter, "phone_type");
   int iW = bd_write_index(pAM->zModel);
   int bCreate = strcmp(w->zOp, "create")==0;
   cJSON *pBody = cJSON_CreateObject(), *pLeft = cJSON_CreateObject(), *pF;
@@ -604,7 +390,7 @@ static char *bd_write_body(const pms_adapter_model *pAM, pms_write *w, const cJS
       const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pCurrent, zKey);
       if( pV==0 ) continue;
       if( strcmp(zKey, "PhoneNumbers")==0 ){
-        cJSON_AddItemToObject(pBody, zKey, bd_phones_for_write(pV, 0));
+        cJSON_AddItemToObject(pBody, zKey, bd_phones_for_write(aType, pV, 0));
       }else{
         cJSON_AddItemToObject(pBody, zKey, cJSON_Duplicate(pV, 1));
       }
@@ -624,12 +410,12 @@ static char *bd_write_body(const pms_adapter_model *pAM, pms_write *w, const cJS
     cJSON_ArrayForEach(pI, pX) cJSON_AddItemToObject(pBody, pI->string, cJSON_Duplicate(pI, 1));
     cJSON_Delete(pX);
   }
-  if( pms_map_unapply(pAM->aMap, w->pFields, pBody, pLeft, pzErr) ) goto done;
+  if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pBody, pLeft, pzErr) ) goto done;
   /* irregular fields */
   if( cJSON_GetObjectItemCaseSensitive(pLeft, "phone_1") || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_2")
    || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_1_type") || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_2_type") ){
     const cJSON *pCur = pCurrent ? cJSON_GetObjectItemCaseSensitive(pCurrent, "PhoneNumbers") : 0;
-    cJSON *pPh = bd_phones_for_write(pCur, pLeft);
+    cJSON *pPh = bd_phones_for_write(aType, pCur, pLeft);
     if( cJSON_GetObjectItemCaseSensitive(pBody, "PhoneNumbers") ){
       cJSON_ReplaceItemInObjectCaseSensitive(pBody, "PhoneNumbers", pPh);
     }else{
@@ -688,12 +474,12 @@ done:
 static pms_request *bd_write_request(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                      const cJSON *pCurrent, char **pzErr){
   int bCreate = strcmp(w->zOp, "create")==0;
-  char *zBody = bd_write_body(pAM, w, pCurrent, pzErr);
+  char *zBody = bd_write_body(pS, pAM, w, pCurrent, pzErr);
   char *zUrl;
   pms_request *r = 0;
   if( zBody==0 ) return 0;
-  zUrl = bCreate ? pms_mprintf("%s/v1%s", pS->zBaseUrl, pAM->zPath)
-                 : pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+  zUrl = bCreate ? pms_mprintf("%s%s", pS->zBaseUrl, pAM->zPath)
+                 : pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
   if( zUrl ) r = pms_request_new(bCreate ? "POST" : "PUT", zUrl);
   if( r ){
     pms_request_body(r, zBody, "application/json");
@@ -704,27 +490,6 @@ static pms_request *bd_write_request(pms_session *pS, const pms_adapter_model *p
   return r;
 }
 
-static pms_request *bd_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId){
-  char *zUrl = pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, zXId);
-  pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
-  free(zUrl);
-  return r;
-}
-
-static cJSON *bd_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp,
-                           char **pzErr){
-  cJSON *p;
-  (void)pS; (void)pAM;
-  if( !pms_response_is_json(pResp, 1) ){ *pzErr = pms_strdup("expected a JSON record"); return 0; }
-  p = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
-  if( !cJSON_IsObject(p) ){
-    cJSON_Delete(p);
-    *pzErr = pms_strdup("expected a JSON record");
-    return 0;
-  }
-  return p;
-}
-
 /* Update: GET the record (Buildium's PUT replaces everything), then PUT.
 ** Create: POST. A dry run builds the final request from the cached record. */
 static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
@@ -732,7 +497,7 @@ static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM
   pms_request *r;
   if( strcmp(w->zOp, "update")==0 && !bDry ){
     w->iStep = 1;
-    return bd_get_request(pS, pAM, w->zXId);
+    return pms_get_by_id(pS, pAM, w->zXId);
   }
   w->iStep = 2;
   if( bDry ){
@@ -744,8 +509,9 @@ static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM
   return bd_write_request(pS, pAM, w, 0, pzErr);
 }
 
-static void bd_write_failed(pms_write *w, const pms_response *pResp, const char *zWhat){
-  char *zMsg = bd_error_message(pResp);
+static void bd_write_failed(pms_session *pS, pms_write *w, const pms_response *pResp,
+                            const char *zWhat){
+  char *zMsg = pms_error_message(pS->pAdapter, pResp);
   w->zStatus = "failed";
   w->httpStatus = pResp->status;
   free(w->zMessage);
@@ -759,10 +525,10 @@ static pms_request *bd_write_step(pms_session *pS, const pms_adapter_model *pAM,
   if( w->iStep==1 ){
     pms_request *r;
     if( pResp->status!=200 ){
-      bd_write_failed(w, pResp, "reading the current record: ");
+      bd_write_failed(pS, w, pResp, "reading the current record: ");
       return 0;
     }
-    w->pCurrent = bd_get_parse(pS, pAM, pResp, &zErr);
+    w->pCurrent = pms_response_record(pResp, &zErr);
     r = w->pCurrent ? bd_write_request(pS, pAM, w, w->pCurrent, &zErr) : 0;
     if( r==0 ){
       w->zStatus = "failed";
@@ -775,37 +541,23 @@ static pms_request *bd_write_step(pms_session *pS, const pms_adapter_model *pAM,
   w->httpStatus = pResp->status;
   if( pResp->status==200 || pResp->status==201 ){
     w->zStatus = "succeeded";
-    w->pResult = bd_get_parse(pS, pAM, pResp, &zErr);
+    w->pResult = pms_response_record(pResp, &zErr);
     free(zErr);
     if( w->pResult && strcmp(w->zOp, "create")==0 ){
       w->zCreatedXId = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(w->pResult, "Id"));
     }
     return 0;
   }
-  bd_write_failed(w, pResp, "");
+  bd_write_failed(pS, w, pResp, "");
   return 0;
 }
 
-static const char *const azBdCredential[] = { "client_id", "client_secret", 0 };
-
 const pms_adapter pms_adapter_buildium = {
-  "BUILDIUM",
-  "https://api.buildium.com",
-  azBdCredential,
-  1000,               /* limit is clamped to 1000 */
-  0,                  /* an empty list is 200 [] */
-  10.0,               /* 10 requests per second */
-  4,
-  aBdModel,
-  0, 0,               /* no session: keys go on every request */
-  bd_authorize,
-  bd_list_request,
-  bd_list_parse,
-  bd_record_id,
-  bd_error_message,
-  bd_write_begin,
-  bd_write_step,
-  bd_get_request,
-  bd_get_parse,
-  0,                  /* xClassify: HTTP statuses mean what they say */
+  .zVendor      = "BUILDIUM",
+  .aFixup       = aBdFixup,
+  .xListRequest = bd_list_request,
+  .xWriteBegin  = bd_write_begin,
+  .xWriteStep   = bd_write_step,
+  /* auth headers, bare-array lists, Id, ApiErrorResponse, GET <resource>/<id>:
+  ** the manifest says them and the engine's defaults do them */
 };

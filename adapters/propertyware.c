@@ -35,136 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PW_API "/pw/api/rest/v1"
-
-/* ------------------------------------------------------------ enum maps */
-
-static const pms_enum_map aPwCountry[] = {
-  {"United States","US"}, {"USA","US"}, {"Canada","CA"}, {"Mexico","MX"},
-  {0, 0}                                   /* others pass through */
-};
-
-static const pms_enum_map aPwPropertyType[] = {
-  {"APARTMENT","MULTI_FAMILY"}, {"CONDO","MULTI_FAMILY"}, {"DU_FOUR_PLEX","MULTI_FAMILY"},
-  {"SECTION_8_AFFORDABLE","MULTI_FAMILY"}, {"SENIOR","MULTI_FAMILY"}, {"STUDENT","MULTI_FAMILY"},
-  {"HOUSE","SINGLE_FAMILY"}, {"TOWNHOUSE","SINGLE_FAMILY"}, {"COMMERCIAL","COMMERCIAL"},
-  {0, "OTHER"}                             /* NONE, SHORT_TERM_VACATION, OTHER */
-};
-
-static const pms_enum_map aPwLeaseStatus[] = {
-  {"Active","ACTIVE"}, {"Active - Notice Given","ACTIVE"}, {"Closed","INACTIVE"},
-  {"Inactive","INACTIVE"}, {"Terminated","INACTIVE"}, {"Future","PENDING"},
-  {"Pending","PENDING"},
-  {0, "OTHER"}
-};
-
-/* ----------------------------------------------------------- field maps */
-
-#define PW_ADDRESS(prefix) \
-  { "address_1",  prefix ".address",     PMS_X_STRING, 0 }, \
-  { "address_2",  prefix ".addressCont", PMS_X_STRING, 0 }, \
-  { "city",       prefix ".city",        PMS_X_STRING, 0 }, \
-  { "state",      prefix ".stateRegion", PMS_X_STRING, 0 }, \
-  { "zip",        prefix ".postalCode",  PMS_X_STRING, 0 }, \
-  { "country",    prefix ".country",     PMS_X_ENUM, aPwCountry }
-
-static const pms_field_map aPwBuilding[] = {
-  { "x_created_at",    "createdDateTime", PMS_X_DATETIME, 0 },
-  { "code",            "abbreviation",    PMS_X_STRING, 0 },
-  { "name",            "name",            PMS_X_STRING, 0 },
-  PW_ADDRESS("address"),
-  { "county",          "county",          PMS_X_STRING, 0 },
-  { "is_active",       "active",          PMS_X_BOOL, 0 },
-  { "number_of_units", "countUnit",       PMS_X_INT, 0 },
-  { "square_feet",     "totalArea",       PMS_X_INT, 0 },
-  { "year_built",      "yearBuilt",       PMS_X_INT, 0 },
-  { "type_raw",        "propertyType",    PMS_X_STRING, 0 },
-  { "type_normalized", "propertyType",    PMS_X_ENUM, aPwPropertyType },
-  { "website",         "website",         PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aPwUnit[] = {
-  { "property_id",   "buildingID",        PMS_X_FK, "properties" },
-  { "x_property_id", "buildingID",        PMS_X_ID, 0 },
-  { "number",        "name",              PMS_X_STRING, 0 },
-  { "bedrooms",      "numberOfBedrooms",  PMS_X_STRING, 0 },
-  { "bathrooms",     "numberOfBathrooms", PMS_X_STRING, 0 },
-  { "square_feet",   "totalArea",         PMS_X_INT, 0 },
-  { "is_available",  "rentable",          PMS_X_BOOL, 0 },
-  { "rent_amount_market_in_cents", "targetRent", PMS_X_CENTS, 0 },
-  PW_ADDRESS("address"),
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aPwLease[] = {
-  { "property_id",       "buildingID",   PMS_X_FK, "properties" },
-  { "x_property_id",     "buildingID",   PMS_X_ID, 0 },
-  { "unit_id",           "unitID",       PMS_X_FK, "units" },
-  { "x_unit_id",         "unitID",       PMS_X_ID, 0 },
-  { "status_raw",        "status",       PMS_X_STRING, 0 },
-  { "status_normalized", "status",       PMS_X_ENUM, aPwLeaseStatus },
-  { "signature_date",    "signedDate",   PMS_X_DATE, 0 },
-  { "start_date",        "startDate",    PMS_X_DATE, 0 },
-  { "end_date",          "endDate",      PMS_X_DATE, 0 },
-  { "realized_move_in_date",   "moveInDate",          PMS_X_DATE, 0 },
-  { "realized_move_out_date",  "moveOutDate",         PMS_X_DATE, 0 },
-  { "scheduled_move_out_date", "scheduleMoveOutDate", PMS_X_DATE, 0 },
-  { "rent_amount_in_cents",    "baseRent",            PMS_X_CENTS, 0 },
-  { "balance_amount_in_cents", "leaseBalance",        PMS_X_CENTS, 0 },
-  { "balance_amount_raw",      "leaseBalance",        PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aPwContact[] = {
-  { "first_name",    "firstName",  PMS_X_STRING, 0 },
-  { "middle_name",   "middleName", PMS_X_STRING, 0 },
-  { "last_name",     "lastName",   PMS_X_STRING, 0 },
-  { "email_1",       "email",      PMS_X_STRING, 0 },
-  { "email_2",       "altEmail",   PMS_X_STRING, 0 },
-  { "date_of_birth", "birthDate",  PMS_X_DATE, 0 },
-  PW_ADDRESS("address"),
-  { "notes",         "comments",   PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aPwProspect[] = {
-  { "property_id",   "buildingID",           PMS_X_FK, "properties" },
-  { "x_property_id", "buildingID",           PMS_X_ID, 0 },
-  { "x_unit_id",     "unitID",               PMS_X_ID, 0 },
-  { "x_created_at",  "createdDateTime",      PMS_X_DATETIME, 0 },
-  { "x_updated_at",  "lastModifiedDateTime", PMS_X_DATETIME, 0 },
-  { "status",        "status",               PMS_X_STRING, 0 },
-  { "lead_source",   "source",               PMS_X_STRING, 0 },
-  { "notes",         "comments",             PMS_X_STRING, 0 },
-  { "target_move_in_date",       "moveInDate",      PMS_X_DATE, 0 },
-  { "desired_max_rent_in_cents", "rentMax",         PMS_X_CENTS, 0 },
-  { "desired_min_rent_in_cents", "rentMin",         PMS_X_CENTS, 0 },
-  { "desired_num_bedrooms",      "numberBedrooms",  PMS_X_INT, 0 },
-  { "desired_num_bathrooms",     "numberBathrooms", PMS_X_REAL, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aPwWorkOrder[] = {
-  { "property_id",         "buildingID",       PMS_X_FK, "properties" },
-  { "x_property_id",       "buildingID",       PMS_X_ID, 0 },
-  { "order_number",        "number",           PMS_X_STRING, 0 },
-  { "service_description", "description",      PMS_X_STRING, 0 },
-  { "service_category",    "category",         PMS_X_STRING, 0 },
-  { "service_priority",    "priority",         PMS_X_STRING, 0 },
-  { "status_raw",          "status",           PMS_X_STRING, 0 },
-  { "date_created",        "createdDateTime",  PMS_X_DATETIME, 0 },
-  { "date_due",            "scheduledEndDate", PMS_X_DATE, 0 },
-  { "date_completed",      "completedDate",    PMS_X_DATE, 0 },
-  { 0, 0, 0, 0 }
-};
-
 /* ------------------------------------------------------------- fix-ups */
-
-static void pw_set(pms_row *pRow, const char *zCol, const char *zVal){
-  int i = pms_row_col(pRow, zCol);
-  if( i>=0 ) pms_row_set_text(pRow, i, zVal, -1);
-}
 
 static const char *pw_str(const cJSON *p, const char *zKey){
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(p, zKey);
@@ -186,7 +57,7 @@ static void pw_custom_data(pms_row *pRow, const cJSON *pRec){
     }
   }
   z = cJSON_PrintUnformatted(pOut);
-  if( z ){ pw_set(pRow, "custom_data", z); cJSON_free(z); }
+  if( z ){ pms_row_set_column(pRow, "custom_data", z); cJSON_free(z); }
   cJSON_Delete(pOut);
 }
 
@@ -214,9 +85,9 @@ static void pw_phones(pms_row *pRow, const cJSON *pContact){
     char zCol[32];
     if( aSlot[i]<0 ) continue;
     snprintf(zCol, sizeof(zCol), "phone_%d", i+1);
-    pw_set(pRow, zCol, pw_str(pContact, aPwPhone[aSlot[i]].zSlot));
+    pms_row_set_column(pRow, zCol, pw_str(pContact, aPwPhone[aSlot[i]].zSlot));
     snprintf(zCol, sizeof(zCol), "phone_%d_type", i+1);
-    pw_set(pRow, zCol, aPwPhone[aSlot[i]].zType);
+    pms_row_set_column(pRow, zCol, aPwPhone[aSlot[i]].zType);
   }
 }
 
@@ -273,7 +144,7 @@ static int pw_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
     free(zX);
   }
   pms_str_appendz(&s, "]");
-  if( !s.oom ) pw_set(pRow, "residents_meta_data", s.z);
+  if( !s.oom ) pms_row_set_column(pRow, "residents_meta_data", s.z);
   pms_str_reset(&s);
   return SQLITE_OK;
 }
@@ -284,9 +155,9 @@ static int pw_prospect_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
   (void)pS; (void)pzErr;
   pw_custom_data(pRow, pRec);
   if( !cJSON_IsObject(pC) ) return SQLITE_OK;
-  pw_set(pRow, "first_name", pw_str(pC, "firstName"));
-  pw_set(pRow, "last_name", pw_str(pC, "lastName"));
-  pw_set(pRow, "email_1", pw_str(pC, "email"));
+  pms_row_set_column(pRow, "first_name", pw_str(pC, "firstName"));
+  pms_row_set_column(pRow, "last_name", pw_str(pC, "lastName"));
+  pms_row_set_column(pRow, "email_1", pw_str(pC, "email"));
   pw_phones(pRow, pC);
   return SQLITE_OK;
 }
@@ -299,14 +170,14 @@ static int pw_workorder_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   return SQLITE_OK;
 }
 
-static const pms_adapter_model aPwModel[] = {
-  { "properties",       "/buildings",  aPwBuilding,  1, pw_building_fixup, 0 },
-  { "units",            "/units",      aPwUnit,      1, pw_unit_fixup, 0 },
-  { "leases",           "/leases",     aPwLease,     1, pw_lease_fixup, 0 },
-  { "residents",        "/contacts",   aPwContact,   1, pw_contact_fixup, 0 },
-  { "leads",            "/prospects",  aPwProspect,  1, pw_prospect_fixup, 0 },
-  { "service_requests", "/workorders", aPwWorkOrder, 1, pw_workorder_fixup, 0 },
-  { 0, 0, 0, 0, 0, 0 }
+static const pms_adapter_fixup aPwFixup[] = {
+  { "properties",       pw_building_fixup },
+  { "units",            pw_unit_fixup },
+  { "leases",           pw_lease_fixup },
+  { "residents",        pw_contact_fixup },
+  { "leads",            pw_prospect_fixup },
+  { "service_requests", pw_workorder_fixup },
+  { 0, 0 }
 };
 
 /* List parameters each collection needs beyond paging. */
@@ -331,78 +202,20 @@ static const char *pw_list_query(const char *zModel){
 
 /* ------------------------------------------------------------ protocol */
 
-static int pw_authorize(pms_session *pS, pms_request *r){
-  static const struct { const char *zHeader; const char *zKey; } aH[] = {
-    { "x-propertyware-client-id", "client_id" },
-    { "x-propertyware-client-secret", "client_secret" },
-    { "x-propertyware-system-id", "system_id" },
-  };
-  int i;
-  for(i=0; i<3; i++){
-    char *z = pms_mprintf("%s: %s", aH[i].zHeader, pms_credential(pS, aH[i].zKey));
-    if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
-  }
-  pms_request_header(r, "Accept: application/json");
-  return SQLITE_OK;
-}
-
 static pms_request *pw_list_request(pms_session *pS, const pms_adapter_model *pAM,
                                     const pms_list_page *pPg){
   pms_str u = {0};
   pms_request *r;
-  pms_str_appendf(&u, "%s" PW_API "%s?offset=%lld&limit=%d&orderby=id%s", pS->zBaseUrl, pAM->zPath,
+  pms_str_appendf(&u, "%s%s?offset=%lld&limit=%d&orderby=id%s", pS->zBaseUrl, pAM->zPath,
                   (long long)pPg->iPage * pPg->nPageSize, pPg->nPageSize, pw_list_query(pAM->zModel));
   if( pPg->zSince ){
-    pms_str_appendz(&u, "&lastModifiedDateTimeStart=");
+    pms_str_appendf(&u, "&%s=", pAM->zSince);
     pms_str_append_url_escaped(&u, pPg->zSince);
   }
   if( u.oom ){ pms_str_reset(&u); return 0; }
   r = pms_request_new("GET", u.z);
   pms_str_reset(&u);
   return r;
-}
-
-static int pw_list_parse(pms_session *pS, const pms_adapter_model *pAM,
-                         pms_response *pResp, pms_list_result *pOut, char **pzErr){
-  (void)pS; (void)pAM;
-  pOut->pRoot = pms_response_json(pResp, 1, pzErr);
-  if( pOut->pRoot==0 ) return SQLITE_ERROR;
-  if( !cJSON_IsArray(pOut->pRoot) ){
-    *pzErr = pms_strdup("expected a JSON array of records");
-    return SQLITE_ERROR;
-  }
-  pOut->pItems = pOut->pRoot;
-  pOut->nTotal = pms_response_count(pResp, "X-Total-Count");
-  return SQLITE_OK;
-}
-
-static char *pw_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
-  (void)pAM;
-  return pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "id"));
-}
-
-/* ErrorResponse -> "userMessage [errorCode] (key: message; …)" */
-static char *pw_error_message(const pms_response *pResp){
-  cJSON *p = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
-  pms_str s = {0};
-  if( cJSON_IsObject(p) ){
-    const char *zMsg = pw_str(p, "userMessage");
-    const char *zCode = pw_str(p, "errorCode");
-    const cJSON *pE;
-    int n = 0;
-    if( zMsg ) pms_str_appendz(&s, zMsg);
-    if( zCode ) pms_str_appendf(&s, " [%s]", zCode);
-    cJSON_ArrayForEach(pE, cJSON_GetObjectItemCaseSensitive(p, "errors")){
-      const char *zK = pw_str(pE, "key"), *zV = pw_str(pE, "message");
-      pms_str_appendf(&s, "%s%s: %s", n++ ? "; " : " (", zK ? zK : "?", zV ? zV : "?");
-    }
-    if( n ) pms_str_appendz(&s, ")");
-  }else if( pResp->zBody && pResp->nBody ){
-    pms_str_appendf(&s, "%.200s", pResp->zBody);
-  }
-  cJSON_Delete(p);
-  if( s.n==0 ){ pms_str_reset(&s); return 0; }
-  return pms_str_finish(&s);
 }
 
 /* --------------------------------------------------------------- writes */
@@ -713,7 +526,7 @@ static char *pw_write_body(const pms_adapter_model *pAM, pms_write *w, const cJS
                             cJSON_IsObject(pV) ? pw_without_nulls(pV) : cJSON_Duplicate(pV, 1));
     }
   }
-  if( pms_map_unapply(pAM->aMap, w->pFields, pBody, pLeft, pzErr) ) goto done;
+  if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pBody, pLeft, pzErr) ) goto done;
   if( aPwWrite[iW].xBody(pBody, pLeft, pCurrent, pzErr)==SQLITE_OK ){
     zOut = cJSON_PrintUnformatted(pBody);
   }
@@ -732,8 +545,8 @@ static pms_request *pw_write_request(pms_session *pS, const pms_adapter_model *p
   char *zUrl;
   pms_request *r = 0;
   if( zBody==0 ) return 0;
-  zUrl = bCreate ? pms_mprintf("%s" PW_API "%s", pS->zBaseUrl, pAM->zPath)
-                 : pms_mprintf("%s" PW_API "%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+  zUrl = bCreate ? pms_mprintf("%s%s", pS->zBaseUrl, pAM->zPath)
+                 : pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
   if( zUrl ) r = pms_request_new(bCreate ? "POST" : "PUT", zUrl);
   if( r ){
     pms_request_body(r, zBody, "application/json");
@@ -744,34 +557,13 @@ static pms_request *pw_write_request(pms_session *pS, const pms_adapter_model *p
   return r;
 }
 
-static pms_request *pw_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId){
-  char *zUrl = pms_mprintf("%s" PW_API "%s/%s", pS->zBaseUrl, pAM->zPath, zXId);
-  pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
-  free(zUrl);
-  return r;
-}
-
-static cJSON *pw_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp,
-                           char **pzErr){
-  cJSON *p;
-  (void)pS; (void)pAM;
-  if( !pms_response_is_json(pResp, 1) ){ *pzErr = pms_strdup("expected a JSON record"); return 0; }
-  p = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
-  if( !cJSON_IsObject(p) ){
-    cJSON_Delete(p);
-    *pzErr = pms_strdup("expected a JSON record");
-    return 0;
-  }
-  return p;
-}
-
 /* Update: GET the record (PUT replaces a Save* body whole), then PUT.
 ** Create: POST. A dry run builds the final request from the cached record. */
 static pms_request *pw_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                    int bDry, char **pzErr){
   pms_request *r;
   if( strcmp(w->zOp, "delete")==0 ){
-    char *zUrl = pms_mprintf("%s" PW_API "%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+    char *zUrl = pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
     r = zUrl ? pms_request_new("DELETE", zUrl) : 0;
     free(zUrl);
     w->iStep = 2;
@@ -779,7 +571,7 @@ static pms_request *pw_write_begin(pms_session *pS, const pms_adapter_model *pAM
   }
   if( strcmp(w->zOp, "update")==0 && !bDry ){
     w->iStep = 1;
-    return pw_get_request(pS, pAM, w->zXId);
+    return pms_get_by_id(pS, pAM, w->zXId);
   }
   w->iStep = 2;
   if( bDry ){
@@ -791,8 +583,9 @@ static pms_request *pw_write_begin(pms_session *pS, const pms_adapter_model *pAM
   return pw_write_request(pS, pAM, w, 0, pzErr);
 }
 
-static void pw_write_failed(pms_write *w, const pms_response *pResp, const char *zWhat){
-  char *zMsg = pw_error_message(pResp);
+static void pw_write_failed(pms_session *pS, pms_write *w, const pms_response *pResp,
+                            const char *zWhat){
+  char *zMsg = pms_error_message(pS->pAdapter, pResp);
   w->zStatus = "failed";
   w->httpStatus = pResp->status;
   free(w->zMessage);
@@ -806,10 +599,10 @@ static pms_request *pw_write_step(pms_session *pS, const pms_adapter_model *pAM,
   if( w->iStep==1 ){
     pms_request *r;
     if( pResp->status!=200 ){
-      pw_write_failed(w, pResp, "reading the current record: ");
+      pw_write_failed(pS, w, pResp, "reading the current record: ");
       return 0;
     }
-    w->pCurrent = pw_get_parse(pS, pAM, pResp, &zErr);
+    w->pCurrent = pms_response_record(pResp, &zErr);
     r = w->pCurrent ? pw_write_request(pS, pAM, w, w->pCurrent, &zErr) : 0;
     if( r==0 ){
       w->zStatus = "failed";
@@ -826,37 +619,23 @@ static pms_request *pw_write_step(pms_session *pS, const pms_adapter_model *pAM,
   }
   if( pResp->status==200 || pResp->status==201 ){
     w->zStatus = "succeeded";
-    w->pResult = pw_get_parse(pS, pAM, pResp, &zErr);
+    w->pResult = pms_response_record(pResp, &zErr);
     free(zErr);
     if( w->pResult && strcmp(w->zOp, "create")==0 ){
       w->zCreatedXId = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(w->pResult, "id"));
     }
     return 0;
   }
-  pw_write_failed(w, pResp, "");
+  pw_write_failed(pS, w, pResp, "");
   return 0;
 }
 
-static const char *const azPwCredential[] = { "client_id", "client_secret", "system_id", 0 };
-
 const pms_adapter pms_adapter_propertyware = {
-  "PROPERTYWARE_REST",
-  "https://api.propertyware.com",
-  azPwCredential,
-  500,                /* limit ranges 1..500 */
-  0,                  /* an empty list is 200 [] */
-  10.0,               /* "10 concurrent requests per second" (spec, marked FUTURE) */
-  4,
-  aPwModel,
-  0, 0,               /* no session: keys go on every request */
-  pw_authorize,
-  pw_list_request,
-  pw_list_parse,
-  pw_record_id,
-  pw_error_message,
-  pw_write_begin,
-  pw_write_step,
-  pw_get_request,
-  pw_get_parse,
-  0,                  /* xClassify: HTTP statuses mean what they say */
+  .zVendor      = "PROPERTYWARE_REST",
+  .aFixup       = aPwFixup,
+  .xListRequest = pw_list_request,
+  .xWriteBegin  = pw_write_begin,
+  .xWriteStep   = pw_write_step,
+  /* key headers, bare-array lists, id, ErrorResponse, GET <resource>/<id>:
+  ** from the manifest, by the engine's defaults */
 };

@@ -1,8 +1,8 @@
 /*
-** capability.c — the compiled-in capability files (capability/<vendor>.json)
-** and the read-only, eponymous pms_capabilities table built from them.
+** capability.c — the read-only, eponymous pms_capabilities table, built from
+** the vendor manifests (capability/<vendor>.json, parsed by manifest.c).
 **
-** A capability file says, per unified model, which operations a vendor
+** A manifest says, per unified model, which operations a vendor
 ** supports and, per field and operation, whether the field is accepted,
 ** required, and which rules it must satisfy (type, max_length, enum, format).
 ** The format is described in capability/README.md. pms_capabilities has one
@@ -29,18 +29,28 @@ typedef struct cap_row {
   int iIncremental, iReadback;                  /* operation rows: 0/1; -1 n/a */
 } cap_row;
 
-static cJSON **apCapJson = 0;     /* one parsed file per vendor */
-static int nCapJson = 0;
 static cap_row *aCapRow = 0;
 static int nCapRow = 0;
 static char *zCapErr = 0;
 static pthread_once_t capOnce = PTHREAD_ONCE_INIT;
 
-/* Is column iCol one the engine owns (never in capability files)? */
-static int cap_is_core(const pms_model *pM, int iCol){
-  return iCol==pM->iId || iCol==pM->iIntegration || iCol==pM->iVendor
-      || iCol==pM->iXId || iCol==pM->iCreated || iCol==pM->iUpdated
-      || iCol==pM->iLastSeen || iCol==pM->iRemote;
+/* The unified -> vendor view of a value map: for each unified value, the
+** first vendor value that reads as it (the one a write sends). */
+char *pms_value_map_write_json(const pms_enum_map *aMap){
+  cJSON *p = cJSON_CreateObject();
+  const pms_enum_map *pE;
+  char *zJson, *zOut;
+  if( p==0 ) return 0;
+  for(pE=aMap; pE && pE->zVendor; pE++){
+    if( pE->zUnified && cJSON_GetObjectItemCaseSensitive(p, pE->zUnified)==0 ){
+      cJSON_AddStringToObject(p, pE->zUnified, pE->zVendor);
+    }
+  }
+  zJson = cJSON_PrintUnformatted(p);
+  cJSON_Delete(p);
+  zOut = zJson ? pms_strdup(zJson) : 0;
+  cJSON_free(zJson);
+  return zOut;
 }
 
 static const char *cap_string(const cJSON *p, const char *zKey){
@@ -58,7 +68,8 @@ static int cap_add(cap_row *pRow){
   return SQLITE_OK;
 }
 
-static int cap_build_rows(const cJSON *pCap){
+static int cap_build_rows(const pms_manifest *pMf){
+  const cJSON *pCap = pMf->pJson;
   const char *zVendor = cap_string(pCap, "vendor");
   const cJSON *pModels = cJSON_GetObjectItemCaseSensitive(pCap, "models");
   int i, k, c;
@@ -82,7 +93,7 @@ static int cap_build_rows(const cJSON *pCap){
       if( k==3 ) continue;   /* delete is per record, not per field */
       for(c=0; c<pM->nCol; c++){
         const cJSON *pF, *pFlag, *pMax, *pEnum;
-        if( cap_is_core(pM, c) ) continue;
+        if( pms_column_is_engine(pM, c) ) continue;
         pF = cJSON_GetObjectItemCaseSensitive(pFields, pM->aCol[c].zName);
         memset(&r, 0, sizeof(r));
         r.zVendor = zVendor; r.zModel = pM->zName; r.zOp = azCapOp[k];
@@ -92,7 +103,8 @@ static int cap_build_rows(const cJSON *pCap){
         if( pF ){
           pFlag = cJSON_GetObjectItemCaseSensitive(pF, azCapOp[k]);
           r.bRequired = cJSON_IsString(pFlag) && strcmp(pFlag->valuestring, "required")==0;
-          r.bSupported = bOpOk && (cJSON_IsTrue(pFlag) || r.bRequired);
+          /* read: true (the adapter fills it) or {path, transform} */
+          r.bSupported = bOpOk && (cJSON_IsTrue(pFlag) || r.bRequired || (k==0 && cJSON_IsObject(pFlag)));
           r.zType = cap_string(pF, "type");
           r.zFormat = cap_string(pF, "format");
           r.zNotes = cap_string(pF, "notes");
@@ -108,9 +120,15 @@ static int cap_build_rows(const cJSON *pCap){
           if( cJSON_IsArray(pEnum) ){
             r.zEnum = cJSON_PrintUnformatted(pEnum);
           }
+          pEnum = cJSON_GetObjectItemCaseSensitive(pF, "value_map");
+          if( cJSON_IsString(pEnum) ){
+            r.zEnumMap = pms_value_map_write_json(pms_manifest_value_map(pMf, pEnum->valuestring));
+          }
           pEnum = cJSON_GetObjectItemCaseSensitive(pF, "enum_map");
           if( cJSON_IsObject(pEnum) ){
-            r.zEnumMap = cJSON_PrintUnformatted(pEnum);
+            char *z = cJSON_PrintUnformatted(pEnum);
+            r.zEnumMap = z ? pms_strdup(z) : 0;
+            cJSON_free(z);
           }
         }
         if( cap_add(&r) ) return SQLITE_NOMEM;
@@ -121,23 +139,11 @@ static int cap_build_rows(const cJSON *pCap){
 }
 
 static void cap_load_once(void){
-  const pms_embedded *p;
-  int n = 0;
   char *zErr = 0;
-  if( pms_schema_load(&zErr) ){ zCapErr = zErr; return; }
-  for(p=pms_embedded_capability; p->zName; p++) n++;
-  apCapJson = calloc(n ? n : 1, sizeof(cJSON*));
-  if( apCapJson==0 ){ zCapErr = pms_strdup("out of memory"); return; }
-  for(p=pms_embedded_capability; p->zName; p++){
-    cJSON *pJson = cJSON_Parse(p->zText);
-    if( pJson==0 || cap_string(pJson, "vendor")==0
-     || !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(pJson, "models")) ){
-      zCapErr = pms_mprintf("pmsql: capability/%s.json is not a valid capability file", p->zName);
-      cJSON_Delete(pJson);
-      return;
-    }
-    apCapJson[nCapJson++] = pJson;
-    if( cap_build_rows(pJson) ){ zCapErr = pms_strdup("out of memory"); return; }
+  int i;
+  if( pms_manifest_init(&zErr) ){ zCapErr = zErr; return; }
+  for(i=0; i<pms_manifest_count(); i++){
+    if( cap_build_rows(pms_manifest_at(i)) ){ zCapErr = pms_strdup("out of memory"); return; }
   }
 }
 
@@ -151,13 +157,8 @@ int pms_capability_init(char **pzErr){
 }
 
 const cJSON *pms_capability(const char *zVendor){
-  int i;
-  if( pms_capability_init(0) ) return 0;
-  for(i=0; i<nCapJson; i++){
-    const char *z = cap_string(apCapJson[i], "vendor");
-    if( z && zVendor && strcmp(z, zVendor)==0 ) return apCapJson[i];
-  }
-  return 0;
+  const pms_manifest *pMf = pms_manifest_find(zVendor);
+  return pMf ? pMf->pJson : 0;
 }
 
 /* ------------------------------------------------ pms_capabilities vtab */

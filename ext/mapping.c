@@ -1,8 +1,9 @@
 /*
 ** mapping.c — vendor JSON to unified rows, driven by data.
 **
-** Adapters describe their regular fields as tables of pms_field_map
-** (unified column, dotted JSON path, transform); this file applies them.
+** The manifests describe each vendor's regular fields, parsed into tables
+** of pms_field_map (unified column, dotted JSON path, transform; see
+** manifest.c); this file applies them, and reverses them for writes.
 ** Irregular fields (phone arrays, nested links) stay in the adapter's
 ** xFixup, which uses the same pms_row setters. Values are sanitised on the
 ** way in: text is kept as valid UTF-8 without NUL bytes, numbers must be
@@ -130,6 +131,16 @@ const char *pms_enum_lookup(const pms_enum_map *aMap, const char *zVendor){
     if( zVendor && sqlite3_stricmp(p->zVendor, zVendor)==0 ) return p->zUnified;
   }
   return p->zUnified;   /* the terminator carries the default (may be NULL) */
+}
+
+/* The vendor value a write sends for a unified value: the first entry that
+** reads as it. NULL when none does. */
+const char *pms_enum_vendor(const pms_enum_map *aMap, const char *zUnified){
+  const pms_enum_map *p;
+  for(p=aMap; zUnified && p && p->zVendor; p++){
+    if( p->zUnified && strcmp(p->zUnified, zUnified)==0 ) return p->zVendor;
+  }
+  return 0;
 }
 
 /* A decimal money amount to integer cents without binary rounding drift. */
@@ -447,14 +458,20 @@ static cJSON *map_unvalue(const pms_field_map *pF, const cJSON *pV, char **pzErr
   return 0;
 }
 
-int pms_map_unapply(const pms_field_map *aMap, const cJSON *pFields, cJSON *pBody,
-                    cJSON *pLeft, char **pzErr){
+/* Same part: both NULL, or equal names. */
+static int map_same_part(const char *zA, const char *zB){
+  return zA==0 ? zB==0 : (zB!=0 && strcmp(zA, zB)==0);
+}
+
+int pms_map_unapply(const pms_field_map *aMap, const char *zPart, const cJSON *pFields,
+                    cJSON *pBody, cJSON *pLeft, char **pzErr){
   const cJSON *pV;
   cJSON_ArrayForEach(pV, pFields){
     const pms_field_map *pF;
     cJSON *pOut;
     for(pF=aMap; pF && pF->zColumn; pF++){
-      if( strcmp(pF->zColumn, pV->string)==0 && pF->eXform!=PMS_X_ID ) break;
+      if( strcmp(pF->zColumn, pV->string)==0 && pF->eXform!=PMS_X_ID
+       && map_same_part(pF->zPart, zPart) ) break;
     }
     if( pF==0 || pF->zColumn==0 ){
       if( pLeft ) cJSON_AddItemToObject(pLeft, pV->string, cJSON_Duplicate(pV, 1));

@@ -6,7 +6,9 @@
 **   schema.c       the unified models, parsed once from the compiled-in sql/
 **   vtab.c         model virtual tables (reads from the cache shadow tables)
 **   integrations.c the pms_integrations table (connect, reconfigure, redact)
-**   capability.c   compiled-in capability files and the pms_capabilities table
+**   manifest.c     the vendor manifests (capability/<vendor>.json), parsed once
+**   adapter.c      a manifest joined with its adapter's C; engine defaults
+**   capability.c   the pms_capabilities table, from the manifests
 **   init.c         pms_init(): creates the model tables and pmsql's own tables
 **   http.c         libcurl multi client: timeouts, retries, rate limits
 **   sync*.c        pms_sync(): pages -> unified rows -> cache, atomically
@@ -97,6 +99,14 @@ typedef struct pms_model {
   int iProperty;      /* property_id or -1 */
 } pms_model;
 
+/* Columns pmsql maintains on every row, whatever the vendor: id,
+** integration_id, integration_vendor, x_id, created_at, updated_at,
+** last_seen and remote_data. No manifest lists them; no write sets them. */
+int pms_column_is_engine(const pms_model *, int iCol);
+/* The same set without remote_data: the row's bookkeeping columns, which a
+** sync sets apart from the vendor's values (remote_data is the record). */
+int pms_column_is_bookkeeping(const pms_model *, int iCol);
+
 /* The models, in sync order (properties first). Loaded once per process. */
 int pms_schema_load(char **pzErr);
 int pms_model_count(void);
@@ -110,9 +120,10 @@ char *pms_make_id(const char *zIntegration, const pms_model *, const char *zXId)
 
 /* ------------------------------------------------------------ capability */
 
-/* Compiled-in capability file of a vendor (parsed JSON, owned here). */
+/* Compiled-in manifest of a vendor as parsed JSON (owned by manifest.c). */
 const cJSON *pms_capability(const char *zVendor);
 int pms_capability_init(char **pzErr);
+
 /* Registers the eponymous pms_capabilities table. */
 int pms_capabilities_register(sqlite3 *db);
 
@@ -232,7 +243,19 @@ typedef struct pms_field_map {
   const char *zPath;     /* dotted JSON path in the vendor record: "Address.City" */
   pms_xform eXform;
   const void *pArg;      /* enum map, or target model name for PMS_X_FK */
+  const char *zPart;     /* writes: the part of the request body, NULL = the body */
 } pms_field_map;
+
+/* A named value map of a manifest ("value_maps"): vendor -> unified
+** entries in the manifest's order, then {NULL, default}. */
+typedef struct pms_value_map {
+  const char *zName;
+  pms_enum_map *aEntry;
+} pms_value_map;
+const char *pms_xform_name(pms_xform);
+/* The unified -> vendor view of a value map ({"US":"UnitedStates"}) as JSON
+** text, what a write sends for each unified value (malloc'd). */
+char *pms_value_map_write_json(const pms_enum_map *);
 
 /* A unified row being built: one value per model column. */
 typedef struct pms_value {
@@ -269,13 +292,16 @@ int pms_map_apply_cols(pms_row *, const pms_field_map *, const int *aiCol,
 int pms_json_array_slices(const char *z, size_t n, const char **azStart,
                           size_t *anLen, int nMax);
 const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath);
-/* Writes: put unified fields into a vendor body along the same maps,
-** reversing each transform; fields without a map entry go to pLeft. */
-int pms_map_unapply(const pms_field_map *, const cJSON *pFields, cJSON *pBody,
-                    cJSON *pLeft, char **pzErr);
+/* Writes: put unified fields into a vendor body along a write map (the
+** entries of part zPart: NULL = the entries without a part), reversing each
+** transform; fields without an entry there go to pLeft. */
+int pms_map_unapply(const pms_field_map *, const char *zPart, const cJSON *pFields,
+                    cJSON *pBody, cJSON *pLeft, char **pzErr);
 cJSON *pms_fk_to_vendor(const char *zPmsqlId);
 char *pms_json_id_text(const cJSON *);
 const char *pms_enum_lookup(const pms_enum_map *, const char *zVendor);
+/* The vendor value a write sends for a unified value (first match), or NULL. */
+const char *pms_enum_vendor(const pms_enum_map *, const char *zUnified);
 /* Set one column from a JSON value with the given transform. */
 int pms_map_value(pms_row *, int iCol, pms_xform, const void *pArg,
                   const cJSON *pVal, char **pzErr);
@@ -318,46 +344,97 @@ typedef struct pms_list_result {
                         ** this page is shorter than the page size asked */
 } pms_list_result;
 
-/* Per unified model, what a vendor offers. */
+typedef int (*pms_fixup_fn)(pms_session *, pms_row *, const cJSON *pRec, char **pzErr);
+
+/* Per unified model, what a vendor offers: built from the manifest
+** (manifest.c), with the adapter's fix-up (adapter.c). */
 typedef struct pms_adapter_model {
   const char *zModel;          /* unified model name */
-  const char *zPath;           /* vendor collection path, e.g. "/leases/tenants" */
-  const pms_field_map *aMap;   /* regular fields */
+  const char *zPath;           /* the manifest's "resource": "/v1/leases/tenants" */
+  const pms_field_map *aMap;   /* regular fields read ("read": {path, transform}) */
   int bIncremental;            /* vendor can filter by change time */
   /* Irregular fields: called after aMap; may be NULL. */
-  int (*xFixup)(pms_session *, pms_row *, const cJSON *pRec, char **pzErr);
+  pms_fixup_fn xFixup;
   /* Lists the vendor serves per parent record only (Entrata: per property):
   ** the parent model whose synced x_ids partition the list. The engine runs
   ** the paged list once per parent (pms_list_page.zPartition), all in the
   ** model's one atomic run. NULL: one list. */
   const char *zPartition;
+  const pms_field_map *aWrite; /* regular fields written ("write"), all parts */
+  const char *zPaging;         /* "offset", "page", "cursor", "none" or NULL */
+  const char *zSince;          /* the vendor's change-time filter, or NULL */
+  const char *zIdPath;         /* where the record's id is ("Id"), or NULL */
 } pms_adapter_model;
 
+/* One vendor's manifest, parsed (manifest.c). */
+typedef struct pms_manifest {
+  char *zFile;                 /* "capability/buildium.json" */
+  cJSON *pJson;                /* the file as parsed: capabilities, docs, rules */
+  const char *zVendor, *zName;
+  const char *zAuth;           /* auth kind: headers, basic, session, api_key */
+  const cJSON *pAuth;          /* the "auth" object (header names, credential keys) */
+  const char *zBaseUrl;        /* production URL, "" when per customer */
+  const char **azCredential;   /* credential keys, NULL-terminated */
+  double rPerSecond;           /* rate_limit requests / per_seconds; 0 = none */
+  int nConnections;            /* concurrent transfers */
+  int nMaxPageSize;            /* page_size.max */
+  int iEmptyListStatus;        /* status of a list matching nothing (Rent Manager: 404), or 0 */
+  int nValueMap;
+  pms_value_map *aValueMap;
+  pms_adapter_model *aModel;   /* the models read; zModel==NULL ends */
+} pms_manifest;
+
+int pms_manifest_init(char **pzErr);
+int pms_manifest_count(void);
+const pms_manifest *pms_manifest_at(int i);
+const pms_manifest *pms_manifest_find(const char *zVendor);
+/* Parse one manifest (the build's checker and the loader): errors name the
+** file, the JSON path and the reason. */
+int pms_manifest_parse(const char *zFile, const char *zText, pms_manifest **, char **pzErr);
+void pms_manifest_free(pms_manifest *);
+const pms_enum_map *pms_manifest_value_map(const pms_manifest *, const char *zName);
+
+/* An adapter's per-model irregular code, by model name. */
+typedef struct pms_adapter_fixup {
+  const char *zModel;          /* NULL ends the list */
+  pms_fixup_fn xFixup;
+} pms_adapter_fixup;
+
+/* A vendor's adapter: adapters/<vendor>.c fills in what is irregular, with
+** designated initialisers; every hook left NULL has an engine default
+** (adapter.c); the facts above the hooks come from the manifest. */
 struct pms_adapter {
   const char *zVendor;             /* "BUILDIUM" (Propexo's integration_vendor) */
+  const pms_adapter_fixup *aFixup; /* per-model fix-ups, or NULL */
+  /* Filled from the manifest when the adapter is bound (adapter.c). */
+  const pms_manifest *pManifest;
   const char *zDefaultBaseUrl;     /* production endpoint */
   const char *const *azCredential; /* required credential keys, NULL-terminated */
   int nMaxPageSize;                /* largest page the vendor serves */
   int iEmptyListStatus;            /* status meaning "no rows" (Rent Manager: 404), or 0 */
-  double defaultPerSecond;         /* documented rate limit */
+  double defaultPerSecond;         /* documented rate limit, 0 = none */
   int defaultConnections;
   const pms_adapter_model *aModel; /* terminated by zModel==NULL */
 
-  /* Start a run: authenticate if the vendor needs a token. */
+  /* Start a run: authenticate if the vendor needs a token. Default: none. */
   int (*xOpen)(pms_session *, char **pzErr);
   void (*xClose)(pms_session *);
-  /* Add authentication to a request. */
+  /* Add authentication to a request. Default: the manifest's auth (kind
+  ** headers: each header from its credential; basic: user and password). */
   int (*xAuthorize)(pms_session *, pms_request *);
-  /* Build the request for one page of a list. */
+  /* Build the request for one page of a list. Required. */
   pms_request *(*xListRequest)(pms_session *, const pms_adapter_model *,
                                const pms_list_page *);
-  /* Parse one list response. On failure set *pzErr (malloc'd). */
+  /* Parse one list response. On failure set *pzErr (malloc'd). Default: the
+  ** body is a JSON array of records; the total in X-Total-Count if sent. */
   int (*xListParse)(pms_session *, const pms_adapter_model *,
                     pms_response *, pms_list_result *, char **pzErr);
-  /* The vendor's record id (x_id) of a record, malloc'd. */
+  /* The vendor's record id (x_id) of a record, malloc'd. Default: the
+  ** model's operations.read.id path (else "Id"). */
   char *(*xRecordId)(const pms_adapter_model *, const cJSON *pRec);
-  /* A readable message from an error response, malloc'd; never secrets. */
-  char *(*xErrorMessage)(const pms_response *);
+  /* A readable message from an error response, malloc'd; never secrets.
+  ** Default: the manifest's "errors" shape (pms_error_message). */
+  char *(*xErrorMessage)(const pms_adapter *, const pms_response *);
 
   /* Writes. xWriteBegin returns the write's first request (it may be a
   ** read-before-write); with bDry it returns the final request built from
@@ -369,9 +446,13 @@ struct pms_adapter {
                               pms_write *, int bDry, char **pzErr);
   pms_request *(*xWriteStep)(pms_session *, const pms_adapter_model *,
                              pms_write *, pms_response *);
-  /* Read one record by the PMS's id (refresh, pms_refresh). */
+  /* Read one record by the PMS's id (refresh, pms_refresh). pCached is the
+  ** record as the cache holds it (its remote_data), or NULL when the cache
+  ** has none: vendors whose reads need more than the id (Entrata: the
+  ** propertyId) take it from there. NULL: the vendor has no single read. */
   pms_request *(*xGetRequest)(pms_session *, const pms_adapter_model *,
-                              const char *zXId);
+                              const char *zXId, const cJSON *pCached);
+  /* Default: the body is one JSON object (pms_response_record). */
   cJSON *(*xGetParse)(pms_session *, const pms_adapter_model *,
                       pms_response *, char **pzErr);
   /* Optional (pms_http_config.xClassify): errors the vendor reports in the
@@ -379,11 +460,29 @@ struct pms_adapter {
   void (*xClassify)(pms_response *);
 };
 
+/* The adapters, bound to their manifests (adapter.c). */
+int pms_adapter_init(char **pzErr);
 const pms_adapter *pms_adapter_find(const char *zVendor);
 int pms_adapter_count(void);
 const pms_adapter *pms_adapter_at(int i);
 const pms_adapter_model *pms_adapter_model_find(const pms_adapter *,
                                                 const char *zModel);
+/* A value map of the adapter's manifest by name (fix-ups use it). */
+const pms_enum_map *pms_adapter_value_map(const pms_adapter *, const char *zName);
+
+/* Engine helpers the adapters share (adapter.c). */
+/* Set a column by name from text (no-op when the model lacks it). */
+void pms_row_set_column(pms_row *, const char *zCol, const char *zVal);
+/* Set a pmsql foreign key and its x_ column from a vendor id. */
+void pms_row_set_fk(pms_row *, const char *zCol, const char *zXCol,
+                    const char *zModel, const cJSON *pId);
+/* The body of a single-record answer as a JSON object, or NULL with *pzErr. */
+cJSON *pms_response_record(const pms_response *, char **pzErr);
+/* A readable error from a response along the manifest's "errors" shape:
+** "message [code] (key: value; …)", else the first 200 bytes. malloc'd. */
+char *pms_error_message(const pms_adapter *, const pms_response *);
+/* GET <base><resource>/<id>: the regular single read. */
+pms_request *pms_get_by_id(pms_session *, const pms_adapter_model *, const char *zXId);
 
 /* ------------------------------------------------------------------ links */
 

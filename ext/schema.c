@@ -219,3 +219,12 @@ char *pms_model_cache_ddl(const pms_model *pM, const char *zDb){
 char *pms_make_id(const char *zIntegration, const pms_model *pM, const char *zXId){
   return sqlite3_mprintf("%s:%s:%s", zIntegration, pM->zTag, zXId);
 }
+
+int pms_column_is_bookkeeping(const pms_model *pM, int i){
+  return i==pM->iId || i==pM->iIntegration || i==pM->iVendor || i==pM->iXId
+      || i==pM->iCreated || i==pM->iUpdated || i==pM->iLastSeen;
+}
+
+int pms_column_is_engine(const pms_model *pM, int i){
+  return pms_column_is_bookkeeping(pM, i) || i==pM->iRemote;
+}

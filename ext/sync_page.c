@@ -18,7 +18,7 @@ static char *sync_http_error(sync_run *p, const pms_response *pResp){
                        pResp->nAttempt, pResp->nAttempt==1 ? "" : "s",
                        pResp->zErr[0] ? pResp->zErr : "transport error");
   }else{
-    char *zMsg = p->pSess->pAdapter->xErrorMessage(pResp);
+    char *zMsg = p->pSess->pAdapter->xErrorMessage(p->pSess->pAdapter, pResp);
     char *zOut = pms_mprintf("%s %s: HTTP %ld after %d attempt%s%s%s", zV, p->pM->zName,
                              pResp->status, pResp->nAttempt, pResp->nAttempt==1 ? "" : "s",
                              zMsg ? ": " : "", zMsg ? zMsg : "");

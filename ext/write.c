@@ -135,8 +135,10 @@ static void write_refresh(write_run *pR, pms_write *w){
   char *zErr = 0;
   if( pAM==0 ) return;
   if( pRec==0 && pA->xGetRequest && pA->xGetParse && (w->zXId || w->zCreatedXId) ){
-    pms_request *r = pA->xGetRequest(pR->pSess, pAM, w->zXId ? w->zXId : w->zCreatedXId);
+    cJSON *pCached = w->zCachedRemote ? cJSON_Parse(w->zCachedRemote) : 0;
+    pms_request *r = pA->xGetRequest(pR->pSess, pAM, w->zXId ? w->zXId : w->zCreatedXId, pCached);
     pms_response resp;
+    cJSON_Delete(pCached);
     if( r ){
       pA->xAuthorize(pR->pSess, r);
       pms_http_perform(pR->pSess->pHttp, r, &resp);
@@ -308,6 +310,7 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   const char *zId = (const char*)sqlite3_value_text(argv[1]);
   sqlite3_stmt *pStmt = 0;
   char *zSql, *zInt = 0, *zX = 0, *zErr = 0;
+  cJSON *pCached = 0;
   pms_session sess;
   const pms_adapter_model *pAM;
   (void)argc;
@@ -316,12 +319,16 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     zErr = pms_mprintf("pms_refresh: unknown model '%s'", sqlite3_value_text(argv[0]));
     goto fail;
   }
-  zSql = sqlite3_mprintf("SELECT integration_id, x_id FROM \"%w\".\"%w_cache\" WHERE id=?1", zDb, pM->zName);
+  zSql = sqlite3_mprintf("SELECT integration_id, x_id, remote_data FROM \"%w\".\"%w_cache\" WHERE id=?1",
+                         zDb, pM->zName);
   if( zSql && sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0)==SQLITE_OK ){
     sqlite3_bind_text(pStmt, 1, zId, -1, SQLITE_STATIC);
     if( sqlite3_step(pStmt)==SQLITE_ROW ){
       zInt = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
       zX = pms_strdup((const char*)sqlite3_column_text(pStmt, 1));
+      if( sqlite3_column_type(pStmt, 2)==SQLITE_TEXT ){
+        pCached = cJSON_Parse((const char*)sqlite3_column_text(pStmt, 2));   /* what the vendor sent */
+      }
     }
   }
   sqlite3_finalize(pStmt);
@@ -336,7 +343,7 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   if( pAM==0 || sess.pAdapter->xGetRequest==0 ){
     zErr = pms_mprintf("pms_refresh: %s cannot read one %s record", sess.pAdapter->zVendor, pM->zName);
   }else if( sess.pAdapter->xOpen==0 || sess.pAdapter->xOpen(&sess, &zErr)==SQLITE_OK ){
-    pms_request *r = sess.pAdapter->xGetRequest(&sess, pAM, zX);
+    pms_request *r = sess.pAdapter->xGetRequest(&sess, pAM, zX, pCached);
     pms_response resp;
     cJSON *pRec = 0;
     memset(&resp, 0, sizeof(resp));
@@ -352,7 +359,7 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
       if( pRec ) pms_cache_put(db, zDb, &sess, pAM, pRec, 1, &zErr);
       cJSON_Delete(pRec);
     }else if( zErr==0 ){
-      char *zMsg = resp.status ? sess.pAdapter->xErrorMessage(&resp) : 0;
+      char *zMsg = resp.status ? sess.pAdapter->xErrorMessage(sess.pAdapter, &resp) : 0;
       zErr = pms_mprintf("pms_refresh: %s %s %s: %s%ld%s%s", sess.pAdapter->zVendor, pM->zName, zX,
                          resp.status ? "HTTP " : "", resp.status, resp.status ? "" : resp.zErr,
                          zMsg ? zMsg : "");
@@ -363,11 +370,11 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   pms_session_close(&sess);
   if( zErr ) goto fail;
   sqlite3_result_text(ctx, zId, -1, SQLITE_TRANSIENT);
-  free(zInt); free(zX);
+  free(zInt); free(zX); cJSON_Delete(pCached);
   return;
 fail:
   sqlite3_result_error(ctx, zErr ? zErr : "pms_refresh failed", -1);
-  free(zErr); free(zInt); free(zX);
+  free(zErr); free(zInt); free(zX); cJSON_Delete(pCached);
 }
 
 int pms_write_functions_register(sqlite3 *db, pms_conn *p){

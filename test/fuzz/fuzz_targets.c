@@ -181,7 +181,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
     pms_session sess;
     char *zMsg;
     fuzz_session(&sess, pA);
-    zMsg = pA->xErrorMessage ? pA->xErrorMessage(&resp) : 0;
+    zMsg = pA->xErrorMessage ? pA->xErrorMessage(pA, &resp) : 0;
     if( zMsg ){
       /* a message, not a dump: bounded by what the vendor sent */
       assert( strlen(zMsg) <= resp.nBody + 512 );
