@@ -27,110 +27,19 @@
 ** AppFolio's own status 533 ("data unavailable") is retried like a 503
 ** (af_classify). Writes (v0): PATCH /units/{id} {"RentReady"} from
 ** units.is_available, POST /work_orders/{id}/notes {"Body"} from
-** service_requests.notes. Field facts live in capability/appfolio.json;
-** the maps below are its read/write halves (to move into the manifest).
+** service_requests.notes. The regular facts (resources, field paths and
+** transforms, writes, value maps, record ids) are capability/appfolio.json's;
+** this file keeps what is irregular: the two APIs, the next-page links,
+** the developer-id header, "Last, First" names and the 533.
 */
 #include "../ext/pmsql.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* TRANSITION: the C tables below predate the manifest form (zPart, aWrite …
-** stay zero) until the field facts move into capability/appfolio.json. */
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-
 #define AF_V0      "/api/v0"
 #define AF_REPORTS "/api/v2/reports/"
 #define AF_EPOCH   "1970-01-01T00:00:00Z"
-
-/* ----------------------------------------------------------- field maps */
-
-static const pms_field_map aAfProperty[] = {
-  { "x_created_at",    "CreatedAt",    PMS_X_DATETIME, 0 },
-  { "name",            "Name",         PMS_X_STRING, 0 },
-  { "address_1",       "Address1",     PMS_X_STRING, 0 },
-  { "address_2",       "Address2",     PMS_X_STRING, 0 },
-  { "city",            "City",         PMS_X_STRING, 0 },
-  { "state",           "State",        PMS_X_STRING, 0 },
-  { "zip",             "Zip",          PMS_X_STRING, 0 },
-  { "is_active",       "Hidden",       PMS_X_NOT_BOOL, 0 },
-  { "number_of_units", "UnitCount",    PMS_X_INT, 0 },
-  { "year_built",      "YearBuilt",    PMS_X_INT, 0 },
-  { "type_raw",        "PropertyType", PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aAfUnit[] = {
-  { "property_id",    "PropertyId",  PMS_X_FK, "properties" },
-  { "x_property_id",  "PropertyId",  PMS_X_ID, 0 },
-  { "number",         "Name",        PMS_X_STRING, 0 },
-  { "address_1",      "Address1",    PMS_X_STRING, 0 },
-  { "address_2",      "Address2",    PMS_X_STRING, 0 },
-  { "city",           "City",        PMS_X_STRING, 0 },
-  { "state",          "State",       PMS_X_STRING, 0 },
-  { "zip",            "Zip",         PMS_X_STRING, 0 },
-  { "bedrooms",       "Bedrooms",    PMS_X_STRING, 0 },
-  { "bathrooms",      "Bathrooms",   PMS_X_STRING, 0 },
-  { "square_feet",    "SquareFeet",  PMS_X_INT, 0 },
-  { "rent_amount_market_in_cents", "MarketRent", PMS_X_CENTS, 0 },
-  { "is_available",   "RentReady",   PMS_X_BOOL, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aAfTenant[] = {
-  { "property_id",   "PropertyId",  PMS_X_FK, "properties" },
-  { "x_property_id", "PropertyId",  PMS_X_ID, 0 },
-  { "x_lease_id",    "OccupancyId", PMS_X_ID, 0 },
-  { "first_name",    "FirstName",   PMS_X_STRING, 0 },
-  { "last_name",     "LastName",    PMS_X_STRING, 0 },
-  { "email_1",       "Email",       PMS_X_STRING, 0 },
-  { "phone_1",       "PhoneNumber", PMS_X_STRING, 0 },
-  { "date_of_birth", "BirthDate",   PMS_X_DATE, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_enum_map aAfPriority[] = {
-  { "Low", "LOW" }, { "Normal", "NORMAL" }, { "Urgent", "HIGH" }, { 0, 0 } };
-
-static const pms_field_map aAfWorkOrder[] = {
-  { "property_id",         "PropertyId",         PMS_X_FK, "properties" },
-  { "x_property_id",       "PropertyId",         PMS_X_ID, 0 },
-  { "unit_id",             "UnitId",             PMS_X_FK, "units" },
-  { "x_unit_id",           "UnitId",             PMS_X_ID, 0 },
-  { "order_number",        "WorkOrderNumber",    PMS_X_STRING, 0 },
-  { "service_description", "JobDescription",     PMS_X_STRING, 0 },
-  { "vendor_notes",        "VendorInstructions", PMS_X_STRING, 0 },
-  { "status_raw",          "Status",             PMS_X_STRING, 0 },
-  { "service_priority",    "Priority",           PMS_X_ENUM, aAfPriority },
-  { "date_created",        "CreatedAt",          PMS_X_DATETIME, 0 },
-  { "date_scheduled",      "ScheduledStartOn",   PMS_X_DATE, 0 },
-  { "date_completed",      "CompletedOn",        PMS_X_DATE, 0 },
-  { 0, 0, 0, 0 }
-};
-
-/* Report rows are snake_case; their ids are AppFolio's numeric ids, not
-** v0's UUIDs, so only the x_ halves of foreign keys are filled. */
-static const pms_field_map aAfApplication[] = {
-  { "x_property_id",       "property_id",   PMS_X_ID, 0 },
-  { "x_unit_id_preferred", "unit_id",       PMS_X_ID, 0 },
-  { "x_lead_id",           "guest_card_id", PMS_X_ID, 0 },
-  { "email_1",             "email_address", PMS_X_STRING, 0 },
-  { "phone_1",             "phone_number",  PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aAfGuestCard[] = {
-  { "x_property_id",  "property_id",     PMS_X_ID, 0 },
-  { "x_unit_id",      "unit_id",         PMS_X_ID, 0 },
-  { "x_guestcard_id", "guest_card_uuid", PMS_X_ID, 0 },
-  { "x_created_at",   "received",        PMS_X_DATETIME, 0 },
-  { "email_1",        "email_address",   PMS_X_STRING, 0 },
-  { "phone_1",        "phone_number",    PMS_X_STRING, 0 },
-  { "status",         "status",          PMS_X_STRING, 0 },
-  { "lead_source",    "source",          PMS_X_STRING, 0 },
-  { "notes",          "notes",           PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
 
 /* ------------------------------------------------------------- fix-ups */
 
@@ -178,22 +87,12 @@ static int af_guest_card_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec
   return SQLITE_OK;
 }
 
-/* v0 resources carry "Id"; report rows name their own id column. */
-static const struct {
-  const char *zModel, *zIdField;
-} aAfId[] = {
-  { "applicants", "rental_application_id" },
-  { "leads",      "guest_card_id" },
-};
-
-static const pms_adapter_model aAfModel[] = {
-  { "properties",       AF_V0 "/properties",  aAfProperty,  1, 0, 0 },
-  { "units",            AF_V0 "/units",       aAfUnit,      1, af_unit_fixup, 0 },
-  { "residents",        AF_V0 "/tenants",     aAfTenant,    1, 0, 0 },
-  { "applicants",       AF_REPORTS "rental_applications.json",  aAfApplication, 0, af_application_fixup, 0 },
-  { "leads",            AF_REPORTS "guest_card_inquiries.json", aAfGuestCard,   0, af_guest_card_fixup, 0 },
-  { "service_requests", AF_V0 "/work_orders", aAfWorkOrder, 1, 0, 0 },
-  { 0, 0, 0, 0, 0, 0 }
+/* The irregular fields; the regular ones are capability/appfolio.json's. */
+static const pms_adapter_fixup aAfFixup[] = {
+  { "units",      af_unit_fixup },
+  { "applicants", af_application_fixup },
+  { "leads",      af_guest_card_fixup },
+  { 0, 0 }
 };
 
 /* ------------------------------------------------------------ protocol */
@@ -227,45 +126,16 @@ static char *af_reports_root(pms_session *pS){
   return pms_mprintf("https://%s.appfolio.com", zDb);
 }
 
-static void af_basic(pms_session *pS, pms_request *r){
-  static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const char *zId = pms_credential(pS, "client_id");
-  const char *zSecret = pms_credential(pS, "client_secret");
-  char *zPair = pms_mprintf("%s:%s", zId ? zId : "", zSecret ? zSecret : "");
-  pms_str s = {0};
-  size_t i, n;
-  if( zPair==0 ) return;
-  n = strlen(zPair);
-  pms_str_appendz(&s, "Authorization: Basic ");
-  for(i=0; i<n; i+=3){
-    unsigned v = (unsigned)(unsigned char)zPair[i] << 16;
-    char q[4];
-    if( i+1<n ) v |= (unsigned)(unsigned char)zPair[i+1] << 8;
-    if( i+2<n ) v |= (unsigned char)zPair[i+2];
-    q[0] = t[(v>>18)&63];
-    q[1] = t[(v>>12)&63];
-    q[2] = i+1<n ? t[(v>>6)&63] : '=';
-    q[3] = i+2<n ? t[v&63] : '=';
-    pms_str_append(&s, q, 4);
-  }
-  memset(zPair, 0, n);
-  free(zPair);
-  if( !s.oom ) pms_request_auth_header(r, s.z);
-  if( s.z ) memset(s.z, 0, s.n);
-  pms_str_reset(&s);
-}
-
 /* Basic on every request; the developer id on v0 requests only (the
 ** Reports API takes the customer's credentials alone). */
 static int af_authorize(pms_session *pS, pms_request *r){
   const char *zUrl = pms_request_url(r);
-  af_basic(pS, r);
+  pms_manifest_authorize(pS, r);     /* Basic client_id:client_secret */
   if( strstr(zUrl, AF_V0 "/") ){
     const char *zDev = pms_credential(pS, "developer_id");
     char *z = pms_mprintf("X-AppFolio-Developer-ID: %s", zDev ? zDev : "");
     if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
   }
-  pms_request_header(r, "Accept: application/json");
   return SQLITE_OK;
 }
 
@@ -374,27 +244,7 @@ static int af_list_parse(pms_session *pS, const pms_adapter_model *pAM,
   return SQLITE_OK;
 }
 
-static char *af_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
-  size_t i;
-  for(i=0; i<sizeof(aAfId)/sizeof(aAfId[0]); i++){
-    if( strcmp(aAfId[i].zModel, pAM->zModel)==0 ){
-      return pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, aAfId[i].zIdField));
-    }
-  }
-  return pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "Id"));
-}
-
 /* --------------------------------------------------------------- writes */
-
-static const pms_field_map aAfWriteUnit[] = {
-  { "is_available", "RentReady", PMS_X_BOOL, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aAfWriteNote[] = {
-  { "notes", "Body", PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
 
 static pms_request *af_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                    int bDry, char **pzErr){
@@ -408,7 +258,7 @@ static pms_request *af_write_begin(pms_session *pS, const pms_adapter_model *pAM
     goto done;
   }
   if( pBody==0 || pLeft==0 ) goto done;
-  if( pms_map_unapply(bNote ? aAfWriteNote : aAfWriteUnit, 0, w->pFields, pBody, pLeft, pzErr) ) goto done;
+  if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pBody, pLeft, pzErr) ) goto done;
   if( cJSON_GetArraySize(pLeft)>0 ){
     *pzErr = pms_mprintf("the AppFolio adapter cannot write %s.%s", pAM->zModel, pLeft->child->string);
     goto done;
@@ -484,17 +334,15 @@ static cJSON *af_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_re
   return pRec;
 }
 
-/* Vendor facts (base URL, credentials, page size, connections) come from
-** capability/appfolio.json; the models are still C tables (the manifest's
-** per-field read/write form is the next step). */
+/* Everything regular (base URL, credentials, page size, models, field reads
+** and writes, the priority value map, record ids) is capability/appfolio.json's. */
 const pms_adapter pms_adapter_appfolio = {
   .zVendor      = "APPFOLIO",
-  .aModel       = aAfModel,
+  .aFixup       = aAfFixup,
   .xClose       = af_close,          /* frees the next-page link; no xOpen: Basic needs no login */
   .xAuthorize   = af_authorize,
   .xListRequest = af_list_request,
   .xListParse   = af_list_parse,
-  .xRecordId    = af_record_id,
   .xErrorMessage= af_error_message,
   .xWriteBegin  = af_write_begin,
   .xWriteStep   = af_write_step,

@@ -132,8 +132,9 @@ static void ad_wipe(pms_str *s){
   pms_str_reset(s);
 }
 
-/* The manifest's auth: kind headers (one header per credential) or basic. */
-static int ad_authorize(pms_session *pS, pms_request *r){
+/* The manifest's auth: kind headers (one header per credential) or basic.
+** Adapters with one more header (AppFolio's developer id) call it first. */
+int pms_manifest_authorize(pms_session *pS, pms_request *r){
   const pms_manifest *pMf = pS->pAdapter->pManifest;
   const cJSON *pAuth = pMf->pAuth;
   if( strcmp(pMf->zAuth, "headers")==0 ){
@@ -239,7 +240,7 @@ hooks:
     if( strcmp(pMf->zAuth, "headers")!=0 && strcmp(pMf->zAuth, "basic")!=0 ){
       return ad_fail(pC->zVendor, "auth kind needs the adapter's xAuthorize");
     }
-    pOut->xAuthorize = ad_authorize;
+    pOut->xAuthorize = pms_manifest_authorize;
   }
   if( pOut->xListParse==0 ) pOut->xListParse = ad_list_parse;
   if( pOut->xRecordId==0 ) pOut->xRecordId = ad_record_id;

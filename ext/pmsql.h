@@ -463,6 +463,8 @@ struct pms_adapter {
 /* The adapters, bound to their manifests (adapter.c). */
 int pms_adapter_init(char **pzErr);
 const pms_adapter *pms_adapter_find(const char *zVendor);
+/* The manifest's auth (kind headers or basic) on a request (adapter.c). */
+int pms_manifest_authorize(pms_session *, pms_request *);
 int pms_adapter_count(void);
 const pms_adapter *pms_adapter_at(int i);
 const pms_adapter_model *pms_adapter_model_find(const pms_adapter *,
