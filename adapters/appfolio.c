@@ -320,13 +320,17 @@ static pms_request *af_get_request(pms_session *pS, const pms_adapter_model *pAM
   return r;
 }
 
-static cJSON *af_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp, char **pzErr){
+static cJSON *af_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp,
+                           const char *zXId, char **pzErr){
   cJSON *p = pms_response_json(pResp, 0, pzErr), *pRec;
+  const char *zId;
   (void)pS; (void)pAM;
   if( p==0 ) return 0;
   pRec = cJSON_DetachItemFromArray(cJSON_GetObjectItemCaseSensitive(p, "data"), 0);
   cJSON_Delete(p);
-  if( !cJSON_IsObject(pRec) ){
+  /* the filtered list must hold exactly the record asked for */
+  zId = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pRec, "Id"));
+  if( !cJSON_IsObject(pRec) || zXId==0 || zId==0 || strcmp(zXId, zId)!=0 ){
     cJSON_Delete(pRec);
     *pzErr = pms_strdup("no such record");
     return 0;

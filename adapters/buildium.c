@@ -286,35 +286,6 @@ static pms_request *bd_list_request(pms_session *pS, const pms_adapter_model *pA
 
 /* --------------------------------------------------------------- writes */
 
-/* What a full-replace PUT carries over from the record as Buildium has it
-** now (the *PutMessage schemas); the changed fields are laid over it. */
-static const char *const azBdPutTenant[] = { "FirstName", "LastName", "Email", "AlternateEmail",
-  "PhoneNumbers", "DateOfBirth", "Comment", "TaxId", "EmergencyContact", "Address",
-  "AlternateAddress", "MailingPreference", 0 };
-static const char *const azBdPutUnit[] = { "UnitNumber", "UnitSize", "MarketRent", "Address",
-  "UnitBedrooms", "UnitBathrooms", "Description", 0 };
-static const char *const azBdPutRental[] = { "Name", "StructureDescription", "Address",
-  "RentalSubType", "OperatingBankAccountId", "Reserve", "YearBuilt", 0 };
-static const char *const azBdPutLease[] = { "LeaseType", "UnitId", "LeaseFromDate", "LeaseToDate",
-  "IsEvictionPending", "AutomaticallyMoveOutTenants", 0 };
-static const char *const azBdPutApplicant[] = { "UnitId", "FirstName", "LastName", "Email",
-  "PhoneNumbers", 0 };
-static const char *const azBdPutWorkOrder[] = { "WorkDetails", "InvoiceNumber", "ChargeableTo",
-  "EntryAllowed", "EntryNotes", "VendorId", "VendorNotes", "LineItems", 0 };
-
-static const struct {
-  const char *zModel;
-  const char *const *azPut;
-  const char *zCreateExtra;     /* fixed fields a create must carry */
-} aBdWrite[] = {
-  { "residents",        azBdPutTenant,    0 },
-  { "units",            azBdPutUnit,      0 },
-  { "properties",       azBdPutRental,    0 },
-  { "leases",           azBdPutLease,     "{\"SendWelcomeEmail\":false}" },
-  { "applicants",       azBdPutApplicant, "{\"SendRentalApplicationEmail\":false}" },
-  { "service_requests", azBdPutWorkOrder, 0 },
-};
-
 /* Buildium writes phones as {Home, Work, Mobile, Fax}; reads give
 ** [{Number, Type}]. The slot of a type is the vendor value a write sends
 ** for the unified type it reads as (the phone_type value map both ways);
@@ -365,52 +336,29 @@ static cJSON *bd_phones_for_write(const pms_enum_map *aType, const cJSON *pCurre
   return pOut;
 }
 
-static int bd_write_index(const char *zModel){
-  int i;
-  for(i=0; i<(int)(sizeof(aBdWrite)/sizeof(aBdWrite[0])); i++){
-    if( strcmp(aBdWrite[i].zModel, zModel)==0 ) return i;
+/* A key update.carry carries over from the current record, in the shape a
+** PUT takes: phones as slots, the manager and entry contact as their ids. */
+static int bd_write_carry(pms_session *pS, const pms_adapter_model *pAM, const char *zKey,
+                          const cJSON *pV, cJSON *pBody){
+  (void)pAM;
+  if( strcmp(zKey, "PhoneNumbers")==0 ){
+    cJSON_AddItemToObject(pBody, zKey, bd_phones_for_write(pms_adapter_value_map(pS->pAdapter, "phone_type"), pV, 0));
+  }else if( strcmp(zKey, "RentalManager")==0 || strcmp(zKey, "EntryContact")==0 ){
+    const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pV, "Id");
+    if( pId ) cJSON_AddItemToObject(pBody, zKey[0]=='R' ? "PropertyManagerId" : "EntryContactId", cJSON_Duplicate(pId, 1));
+  }else{
+    cJSON_AddItemToObject(pBody, zKey, cJSON_Duplicate(pV, 1));
   }
-  return -1;
+  return SQLITE_OK;
 }
 
-/* The request body: for an update, the current record's PUT fields; then
-** the unified fields through the read map reversed; then the irregular ones. */
-static char *bd_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
-                           const cJSON *pCurrent, char **pzErr){
+/* The fields the write maps leave: phones, and create fields with shapes of
+** their own. */
+static int bd_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                           cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
   const pms_enum_map *aType = pms_adapter_value_map(pS->pAdapter, "phone_type");
-  int iW = bd_write_index(pAM->zModel);
   int bCreate = strcmp(w->zOp, "create")==0;
-  cJSON *pBody = cJSON_CreateObject(), *pLeft = cJSON_CreateObject(), *pF;
-  char *zOut = 0;
-  int k;
-  if( pBody==0 || pLeft==0 || iW<0 ) goto done;
-  if( !bCreate && pCurrent ){
-    for(k=0; aBdWrite[iW].azPut[k]; k++){
-      const char *zKey = aBdWrite[iW].azPut[k];
-      const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pCurrent, zKey);
-      if( pV==0 ) continue;
-      if( strcmp(zKey, "PhoneNumbers")==0 ){
-        cJSON_AddItemToObject(pBody, zKey, bd_phones_for_write(aType, pV, 0));
-      }else{
-        cJSON_AddItemToObject(pBody, zKey, cJSON_Duplicate(pV, 1));
-      }
-    }
-    if( strcmp(pAM->zModel, "properties")==0 ){
-      const cJSON *pMgr = pms_json_path(pCurrent, "RentalManager.Id");
-      if( pMgr ) cJSON_AddItemToObject(pBody, "PropertyManagerId", cJSON_Duplicate(pMgr, 1));
-    }
-    if( strcmp(pAM->zModel, "service_requests")==0 ){
-      const cJSON *pEc = pms_json_path(pCurrent, "EntryContact.Id");
-      if( pEc ) cJSON_AddItemToObject(pBody, "EntryContactId", cJSON_Duplicate(pEc, 1));
-    }
-  }
-  if( bCreate && aBdWrite[iW].zCreateExtra ){
-    cJSON *pX = cJSON_Parse(aBdWrite[iW].zCreateExtra);
-    cJSON *pI;
-    cJSON_ArrayForEach(pI, pX) cJSON_AddItemToObject(pBody, pI->string, cJSON_Duplicate(pI, 1));
-    cJSON_Delete(pX);
-  }
-  if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pBody, pLeft, pzErr) ) goto done;
+  cJSON *pF;
   /* irregular fields */
   if( cJSON_GetObjectItemCaseSensitive(pLeft, "phone_1") || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_2")
    || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_1_type") || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_2_type") ){
@@ -459,105 +407,19 @@ static char *bd_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_wr
       /* carried by deposit_amount_in_cents */
     }else{
       *pzErr = pms_mprintf("the Buildium adapter cannot write %s.%s", pAM->zModel, z);
-      goto done;
+      return SQLITE_ERROR;
     }
   }
-  zOut = cJSON_PrintUnformatted(pBody);
-done:
-  cJSON_Delete(pBody);
-  cJSON_Delete(pLeft);
-  if( zOut ){ char *z = pms_strdup(zOut); cJSON_free(zOut); return z; }
-  if( *pzErr==0 ) *pzErr = pms_strdup("cannot build the request body");
-  return 0;
-}
-
-static pms_request *bd_write_request(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
-                                     const cJSON *pCurrent, char **pzErr){
-  int bCreate = strcmp(w->zOp, "create")==0;
-  char *zBody = bd_write_body(pS, pAM, w, pCurrent, pzErr);
-  char *zUrl;
-  pms_request *r = 0;
-  if( zBody==0 ) return 0;
-  zUrl = bCreate ? pms_mprintf("%s%s", pS->zBaseUrl, pAM->zPath)
-                 : pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
-  if( zUrl ) r = pms_request_new(bCreate ? "POST" : "PUT", zUrl);
-  if( r ){
-    pms_request_body(r, zBody, "application/json");
-    if( bCreate ) pms_request_not_idempotent(r);
-  }
-  free(zUrl);
-  free(zBody);
-  return r;
-}
-
-/* Update: GET the record (Buildium's PUT replaces everything), then PUT.
-** Create: POST. A dry run builds the final request from the cached record. */
-static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
-                                   int bDry, char **pzErr){
-  pms_request *r;
-  if( strcmp(w->zOp, "update")==0 && !bDry ){
-    w->iStep = 1;
-    return pms_get_by_id(pS, pAM, w->zXId);
-  }
-  w->iStep = 2;
-  if( bDry ){
-    cJSON *pCur = w->zCachedRemote ? cJSON_Parse(w->zCachedRemote) : 0;
-    r = bd_write_request(pS, pAM, w, pCur, pzErr);
-    cJSON_Delete(pCur);
-    return r;
-  }
-  return bd_write_request(pS, pAM, w, 0, pzErr);
-}
-
-static void bd_write_failed(pms_session *pS, pms_write *w, const pms_response *pResp,
-                            const char *zWhat){
-  char *zMsg = pms_error_message(pS->pAdapter, pResp);
-  w->zStatus = "failed";
-  w->httpStatus = pResp->status;
-  free(w->zMessage);
-  w->zMessage = pms_mprintf("%sHTTP %ld%s%s", zWhat, pResp->status, zMsg ? ": " : "", zMsg ? zMsg : "");
-  free(zMsg);
-}
-
-static pms_request *bd_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
-                                  pms_response *pResp){
-  char *zErr = 0;
-  if( w->iStep==1 ){
-    pms_request *r;
-    if( pResp->status!=200 ){
-      bd_write_failed(pS, w, pResp, "reading the current record: ");
-      return 0;
-    }
-    w->pCurrent = pms_response_record(pResp, &zErr);
-    r = w->pCurrent ? bd_write_request(pS, pAM, w, w->pCurrent, &zErr) : 0;
-    if( r==0 ){
-      w->zStatus = "failed";
-      w->zMessage = zErr ? zErr : pms_strdup("cannot build the request");
-      return 0;
-    }
-    w->iStep = 2;
-    return r;
-  }
-  w->httpStatus = pResp->status;
-  if( pResp->status==200 || pResp->status==201 ){
-    w->zStatus = "succeeded";
-    w->pResult = pms_response_record(pResp, &zErr);
-    free(zErr);
-    if( w->pResult && strcmp(w->zOp, "create")==0 ){
-      w->zCreatedXId = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(w->pResult, "Id"));
-    }
-    return 0;
-  }
-  bd_write_failed(pS, w, pResp, "");
-  return 0;
+  return SQLITE_OK;
 }
 
 const pms_adapter pms_adapter_buildium = {
   .zVendor      = "BUILDIUM",
   .aFixup       = aBdFixup,
   .xListRequest = bd_list_request,
-  .xWriteBegin  = bd_write_begin,
-  .xWriteStep   = bd_write_step,
-  /* auth headers, bare-array lists, Id, ApiErrorResponse, GET <resource>/<id>:
-  ** the manifest says them and the engine's defaults do them */
+  .xWriteCarry  = bd_write_carry,
+  .xWriteFields = bd_write_fields,
+  /* auth headers, bare-array lists, Id, ApiErrorResponse, GET <resource>/<id>,
+  ** POST / read-then-PUT with update.carry and create.fixed: the manifest
+  ** says them and the engine's defaults do them */
 };

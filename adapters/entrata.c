@@ -23,8 +23,6 @@
 ** so the cache sees the change at the next sync.
 */
 #include "../ext/pmsql.h"
-/* until its tables move into its manifest (issue 14) */
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,9 +102,9 @@ static void en_to_mt(const char *zIso, char *zOut, size_t n){
   snprintf(zOut, n, "%.2s/%.2s/%.4s %.8s", z+5, z+8, z, z+11);
 }
 
+/* Only a value the vendor sent: a fix-up never clears what the map set. */
 static void en_set_text(pms_row *pRow, const char *zCol, const char *z){
-  int i = pms_row_col(pRow, zCol);
-  if( i>=0 && z ) pms_row_set_text(pRow, i, z, -1);
+  if( z ) pms_row_set_column(pRow, zCol, z);
 }
 
 /* A vendor date or date-time into a unified date or UTC datetime column. */
@@ -128,81 +126,6 @@ static void en_set_time(pms_row *pRow, const char *zCol, const cJSON *pV, int bD
 static const cJSON *en_get(const cJSON *p, const char *zKey){
   return cJSON_GetObjectItemCaseSensitive(p, zKey);
 }
-
-/* ----------------------------------------------------------- field maps */
-
-static const pms_field_map aEnProperty[] = {
-  { "name",            "MarketingName",       PMS_X_STRING, 0 },
-  { "type_raw",        "Type",                PMS_X_STRING, 0 },
-  { "year_built",      "YearBuilt",           PMS_X_INT, 0 },
-  { "number_of_units", "NumberOfUnits",       PMS_X_INT, 0 },
-  { "address_1",       "Address.Address",     PMS_X_STRING, 0 },
-  { "city",            "Address.City",        PMS_X_STRING, 0 },
-  { "state",           "Address.State",       PMS_X_STRING, 0 },
-  { "zip",             "Address.PostalCode",  PMS_X_STRING, 0 },
-  { "country",         "Address.Country",     PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aEnUnit[] = {
-  { "property_id",     "propertyId",    PMS_X_FK, "properties" },
-  { "x_property_id",   "propertyId",    PMS_X_ID, 0 },
-  { "number",          "unitNumber",    PMS_X_STRING, 0 },
-  { "building_name",   "buildingName",  PMS_X_STRING, 0 },
-  { "x_floor_plan_id", "floorplanId",   PMS_X_ID, 0 },
-  { "floor_plan_name", "floorplanName", PMS_X_STRING, 0 },
-  { "x_unit_type_id",  "unitTypeId",    PMS_X_ID, 0 },
-  { "bedrooms",        "noOfBedrooms",  PMS_X_STRING, 0 },
-  { "bathrooms",       "noOfBathrooms", PMS_X_STRING, 0 },
-  { "square_feet",     "squareFeet",    PMS_X_INT, 0 },
-  { "rent_amount_market_in_cents", "marketRent", PMS_X_CENTS, 0 },
-  { "address_1",       "unitAddress.address",    PMS_X_STRING, 0 },
-  { "city",            "unitAddress.city",       PMS_X_STRING, 0 },
-  { "state",           "unitAddress.state",      PMS_X_STRING, 0 },
-  { "zip",             "unitAddress.postalCode", PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aEnCustomer[] = {
-  { "property_id",   "PropertyId",  PMS_X_FK, "properties" },
-  { "x_property_id", "PropertyId",  PMS_X_ID, 0 },
-  { "first_name",    "FirstName",   PMS_X_STRING, 0 },
-  { "last_name",     "LastName",    PMS_X_STRING, 0 },
-  { "email_1",       "Email",       PMS_X_STRING, 0 },
-  { "phone_1",       "PhoneNumber", PMS_X_STRING, 0 },
-  { "address_1",     "Address",     PMS_X_STRING, 0 },
-  { "city",          "City",        PMS_X_STRING, 0 },
-  { "state",         "State",       PMS_X_STRING, 0 },
-  { "zip",           "PostalCode",  PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-/* leaseStatusTypeId names -> Propexo's normalized lease status */
-static const pms_enum_map aEnLeaseStatus[] = {
-  { "Current", "ACTIVE" }, { "Notice", "ACTIVE" }, { "Future", "PENDING" },
-  { "Applicant", "PENDING" }, { "Past", "INACTIVE" }, { "Cancelled", "INACTIVE" },
-  { 0, "OTHER" }
-};
-
-static const pms_field_map aEnLease[] = {
-  { "property_id",       "propertyId",      PMS_X_FK, "properties" },
-  { "x_property_id",     "propertyId",      PMS_X_ID, 0 },
-  { "unit_id",           "unitId",          PMS_X_FK, "units" },
-  { "x_unit_id",         "unitId",          PMS_X_ID, 0 },
-  { "unit_number",       "unitNumber",      PMS_X_STRING, 0 },
-  { "status_raw",        "leaseStatusType", PMS_X_STRING, 0 },
-  { "status_normalized", "leaseStatusType", PMS_X_ENUM, aEnLeaseStatus },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aEnLead[] = {
-  { "property_id",   "propertyId",  PMS_X_FK, "properties" },
-  { "x_property_id", "propertyId",  PMS_X_ID, 0 },
-  { "status",        "status",      PMS_X_STRING, 0 },
-  { "lead_source",   "leadSource",  PMS_X_STRING, 0 },
-  { "notes",         "notes",       PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
 
 /* ------------------------------------------------------------- fix-ups */
 
@@ -232,17 +155,6 @@ static int en_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   return SQLITE_OK;
 }
 
-static void en_fk(pms_row *pRow, const char *zCol, const char *zXCol, const char *zModel, const cJSON *pId){
-  char *zX = pms_json_id_text(pId);
-  if( zX ){
-    char *zId = pms_make_id(pRow->zIntegration, pms_model_find(zModel), zX);
-    en_set_text(pRow, zCol, zId);
-    en_set_text(pRow, zXCol, zX);
-    sqlite3_free(zId);
-    free(zX);
-  }
-}
-
 static int en_customer_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pL, *pLeases = en_get(pRec, "LeaseId");
   pms_str s = {0};
@@ -266,7 +178,7 @@ static int en_customer_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
   if( !s.oom && n ) en_set_text(pRow, "leases_meta_data", s.z);
   pms_str_reset(&s);
   /* the current lease: the last one listed */
-  if( n ) en_fk(pRow, "lease_id", "x_lease_id", "leases", cJSON_GetArrayItem(pLeases, n-1));
+  if( n ) pms_row_set_fk(pRow, "lease_id", "x_lease_id", "leases", cJSON_GetArrayItem(pLeases, n-1));
   return SQLITE_OK;
 }
 
@@ -341,18 +253,20 @@ static int en_lead_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   return SQLITE_OK;
 }
 
-/* Per model: the service, list method and version, the record id, and the
-** param a partitioned list takes its property in. */
+/* Per model: the method version, the param a partitioned list takes its
+** property in, and the param that asks for some records by id (single
+** reads). The service and method are the manifest's resource
+** ("leases/getLeases"), the record id its read.id. */
 typedef struct en_res {
-  const char *zModel, *zService, *zMethod, *zVersion, *zIdPath, *zPartParam;
+  const char *zModel, *zVersion, *zPartParam, *zIdsParam;
 } en_res;
 
 static const en_res aEnRes[] = {
-  { "properties", "properties",    "getProperties",    "r1", "PropertyID",     0 },
-  { "units",      "propertyunits", "getPropertyUnits", "r1", "id",             "propertyIds" },
-  { "residents",  "customers",     "getCustomers",     "r1", "@attributes.Id", "propertyId" },
-  { "leases",     "leases",        "getLeases",        "r2", "id",             "propertyId" },
-  { "leads",      "leads",         "getLeads",         "r1", "applicationId",  "propertyId" },
+  { "properties", "r1", 0,             "propertyIds" },
+  { "units",      "r1", "propertyIds", 0 },
+  { "residents",  "r1", "propertyId",  "customerIds" },
+  { "leases",     "r2", "propertyId",  "leaseIds" },
+  { "leads",      "r1", "propertyId",  "leadId" },
 };
 
 static const en_res *en_res_of(const char *zModel){
@@ -361,27 +275,31 @@ static const en_res *en_res_of(const char *zModel){
   return &aEnRes[0];
 }
 
-static const pms_adapter_model aEnModel[] = {
-  { "properties", "properties",    aEnProperty, 0, en_property_fixup, 0 },
-  { "units",      "propertyunits", aEnUnit,     0, en_unit_fixup,     "properties" },
-  { "leases",     "leases",        aEnLease,    0, en_lease_fixup,    "properties" },
-  { "residents",  "customers",     aEnCustomer, 0, en_customer_fixup, "properties" },
-  { "leads",      "leads",         aEnLead,     1, en_lead_fixup,     "properties" },
-  { 0, 0, 0, 0, 0, 0 }
+static const pms_adapter_fixup aEnFixup[] = {
+  { "properties", en_property_fixup },
+  { "units",      en_unit_fixup },
+  { "leases",     en_lease_fixup },
+  { "residents",  en_customer_fixup },
+  { "leads",      en_lead_fixup },
+  { 0, 0 }
 };
 
 /* ------------------------------------------------------------ protocol */
 
 static int en_request_seq = 0;
 
-/* A POST of one method call to a service; params is consumed. */
-static pms_request *en_call(pms_session *pS, const char *zService, const char *zQuery,
-                            const char *zMethod, const char *zVersion, cJSON *pParams){
+/* A POST of one method call to a service ("service/method", as the
+** manifest's resources are written); params is consumed. */
+static pms_request *en_call(pms_session *pS, const char *zCall, const char *zQuery,
+                            const char *zVersion, cJSON *pParams){
   cJSON *pBody = cJSON_CreateObject(), *pAuth, *pM;
   const char *zOrg = pms_credential(pS, "org");
+  const char *zMethod = strchr(zCall, '/');
   char *zUrl, *zJson, zReq[24];
   pms_str u = {0};
   pms_request *r = 0;
+  int nService = zMethod ? (int)(zMethod - zCall) : (int)strlen(zCall);
+  zMethod = zMethod ? zMethod+1 : "";
   snprintf(zReq, sizeof(zReq), "%d", __atomic_add_fetch(&en_request_seq, 1, __ATOMIC_RELAXED));
   pAuth = cJSON_AddObjectToObject(pBody, "auth");
   cJSON_AddStringToObject(pAuth, "type", "apikey");
@@ -392,7 +310,7 @@ static pms_request *en_call(pms_session *pS, const char *zService, const char *z
   cJSON_AddItemToObject(pM, "params", pParams ? pParams : cJSON_CreateObject());
   pms_str_appendf(&u, "%s/ext/orgs/", pS->zBaseUrl);
   pms_str_append_url_escaped(&u, zOrg ? zOrg : "");
-  pms_str_appendf(&u, "/v1/%s%s", zService, zQuery ? zQuery : "");
+  pms_str_appendf(&u, "/v1/%.*s%s", nService, zCall, zQuery ? zQuery : "");
   zUrl = pms_str_finish(&u);
   zJson = cJSON_PrintUnformatted(pBody);
   cJSON_Delete(pBody);
@@ -432,10 +350,10 @@ static pms_request *en_list_request(pms_session *pS, const pms_adapter_model *pA
   if( pPg->zSince ){
     char zMt[32];
     en_to_mt(pPg->zSince, zMt, sizeof(zMt));
-    cJSON_AddStringToObject(pP, "fromDate", zMt);
+    cJSON_AddStringToObject(pP, pAM->zSince, zMt);
   }
   snprintf(zQ, sizeof(zQ), "?page_no=%d&per_page=%d", pPg->iPage+1, pPg->nPageSize);
-  r = en_call(pS, pR->zService, zQ, pR->zMethod, pR->zVersion, pP);
+  r = en_call(pS, pAM->zPath, zQ, pR->zVersion, pP);
   return r;
 }
 
@@ -475,10 +393,6 @@ static int en_list_parse(pms_session *pS, const pms_adapter_model *pAM,
   }
   pOut->nTotal = pms_response_count(pResp, "X-Total-Count");
   return SQLITE_OK;
-}
-
-static char *en_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
-  return pms_json_id_text(pms_json_path(pRec, en_res_of(pAM->zModel)->zIdPath));
 }
 
 /* The error object of an Entrata answer, or NULL. Only the envelope's head
@@ -548,10 +462,10 @@ static void en_classify(pms_response *pResp){
 }
 
 static char *en_error_message(const pms_adapter *pA, const pms_response *pResp){
-  (void)pA;
   const cJSON *pErr;
   cJSON *p = en_error_of(pResp, &pErr);
   char *zOut = 0;
+  (void)pA;
   if( p ){
     const cJSON *pCode = en_get(pErr, "code");
     const char *zMsg = cJSON_GetStringValue(en_get(pErr, "message"));
@@ -569,58 +483,16 @@ static char *en_error_message(const pms_adapter *pA, const pms_response *pResp){
 
 /* --------------------------------------------------------------- writes */
 
-/* Unified fields -> the Entrata customer of updateCustomers, or the
-** prospect customer of sendLeads/updateLeads (dotted paths). */
-static const pms_field_map aEnWriteCustomer[] = {
-  { "first_name", "firstName",           PMS_X_STRING, 0 },
-  { "last_name",  "lastName",            PMS_X_STRING, 0 },
-  { "email_1",    "email",               PMS_X_STRING, 0 },
-  { "phone_1",    "phoneNumber",         PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-static const pms_field_map aEnWriteAddress[] = {
-  { "address_1",  "streetLine1", PMS_X_STRING, 0 },
-  { "city",       "city",        PMS_X_STRING, 0 },
-  { "state",      "state",       PMS_X_STRING, 0 },
-  { "zip",        "postalCode",  PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-static const pms_field_map aEnWriteProspect[] = {
-  { "first_name", "name.first",            PMS_X_STRING, 0 },
-  { "last_name",  "name.last",             PMS_X_STRING, 0 },
-  { "email_1",    "email",                 PMS_X_STRING, 0 },
-  { "phone_1",    "phone.cellPhoneNumber", PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-/* Put the fields of a map present in pFields at their dotted paths. */
-static void en_put_fields(const pms_field_map *aMap, const cJSON *pFields, cJSON *pOut){
-  const pms_field_map *f;
-  for(f=aMap; f->zColumn; f++){
-    const cJSON *pV = en_get(pFields, f->zColumn);
-    const char *zDot;
-    cJSON *pAt = pOut;
-    if( pV==0 ) continue;
-    zDot = strchr(f->zPath, '.');
-    if( zDot ){
-      char zHead[32];
-      snprintf(zHead, sizeof(zHead), "%.*s", (int)(zDot - f->zPath), f->zPath);
-      pAt = cJSON_GetObjectItemCaseSensitive(pOut, zHead);
-      if( pAt==0 ) pAt = cJSON_AddObjectToObject(pOut, zHead);
-      cJSON_AddItemToObject(pAt, zDot+1, cJSON_Duplicate(pV, 1));
-    }else{
-      cJSON_AddItemToObject(pAt, f->zPath, cJSON_Duplicate(pV, 1));
-    }
-  }
+/* The property a cached record belongs to (customers say PropertyId). */
+static const cJSON *en_record_property(const cJSON *pRec){
+  const cJSON *pId = en_get(pRec, "PropertyId");
+  return pId ? pId : en_get(pRec, "propertyId");
 }
 
-/* The property a cached record belongs to. */
 static cJSON *en_cached_property(const pms_write *w){
   cJSON *p = w->zCachedRemote ? cJSON_Parse(w->zCachedRemote) : 0;
-  const cJSON *pId = en_get(p, "PropertyId");
-  cJSON *pOut;
-  if( pId==0 ) pId = en_get(p, "propertyId");
-  pOut = pId ? cJSON_Duplicate(pId, 1) : 0;
+  const cJSON *pId = en_record_property(p);
+  cJSON *pOut = pId ? cJSON_Duplicate(pId, 1) : 0;
   cJSON_Delete(p);
   return pOut;
 }
@@ -656,11 +528,15 @@ static pms_request *en_write_begin(pms_session *pS, const pms_adapter_model *pAM
     pOne = cJSON_CreateObject();
     cJSON_AddItemToArray(pArr, pOne);
     cJSON_AddNumberToObject(pOne, "id", atof(w->zXId));
-    en_put_fields(aEnWriteCustomer, w->pFields, pOne);
-    en_put_fields(aEnWriteAddress, w->pFields, pAddr);
+    if( pms_map_unapply(pAM->aWrite, "customer", w->pFields, pOne, 0, pzErr)
+     || pms_map_unapply(pAM->aWrite, "address", w->pFields, pAddr, 0, pzErr) ){
+      cJSON_Delete(pAddr);
+      cJSON_Delete(pParams);
+      return 0;
+    }
     if( cJSON_GetArraySize(pAddr) ) cJSON_AddItemToObject(pOne, "address", pAddr);
     else cJSON_Delete(pAddr);
-    r = en_call(pS, "customers", 0, "updateCustomers", "r1", pParams);
+    r = en_call(pS, "customers/updateCustomers", 0, "r1", pParams);
   }else if( strcmp(pAM->zModel, "leads")==0 ){
     const cJSON *pNotes = en_get(w->pFields, "notes");
     if( bCreate ) cJSON_AddTrueToObject(pParams, "doNotSendConfirmationEmail");
@@ -669,7 +545,11 @@ static pms_request *en_write_begin(pms_session *pS, const pms_adapter_model *pAM
     cJSON_AddItemToArray(pArr, pOne);
     if( !bCreate ) cJSON_AddNumberToObject(pOne, "applicationId", atof(w->zXId));
     pCust = cJSON_CreateObject();
-    en_put_fields(aEnWriteProspect, w->pFields, pCust);
+    if( pms_map_unapply(pAM->aWrite, "prospect", w->pFields, pCust, 0, pzErr) ){
+      cJSON_Delete(pCust);
+      cJSON_Delete(pParams);
+      return 0;
+    }
     if( cJSON_GetArraySize(pCust) ){
       cJSON *pCs = cJSON_AddArrayToObject(cJSON_AddObjectToObject(pOne, "customers"), "customer");
       cJSON_AddItemToArray(pCs, pCust);
@@ -677,7 +557,7 @@ static pms_request *en_write_begin(pms_session *pS, const pms_adapter_model *pAM
       cJSON_Delete(pCust);
     }
     if( pNotes ) cJSON_AddItemToObject(pOne, "notes", cJSON_Duplicate(pNotes, 1));
-    r = en_call(pS, "leads", 0, bCreate ? "sendLeads" : "updateLeads", "r1", pParams);
+    r = en_call(pS, bCreate ? "leads/sendLeads" : "leads/updateLeads", 0, "r1", pParams);
   }else{
     cJSON_Delete(pParams);
     *pzErr = pms_mprintf("the Entrata adapter cannot %s %s", w->zOp, pAM->zModel);
@@ -724,23 +604,60 @@ static pms_request *en_write_step(pms_session *pS, const pms_adapter_model *pAM,
   return 0;
 }
 
-/* Not yet: one record needs its propertyId (read back at the next sync). */
+/* One record: the model's list call for the record's property (from the
+** cached record: Entrata lists need it) asking for that id, then the
+** record with that id picked from the answer. A record the cache does not
+** hold yet cannot be read alone. */
 static pms_request *en_get_request(pms_session *pS, const pms_adapter_model *pAM,
                                    const char *zXId, const cJSON *pCached){
-  (void)pS; (void)pAM; (void)zXId; (void)pCached;
+  const en_res *pR = en_res_of(pAM->zModel);
+  const cJSON *pProp = en_record_property(pCached);
+  cJSON *pP;
+  char zQ[64];
+  if( pR->zPartParam && pProp==0 ) return 0;
+  pP = cJSON_CreateObject();
+  if( pR->zPartParam ){
+    char *zProp = pms_json_id_text(pProp);
+    if( zProp && strcmp(pR->zPartParam, "propertyIds")==0 ) cJSON_AddStringToObject(pP, pR->zPartParam, zProp);
+    else if( zProp ) cJSON_AddNumberToObject(pP, pR->zPartParam, atof(zProp));
+    free(zProp);
+  }
+  if( pR->zIdsParam ) cJSON_AddStringToObject(pP, pR->zIdsParam, zXId);
+  snprintf(zQ, sizeof(zQ), "?page_no=1&per_page=%d", pS->pAdapter->nMaxPageSize);
+  return en_call(pS, pAM->zPath, zQ, pR->zVersion, pP);
+}
+
+static cJSON *en_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp,
+                           const char *zXId, char **pzErr){
+  cJSON *p = pms_response_json(pResp, 0, pzErr);
+  cJSON *pRec;
+  if( p==0 ) return 0;
+  cJSON_ArrayForEach(pRec, (cJSON*)en_result_array(pms_json_path(p, "response.result"))){
+    char *zId = pS->pAdapter->xRecordId(pAM, pRec);
+    int bMatch = zId && zXId && strcmp(zId, zXId)==0;
+    free(zId);
+    if( bMatch ){
+      cJSON *pOut = cJSON_Duplicate(pRec, 1);
+      cJSON_Delete(p);
+      return pOut;
+    }
+  }
+  cJSON_Delete(p);
+  *pzErr = pms_mprintf("Entrata did not return %s %s", pAM->zModel, zXId ? zXId : "");
   return 0;
 }
 
 const pms_adapter pms_adapter_entrata = {
-  .zVendor      = "ENTRATA",
-  .aModel       = aEnModel,
-  .xAuthorize   = en_authorize,
-  .xListRequest = en_list_request,
-  .xListParse   = en_list_parse,
-  .xRecordId    = en_record_id,
-  .xErrorMessage= en_error_message,
-  .xWriteBegin  = en_write_begin,
-  .xWriteStep   = en_write_step,
-  .xGetRequest  = en_get_request,
-  .xClassify    = en_classify,
+  .zVendor       = "ENTRATA",
+  .aFixup        = aEnFixup,
+  .xAuthorize    = en_authorize,
+  .xListRequest  = en_list_request,
+  .xListParse    = en_list_parse,
+  .xErrorMessage = en_error_message,
+  .xWriteBegin   = en_write_begin,
+  .xWriteStep    = en_write_step,
+  .xGetRequest   = en_get_request,
+  .xGetParse     = en_get_parse,
+  .xClassify     = en_classify,
+  /* record ids (PropertyID, @attributes.Id, …): the manifest's, by the engine's default */
 };

@@ -220,12 +220,6 @@ static pms_request *pw_list_request(pms_session *pS, const pms_adapter_model *pA
 
 /* --------------------------------------------------------------- writes */
 
-/* SaveContact: what PUT /contacts/{id} replaces, carried over from the
-** current record so that fields the UPDATE leaves alone are kept. */
-static const char *const azPwSaveContact[] = { "firstName", "lastName", "middleName", "email",
-  "altEmail", "homePhone", "mobilePhone", "workPhone", "otherPhone", "fax", "birthDate",
-  "comments", "company", "jobTitle", "nameOnCheck", "gender", "category", "salutation",
-  "suffix", "namedOnLease", "allowESignature", "address", 0 };
 
 static void pw_put(cJSON *pObj, const char *zKey, cJSON *pV){
   if( cJSON_GetObjectItemCaseSensitive(pObj, zKey) ) cJSON_ReplaceItemInObjectCaseSensitive(pObj, zKey, pV);
@@ -363,10 +357,6 @@ static int pw_workorder_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, 
   return SQLITE_OK;
 }
 
-/* SaveLease: what PUT /leases/{leaseId} replaces, carried over. */
-static const char *const azPwSaveLease[] = { "unitID", "startDate", "endDate", "moveInDate",
-  "moveOutDate", "scheduleMoveOutDate", "signedDate", "baseRent", "comments", "status",
-  "searchTag", "publicAssistanceProgram", 0 };
 
 /* SaveLease names its tenants as tenantIDs plus primaryContactID: from
 ** residents_meta_data on create, from the lease's contacts[] on update. */
@@ -458,17 +448,6 @@ static int pw_rename_fields(const char *zModel, cJSON *pBody, char **pzErr){
   return SQLITE_OK;
 }
 
-/* SaveUnit / SaveBuilding: what PUT /units/{unitID} and PUT
-** /buildings/{buildingID} replace, carried over (read names, renamed by
-** aPwRename). Building.multiUnit is a string where SaveBuilding wants a
-** boolean, so it is not carried (it is optional). */
-static const char *const azPwSaveUnit[] = { "abbreviation", "buildingID", "category", "name",
-  "portfolioID", "type", "address", "numberOfBedrooms", "numberOfBathrooms", "totalArea",
-  "targetRent", "targetDeposit", "ready", "county", "neighborhood", "searchTag", 0 };
-static const char *const azPwSaveBuilding[] = { "abbreviation", "category", "countUnit", "name",
-  "portfolioID", "propertyType", "type", "address", "numberOfBedrooms", "numberOfBathrooms",
-  "totalArea", "yearBuilt", "rentable", "targetRent", "targetDeposit", "numberFloors",
-  "neighborhood", "searchTag", 0 };
 
 /* Units and buildings: unified fields all go through the map; then the
 ** Save names. */
@@ -490,152 +469,47 @@ static int pw_building_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, c
   return pw_structure_body("properties", pBody, pLeft, pzErr);
 }
 
-/* Per writable model: the irregular fields of its request body. */
+/* Per writable model: the fields of its request body the write maps leave. */
 static const struct {
   const char *zModel;
   int (*xBody)(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr);
-  const char *const *azPut;     /* update: carried over from the current record */
 } aPwWrite[] = {
-  { "residents",        pw_contact_body,   azPwSaveContact },
-  { "leases",           pw_lease_body,     azPwSaveLease },
-  { "units",            pw_unit_body,      azPwSaveUnit },
-  { "properties",       pw_building_body,  azPwSaveBuilding },
-  { "leads",            pw_prospect_body,  0 },
-  { "service_requests", pw_workorder_body, 0 },
+  { "residents",        pw_contact_body },
+  { "leases",           pw_lease_body },
+  { "units",            pw_unit_body },
+  { "properties",       pw_building_body },
+  { "leads",            pw_prospect_body },
+  { "service_requests", pw_workorder_body },
 };
 
-static char *pw_write_body(const pms_adapter_model *pAM, pms_write *w, const cJSON *pCurrent,
-                           char **pzErr){
-  int bCreate = strcmp(w->zOp, "create")==0;
-  cJSON *pBody = cJSON_CreateObject(), *pLeft = cJSON_CreateObject();
-  char *zOut = 0;
-  int iW, k;
-  for(iW=0; iW<(int)(sizeof(aPwWrite)/sizeof(aPwWrite[0])); iW++){
-    if( strcmp(aPwWrite[iW].zModel, pAM->zModel)==0 ) break;
+static int pw_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                           cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
+  size_t i;
+  (void)pS; (void)w;
+  for(i=0; i<sizeof(aPwWrite)/sizeof(aPwWrite[0]); i++){
+    if( strcmp(aPwWrite[i].zModel, pAM->zModel)==0 ) return aPwWrite[i].xBody(pBody, pLeft, pCurrent, pzErr);
   }
-  if( iW==(int)(sizeof(aPwWrite)/sizeof(aPwWrite[0])) ){
-    *pzErr = pms_mprintf("the Propertyware adapter does not write %s", pAM->zModel);
-    goto done;
-  }
-  if( pBody==0 || pLeft==0 ) goto done;
-  if( !bCreate && pCurrent && aPwWrite[iW].azPut ){
-    for(k=0; aPwWrite[iW].azPut[k]; k++){
-      const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pCurrent, aPwWrite[iW].azPut[k]);
-      if( pV==0 || cJSON_IsNull(pV) ) continue;
-      cJSON_AddItemToObject(pBody, aPwWrite[iW].azPut[k],
-                            cJSON_IsObject(pV) ? pw_without_nulls(pV) : cJSON_Duplicate(pV, 1));
-    }
-  }
-  if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pBody, pLeft, pzErr) ) goto done;
-  if( aPwWrite[iW].xBody(pBody, pLeft, pCurrent, pzErr)==SQLITE_OK ){
-    zOut = cJSON_PrintUnformatted(pBody);
-  }
-done:
-  cJSON_Delete(pBody);
-  cJSON_Delete(pLeft);
-  if( zOut ){ char *z = pms_strdup(zOut); cJSON_free(zOut); return z; }
-  if( *pzErr==0 ) *pzErr = pms_strdup("cannot build the request body");
-  return 0;
+  *pzErr = pms_mprintf("the Propertyware adapter does not write %s", pAM->zModel);
+  return SQLITE_ERROR;
 }
 
-static pms_request *pw_write_request(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
-                                     const cJSON *pCurrent, char **pzErr){
-  int bCreate = strcmp(w->zOp, "create")==0;
-  char *zBody = pw_write_body(pAM, w, pCurrent, pzErr);
-  char *zUrl;
-  pms_request *r = 0;
-  if( zBody==0 ) return 0;
-  zUrl = bCreate ? pms_mprintf("%s%s", pS->zBaseUrl, pAM->zPath)
-                 : pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
-  if( zUrl ) r = pms_request_new(bCreate ? "POST" : "PUT", zUrl);
-  if( r ){
-    pms_request_body(r, zBody, "application/json");
-    if( bCreate ) pms_request_not_idempotent(r);
+/* A key update.carry carries over: Save* bodies take no nulls. */
+static int pw_write_carry(pms_session *pS, const pms_adapter_model *pAM, const char *zKey,
+                          const cJSON *pV, cJSON *pBody){
+  (void)pS; (void)pAM;
+  if( !cJSON_IsNull(pV) ){
+    cJSON_AddItemToObject(pBody, zKey, cJSON_IsObject(pV) ? pw_without_nulls(pV) : cJSON_Duplicate(pV, 1));
   }
-  free(zUrl);
-  free(zBody);
-  return r;
-}
-
-/* Update: GET the record (PUT replaces a Save* body whole), then PUT.
-** Create: POST. A dry run builds the final request from the cached record. */
-static pms_request *pw_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
-                                   int bDry, char **pzErr){
-  pms_request *r;
-  if( strcmp(w->zOp, "delete")==0 ){
-    char *zUrl = pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
-    r = zUrl ? pms_request_new("DELETE", zUrl) : 0;
-    free(zUrl);
-    w->iStep = 2;
-    return r;
-  }
-  if( strcmp(w->zOp, "update")==0 && !bDry ){
-    w->iStep = 1;
-    return pms_get_by_id(pS, pAM, w->zXId);
-  }
-  w->iStep = 2;
-  if( bDry ){
-    cJSON *pCur = w->zCachedRemote ? cJSON_Parse(w->zCachedRemote) : 0;
-    r = pw_write_request(pS, pAM, w, pCur, pzErr);
-    cJSON_Delete(pCur);
-    return r;
-  }
-  return pw_write_request(pS, pAM, w, 0, pzErr);
-}
-
-static void pw_write_failed(pms_session *pS, pms_write *w, const pms_response *pResp,
-                            const char *zWhat){
-  char *zMsg = pms_error_message(pS->pAdapter, pResp);
-  w->zStatus = "failed";
-  w->httpStatus = pResp->status;
-  free(w->zMessage);
-  w->zMessage = pms_mprintf("%sHTTP %ld%s%s", zWhat, pResp->status, zMsg ? ": " : "", zMsg ? zMsg : "");
-  free(zMsg);
-}
-
-static pms_request *pw_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
-                                  pms_response *pResp){
-  char *zErr = 0;
-  if( w->iStep==1 ){
-    pms_request *r;
-    if( pResp->status!=200 ){
-      pw_write_failed(pS, w, pResp, "reading the current record: ");
-      return 0;
-    }
-    w->pCurrent = pms_response_record(pResp, &zErr);
-    r = w->pCurrent ? pw_write_request(pS, pAM, w, w->pCurrent, &zErr) : 0;
-    if( r==0 ){
-      w->zStatus = "failed";
-      w->zMessage = zErr ? zErr : pms_strdup("cannot build the request");
-      return 0;
-    }
-    w->iStep = 2;
-    return r;
-  }
-  w->httpStatus = pResp->status;
-  if( strcmp(w->zOp, "delete")==0 && (pResp->status==200 || pResp->status==204) ){
-    w->zStatus = "succeeded";
-    return 0;
-  }
-  if( pResp->status==200 || pResp->status==201 ){
-    w->zStatus = "succeeded";
-    w->pResult = pms_response_record(pResp, &zErr);
-    free(zErr);
-    if( w->pResult && strcmp(w->zOp, "create")==0 ){
-      w->zCreatedXId = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(w->pResult, "id"));
-    }
-    return 0;
-  }
-  pw_write_failed(pS, w, pResp, "");
-  return 0;
+  return SQLITE_OK;
 }
 
 const pms_adapter pms_adapter_propertyware = {
   .zVendor      = "PROPERTYWARE_REST",
   .aFixup       = aPwFixup,
   .xListRequest = pw_list_request,
-  .xWriteBegin  = pw_write_begin,
-  .xWriteStep   = pw_write_step,
-  /* key headers, bare-array lists, id, ErrorResponse, GET <resource>/<id>:
-  ** from the manifest, by the engine's defaults */
+  .xWriteCarry  = pw_write_carry,
+  .xWriteFields = pw_write_fields,
+  /* key headers, bare-array lists, id, ErrorResponse, GET <resource>/<id>,
+  ** POST / read-then-PUT (update.carry) / DELETE: from the manifest, by the
+  ** engine's defaults */
 };

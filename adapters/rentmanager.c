@@ -23,8 +23,6 @@
 ** DeveloperMessage, ErrorCode, …} for application errors.
 */
 #include "../ext/pmsql.h"
-/* until its tables move into its manifest (issue 14) */
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,79 +32,7 @@ typedef struct rm_state {
   cJSON *pPhoneTypes;    /* /PhoneNumberTypes: [{PhoneNumberTypeID, Name}] */
 } rm_state;
 
-/* ----------------------------------------------------------- field maps */
-
-static const pms_field_map aRmProperty[] = {
-  { "x_created_at",    "CreateDate",  PMS_X_DATETIME, 0 },
-  { "code",            "ShortName",   PMS_X_STRING, 0 },
-  { "name",            "Name",        PMS_X_STRING, 0 },
-  { "city",            "PrimaryAddress.City",       PMS_X_STRING, 0 },
-  { "state",           "PrimaryAddress.State",      PMS_X_STRING, 0 },
-  { "zip",             "PrimaryAddress.PostalCode", PMS_X_STRING, 0 },
-  { "is_active",       "IsActive",    PMS_X_BOOL, 0 },
-  { "manager_name",    "ManagerName", PMS_X_STRING, 0 },
-  { "manager_email",   "Email",       PMS_X_STRING, 0 },
-  { "number_of_units", "UnitCount",   PMS_X_INT, 0 },
-  { "type_raw",        "PropertyType", PMS_X_STRING, 0 },
-  { "notes",           "Comment",     PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aRmUnit[] = {
-  { "property_id",    "PropertyID",    PMS_X_FK, "properties" },
-  { "x_property_id",  "PropertyID",    PMS_X_ID, 0 },
-  { "x_unit_type_id", "UnitTypeID",    PMS_X_ID, 0 },
-  { "number",         "Name",          PMS_X_STRING, 0 },
-  { "bedrooms",       "Bedrooms",      PMS_X_STRING, 0 },
-  { "bathrooms",      "Bathrooms",     PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aRmTenant[] = {
-  { "property_id",   "PropertyID", PMS_X_FK, "properties" },
-  { "x_property_id", "PropertyID", PMS_X_ID, 0 },
-  { "first_name",    "FirstName",  PMS_X_STRING, 0 },
-  { "last_name",     "LastName",   PMS_X_STRING, 0 },
-  { "balance_in_cents", "Balance", PMS_X_CENTS, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aRmLease[] = {
-  { "property_id",   "PropertyID", PMS_X_FK, "properties" },
-  { "x_property_id", "PropertyID", PMS_X_ID, 0 },
-  { "unit_id",       "UnitID",     PMS_X_FK, "units" },
-  { "x_unit_id",     "UnitID",     PMS_X_ID, 0 },
-  { "realized_move_in_date",  "MoveInDate",  PMS_X_DATE, 0 },
-  { "realized_move_out_date", "MoveOutDate", PMS_X_DATE, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aRmProspect[] = {
-  { "property_id",   "PropertyID",     PMS_X_FK, "properties" },
-  { "x_property_id", "PropertyID",     PMS_X_ID, 0 },
-  { "x_created_at",  "CreateDate",     PMS_X_DATETIME, 0 },
-  { "x_updated_at",  "UpdateDate",     PMS_X_DATETIME, 0 },
-  { "status",        "ProspectStatus", PMS_X_STRING, 0 },
-  { "first_name",    "FirstName",      PMS_X_STRING, 0 },
-  { "last_name",     "LastName",       PMS_X_STRING, 0 },
-  { "notes",         "Comment",        PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aRmIssue[] = {
-  { "property_id",         "PropertyID", PMS_X_FK, "properties" },
-  { "x_property_id",       "PropertyID", PMS_X_ID, 0 },
-  { "service_description", "Title",      PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
 /* ------------------------------------------------------------- fix-ups */
-
-static void rm_set(pms_row *pRow, const char *zCol, const char *zVal){
-  int i = pms_row_col(pRow, zCol);
-  if( i>=0 ) pms_row_set_text(pRow, i, zVal, -1);
-}
-
 
 /* The primary entry of an embedded array (IsPrimary, else the first). */
 static const cJSON *rm_primary(const cJSON *pArr){
@@ -127,38 +53,30 @@ static void rm_address(pms_row *pRow, const cJSON *pAddr, const char *zSuffix){
     const char *zNl = strpbrk(z, "\r\n");
     char *zFirst = pms_mprintf("%.*s", zNl ? (int)(zNl - z) : (int)strlen(z), z);
     snprintf(zCol, sizeof(zCol), "address_1%s", zSuffix);
-    if( zFirst ){ rm_set(pRow, zCol, zFirst); free(zFirst); }
+    if( zFirst ){ pms_row_set_column(pRow, zCol, zFirst); free(zFirst); }
     if( zNl && *zSuffix==0 ){
       while( *zNl=='\r' || *zNl=='\n' ) zNl++;
-      if( *zNl ) rm_set(pRow, "address_2", zNl);
+      if( *zNl ) pms_row_set_column(pRow, "address_2", zNl);
     }
   }
   snprintf(zCol, sizeof(zCol), "city%s", zSuffix);
-  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pAddr, "City")) ) rm_set(pRow, zCol, cJSON_GetObjectItemCaseSensitive(pAddr, "City")->valuestring);
+  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pAddr, "City")) ) pms_row_set_column(pRow, zCol, cJSON_GetObjectItemCaseSensitive(pAddr, "City")->valuestring);
   snprintf(zCol, sizeof(zCol), "state%s", zSuffix);
-  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pAddr, "State")) ) rm_set(pRow, zCol, cJSON_GetObjectItemCaseSensitive(pAddr, "State")->valuestring);
+  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pAddr, "State")) ) pms_row_set_column(pRow, zCol, cJSON_GetObjectItemCaseSensitive(pAddr, "State")->valuestring);
   snprintf(zCol, sizeof(zCol), "zip%s", zSuffix);
-  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pAddr, "PostalCode")) ) rm_set(pRow, zCol, cJSON_GetObjectItemCaseSensitive(pAddr, "PostalCode")->valuestring);
-}
-
-static const char *rm_phone_type(const char *zName){
-  if( zName==0 ) return "OTHER";
-  if( sqlite3_stricmp(zName, "Home")==0 ) return "HOME";
-  if( sqlite3_stricmp(zName, "Cell")==0 || sqlite3_stricmp(zName, "Mobile")==0 ) return "MOBILE";
-  if( sqlite3_stricmp(zName, "Work")==0 || sqlite3_stricmp(zName, "Office")==0 ) return "WORK";
-  if( sqlite3_stricmp(zName, "Fax")==0 ) return "FAX";
-  return "OTHER";
+  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pAddr, "PostalCode")) ) pms_row_set_column(pRow, zCol, cJSON_GetObjectItemCaseSensitive(pAddr, "PostalCode")->valuestring);
 }
 
 /* The primary contact: middle name, email, birth date, two phones. */
-static void rm_contact(pms_row *pRow, const cJSON *pRec){
+static void rm_contact(pms_session *pS, pms_row *pRow, const cJSON *pRec){
+  const pms_enum_map *aType = pms_adapter_value_map(pS->pAdapter, "phone_type");
   const cJSON *pC = cJSON_GetObjectItemCaseSensitive(pRec, "PrimaryContact");
   const cJSON *pP;
   int n = 0;
   if( !cJSON_IsObject(pC) ) pC = rm_primary(cJSON_GetObjectItemCaseSensitive(pRec, "Contacts"));
   if( !cJSON_IsObject(pC) ) return;
-  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pC, "MiddleName")) ) rm_set(pRow, "middle_name", cJSON_GetObjectItemCaseSensitive(pC, "MiddleName")->valuestring);
-  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pC, "Email")) ) rm_set(pRow, "email_1", cJSON_GetObjectItemCaseSensitive(pC, "Email")->valuestring);
+  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pC, "MiddleName")) ) pms_row_set_column(pRow, "middle_name", cJSON_GetObjectItemCaseSensitive(pC, "MiddleName")->valuestring);
+  if( cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pC, "Email")) ) pms_row_set_column(pRow, "email_1", cJSON_GetObjectItemCaseSensitive(pC, "Email")->valuestring);
   pms_map_value(pRow, pms_row_col(pRow, "date_of_birth"), PMS_X_DATE, 0,
                 cJSON_GetObjectItemCaseSensitive(pC, "DateOfBirth"), 0);
   cJSON_ArrayForEach(pP, cJSON_GetObjectItemCaseSensitive(pC, "PhoneNumbers")){
@@ -168,9 +86,9 @@ static void rm_contact(pms_row *pRow, const cJSON *pRec){
     if( !cJSON_IsString(pNum) || n>=2 ) continue;
     n++;
     snprintf(zCol, sizeof(zCol), "phone_%d", n);
-    rm_set(pRow, zCol, pNum->valuestring);
+    pms_row_set_column(pRow, zCol, pNum->valuestring);
     snprintf(zCol, sizeof(zCol), "phone_%d_type", n);
-    rm_set(pRow, zCol, rm_phone_type(cJSON_IsString(pType) ? pType->valuestring : 0));
+    pms_row_set_column(pRow, zCol, pms_enum_lookup(aType, cJSON_IsString(pType) ? pType->valuestring : 0));
   }
 }
 
@@ -199,8 +117,8 @@ static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
   const cJSON *pPrimary = rm_primary(pAddrs), *pA, *pL, *pCur = 0;
   pms_str s = {0};
   int n = 0;
-  (void)pS; (void)pzErr;
-  rm_contact(pRow, pRec);
+  (void)pzErr;
+  rm_contact(pS, pRow, pRec);
   rm_address(pRow, pPrimary, "");
   cJSON_ArrayForEach(pA, pAddrs){
     if( pA!=pPrimary ){ rm_address(pRow, pA, "_alternate"); break; }
@@ -232,14 +150,14 @@ static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
     free(zX);
   }
   pms_str_appendz(&s, "]");
-  if( !s.oom ) rm_set(pRow, "leases_meta_data", s.z);
+  if( !s.oom ) pms_row_set_column(pRow, "leases_meta_data", s.z);
   pms_str_reset(&s);
   if( pCur ){
     char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pCur, "LeaseID"));
     if( zX ){
       char *zId = pms_make_id(pRow->zIntegration, pms_model_find("leases"), zX);
-      rm_set(pRow, "lease_id", zId);
-      rm_set(pRow, "x_lease_id", zX);
+      pms_row_set_column(pRow, "lease_id", zId);
+      pms_row_set_column(pRow, "x_lease_id", zX);
       sqlite3_free(zId);
       free(zX);
     }
@@ -281,7 +199,7 @@ static int rm_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
                           cJSON_IsString(pIn) ? "\"" : "",
                           cJSON_IsString(pOut) ? "\"" : "", cJSON_IsString(pOut) ? pOut->valuestring : "null",
                           cJSON_IsString(pOut) ? "\"" : "");
-    if( z ){ rm_set(pRow, "residents_meta_data", z); free(z); }
+    if( z ){ pms_row_set_column(pRow, "residents_meta_data", z); free(z); }
     sqlite3_free(zId);
     free(zX);
   }
@@ -289,45 +207,45 @@ static int rm_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
 }
 
 static int rm_prospect_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
-  (void)pS; (void)pzErr;
-  rm_contact(pRow, pRec);
+  (void)pzErr;
+  rm_contact(pS, pRow, pRec);
   rm_address(pRow, rm_primary(cJSON_GetObjectItemCaseSensitive(pRec, "Addresses")), "");
   return SQLITE_OK;
 }
 
-/* Per model: collection, id field, the embeds a read asks for. */
-static const struct { const char *zModel; const char *zIdField; const char *zEmbeds; } aRmRes[] = {
-  { "properties",       "PropertyID",            "PrimaryAddress" },
-  { "units",            "UnitID",                "Addresses,CurrentOccupants" },
-  { "leases",           "LeaseID",               0 },
-  { "residents",        "TenantID",              "Contacts,Contacts.PhoneNumbers,Addresses,Leases,Balance" },
-  { "leads",            "ProspectID",            "Contacts,Contacts.PhoneNumbers,Addresses" },
-  { "service_requests", "ServiceManagerIssueID", 0 },
+/* Per model: the embeds a read asks for (the related records the fix-ups
+** read from, fetched in the same request). */
+static const struct { const char *zModel; const char *zEmbeds; } aRmEmbeds[] = {
+  { "properties",       "PrimaryAddress" },
+  { "units",            "Addresses,CurrentOccupants" },
+  { "residents",        "Contacts,Contacts.PhoneNumbers,Addresses,Leases,Balance" },
+  { "leads",            "Contacts,Contacts.PhoneNumbers,Addresses" },
 };
 
-static int rm_res(const char *zModel){
-  int i;
-  for(i=0; i<(int)(sizeof(aRmRes)/sizeof(aRmRes[0])); i++) if( strcmp(aRmRes[i].zModel, zModel)==0 ) return i;
+static const char *rm_embeds(const char *zModel){
+  size_t i;
+  for(i=0; i<sizeof(aRmEmbeds)/sizeof(aRmEmbeds[0]); i++){
+    if( strcmp(aRmEmbeds[i].zModel, zModel)==0 ) return aRmEmbeds[i].zEmbeds;
+  }
   return 0;
 }
 
-static const pms_adapter_model aRmModel[] = {
-  { "properties",       "/Properties",           aRmProperty, 1, rm_property_fixup, 0 },
-  { "units",            "/Units",                aRmUnit,     1, rm_unit_fixup, 0 },
-  { "leases",           "/Leases",               aRmLease,    1, rm_lease_fixup, 0 },
-  { "residents",        "/Tenants",              aRmTenant,   1, rm_tenant_fixup, 0 },
-  { "leads",            "/Prospects",            aRmProspect, 1, rm_prospect_fixup, 0 },
-  { "service_requests", "/ServiceManagerIssues", aRmIssue,    0, 0, 0 },
-  { 0, 0, 0, 0, 0, 0 }
+static const pms_adapter_fixup aRmFixup[] = {
+  { "properties", rm_property_fixup },
+  { "units",      rm_unit_fixup },
+  { "leases",     rm_lease_fixup },
+  { "residents",  rm_tenant_fixup },
+  { "leads",      rm_prospect_fixup },
+  { 0, 0 }
 };
 
 /* ------------------------------------------------------------ protocol */
 
 /* Rent Manager's two error shapes -> one message that quotes the PMS. */
 static char *rm_error_message(const pms_adapter *pA, const pms_response *pResp){
-  (void)pA;
   cJSON *p = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
   pms_str s = {0};
+  (void)pA;
   if( cJSON_IsObject(p) ){
     const cJSON *pUser = cJSON_GetObjectItemCaseSensitive(p, "UserMessage");
     const cJSON *pDev = cJSON_GetObjectItemCaseSensitive(p, "DeveloperMessage");
@@ -448,17 +366,18 @@ static void rm_since(pms_session *pS, const char *zSince, char *zOut){
 
 static pms_request *rm_list_request(pms_session *pS, const pms_adapter_model *pAM,
                                     const pms_list_page *pPg){
-  int i = rm_res(pAM->zModel);
+  const char *zEmbeds = rm_embeds(pAM->zModel);
   pms_str u = {0};
   pms_request *r;
   pms_str_appendf(&u, "%s%s?pagesize=%d&pagenumber=%d&orderby=%s", pS->zBaseUrl, pAM->zPath,
-                  pPg->nPageSize, pPg->iPage+1, aRmRes[i].zIdField);
-  if( aRmRes[i].zEmbeds ) pms_str_appendf(&u, "&embeds=%s", aRmRes[i].zEmbeds);
+                  pPg->nPageSize, pPg->iPage+1, pAM->zIdPath);
+  if( zEmbeds ) pms_str_appendf(&u, "&embeds=%s", zEmbeds);
   if( pPg->zSince ){
     char zLocal[32];
     rm_since(pS, pPg->zSince, zLocal);
     pms_str_appendz(&u, "&filters=");
-    pms_str_append_url_escaped(&u, "UpdateDate,ge,");
+    pms_str_append_url_escaped(&u, pAM->zSince);
+    pms_str_append_url_escaped(&u, ",ge,");
     pms_str_append_url_escaped(&u, zLocal);
   }
   if( u.oom ){ pms_str_reset(&u); return 0; }
@@ -480,55 +399,18 @@ static int rm_list_parse(pms_session *pS, const pms_adapter_model *pAM,
   return SQLITE_OK;
 }
 
-static char *rm_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
-  return pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, aRmRes[rm_res(pAM->zModel)].zIdField));
-}
-
 /* --------------------------------------------------------------- writes */
 
-/* Write-side names of the regular fields (a subset of the read maps). */
-static const pms_field_map aRmWriteTop[] = {
-  { "code",          "ShortName",   PMS_X_STRING, 0 },
-  { "name",          "Name",        PMS_X_STRING, 0 },
-  { "is_active",     "IsActive",    PMS_X_BOOL, 0 },
-  { "manager_name",  "ManagerName", PMS_X_STRING, 0 },
-  { "manager_email", "Email",       PMS_X_STRING, 0 },
-  { "number",        "Name",        PMS_X_STRING, 0 },
-  { "bedrooms",      "Bedrooms",    PMS_X_INT, 0 },
-  { "bathrooms",     "Bathrooms",   PMS_X_REAL, 0 },
-  { "property_id",   "PropertyID",  PMS_X_FK, "properties" },
-  { "unit_id",       "UnitID",      PMS_X_FK, "units" },
-  { "realized_move_in_date",  "MoveInDate",  PMS_X_DATE, 0 },
-  { "realized_move_out_date", "MoveOutDate", PMS_X_DATE, 0 },
-  { "service_description", "Title", PMS_X_STRING, 0 },
-  { "first_name",    "FirstName",   PMS_X_STRING, 0 },
-  { "last_name",     "LastName",    PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aRmWriteContact[] = {
-  { "first_name",    "FirstName",   PMS_X_STRING, 0 },
-  { "last_name",     "LastName",    PMS_X_STRING, 0 },
-  { "middle_name",   "MiddleName",  PMS_X_STRING, 0 },
-  { "email_1",       "Email",       PMS_X_STRING, 0 },
-  { "date_of_birth", "DateOfBirth", PMS_X_DATE, 0 },
-  { 0, 0, 0, 0 }
-};
-
+/* The database's PhoneNumberTypeID for a unified phone type: the type
+** whose name is what the phone_type value map writes for it. */
 static cJSON *rm_phone_type_id(pms_session *pS, const char *zUnified){
   rm_state *st = (rm_state*)pS->pAdapterData;
-  static const struct { const char *zU; const char *zName; } aName[] = {
-    {"HOME","Home"}, {"MOBILE","Cell"}, {"WORK","Work"}, {"FAX","Fax"}, {"OTHER","Other"}
-  };
+  const char *zName = pms_enum_vendor(pms_adapter_value_map(pS->pAdapter, "phone_type"), zUnified);
   const cJSON *p;
-  size_t i;
-  for(i=0; i<sizeof(aName)/sizeof(aName[0]); i++){
-    if( zUnified && strcmp(aName[i].zU, zUnified)==0 ) break;
-  }
-  if( i==sizeof(aName)/sizeof(aName[0]) || st==0 ) return 0;
+  if( zName==0 || st==0 ) return 0;
   cJSON_ArrayForEach(p, st->pPhoneTypes){
     const cJSON *pN = cJSON_GetObjectItemCaseSensitive(p, "Name");
-    if( cJSON_IsString(pN) && sqlite3_stricmp(pN->valuestring, aName[i].zName)==0 ){
+    if( cJSON_IsString(pN) && sqlite3_stricmp(pN->valuestring, zName)==0 ){
       return cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(p, "PhoneNumberTypeID"), 1);
     }
   }
@@ -538,7 +420,6 @@ static cJSON *rm_phone_type_id(pms_session *pS, const char *zUnified){
 /* The record to POST: the id and UpdateDate for an update, the changed
 ** fields, and the primary contact / primary address with theirs. */
 static char *rm_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_write *w, char **pzErr){
-  int iRes = rm_res(pAM->zModel);
   int bCreate = strcmp(w->zOp, "create")==0;
   int bPerson = strcmp(pAM->zModel, "residents")==0 || strcmp(pAM->zModel, "leads")==0;
   cJSON *pCached = w->zCachedRemote ? cJSON_Parse(w->zCachedRemote) : 0;
@@ -548,14 +429,14 @@ static char *rm_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_wr
   if( pRec==0 || pLeft==0 || pRest==0 ) goto done;
   if( !bCreate ){
     const cJSON *pUpd = cJSON_GetObjectItemCaseSensitive(pCached, "UpdateDate");
-    cJSON_AddItemToObject(pRec, aRmRes[iRes].zIdField, pms_fk_to_vendor(w->zXId));
+    cJSON_AddItemToObject(pRec, pAM->zIdPath, pms_fk_to_vendor(w->zXId));
     if( !cJSON_IsString(pUpd) ){
       *pzErr = pms_strdup("the cached record has no UpdateDate (sync it first)");
       goto done;
     }
     cJSON_AddStringToObject(pRec, "UpdateDate", pUpd->valuestring);
   }
-  if( pms_map_unapply(aRmWriteTop, 0, w->pFields, pRec, pLeft, pzErr) ) goto done;
+  if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pRec, pLeft, pzErr) ) goto done;
   cJSON_ArrayForEach(pF, pLeft){
     const char *z = pF->string;
     if( bPerson && (pms_model_column(w->pModel, z)>=0) && (strncmp(z, "phone_", 6)==0
@@ -589,7 +470,7 @@ static char *rm_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_wr
       cJSON_AddItemToObject(pContact, "ContactID", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pCur, "ContactID"), 1));
       cJSON_AddItemToObject(pContact, "UpdateDate", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pCur, "UpdateDate"), 1));
     }
-    if( pms_map_unapply(aRmWriteContact, 0, w->pFields, pContact, 0, pzErr) ) goto done;
+    if( pms_map_unapply(pAM->aWrite, "contact", w->pFields, pContact, 0, pzErr) ) goto done;
     for(i=1; i<=2; i++){
       char zN[32], zT[32];
       const cJSON *pN, *pT, *pOld;
@@ -680,13 +561,8 @@ static pms_request *rm_write_begin(pms_session *pS, const pms_adapter_model *pAM
   }
   zBody = rm_write_body(pS, pAM, w, pzErr);
   if( zBody==0 ) return 0;
-  zUrl = pms_mprintf("%s%s%s", pS->zBaseUrl, pAM->zPath,
-                     aRmRes[rm_res(pAM->zModel)].zEmbeds ? "?embeds=" : "");
-  if( zUrl && aRmRes[rm_res(pAM->zModel)].zEmbeds ){
-    char *z = pms_mprintf("%s%s", zUrl, aRmRes[rm_res(pAM->zModel)].zEmbeds);
-    free(zUrl);
-    zUrl = z;
-  }
+  zUrl = pms_mprintf("%s%s%s%s", pS->zBaseUrl, pAM->zPath, rm_embeds(pAM->zModel) ? "?embeds=" : "",
+                     rm_embeds(pAM->zModel) ? rm_embeds(pAM->zModel) : "");
   if( zUrl ) r = pms_request_new("POST", zUrl);
   if( r ){
     pms_request_body(r, zBody, "application/json");
@@ -699,7 +575,6 @@ static pms_request *rm_write_begin(pms_session *pS, const pms_adapter_model *pAM
 
 static pms_request *rm_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                   pms_response *pResp){
-  (void)pS;
   w->httpStatus = pResp->status;
   if( pResp->status>=200 && pResp->status<300 ){
     cJSON *pArr = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
@@ -707,7 +582,7 @@ static pms_request *rm_write_step(pms_session *pS, const pms_adapter_model *pAM,
     w->zStatus = "succeeded";
     if( cJSON_IsObject(pFirst) ){
       w->pResult = pFirst;
-      if( strcmp(w->zOp, "create")==0 ) w->zCreatedXId = rm_record_id(pAM, pFirst);
+      if( strcmp(w->zOp, "create")==0 ) w->zCreatedXId = pS->pAdapter->xRecordId(pAM, pFirst);
     }else{
       cJSON_Delete(pFirst);
     }
@@ -731,18 +606,19 @@ static pms_request *rm_write_step(pms_session *pS, const pms_adapter_model *pAM,
 
 static pms_request *rm_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId,
                                     const cJSON *pCached){
-  (void)pCached;
-  int i = rm_res(pAM->zModel);
+  const char *zEmbeds = rm_embeds(pAM->zModel);
   char *zUrl = pms_mprintf("%s%s/%s%s%s", pS->zBaseUrl, pAM->zPath, zXId,
-                           aRmRes[i].zEmbeds ? "?embeds=" : "", aRmRes[i].zEmbeds ? aRmRes[i].zEmbeds : "");
+                           zEmbeds ? "?embeds=" : "", zEmbeds ? zEmbeds : "");
   pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
+  (void)pCached;
   free(zUrl);
   return r;
 }
 
-static cJSON *rm_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp, char **pzErr){
+static cJSON *rm_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp,
+                           const char *zXId, char **pzErr){
   cJSON *p;
-  (void)pS; (void)pAM;
+  (void)pS; (void)pAM; (void)zXId;
   p = pms_response_is_json(pResp, 0) ? cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody) : 0;
   if( cJSON_IsArray(p) ){
     cJSON *pFirst = cJSON_DetachItemFromArray(p, 0);
@@ -758,17 +634,17 @@ static cJSON *rm_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_re
 }
 
 const pms_adapter pms_adapter_rentmanager = {
-  .zVendor      = "RENTMANAGER",
-  .aModel       = aRmModel,
-  .xOpen        = rm_open,
-  .xClose       = rm_close,
-  .xAuthorize   = rm_authorize,
-  .xListRequest = rm_list_request,
-  .xListParse   = rm_list_parse,
-  .xRecordId    = rm_record_id,
-  .xErrorMessage= rm_error_message,
-  .xWriteBegin  = rm_write_begin,
-  .xWriteStep   = rm_write_step,
-  .xGetRequest  = rm_get_request,
-  .xGetParse    = rm_get_parse,
+  .zVendor       = "RENTMANAGER",
+  .aFixup        = aRmFixup,
+  .xOpen         = rm_open,
+  .xClose        = rm_close,
+  .xAuthorize    = rm_authorize,
+  .xListRequest  = rm_list_request,
+  .xListParse    = rm_list_parse,
+  .xErrorMessage = rm_error_message,
+  .xWriteBegin   = rm_write_begin,
+  .xWriteStep    = rm_write_step,
+  .xGetRequest   = rm_get_request,
+  .xGetParse     = rm_get_parse,
+  /* record ids (PropertyID, UnitID, …): the manifest's, by the engine's default */
 };

@@ -23,125 +23,13 @@
 ** listed in capability/rentvine.json). Both answer the stored record.
 */
 #include "../ext/pmsql.h"
-/* until its tables move into its manifest (issue 14) */
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define RV_API "/api/manager"
 
-/* ----------------------------------------------------------- field maps */
-
-static const pms_field_map aRvProperty[] = {
-  { "x_created_at",    "property.dateTimeCreated", PMS_X_DATETIME, 0 },
-  { "name",            "property.name",        PMS_X_STRING, 0 },
-  { "address_1",       "property.address",     PMS_X_STRING, 0 },
-  { "address_2",       "property.address2",    PMS_X_STRING, 0 },
-  { "city",            "property.city",        PMS_X_STRING, 0 },
-  { "state",           "property.stateID",     PMS_X_STRING, 0 },
-  { "zip",             "property.postalCode",  PMS_X_STRING, 0 },
-  { "country",         "property.countryID",   PMS_X_STRING, 0 },
-  { "is_active",       "property.isActive",    PMS_X_INT, 0 },
-  { "number_of_units", "property.unitCount",   PMS_X_INT, 0 },
-  { "year_built",      "property.yearBuilt",   PMS_X_INT, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aRvUnit[] = {
-  { "property_id",    "unit.propertyID",  PMS_X_FK, "properties" },
-  { "x_property_id",  "unit.propertyID",  PMS_X_ID, 0 },
-  { "number",         "unit.name",        PMS_X_STRING, 0 },
-  { "address_1",      "unit.address",     PMS_X_STRING, 0 },
-  { "address_2",      "unit.address2",    PMS_X_STRING, 0 },
-  { "city",           "unit.city",        PMS_X_STRING, 0 },
-  { "state",          "unit.stateID",     PMS_X_STRING, 0 },
-  { "zip",            "unit.postalCode",  PMS_X_STRING, 0 },
-  { "country",        "unit.countryID",   PMS_X_STRING, 0 },
-  { "bedrooms",       "unit.beds",        PMS_X_STRING, 0 },
-  { "bathrooms_full", "unit.fullBaths",   PMS_X_REAL, 0 },
-  { "bathrooms_half", "unit.halfBaths",   PMS_X_REAL, 0 },
-  { "square_feet",    "unit.size",        PMS_X_INT, 0 },
-  { "rent_amount_market_in_cents", "unit.rent", PMS_X_CENTS, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aRvLease[] = {
-  { "property_id",   "lease.propertyID",  PMS_X_FK, "properties" },
-  { "x_property_id", "lease.propertyID",  PMS_X_ID, 0 },
-  { "unit_id",       "lease.unitID",      PMS_X_FK, "units" },
-  { "x_unit_id",     "lease.unitID",      PMS_X_ID, 0 },
-  { "unit_number",   "unit.name",         PMS_X_STRING, 0 },
-  { "start_date",    "lease.startDate",   PMS_X_DATE, 0 },
-  { "end_date",      "lease.endDate",     PMS_X_DATE, 0 },
-  { "realized_move_in_date",  "lease.moveInDate",  PMS_X_DATE, 0 },
-  { "realized_move_out_date", "lease.moveOutDate", PMS_X_DATE, 0 },
-  { "scheduled_move_out_date", "lease.expectedMoveOutDate", PMS_X_DATE, 0 },
-  { "balance_amount_in_cents",   "balances.unpaidTotalAmount",  PMS_X_CENTS, 0 },
-  { "balance_amount_raw",        "balances.unpaidTotalAmount",  PMS_X_STRING, 0 },
-  { "past_due_balance_in_cents", "balances.pastDueTotalAmount", PMS_X_CENTS, 0 },
-  { "past_due_balance_raw",      "balances.pastDueTotalAmount", PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aRvTenant[] = {
-  { "first_name",    "contact.firstName",   PMS_X_STRING, 0 },
-  { "middle_name",   "contact.middleName",  PMS_X_STRING, 0 },
-  { "last_name",     "contact.lastName",    PMS_X_STRING, 0 },
-  { "email_1",       "contact.email",       PMS_X_STRING, 0 },
-  { "phone_1",       "contact.phone",       PMS_X_STRING, 0 },
-  { "date_of_birth", "contact.dateOfBirth", PMS_X_DATE, 0 },
-  { "address_1",     "contact.address",     PMS_X_STRING, 0 },
-  { "address_2",     "contact.address2",    PMS_X_STRING, 0 },
-  { "city",          "contact.city",        PMS_X_STRING, 0 },
-  { "state",         "contact.stateID",     PMS_X_STRING, 0 },
-  { "zip",           "contact.postalCode",  PMS_X_STRING, 0 },
-  { "country",       "contact.countryID",   PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aRvWorkOrder[] = {
-  { "property_id",         "workOrder.propertyID",         PMS_X_FK, "properties" },
-  { "x_property_id",       "workOrder.propertyID",         PMS_X_ID, 0 },
-  { "unit_id",             "workOrder.unitID",             PMS_X_FK, "units" },
-  { "x_unit_id",           "workOrder.unitID",             PMS_X_ID, 0 },
-  { "order_number",        "workOrder.workOrderNumber",    PMS_X_STRING, 0 },
-  { "service_description", "workOrder.description",        PMS_X_STRING, 0 },
-  { "vendor_notes",        "workOrder.vendorInstructions", PMS_X_STRING, 0 },
-  { "date_created",        "workOrder.dateTimeCreated",    PMS_X_DATETIME, 0 },
-  { "date_scheduled",      "workOrder.scheduledStartDate", PMS_X_DATE, 0 },
-  { 0, 0, 0, 0 }
-};
-
 /* ------------------------------------------------------------- fix-ups */
-
-/* Rentvine's numeric enum ids -> names. */
-typedef struct rv_idname { int id; const char *zName; } rv_idname;
-
-static const rv_idname aRvLeaseStatus[] = {     /* primaryLeaseStatusID */
-  { 1, "Pending" }, { 2, "Active" }, { 3, "Closed" }, { 0, 0 } };
-static const rv_idname aRvLeaseNorm[] = {
-  { 1, "PENDING" }, { 2, "ACTIVE" }, { 3, "INACTIVE" }, { 0, 0 } };
-static const rv_idname aRvWoStatus[] = {        /* primaryWorkOrderStatusID */
-  { 1, "Pending" }, { 2, "Open" }, { 3, "Closed" }, { 4, "On Hold" }, { 0, 0 } };
-static const rv_idname aRvPriority[] = {        /* priorityID (unified values) */
-  { 1, "LOW" }, { 2, "NORMAL" }, { 3, "HIGH" }, { 0, 0 } };
-static const rv_idname aRvPropType[] = {        /* propertyTypeID */
-  { 1, "Single Family" }, { 2, "Multi-Family" }, { 3, "Condo" }, { 0, 0 } };
-
-static void rv_set_name(pms_row *pRow, const char *zCol, const rv_idname *a, const cJSON *pId){
-  int i = pms_row_col(pRow, zCol);
-  if( i<0 || !cJSON_IsNumber(pId) ) return;
-  for(; a->zName; a++){
-    if( a->id==(int)pId->valuedouble ){ pms_row_set_text(pRow, i, a->zName, -1); return; }
-  }
-}
-
-static int rv_property_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
-  (void)pS; (void)pzErr;
-  rv_set_name(pRow, "type_raw", aRvPropType, pms_json_path(pRec, "property.propertyTypeID"));
-  return SQLITE_OK;
-}
 
 static int rv_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pF = pms_json_path(pRec, "unit.fullBaths");
@@ -158,12 +46,10 @@ static int rv_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
 
 /* The lease's tenants[] -> residents_meta_data. */
 static int rv_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
-  const cJSON *pSt = pms_json_path(pRec, "lease.primaryLeaseStatusID"), *pT;
+  const cJSON *pT;
   pms_str s = {0};
   int n = 0;
   (void)pS; (void)pzErr;
-  rv_set_name(pRow, "status_raw", aRvLeaseStatus, pSt);
-  rv_set_name(pRow, "status_normalized", aRvLeaseNorm, pSt);
   pms_str_appendz(&s, "[");
   cJSON_ArrayForEach(pT, pms_json_path(pRec, "lease.tenants")){
     char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pT, "contactID"));
@@ -187,22 +73,16 @@ static int rv_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
   return SQLITE_OK;
 }
 
-static int rv_workorder_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
-  (void)pS; (void)pzErr;
-  rv_set_name(pRow, "status_raw", aRvWoStatus, pms_json_path(pRec, "workOrder.primaryWorkOrderStatusID"));
-  rv_set_name(pRow, "service_priority", aRvPriority, pms_json_path(pRec, "workOrder.priorityID"));
-  return SQLITE_OK;
-}
-
-/* Per model: the wrapper key, the id inside it, the path of one record. */
+/* Per model: the wrapper key of its records and the path of one record
+** (the lists are exports and searches, the records live elsewhere). */
 static const struct {
-  const char *zModel, *zWrap, *zIdField, *zGetPath;
+  const char *zModel, *zWrap, *zGetPath;
 } aRvRes[] = {
-  { "properties",       "property",  "propertyID",  "/properties/" },
-  { "units",            "unit",      "unitID",      0 },
-  { "leases",           "lease",     "leaseID",     "/leases/" },
-  { "residents",        "contact",   "contactID",   "/tenants/" },
-  { "service_requests", "workOrder", "workOrderID", "/maintenance/work-orders/" },
+  { "properties",       "property",  "/properties/" },
+  { "units",            "unit",      0 },
+  { "leases",           "lease",     "/leases/" },
+  { "residents",        "contact",   "/tenants/" },
+  { "service_requests", "workOrder", "/maintenance/work-orders/" },
 };
 
 static int rv_res(const char *zModel){
@@ -211,13 +91,10 @@ static int rv_res(const char *zModel){
   return 0;
 }
 
-static const pms_adapter_model aRvModel[] = {
-  { "properties",       "/properties",              aRvProperty,  0, rv_property_fixup, 0 },
-  { "units",            "/properties/units/export", aRvUnit,      1, rv_unit_fixup, 0 },
-  { "leases",           "/leases/export",           aRvLease,     1, rv_lease_fixup, 0 },
-  { "residents",        "/tenants/search",          aRvTenant,    0, 0, 0 },
-  { "service_requests", "/maintenance/work-orders", aRvWorkOrder, 0, rv_workorder_fixup, 0 },
-  { 0, 0, 0, 0, 0, 0 }
+static const pms_adapter_fixup aRvFixup[] = {
+  { "units",  rv_unit_fixup },
+  { "leases", rv_lease_fixup },
+  { 0, 0 }
 };
 
 /* ------------------------------------------------------------ protocol */
@@ -229,44 +106,14 @@ static char *rv_url(pms_session *pS, const char *zPath){
   return pms_mprintf("%s%s%s", pS->zBaseUrl, bHas ? "" : RV_API, zPath);
 }
 
-static int rv_authorize(pms_session *pS, pms_request *r){
-  static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  const char *zKey = pms_credential(pS, "api_key");
-  const char *zSecret = pms_credential(pS, "api_secret");
-  char *zPair = pms_mprintf("%s:%s", zKey ? zKey : "", zSecret ? zSecret : "");
-  pms_str s = {0};
-  size_t i, n;
-  if( zPair==0 ) return SQLITE_NOMEM;
-  n = strlen(zPair);
-  pms_str_appendz(&s, "Authorization: Basic ");
-  for(i=0; i<n; i+=3){
-    unsigned v = (unsigned)(unsigned char)zPair[i] << 16;
-    char q[4];
-    if( i+1<n ) v |= (unsigned)(unsigned char)zPair[i+1] << 8;
-    if( i+2<n ) v |= (unsigned char)zPair[i+2];
-    q[0] = t[(v>>18)&63];
-    q[1] = t[(v>>12)&63];
-    q[2] = i+1<n ? t[(v>>6)&63] : '=';
-    q[3] = i+2<n ? t[v&63] : '=';
-    pms_str_append(&s, q, 4);
-  }
-  memset(zPair, 0, n);
-  free(zPair);
-  if( !s.oom ) pms_request_auth_header(r, s.z);
-  if( s.z ) memset(s.z, 0, s.n);
-  pms_str_reset(&s);
-  pms_request_header(r, "Accept: application/json");
-  return SQLITE_OK;
-}
-
 /* Rentvine's error bodies -> "path: message, message; path: …". Field-path
 ** keys are kept (they name what is wrong); "error"/"message" keys are
 ** plain text. */
 static char *rv_error_message(const pms_adapter *pA, const pms_response *pResp){
-  (void)pA;
   cJSON *p = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
   pms_str s = {0};
   const cJSON *pM;
+  (void)pA;
   if( cJSON_IsString(p) ){
     pms_str_appendz(&s, p->valuestring);
   }else if( cJSON_IsObject(p) ){
@@ -303,7 +150,7 @@ static pms_request *rv_list_request(pms_session *pS, const pms_adapter_model *pA
   if( zRoot==0 ) return 0;
   pms_str_appendf(&u, "%s?page=%d&pageSize=%d", zRoot, pPg->iPage+1, pPg->nPageSize);
   if( pPg->zSince ){
-    pms_str_appendz(&u, "&dateTimeModifiedMin=");
+    pms_str_appendf(&u, "&%s=", pAM->zSince);
     pms_str_append_url_escaped(&u, pPg->zSince);
   }
   if( !u.oom ) r = pms_request_new("GET", u.z);
@@ -322,34 +169,7 @@ static int rv_list_parse(pms_session *pS, const pms_adapter_model *pAM,
   return SQLITE_OK;        /* no total: a short page ends the list */
 }
 
-static char *rv_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
-  int i = rv_res(pAM->zModel);
-  return pms_json_id_text(pms_json_path(cJSON_GetObjectItemCaseSensitive(pRec, aRvRes[i].zWrap),
-                                        aRvRes[i].zIdField));
-}
-
 /* --------------------------------------------------------------- writes */
-
-static const pms_field_map aRvWriteTenant[] = {
-  { "first_name",    "firstName",   PMS_X_STRING, 0 },
-  { "middle_name",   "middleName",  PMS_X_STRING, 0 },
-  { "last_name",     "lastName",    PMS_X_STRING, 0 },
-  { "date_of_birth", "dateOfBirth", PMS_X_DATE, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_enum_map aRvPriorityOut[] = {
-  { "1", "LOW" }, { "2", "NORMAL" }, { "3", "HIGH" }, { 0, 0 } };
-
-static const pms_field_map aRvWriteWorkOrder[] = {
-  { "property_id",         "propertyID",         PMS_X_FK, "properties" },
-  { "unit_id",             "unitID",             PMS_X_FK, "units" },
-  { "service_description", "description",        PMS_X_STRING, 0 },
-  { "vendor_notes",        "vendorInstructions", PMS_X_STRING, 0 },
-  { "date_scheduled",      "scheduledStartDate", PMS_X_DATE, 0 },
-  { "service_priority",    "priorityID",         PMS_X_ENUM, aRvPriorityOut },
-  { 0, 0, 0, 0 }
-};
 
 /* Rentvine wants ids as numbers. */
 static void rv_numeric(cJSON *pBody, const char *zName){
@@ -366,7 +186,7 @@ static char *rv_write_body(const pms_adapter_model *pAM, pms_write *w, char **pz
   cJSON *pBody = cJSON_CreateObject(), *pLeft = cJSON_CreateObject();
   char *zOut = 0, *z;
   if( pBody==0 || pLeft==0 ) goto done;
-  if( pms_map_unapply(bWo ? aRvWriteWorkOrder : aRvWriteTenant, 0, w->pFields, pBody, pLeft, pzErr) ) goto done;
+  if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pBody, pLeft, pzErr) ) goto done;
   if( cJSON_GetArraySize(pLeft)>0 ){
     *pzErr = pms_mprintf("the Rentvine adapter cannot write %s.%s", pAM->zModel, pLeft->child->string);
     goto done;
@@ -426,14 +246,13 @@ static pms_request *rv_write_begin(pms_session *pS, const pms_adapter_model *pAM
 
 static pms_request *rv_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                   pms_response *pResp){
-  (void)pS;
   w->httpStatus = pResp->status;
   if( pResp->status>=200 && pResp->status<300 ){
     cJSON *p = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
     w->zStatus = "succeeded";
     if( cJSON_IsObject(p) && cJSON_GetObjectItemCaseSensitive(p, aRvRes[rv_res(pAM->zModel)].zWrap) ){
       w->pResult = p;
-      if( strcmp(w->zOp, "create")==0 ) w->zCreatedXId = rv_record_id(pAM, p);
+      if( strcmp(w->zOp, "create")==0 ) w->zCreatedXId = pS->pAdapter->xRecordId(pAM, p);
     }else{
       cJSON_Delete(p);   /* some Rentvine writes answer 200 and nothing useful */
     }
@@ -451,10 +270,10 @@ static pms_request *rv_write_step(pms_session *pS, const pms_adapter_model *pAM,
 
 static pms_request *rv_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId,
                                     const cJSON *pCached){
-  (void)pCached;
   const char *zGet = aRvRes[rv_res(pAM->zModel)].zGetPath;
   char *zPath, *zUrl;
   pms_request *r = 0;
+  (void)pCached;
   if( zGet==0 ) return 0;      /* a unit is only addressable under its property */
   zPath = pms_mprintf("%s%s", zGet, zXId);
   zUrl = zPath ? rv_url(pS, zPath) : 0;
@@ -464,9 +283,10 @@ static pms_request *rv_get_request(pms_session *pS, const pms_adapter_model *pAM
   return r;
 }
 
-static cJSON *rv_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp, char **pzErr){
+static cJSON *rv_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_response *pResp,
+                           const char *zXId, char **pzErr){
   cJSON *p;
-  (void)pS;
+  (void)pS; (void)zXId;
   p = pms_response_is_json(pResp, 0) ? cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody) : 0;
   if( !cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(p, aRvRes[rv_res(pAM->zModel)].zWrap)) ){
     cJSON_Delete(p);
@@ -477,15 +297,15 @@ static cJSON *rv_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_re
 }
 
 const pms_adapter pms_adapter_rentvine = {
-  .zVendor      = "RENTVINE",
-  .aModel       = aRvModel,
-  .xAuthorize   = rv_authorize,
-  .xListRequest = rv_list_request,
-  .xListParse   = rv_list_parse,
-  .xRecordId    = rv_record_id,
-  .xErrorMessage= rv_error_message,
-  .xWriteBegin  = rv_write_begin,
-  .xWriteStep   = rv_write_step,
-  .xGetRequest  = rv_get_request,
-  .xGetParse    = rv_get_parse,
+  .zVendor       = "RENTVINE",
+  .aFixup        = aRvFixup,
+  .xListRequest  = rv_list_request,
+  .xListParse    = rv_list_parse,
+  .xErrorMessage = rv_error_message,
+  .xWriteBegin   = rv_write_begin,
+  .xWriteStep    = rv_write_step,
+  .xGetRequest   = rv_get_request,
+  .xGetParse     = rv_get_parse,
+  /* Basic auth and the record ids (wrapper.id): the manifest's, by the
+  ** engine's defaults */
 };

@@ -13,7 +13,9 @@
 **
 ** The helpers below are what adapters used to copy into each file: setting
 ** a column by name, a foreign key from a vendor id, the JSON record of a
-** single GET, a readable error body, GET <resource>/<id>.
+** single GET, a readable error body, GET <resource>/<id>; and the REST
+** writer, the POST / read-then-PUT / DELETE that Buildium and Propertyware
+** both do, with hooks for the fields each writes its own way.
 */
 #include "pmsql.h"
 #include <pthread.h>
@@ -187,9 +189,143 @@ static pms_request *ad_get_request(pms_session *pS, const pms_adapter_model *pAM
 }
 
 static cJSON *ad_get_parse(pms_session *pS, const pms_adapter_model *pAM,
-                           pms_response *pResp, char **pzErr){
-  (void)pS; (void)pAM;
+                           pms_response *pResp, const char *zXId, char **pzErr){
+  (void)pS; (void)pAM; (void)zXId;
   return pms_response_record(pResp, pzErr);
+}
+
+/* ---------------------------------------------------- the REST writer */
+
+/* The request body: for an update, the carried keys of the current record;
+** for a create, the fixed fields; then the changes through the write map;
+** then what the adapter writes itself. malloc'd JSON text, or NULL. */
+static char *ad_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                           const cJSON *pCurrent, char **pzErr){
+  const pms_adapter *pA = pS->pAdapter;
+  int bCreate = strcmp(w->zOp, "create")==0;
+  cJSON *pBody = cJSON_CreateObject(), *pLeft = cJSON_CreateObject(), *pK;
+  char *zOut = 0, *z;
+  int rc = SQLITE_OK;
+  if( pBody==0 || pLeft==0 ) goto done;
+  if( !bCreate && pCurrent ){
+    cJSON_ArrayForEach(pK, pAM->pCarry){
+      const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pCurrent, pK->valuestring);
+      if( pV==0 ) continue;
+      if( pA->xWriteCarry ) rc = pA->xWriteCarry(pS, pAM, pK->valuestring, pV, pBody);
+      else cJSON_AddItemToObject(pBody, pK->valuestring, cJSON_Duplicate(pV, 1));
+      if( rc ) goto done;
+    }
+  }
+  if( bCreate ){
+    cJSON_ArrayForEach(pK, pAM->pFixed) cJSON_AddItemToObject(pBody, pK->string, cJSON_Duplicate(pK, 1));
+  }
+  if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pBody, pLeft, pzErr) ) goto done;
+  if( pA->xWriteFields ){
+    if( pA->xWriteFields(pS, pAM, w, pBody, pLeft, pCurrent, pzErr) ) goto done;
+  }else if( pLeft->child ){
+    *pzErr = pms_mprintf("the %s adapter cannot write %s.%s", pA->zVendor, pAM->zModel, pLeft->child->string);
+    goto done;
+  }
+  z = cJSON_PrintUnformatted(pBody);
+  if( z ){ zOut = pms_strdup(z); cJSON_free(z); }
+done:
+  cJSON_Delete(pBody);
+  cJSON_Delete(pLeft);
+  if( zOut==0 && *pzErr==0 ) *pzErr = pms_strdup("cannot build the request body");
+  return zOut;
+}
+
+/* POST <resource> or PUT <resource>/<id> with the body. */
+static pms_request *ad_write_request(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                     const cJSON *pCurrent, char **pzErr){
+  int bCreate = strcmp(w->zOp, "create")==0;
+  char *zBody = ad_write_body(pS, pAM, w, pCurrent, pzErr);
+  char *zUrl;
+  pms_request *r = 0;
+  if( zBody==0 ) return 0;
+  zUrl = bCreate ? pms_mprintf("%s%s", pS->zBaseUrl, pAM->zPath)
+                 : pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+  if( zUrl ) r = pms_request_new(bCreate ? "POST" : "PUT", zUrl);
+  if( r ){
+    pms_request_body(r, zBody, "application/json");
+    if( bCreate ) pms_request_not_idempotent(r);
+  }
+  free(zUrl);
+  free(zBody);
+  return r;
+}
+
+/* Update with readback: GET the record (the PUT replaces it whole), then
+** PUT. Create: POST. Delete: DELETE. A dry run builds the final request
+** from the cached record. */
+static pms_request *ad_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                   int bDry, char **pzErr){
+  pms_request *r;
+  w->iStep = 2;
+  if( strcmp(w->zOp, "delete")==0 ){
+    char *zUrl = pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+    r = zUrl ? pms_request_new("DELETE", zUrl) : 0;
+    free(zUrl);
+    return r;
+  }
+  if( strcmp(w->zOp, "update")==0 && pAM->bReadback && !bDry ){
+    w->iStep = 1;
+    return pS->pAdapter->xGetRequest(pS, pAM, w->zXId, 0);
+  }
+  if( bDry ){
+    cJSON *pCur = w->zCachedRemote ? cJSON_Parse(w->zCachedRemote) : 0;
+    r = ad_write_request(pS, pAM, w, pCur, pzErr);
+    cJSON_Delete(pCur);
+    return r;
+  }
+  return ad_write_request(pS, pAM, w, 0, pzErr);
+}
+
+static void ad_write_failed(pms_session *pS, pms_write *w, const pms_response *pResp,
+                            const char *zWhat){
+  char *zMsg = pS->pAdapter->xErrorMessage(pS->pAdapter, pResp);
+  w->zStatus = "failed";
+  w->httpStatus = pResp->status;
+  free(w->zMessage);
+  w->zMessage = pms_mprintf("%sHTTP %ld%s%s", zWhat, pResp->status, zMsg ? ": " : "", zMsg ? zMsg : "");
+  free(zMsg);
+}
+
+static pms_request *ad_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                  pms_response *pResp){
+  char *zErr = 0;
+  if( w->iStep==1 ){
+    pms_request *r;
+    if( pResp->status!=200 ){
+      ad_write_failed(pS, w, pResp, "reading the current record: ");
+      return 0;
+    }
+    w->pCurrent = pS->pAdapter->xGetParse(pS, pAM, pResp, w->zXId, &zErr);
+    r = w->pCurrent ? ad_write_request(pS, pAM, w, w->pCurrent, &zErr) : 0;
+    if( r==0 ){
+      w->zStatus = "failed";
+      w->zMessage = zErr ? zErr : pms_strdup("cannot build the request");
+      return 0;
+    }
+    w->iStep = 2;
+    return r;
+  }
+  w->httpStatus = pResp->status;
+  if( strcmp(w->zOp, "delete")==0 && (pResp->status==200 || pResp->status==204) ){
+    w->zStatus = "succeeded";
+    return 0;
+  }
+  if( pResp->status==200 || pResp->status==201 ){
+    w->zStatus = "succeeded";
+    w->pResult = pms_response_record(pResp, &zErr);
+    free(zErr);
+    if( w->pResult && strcmp(w->zOp, "create")==0 ){
+      w->zCreatedXId = pS->pAdapter->xRecordId(pAM, w->pResult);
+    }
+    return 0;
+  }
+  ad_write_failed(pS, w, pResp, "");
+  return 0;
 }
 
 /* ------------------------------------------------------------- binding */
@@ -213,11 +349,7 @@ static int ad_bind(const pms_adapter *pC, pms_adapter *pOut){
   pOut->iEmptyListStatus = pMf->iEmptyListStatus;
   pOut->defaultPerSecond = pMf->rPerSecond;
   pOut->defaultConnections = pMf->nConnections;
-  if( pC->aModel ){
-    /* not converted yet: the adapter still carries its models in C */
-    if( pC->xAuthorize==0 || pC->xListRequest==0 ) return ad_fail(pC->zVendor, "incomplete adapter");
-    goto hooks;
-  }
+  if( pC->aModel ) return ad_fail(pC->zVendor, "models come from the manifest, not the adapter");
   while( pMf->aModel[n].zModel ) n++;
   aModel = calloc((size_t)n + 1, sizeof(pms_adapter_model));
   if( aModel==0 ) return ad_fail(pC->zVendor, "out of memory");
@@ -234,7 +366,6 @@ static int ad_bind(const pms_adapter *pC, pms_adapter *pOut){
     aModel[i].xFixup = pFx->xFixup;
   }
   pOut->aModel = aModel;
-hooks:
   if( pC->xListRequest==0 ) return ad_fail(pC->zVendor, "xListRequest is required");
   if( pC->xAuthorize==0 ){
     if( strcmp(pMf->zAuth, "headers")!=0 && strcmp(pMf->zAuth, "basic")!=0 ){
@@ -247,6 +378,10 @@ hooks:
   if( pOut->xErrorMessage==0 ) pOut->xErrorMessage = pms_error_message;
   if( pOut->xGetRequest==0 ) pOut->xGetRequest = ad_get_request;
   if( pOut->xGetParse==0 ) pOut->xGetParse = ad_get_parse;
+  if( pOut->xWriteBegin==0 && pOut->xWriteStep==0 ){
+    pOut->xWriteBegin = ad_write_begin;
+    pOut->xWriteStep = ad_write_step;
+  }
   return SQLITE_OK;
 }
 

@@ -9,6 +9,7 @@
 ** row per vendor x model x operation x field (field NULL for the operation
 ** itself), over every column of the unified model, so the matrix is
 ** complete and joinable: a field the file does not list is unsupported.
+** pms_manifest(vendor) shows the maps the engine applies, as JSON.
 */
 #include "pmsql.h"
 #include <pthread.h>
@@ -123,12 +124,6 @@ static int cap_build_rows(const pms_manifest *pMf){
           pEnum = cJSON_GetObjectItemCaseSensitive(pF, "value_map");
           if( cJSON_IsString(pEnum) ){
             r.zEnumMap = pms_value_map_write_json(pms_manifest_value_map(pMf, pEnum->valuestring));
-          }
-          pEnum = cJSON_GetObjectItemCaseSensitive(pF, "enum_map");
-          if( cJSON_IsObject(pEnum) ){
-            char *z = cJSON_PrintUnformatted(pEnum);
-            r.zEnumMap = z ? pms_strdup(z) : 0;
-            cJSON_free(z);
           }
         }
         if( cap_add(&r) ) return SQLITE_NOMEM;
@@ -275,6 +270,97 @@ static sqlite3_module capModule = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
 };
 
+/* ------------------------------------------------------ pms_manifest() */
+
+/* A field map as the engine holds it: [{column, path, transform, ...}]. */
+static cJSON *cap_map_json(const pms_adapter *pA, const pms_field_map *aMap, int bWrite){
+  cJSON *pArr = cJSON_CreateArray();
+  const pms_field_map *f;
+  int i;
+  for(f=aMap; f && f->zColumn; f++){
+    cJSON *pE = cJSON_CreateObject();
+    cJSON_AddStringToObject(pE, "column", f->zColumn);
+    cJSON_AddStringToObject(pE, bWrite ? "to" : "path", f->zPath);
+    cJSON_AddStringToObject(pE, "transform", pms_xform_name(f->eXform));
+    if( f->eXform==PMS_X_FK ) cJSON_AddStringToObject(pE, "model", (const char*)f->pArg);
+    if( f->eXform==PMS_X_ENUM ){
+      for(i=0; i<pA->pManifest->nValueMap; i++){
+        if( pA->pManifest->aValueMap[i].aEntry==f->pArg ){
+          cJSON_AddStringToObject(pE, "value_map", pA->pManifest->aValueMap[i].zName);
+        }
+      }
+    }
+    if( f->zPart ) cJSON_AddStringToObject(pE, "part", f->zPart);
+    cJSON_AddItemToArray(pArr, pE);
+  }
+  return pArr;
+}
+
+/* pms_manifest(vendor): what the engine loaded for a vendor, as JSON — the
+** vendor facts, the value maps and, per model, the read and write maps it
+** applies. make docs writes the field tables from this, so they show what
+** the code does. */
+static void cap_manifest_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
+  const pms_adapter *pA = pms_adapter_find((const char*)sqlite3_value_text(argv[0]));
+  const pms_manifest *pMf;
+  const pms_adapter_model *pAM;
+  cJSON *pOut, *pMaps, *pModels;
+  char *z;
+  int i;
+  (void)argc;
+  if( pA==0 ){
+    char *zErr = sqlite3_mprintf("pms_manifest: no vendor '%s'", sqlite3_value_text(argv[0]));
+    sqlite3_result_error(ctx, zErr, -1);
+    sqlite3_free(zErr);
+    return;
+  }
+  pMf = pA->pManifest;
+  pOut = cJSON_CreateObject();
+  cJSON_AddStringToObject(pOut, "vendor", pA->zVendor);
+  cJSON_AddStringToObject(pOut, "file", pMf->zFile);
+  cJSON_AddStringToObject(pOut, "auth", pMf->zAuth);
+  cJSON_AddStringToObject(pOut, "base_url", pA->zDefaultBaseUrl);
+  cJSON_AddNumberToObject(pOut, "requests_per_second", pA->defaultPerSecond);
+  cJSON_AddNumberToObject(pOut, "connections", pA->defaultConnections);
+  cJSON_AddNumberToObject(pOut, "max_page_size", pA->nMaxPageSize);
+  if( pA->iEmptyListStatus ) cJSON_AddNumberToObject(pOut, "empty_list_status", pA->iEmptyListStatus);
+  pMaps = cJSON_AddObjectToObject(pOut, "value_maps");
+  for(i=0; i<pMf->nValueMap; i++){
+    cJSON *pM = cJSON_AddObjectToObject(pMaps, pMf->aValueMap[i].zName);
+    cJSON *pV = cJSON_AddObjectToObject(pM, "values");
+    const pms_enum_map *e;
+    for(e=pMf->aValueMap[i].aEntry; e->zVendor; e++){
+      if( e->zUnified ) cJSON_AddStringToObject(pV, e->zVendor, e->zUnified);
+      else cJSON_AddNullToObject(pV, e->zVendor);
+    }
+    if( e->zUnified==pms_enum_unmatched_null ) cJSON_AddNullToObject(pM, "default");
+    else if( e->zUnified ) cJSON_AddStringToObject(pM, "default", e->zUnified);
+  }
+  pModels = cJSON_AddObjectToObject(pOut, "models");
+  for(pAM=pA->aModel; pAM && pAM->zModel; pAM++){
+    cJSON *pM = cJSON_AddObjectToObject(pModels, pAM->zModel);
+    cJSON_AddStringToObject(pM, "resource", pAM->zPath);
+    if( pAM->zPaging ) cJSON_AddStringToObject(pM, "paging", pAM->zPaging);
+    cJSON_AddBoolToObject(pM, "incremental", pAM->bIncremental);
+    if( pAM->zSince ) cJSON_AddStringToObject(pM, "since", pAM->zSince);
+    if( pAM->zPartition ) cJSON_AddStringToObject(pM, "partition", pAM->zPartition);
+    if( pAM->zIdPath ) cJSON_AddStringToObject(pM, "id", pAM->zIdPath);
+    cJSON_AddBoolToObject(pM, "fixup", pAM->xFixup!=0);
+    cJSON_AddItemToObject(pM, "read", cap_map_json(pA, pAM->aMap, 0));
+    cJSON_AddItemToObject(pM, "write", cap_map_json(pA, pAM->aWrite, 1));
+  }
+  z = cJSON_PrintUnformatted(pOut);
+  cJSON_Delete(pOut);
+  if( z ) sqlite3_result_text(ctx, z, -1, SQLITE_TRANSIENT);
+  else sqlite3_result_error_nomem(ctx);
+  cJSON_free(z);
+}
+
 int pms_capabilities_register(sqlite3 *db){
-  return sqlite3_create_module_v2(db, "pms_capabilities", &capModule, 0, 0);
+  int rc = sqlite3_create_module_v2(db, "pms_capabilities", &capModule, 0, 0);
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function_v2(db, "pms_manifest", 1, SQLITE_UTF8|SQLITE_INNOCUOUS|SQLITE_DETERMINISTIC,
+                                    0, cap_manifest_func, 0, 0, 0);
+  }
+  return rc;
 }

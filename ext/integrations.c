@@ -763,3 +763,20 @@ const char *pms_credential(const pms_session *pSess, const char *zKey){
   const cJSON *p = cJSON_GetObjectItemCaseSensitive(pSess->pCred, zKey);
   return cJSON_IsString(p) ? p->valuestring : 0;
 }
+
+/* The vendor of an integration (malloc'd), or NULL when there is none. The
+** one place the engine asks pms_integrations which vendor an id is. */
+char *pms_integration_vendor(sqlite3 *db, const char *zDb, const char *zIntegration){
+  sqlite3_stmt *pStmt = 0;
+  char *zOut = 0;
+  char *zSql = zDb ? sqlite3_mprintf("SELECT vendor FROM \"%w\".pms_integrations_store WHERE id=?1", zDb) : 0;
+  if( zSql && sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0)==SQLITE_OK ){
+    sqlite3_bind_text(pStmt, 1, zIntegration, -1, SQLITE_STATIC);
+    if( sqlite3_step(pStmt)==SQLITE_ROW && sqlite3_column_type(pStmt, 0)==SQLITE_TEXT ){
+      zOut = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
+    }
+  }
+  sqlite3_finalize(pStmt);
+  sqlite3_free(zSql);
+  return zOut;
+}

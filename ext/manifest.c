@@ -44,13 +44,16 @@ static const char *const azMfTopKey[] = { "vendor", "name", "notes", "auth", "ba
   "value_maps", "models", 0 };
 static const char *const azMfModelKey[] = { "resource", "notes", "operations", "fields", 0 };
 static const char *const azMfFieldKey[] = { "type", "read", "create", "update", "write",
-  "value_map", "max_length", "min_length", "enum", "format", "minimum", "maximum", "notes",
-  "enum_map", /* TRANSITION: until every vendor's enums are value maps */ 0 };
+  "value_map", "max_length", "min_length", "enum", "format", "minimum", "maximum", "notes", 0 };
 static const char *const azMfReadOpKey[] = { "supported", "notes", "incremental", "paging",
   "since", "partition", "id", 0 };
-static const char *const azMfOpKey[] = { "supported", "notes", "readback", 0 };
+static const char *const azMfOpKey[] = { "supported", "notes", "readback", "carry", "fixed", 0 };
 static const char *const azMfReadKey[] = { "path", "transform", "model", 0 };
 static const char *const azMfWriteKey[] = { "to", "transform", "model", "part", 0 };
+
+/* The default of a value map whose unmatched values read as NULL
+** ("default": null); a NULL default passes them through unchanged. */
+const char pms_enum_unmatched_null[] = "";
 
 static pms_manifest **apMf = 0;
 static int nMf = 0;
@@ -163,8 +166,9 @@ static int mf_value_maps(mf_ctx *c, pms_manifest *pMf){
     else if( mf_keys(c, zPath, pM, azKey) ) rc = SQLITE_ERROR;
     else if( !cJSON_IsObject(pVals) || cJSON_GetArraySize(pVals)==0 ){
       rc = mf_fail(c, zPath, "\"values\" must be a non-empty object {vendor value: unified value or null}");
-    }else if( pDflt && !cJSON_IsString(pDflt) ){
-      rc = mf_fail(c, zPath, "\"default\" must be a unified value (leave it out to pass unknown values through)");
+    }else if( pDflt && !cJSON_IsString(pDflt) && !cJSON_IsNull(pDflt) ){
+      rc = mf_fail(c, zPath, "\"default\" must be a unified value, or null (unknown values read as NULL); "
+                             "leave it out to pass unknown values through");
     }
     if( rc ){ free(zPath); return rc; }
     cJSON_ArrayForEach(pV, pVals){
@@ -183,7 +187,8 @@ static int mf_value_maps(mf_ctx *c, pms_manifest *pMf){
       pVM->aEntry[k].zUnified = cJSON_IsString(pV) ? pV->valuestring : 0;
       k++;
     }
-    pVM->aEntry[k].zUnified = pDflt ? pDflt->valuestring : 0;
+    pVM->aEntry[k].zUnified = cJSON_IsString(pDflt) ? pDflt->valuestring
+                            : pDflt ? pms_enum_unmatched_null : 0;
     pMf->nValueMap++;
   }
   return SQLITE_OK;
@@ -401,6 +406,22 @@ static int mf_models(mf_ctx *c, pms_manifest *pMf){
       am.zSince = mf_str(pRead, "since");
       am.zIdPath = mf_str(pRead, "id");
     }
+    {
+      const cJSON *pUpd = cJSON_GetObjectItemCaseSensitive(pOps, "update");
+      const cJSON *pCarry = cJSON_GetObjectItemCaseSensitive(pUpd, "carry");
+      const cJSON *pFixed = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(pOps, "create"), "fixed");
+      const cJSON *pE;
+      cJSON_ArrayForEach(pE, pCarry){
+        if( !cJSON_IsString(pE) ){ rc = mf_fail(c, zPath, "operations.update.carry must list vendor keys"); goto next; }
+      }
+      if( (pCarry && !cJSON_IsArray(pCarry)) || (pFixed && !cJSON_IsObject(pFixed)) ){
+        rc = mf_fail(c, zPath, "operations.update.carry must be a list of vendor keys, operations.create.fixed an object");
+        goto next;
+      }
+      am.bReadback = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pUpd, "readback"));
+      am.pCarry = pCarry;
+      am.pFixed = pFixed;
+    }
     if( pFields && !cJSON_IsObject(pFields) ){ rc = mf_fail(c, zPath, "\"fields\" must be an object"); goto next; }
     rc = mf_fields(c, pMf, zPath, pM, pFields, bReads, &am);
     if( rc==SQLITE_OK && bReads ){
@@ -499,6 +520,35 @@ static int mf_vendor(mf_ctx *c, pms_manifest *pMf){
   return SQLITE_OK;
 }
 
+/* A key written twice in one object would be a fact written twice (and
+** cJSON would silently use the first): refuse it, anywhere in the file. */
+static int mf_no_duplicate_keys(mf_ctx *c, const cJSON *p, pms_str *pPath){
+  const cJSON *pA, *pB;
+  size_t nPath = pPath->n;
+  int i = 0, rc = SQLITE_OK;
+  cJSON_ArrayForEach(pA, p){
+    if( cJSON_IsObject(p) ){
+      for(pB=p->child; pB!=pA; pB=pB->next){
+        if( strcmp(pA->string, pB->string)==0 ){
+          char *zW = pms_mprintf("key '%s' appears twice", pA->string);
+          mf_fail(c, pPath->z ? pPath->z : "$", zW ? zW : "duplicate key");
+          free(zW);
+          return SQLITE_ERROR;
+        }
+      }
+      pms_str_appendf(pPath, ".%s", pA->string);
+    }else{
+      pms_str_appendf(pPath, "[%d]", i);
+    }
+    i++;
+    if( cJSON_IsObject(pA) || cJSON_IsArray(pA) ) rc = mf_no_duplicate_keys(c, pA, pPath);
+    pPath->n = nPath;
+    if( pPath->z ) pPath->z[nPath] = 0;
+    if( rc ) return rc;
+  }
+  return SQLITE_OK;
+}
+
 void pms_manifest_free(pms_manifest *pMf){
   int i;
   const pms_adapter_model *pAM;
@@ -536,7 +586,13 @@ int pms_manifest_parse(const char *zFile, const char *zText, pms_manifest **ppOu
     pms_manifest_free(pMf);
     return SQLITE_ERROR;
   }
-  rc = mf_vendor(&c, pMf);
+  {
+    pms_str path = {0};
+    pms_str_appendz(&path, "$");
+    rc = mf_no_duplicate_keys(&c, pMf->pJson, &path);
+    pms_str_reset(&path);
+  }
+  if( rc==SQLITE_OK ) rc = mf_vendor(&c, pMf);
   if( rc==SQLITE_OK ) rc = mf_value_maps(&c, pMf);
   if( rc==SQLITE_OK ) rc = mf_models(&c, pMf);
   if( rc ){

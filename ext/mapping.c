@@ -130,7 +130,8 @@ const char *pms_enum_lookup(const pms_enum_map *aMap, const char *zVendor){
   for(p=aMap; p->zVendor; p++){
     if( zVendor && sqlite3_stricmp(p->zVendor, zVendor)==0 ) return p->zUnified;
   }
-  return p->zUnified;   /* the terminator carries the default (may be NULL) */
+  /* the terminator carries the default (may be NULL) */
+  return p->zUnified==pms_enum_unmatched_null ? 0 : p->zUnified;
 }
 
 /* The vendor value a write sends for a unified value: the first entry that
@@ -241,10 +242,19 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
       ** reads as the terminator's default, or passes through unchanged
       ** when the map has no default. */
       const pms_enum_map *pE = (const pms_enum_map*)pArg;
-      const char *zU = 0;
+      const char *zU = 0, *zV = 0;
+      char zNum[32];
       if( cJSON_IsString(pVal) ){
-        while( pE->zVendor && sqlite3_stricmp(pE->zVendor, pVal->valuestring)!=0 ) pE++;
-        zU = pE->zVendor ? pE->zUnified : pE->zUnified ? pE->zUnified : pVal->valuestring;
+        zV = pVal->valuestring;
+      }else if( cJSON_IsNumber(pVal) && pVal->valuedouble==floor(pVal->valuedouble)
+             && fabs(pVal->valuedouble)<9.0e15 ){
+        snprintf(zNum, sizeof(zNum), "%lld", (long long)pVal->valuedouble);   /* enum ids */
+        zV = zNum;
+      }
+      if( zV ){
+        while( pE->zVendor && sqlite3_stricmp(pE->zVendor, zV)!=0 ) pE++;
+        zU = pE->zVendor ? pE->zUnified : pE->zUnified ? pE->zUnified : zV;
+        if( zU==pms_enum_unmatched_null ) zU = 0;
       }
       if( zU ) pms_row_set_text(pRow, iCol, zU, -1);
       else pms_row_set_null(pRow, iCol);

@@ -237,6 +237,9 @@ typedef struct pms_enum_map {
   const char *zVendor;   /* NULL terminates; the entry's zUnified is the default */
   const char *zUnified;
 } pms_enum_map;
+/* A terminator's zUnified: values no entry matches read as NULL (a NULL
+** default passes them through). */
+extern const char pms_enum_unmatched_null[];
 
 typedef struct pms_field_map {
   const char *zColumn;   /* unified column */
@@ -364,6 +367,9 @@ typedef struct pms_adapter_model {
   const char *zPaging;         /* "offset", "page", "cursor", "none" or NULL */
   const char *zSince;          /* the vendor's change-time filter, or NULL */
   const char *zIdPath;         /* where the record's id is ("Id"), or NULL */
+  int bReadback;               /* update reads the record first (full-replace PUT) */
+  const cJSON *pCarry;         /* update: keys carried over from the current record */
+  const cJSON *pFixed;         /* create: fixed fields every create sends */
 } pms_adapter_model;
 
 /* One vendor's manifest, parsed (manifest.c). */
@@ -452,12 +458,25 @@ struct pms_adapter {
   ** propertyId) take it from there. NULL: the vendor has no single read. */
   pms_request *(*xGetRequest)(pms_session *, const pms_adapter_model *,
                               const char *zXId, const cJSON *pCached);
-  /* Default: the body is one JSON object (pms_response_record). */
+  /* The record of that answer (zXId: the id asked for, for vendors that
+  ** answer a list). Default: the body is one JSON object (pms_response_record). */
   cJSON *(*xGetParse)(pms_session *, const pms_adapter_model *,
-                      pms_response *, char **pzErr);
+                      pms_response *, const char *zXId, char **pzErr);
   /* Optional (pms_http_config.xClassify): errors the vendor reports in the
   ** body of a 2xx answer become the HTTP status they mean. */
   void (*xClassify)(pms_response *);
+
+  /* The engine's REST writer, the default of xWriteBegin/xWriteStep for a
+  ** manifest with writes: POST <resource> (with create.fixed), PUT
+  ** <resource>/<id> (after a GET when update.readback: the update.carry keys
+  ** of the current record, then the changes), DELETE <resource>/<id>. Its
+  ** two optional hooks: xWriteCarry puts one carried key into the body in
+  ** the vendor's write shape (default: as read); xWriteFields writes what
+  ** the write maps left in pLeft (default: none may be left). */
+  int (*xWriteCarry)(pms_session *, const pms_adapter_model *, const char *zKey,
+                     const cJSON *pValue, cJSON *pBody);
+  int (*xWriteFields)(pms_session *, const pms_adapter_model *, pms_write *, cJSON *pBody,
+                      cJSON *pLeft, const cJSON *pCurrent, char **pzErr);
 };
 
 /* The adapters, bound to their manifests (adapter.c). */
@@ -501,6 +520,8 @@ void pms_link_free(pms_link *);
 /* ---------------------------------------------------------- integrations */
 
 int pms_integrations_register(sqlite3 *db);
+/* The vendor of an integration, from pms_integrations (malloc'd), or NULL. */
+char *pms_integration_vendor(sqlite3 *db, const char *zDb, const char *zIntegration);
 /* Find the schema holding pmsql's tables ("main" usually); NULL if none. */
 const char *pms_find_schema(sqlite3 *db);
 /* Load one integration's configuration into a session (resolves env:

@@ -55,26 +55,17 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   }
   pms_str_appendz(&out, "{\"runs\":[");
   if( zInt ){
-    sqlite3_stmt *pStmt = 0;
-    const pms_adapter *pA = 0;
-    int bFound = 0;
-    if( sync_prepare(db, &pStmt, sqlite3_mprintf(
-          "SELECT vendor FROM \"%w\".pms_integrations_store WHERE id=?1", zDb))==SQLITE_OK ){
-      sqlite3_bind_text(pStmt, 1, zInt, -1, SQLITE_STATIC);
-      if( sqlite3_step(pStmt)==SQLITE_ROW ){
-        pA = pms_adapter_find((const char*)sqlite3_column_text(pStmt, 0));
-        bFound = 1;
-        if( pOnly && pA && pms_adapter_model_find(pA, pOnly->zName)==0 ){
-          char *z = sqlite3_mprintf("pms_sync: %s does not support read on %s", pA->zVendor, pOnly->zName);
-          sqlite3_finalize(pStmt);
-          sqlite3_result_error(ctx, z, -1);
-          sqlite3_free(z);
-          pms_str_reset(&out);
-          return;
-        }
-      }
+    char *zVendor = pms_integration_vendor(db, zDb, zInt);
+    const pms_adapter *pA = pms_adapter_find(zVendor);
+    int bFound = zVendor!=0;
+    free(zVendor);
+    if( pOnly && pA && pms_adapter_model_find(pA, pOnly->zName)==0 ){
+      char *z = sqlite3_mprintf("pms_sync: %s does not support read on %s", pA->zVendor, pOnly->zName);
+      sqlite3_result_error(ctx, z, -1);
+      sqlite3_free(z);
+      pms_str_reset(&out);
+      return;
     }
-    sqlite3_finalize(pStmt);
     if( !bFound ){
       char *z = sqlite3_mprintf("pms_sync: no integration '%s' in pms_integrations", zInt);
       sqlite3_result_error(ctx, z, -1);

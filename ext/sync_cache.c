@@ -13,11 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int sync_is_core(const pms_model *pM, int i){
-  return i==pM->iId || i==pM->iIntegration || i==pM->iVendor || i==pM->iXId
-      || i==pM->iCreated || i==pM->iUpdated || i==pM->iLastSeen;
-}
-
 int sync_prepare_all(sync_run *p){
   const pms_model *pM = p->pM;
   sqlite3_str *pCols = sqlite3_str_new(0), *pVals = sqlite3_str_new(0), *pSet = sqlite3_str_new(0);
@@ -26,7 +21,7 @@ int sync_prepare_all(sync_run *p){
   for(i=0; i<pM->nCol; i++){
     sqlite3_str_appendf(pCols, "%s\"%w\"", i ? ", " : "", pM->aCol[i].zName);
     sqlite3_str_appendf(pVals, "%s?%d", i ? ", " : "", i+1);
-    if( !sync_is_core(pM, i) ){
+    if( !pms_column_is_bookkeeping(pM, i) ){
       sqlite3_str_appendf(pSet, "\"%w\"=?%d, ", pM->aCol[i].zName, i+1);
     }
   }
@@ -93,7 +88,7 @@ static uint64_t sync_row_hash(const pms_row *pRow){
   for(i=0; i<pM->nCol; i++){
     const pms_value *v = &pRow->a[i];
     unsigned char t = (unsigned char)v->eType;
-    if( sync_is_core(pM, i) ) continue;
+    if( pms_column_is_bookkeeping(pM, i) ) continue;
     h = pms_hash(h, &t, 1);
     if( v->eType==SQLITE_INTEGER ) h = pms_hash(h, &v->i, sizeof(v->i));
     else if( v->eType==SQLITE_FLOAT ) h = pms_hash(h, &v->r, sizeof(v->r));
@@ -192,7 +187,7 @@ static int sync_upsert(sync_run *p){
       int bFirst = 1;
       pms_str_appendz(&d, "{\"new\":{");
       for(i=0; i<pM->nCol; i++){
-        if( sync_is_core(pM, i) || i==pM->iRemote || pRow->a[i].eType==SQLITE_NULL ) continue;
+        if( pms_column_is_engine(pM, i) || pRow->a[i].eType==SQLITE_NULL ) continue;
         pms_str_appendf(&d, "%s\"%s\":", bFirst ? "" : ",", pM->aCol[i].zName);
         sync_json_value(&d, &pRow->a[i]);
         bFirst = 0;
@@ -225,7 +220,7 @@ static int sync_upsert(sync_run *p){
       return SQLITE_CORRUPT;
     }
     for(i=0; i<pM->nCol; i++){
-      if( sync_is_core(pM, i) || i==pM->iRemote ) continue;
+      if( pms_column_is_engine(pM, i) ) continue;
       if( sync_same(pOld, i, &pRow->a[i]) ) continue;
       pms_str_appendf(&dNew, "%s\"%s\":", nDiff ? "," : "", pM->aCol[i].zName);
       sync_json_value(&dNew, &pRow->a[i]);

@@ -118,11 +118,6 @@ static const char *val_json_type(const cJSON *pV){
   return "JSON";
 }
 
-static int val_is_core(const pms_model *pM, int i){
-  return i==pM->iId || i==pM->iIntegration || i==pM->iVendor || i==pM->iXId
-      || i==pM->iCreated || i==pM->iUpdated || i==pM->iLastSeen || i==pM->iRemote;
-}
-
 /* Value rules of one supplied field. */
 static void val_field_rules(cJSON *pProblems, const char *zV, const pms_model *pM, const char *zOp,
                             const char *zField, const cJSON *pRule, const cJSON *pVal,
@@ -250,7 +245,7 @@ int pms_validate_write(const char *zVendor, const pms_model *pM, const char *zOp
       }
       continue;
     }
-    if( val_is_core(pM, iCol) ){
+    if( pms_column_is_engine(pM, iCol) ){
       val_problem(pProblems, zVendor, pM, zField, "readonly",
                   pms_mprintf("field '%s' of %s is maintained by pmsql and cannot be written", zField, pM->zName));
       continue;
@@ -326,7 +321,6 @@ static void validate_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   const pms_model *pM = pms_model_find(zModel);
   char *zVendor = 0, *zOut;
   cJSON *pFields = 0, *pProblems = 0, *pStripped = 0;
-  sqlite3_stmt *pStmt = 0;
   (void)argc;
   if( pM==0 ){
     char *z = sqlite3_mprintf("pms_validate: unknown model '%s'", zModel ? zModel : "");
@@ -341,15 +335,7 @@ static void validate_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     sqlite3_free(z);
     return;
   }
-  if( zDb ){
-    char *zSql = sqlite3_mprintf("SELECT vendor FROM \"%w\".pms_integrations_store WHERE id=?1", zDb);
-    if( zSql && sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0)==SQLITE_OK ){
-      sqlite3_bind_text(pStmt, 1, zInt, -1, SQLITE_STATIC);
-      if( sqlite3_step(pStmt)==SQLITE_ROW ) zVendor = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
-    }
-    sqlite3_finalize(pStmt);
-    sqlite3_free(zSql);
-  }
+  zVendor = pms_integration_vendor(db, zDb, zInt);
   if( zVendor==0 ){
     char *z = sqlite3_mprintf("pms_validate: no integration '%s' in pms_integrations", zInt ? zInt : "");
     sqlite3_result_error(ctx, z, -1);

@@ -501,30 +501,11 @@ static int vt_rowid(sqlite3_vtab_cursor *cur, sqlite_int64 *pRowid){
   return SQLITE_OK;
 }
 
-static int vt_is_core(const pms_model *pM, int i){
-  return i==pM->iId || i==pM->iIntegration || i==pM->iVendor || i==pM->iXId
-      || i==pM->iCreated || i==pM->iUpdated || i==pM->iLastSeen || i==pM->iRemote;
-}
-
 static int vt_fail(vt_table *p, char *zMsg /* malloc'd */, int rc){
   sqlite3_free(p->base.zErrMsg);
   p->base.zErrMsg = sqlite3_mprintf("%s", zMsg ? zMsg : "out of memory");
   free(zMsg);
   return zMsg ? rc : SQLITE_NOMEM;
-}
-
-/* The vendor of an integration, from pms_integrations (malloc'd). */
-static char *vt_vendor_of(vt_table *p, const char *zIntegration){
-  sqlite3_stmt *pStmt = 0;
-  char *zOut = 0;
-  char *zSql = sqlite3_mprintf("SELECT vendor FROM \"%w\".pms_integrations_store WHERE id=?1", p->zDb);
-  if( zSql && sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0)==SQLITE_OK ){
-    sqlite3_bind_text(pStmt, 1, zIntegration, -1, SQLITE_STATIC);
-    if( sqlite3_step(pStmt)==SQLITE_ROW ) zOut = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
-  }
-  sqlite3_finalize(pStmt);
-  sqlite3_free(zSql);
-  return zOut;
 }
 
 /* Is the new value the same as the cached one? */
@@ -596,7 +577,7 @@ static int vt_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
     for(i=0; i<pM->nCol; i++){
       sqlite3_value *v = argv[2+i];
       if( i==pM->iIntegration || sqlite3_value_type(v)==SQLITE_NULL ) continue;
-      if( vt_is_core(pM, i) ){
+      if( pms_column_is_engine(pM, i) ){
         rc = vt_fail(p, pms_mprintf("pmsql: %s.%s is maintained by pmsql and cannot be set on INSERT",
                                     pM->zName, pM->aCol[i].zName), SQLITE_CONSTRAINT);
         goto done;
@@ -614,7 +595,7 @@ static int vt_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
       sqlite3_value *v = argv[2+i];
       /* without nochange information (UPDATE ... FROM) compare with the cache */
       if( sqlite3_value_nochange(v) || (!bAnyNoChange && vt_same_value(pOld, i, v)) ) continue;
-      if( vt_is_core(pM, i) ){
+      if( pms_column_is_engine(pM, i) ){
         if( vt_same_value(pOld, i, v) ) continue;
         rc = vt_fail(p, pms_mprintf("pmsql: %s.%s cannot be changed: it is maintained by pmsql%s",
                                     pM->zName, pM->aCol[i].zName,
@@ -625,7 +606,7 @@ static int vt_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
       cJSON_AddItemToObject(w->pFields, pM->aCol[i].zName, pms_value_to_json(v));
     }
   }
-  w->zVendor = vt_vendor_of(p, w->zIntegration);
+  w->zVendor = pms_integration_vendor(p->db, p->zDb, w->zIntegration);
   if( w->zVendor==0 ){
     rc = vt_fail(p, pms_mprintf("pmsql: no integration '%s' in pms_integrations", w->zIntegration),
                  SQLITE_CONSTRAINT);

@@ -142,7 +142,9 @@ static void write_refresh(write_run *pR, pms_write *w){
     if( r ){
       pA->xAuthorize(pR->pSess, r);
       pms_http_perform(pR->pSess->pHttp, r, &resp);
-      if( resp.status==200 ) pRec = w->pResult = pA->xGetParse(pR->pSess, pAM, &resp, &zErr);
+      if( resp.status==200 ){
+        pRec = w->pResult = pA->xGetParse(pR->pSess, pAM, &resp, w->zXId ? w->zXId : w->zCreatedXId, &zErr);
+      }
       pms_response_clear(&resp);
     }
   }
@@ -355,7 +357,7 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
       zErr = pms_mprintf("pms_refresh: %s cannot read one %s record", sess.pAdapter->zVendor, pM->zName);
     }
     if( resp.status==200 ){
-      pRec = sess.pAdapter->xGetParse(&sess, pAM, &resp, &zErr);
+      pRec = sess.pAdapter->xGetParse(&sess, pAM, &resp, zX, &zErr);
       if( pRec ) pms_cache_put(db, zDb, &sess, pAM, pRec, 1, &zErr);
       cJSON_Delete(pRec);
     }else if( zErr==0 ){

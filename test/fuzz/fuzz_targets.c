@@ -213,7 +213,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
       if( pA->xGetParse ){
         cJSON *pRec;
         zErr = 0;
-        pRec = pA->xGetParse(&sess, pAM, &resp, &zErr);
+        pRec = pA->xGetParse(&sess, pAM, &resp, "1", &zErr);
         assert( pRec!=0 || (zErr && zErr[0]) );
         cJSON_Delete(pRec);
         free(zErr);
