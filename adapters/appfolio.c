@@ -282,24 +282,17 @@ done:
 
 static pms_request *af_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                   pms_response *pResp){
-  (void)pS;
-  w->httpStatus = pResp->status;
-  if( pResp->status>=200 && pResp->status<300 ){
-    w->zStatus = "succeeded";
-    /* a unit PATCH answers the unit; a note is not the work order */
-    if( strcmp(pAM->zModel, "units")==0 ){
-      cJSON *p = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
-      if( cJSON_IsObject(p) && cJSON_GetObjectItemCaseSensitive(p, "Id") ) w->pResult = p;
-      else cJSON_Delete(p);
-    }
+  if( pResp->status<200 || pResp->status>=300 ){
+    pms_write_failed(pS, w, pResp, "");
     return 0;
   }
-  {
-    char *zMsg = af_error_message(pS->pAdapter, pResp);
-    w->zStatus = "failed";
-    free(w->zMessage);
-    w->zMessage = pms_mprintf("HTTP %ld%s%s", pResp->status, zMsg ? ": " : "", zMsg ? zMsg : "");
-    free(zMsg);
+  w->httpStatus = pResp->status;
+  w->zStatus = "succeeded";
+  /* a unit PATCH answers the unit; a note is not the work order */
+  if( strcmp(pAM->zModel, "units")==0 ){
+    cJSON *p = pResp->zBody ? cJSON_Parse(pResp->zBody) : 0;
+    if( cJSON_IsObject(p) && cJSON_GetObjectItemCaseSensitive(p, "Id") ) w->pResult = p;
+    else cJSON_Delete(p);
   }
   return 0;
 }

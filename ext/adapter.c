@@ -281,8 +281,10 @@ static pms_request *ad_write_begin(pms_session *pS, const pms_adapter_model *pAM
   return ad_write_request(pS, pAM, w, 0, pzErr);
 }
 
-static void ad_write_failed(pms_session *pS, pms_write *w, const pms_response *pResp,
-                            const char *zWhat){
+/* A write the vendor refused: "HTTP <status>: <its message>" (zWhat
+** before it says which request). Adapters with their own writers use it too. */
+void pms_write_failed(pms_session *pS, pms_write *w, const pms_response *pResp,
+                      const char *zWhat){
   char *zMsg = pS->pAdapter->xErrorMessage(pS->pAdapter, pResp);
   w->zStatus = "failed";
   w->httpStatus = pResp->status;
@@ -297,7 +299,7 @@ static pms_request *ad_write_step(pms_session *pS, const pms_adapter_model *pAM,
   if( w->iStep==1 ){
     pms_request *r;
     if( pResp->status!=200 ){
-      ad_write_failed(pS, w, pResp, "reading the current record: ");
+      pms_write_failed(pS, w, pResp, "reading the current record: ");
       return 0;
     }
     w->pCurrent = pS->pAdapter->xGetParse(pS, pAM, pResp, w->zXId, &zErr);
@@ -324,7 +326,7 @@ static pms_request *ad_write_step(pms_session *pS, const pms_adapter_model *pAM,
     }
     return 0;
   }
-  ad_write_failed(pS, w, pResp, "");
+  pms_write_failed(pS, w, pResp, "");
   return 0;
 }
 

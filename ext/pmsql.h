@@ -484,6 +484,8 @@ int pms_adapter_init(char **pzErr);
 const pms_adapter *pms_adapter_find(const char *zVendor);
 /* The manifest's auth (kind headers or basic) on a request (adapter.c). */
 int pms_manifest_authorize(pms_session *, pms_request *);
+/* A refused write's journal outcome: failed, the status, the vendor's message. */
+void pms_write_failed(pms_session *, pms_write *, const pms_response *, const char *zWhat);
 int pms_adapter_count(void);
 const pms_adapter *pms_adapter_at(int i);
 const pms_adapter_model *pms_adapter_model_find(const pms_adapter *,
