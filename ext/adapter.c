@@ -134,8 +134,9 @@ static void ad_wipe(pms_str *s){
   pms_str_reset(s);
 }
 
-/* The manifest's auth: kind headers (one header per credential) or basic. */
-static int ad_authorize(pms_session *pS, pms_request *r){
+/* The manifest's auth: kind headers (one header per credential) or basic.
+** Adapters with one more header (AppFolio's developer id) call it first. */
+int pms_manifest_authorize(pms_session *pS, pms_request *r){
   const pms_manifest *pMf = pS->pAdapter->pManifest;
   const cJSON *pAuth = pMf->pAuth;
   if( strcmp(pMf->zAuth, "headers")==0 ){
@@ -313,8 +314,10 @@ pms_request *pms_rest_write_begin(pms_session *pS, const pms_adapter_model *pAM,
   return ad_write_request(pS, pAM, w, 0, pzErr);
 }
 
-static void ad_write_failed(pms_session *pS, pms_write *w, const pms_response *pResp,
-                            const char *zWhat){
+/* A write the vendor refused: "HTTP <status>: <its message>" (zWhat
+** before it says which request). Adapters with their own writers use it too. */
+void pms_write_failed(pms_session *pS, pms_write *w, const pms_response *pResp,
+                      const char *zWhat){
   char *zMsg = pS->pAdapter->xErrorMessage(pS->pAdapter, pResp);
   w->zStatus = "failed";
   w->httpStatus = pResp->status;
@@ -329,7 +332,7 @@ pms_request *pms_rest_write_step(pms_session *pS, const pms_adapter_model *pAM, 
   if( w->iStep==1 ){
     pms_request *r;
     if( pResp->status!=200 ){
-      ad_write_failed(pS, w, pResp, "reading the current record: ");
+      pms_write_failed(pS, w, pResp, "reading the current record: ");
       return 0;
     }
     w->pCurrent = pS->pAdapter->xGetParse(pS, pAM, pResp, w->zXId, &zErr);
@@ -356,7 +359,7 @@ pms_request *pms_rest_write_step(pms_session *pS, const pms_adapter_model *pAM, 
     }
     return 0;
   }
-  ad_write_failed(pS, w, pResp, "");
+  pms_write_failed(pS, w, pResp, "");
   return 0;
 }
 
@@ -408,7 +411,7 @@ static int ad_bind(const pms_adapter *pC, pms_adapter *pOut){
     if( strcmp(pMf->zAuth, "headers")!=0 && strcmp(pMf->zAuth, "basic")!=0 ){
       return ad_fail(pC->zVendor, "auth kind needs the adapter's xAuthorize");
     }
-    pOut->xAuthorize = ad_authorize;
+    pOut->xAuthorize = pms_manifest_authorize;
   }
   if( pOut->xListParse==0 ) pOut->xListParse = ad_list_parse;
   if( pOut->xRecordId==0 ) pOut->xRecordId = ad_record_id;

@@ -344,6 +344,9 @@ typedef struct pms_list_result {
   const cJSON *pItems;  /* the array of vendor records inside pRoot */
   int64_t nTotal;       /* total records the list holds, -1 if unknown */
   int bLast;            /* adapter knows this is the last page */
+  int bMore;            /* the vendor links a next page (a cursor such as
+                        ** AppFolio's next_page_path): fetch it even when
+                        ** this page is shorter than the page size asked */
 } pms_list_result;
 
 typedef int (*pms_fixup_fn)(pms_session *, pms_row *, const cJSON *pRec, char **pzErr);
@@ -494,6 +497,10 @@ pms_request *pms_rest_write_step(pms_session *, const pms_adapter_model *, pms_w
 /* The adapters, bound to their manifests (adapter.c). */
 int pms_adapter_init(char **pzErr);
 const pms_adapter *pms_adapter_find(const char *zVendor);
+/* The manifest's auth (kind headers or basic) on a request (adapter.c). */
+int pms_manifest_authorize(pms_session *, pms_request *);
+/* A refused write's journal outcome: failed, the status, the vendor's message. */
+void pms_write_failed(pms_session *, pms_write *, const pms_response *, const char *zWhat);
 int pms_adapter_count(void);
 const pms_adapter *pms_adapter_at(int i);
 const pms_adapter_model *pms_adapter_model_find(const pms_adapter *,

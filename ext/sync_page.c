@@ -158,7 +158,7 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
       for(k=iPage+1; k<nPages; k++){
         if( sync_submit_page(p, pPart, k) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
       }
-    }else if( !lr.bLast && n>=p->nPageSize ){
+    }else if( lr.bMore || (!lr.bLast && n>=p->nPageSize) ){
       if( sync_submit_page(p, pPart, iPage+1) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
     }
   }

@@ -29,6 +29,9 @@
 **                 with X-Total-Count, lastModifiedDateTime filters.
 **   rentvine.c    Rentvine: HTTP Basic, page/pageSize without totals, the
 **                 export wrappers, field-path validation errors.
+**   appfolio.c    AppFolio: the database API v0 (Basic + developer id,
+**                 next_page_path, UUIDs) and the Reports API v2 (POST
+**                 filters, next_page_url, 7 per 15 s), its 533.
 **   strbuf.c      growable byte buffer and refcounted blobs.
 **   jsonw.c       fast JSON writing into a buffer (no cJSON on the hot path).
 **   datetime.c    civil-date arithmetic, ISO-8601 parsing and formatting.

@@ -48,6 +48,8 @@ static void fuzz_session(pms_session *pS, const pms_adapter *pA){
   }
 }
 static void fuzz_session_free(pms_session *pS){
+  /* as pms_session_close: adapter state (AppFolio's next-page link) */
+  if( pS->pAdapter->xClose && pS->pAdapterData ) pS->pAdapter->xClose(pS);
   cJSON_Delete(pS->pCred);
   cJSON_Delete(pS->pOptions);
 }
