@@ -421,7 +421,7 @@ static int bd_authorize(pms_session *pS, pms_request *r){
   char *z = pms_mprintf("x-buildium-client-id: %s", pms_credential(pS, "client_id"));
   if( z ){ pms_request_auth_header(r, z); free(z); }
   z = pms_mprintf("x-buildium-client-secret: %s", pms_credential(pS, "client_secret"));
-  if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
+  if( z ){ pms_request_auth_header(r, z); pms_free_secret(z); }
   pms_request_header(r, "Accept: application/json");
   return SQLITE_OK;
 }

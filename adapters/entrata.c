@@ -408,8 +408,7 @@ static int en_authorize(pms_session *pS, pms_request *r){
   char *z = pms_mprintf("X-Api-Key: %s", zKey ? zKey : "");
   if( z ){
     pms_request_auth_header(r, z);
-    memset(z, 0, strlen(z));
-    free(z);
+    pms_free_secret(z);
   }
   return SQLITE_OK;
 }

@@ -340,7 +340,7 @@ static int pw_authorize(pms_session *pS, pms_request *r){
   int i;
   for(i=0; i<3; i++){
     char *z = pms_mprintf("%s: %s", aH[i].zHeader, pms_credential(pS, aH[i].zKey));
-    if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
+    if( z ){ pms_request_auth_header(r, z); pms_free_secret(z); }
   }
   pms_request_header(r, "Accept: application/json");
   return SQLITE_OK;

@@ -351,7 +351,7 @@ static char *rm_error_message(const pms_response *pResp){
 static void rm_close(pms_session *pS){
   rm_state *st = (rm_state*)pS->pAdapterData;
   if( st ){
-    if( st->zToken ){ memset(st->zToken, 0, strlen(st->zToken)); free(st->zToken); }
+    pms_free_secret(st->zToken);
     cJSON_Delete(st->pPhoneTypes);
     free(st);
   }
@@ -362,7 +362,7 @@ static void rm_partner_header(pms_session *pS, pms_request *r){
   const char *zPartner = pms_credential(pS, "partner_token");
   if( zPartner ){
     char *z = pms_mprintf("X-RM12API-PartnerToken: %s", zPartner);
-    if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
+    if( z ){ pms_request_auth_header(r, z); pms_free_secret(z); }
   }
 }
 
@@ -370,7 +370,7 @@ static int rm_authorize(pms_session *pS, pms_request *r){
   rm_state *st = (rm_state*)pS->pAdapterData;
   if( st && st->zToken ){
     char *z = pms_mprintf("X-RM12Api-ApiToken: %s", st->zToken);
-    if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
+    if( z ){ pms_request_auth_header(r, z); pms_free_secret(z); }
   }
   rm_partner_header(pS, r);
   pms_request_header(r, "Accept: application/json");
@@ -428,9 +428,12 @@ static int rm_open(pms_session *pS, char **pzErr){
   }
 done:
   if( st ) free(st);
-  if( zBody ){ memset(zBody, 0, strlen(zBody)); cJSON_free(zBody); }
+  if( zBody ){ pms_wipe(zBody, strlen(zBody)); cJSON_free(zBody); }
+  pms_json_wipe(pBody);
   cJSON_Delete(pBody);
+  pms_json_wipe(pTok);
   cJSON_Delete(pTok);
+  pms_wipe(resp.zBody, resp.nBody);     /* the session token */
   pms_response_clear(&resp);
   free(zUrl);
   return rc;

@@ -248,10 +248,10 @@ static int rv_authorize(pms_session *pS, pms_request *r){
     q[3] = i+2<n ? t[v&63] : '=';
     pms_str_append(&s, q, 4);
   }
-  memset(zPair, 0, n);
+  pms_wipe(zPair, n);
   free(zPair);
   if( !s.oom ) pms_request_auth_header(r, s.z);
-  if( s.z ) memset(s.z, 0, s.n);
+  if( s.z ) pms_wipe(s.z, s.n);
   pms_str_reset(&s);
   pms_request_header(r, "Accept: application/json");
   return SQLITE_OK;

@@ -124,8 +124,14 @@ pms_http *pms_http_new(const pms_http_config *pCfg){
   return h;
 }
 
+/* Auth header lines hold secrets: wiped before they are freed. */
+static void http_slist_wipe(struct curl_slist *p){
+  for(; p; p=p->next) if( p->data ) pms_wipe(p->data, strlen(p->data));
+}
+
 static void http_request_reset(pms_request *r){
   if( r->pEasy ){ curl_easy_cleanup(r->pEasy); r->pEasy = 0; }
+  http_slist_wipe(r->pAll);
   curl_slist_free_all(r->pAll);
   r->pAll = 0;
   pms_str_reset(&r->body);
@@ -138,7 +144,9 @@ void pms_request_free(pms_request *r){
   free(r->zMethod);
   free(r->zUrl);
   curl_slist_free_all(r->pHeaders);
+  http_slist_wipe(r->pAuth);
   curl_slist_free_all(r->pAuth);
+  if( r->zBody ) pms_wipe(r->zBody, strlen(r->zBody));   /* a login's body */
   free(r->zBody);
   free(r);
 }
@@ -184,8 +192,7 @@ void pms_request_auth_header(pms_request *r, const char *zLine){
 }
 
 void pms_request_clear_auth(pms_request *r){
-  struct curl_slist *p;
-  for(p=r->pAuth; p; p=p->next) if( p->data ) memset(p->data, 0, strlen(p->data));
+  http_slist_wipe(r->pAuth);
   curl_slist_free_all(r->pAuth);
   r->pAuth = 0;
 }

@@ -48,6 +48,13 @@ char *pms_str_finish(pms_str *s);   /* returns malloc'd string, NULL on OOM */
 void pms_str_reset(pms_str *s);
 
 char *pms_strdup(const char *z);
+/* Secrets: wipe (explicit_bzero) before the memory is freed. */
+void pms_wipe(void *p, size_t n);
+void pms_free_secret(char *z);            /* wipe strlen(z) bytes, free */
+void pms_json_wipe(cJSON *p);             /* wipe every string value in p */
+/* One URL path segment, percent-encoded (ids from a vendor or a cache):
+** malloc'd. Every adapter builds its record paths with this. */
+char *pms_url_segment(const char *z);
 char *pms_mprintf(const char *zFmt, ...);   /* malloc'd (not sqlite3_malloc) */
 /* Current UTC time as ISO-8601 with milliseconds: 2026-11-28T00:10:00.123Z */
 void pms_now_iso(char *zBuf /* >= 32 bytes */);
@@ -403,6 +410,10 @@ const char *pms_find_schema(sqlite3 *db);
 int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
                      pms_session *, char **pzErr);
 void pms_session_close(pms_session *);
+/* Every rule a pms_integrations row must satisfy (INSERT, UPDATE, and each
+** stored row a session opens); NULL, or an error (sqlite3_malloc'd). */
+char *pms_integration_check(const char *zId, const char *zVendor, const char *zUrl,
+                            const cJSON *pCred, const cJSON *pOpt);
 /* Option helpers with defaults. */
 double pms_option_number(const pms_session *, const char *zKey, double dflt);
 const char *pms_option_string(const pms_session *, const char *zKey);
