@@ -878,6 +878,8 @@ int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
   cfg.maxAttempts = (int)pms_option_number(pSess, "max_attempts", 4);
   cfg.retryBaseMs = (long)pms_option_number(pSess, "retry_base_ms", 250);
   cfg.zCaFile = pms_option_string(pSess, "ca_file");
+  cfg.maxResponseBytes = (int64_t)pms_option_number(pSess, "max_response_bytes",
+                                                    (double)PMS_HTTP_MAX_RESPONSE);
   zRateKey = pms_mprintf("%s|%s", zIntegration, pSess->zBaseUrl);
   cfg.zRateKey = zRateKey;
   cfg.xClassify = pSess->pAdapter->xClassify;

@@ -150,6 +150,13 @@ cJSON *pms_response_json(const pms_response *, int bPlusJson, char **pzErr);
 /* A non-negative count from a header (X-Total-Count …), or -1. */
 int64_t pms_response_count(const pms_response *, const char *zHeader);
 
+/* The default cap on one response body, after decompression (option
+** max_response_bytes raises or lowers it). */
+#define PMS_HTTP_MAX_RESPONSE ((int64_t)64*1024*1024)
+/* The longest Retry-After pmsql waits out; a server asking for more gets
+** its answer (the 429/503) at once. */
+#define PMS_HTTP_MAX_RETRY_WAIT_MS 120000
+
 typedef struct pms_http_config {
   long connectTimeoutMs;
   long timeoutMs;
@@ -159,6 +166,7 @@ typedef struct pms_http_config {
   long retryBaseMs;         /* first backoff */
   const char *zCaFile;      /* extra CA bundle, or NULL */
   const char *zRateKey;     /* clients with one key share one rate limit */
+  int64_t maxResponseBytes; /* a larger body fails the transfer; <=0: PMS_HTTP_MAX_RESPONSE */
   /* Optional: the vendor's reading of a finished response before any retry
   ** decision. It may set status to what an error body means (an RPC error
   ** delivered with HTTP 200, a rate-limit error body -> 429) and
@@ -443,6 +451,7 @@ typedef struct pms_conn {
   char *zJournalPath;
   char zOwner[64];          /* "pid:nonce" of this connection's journal rows */
   int bSending;
+  int bGuardProbe, bGuardSeen;   /* pms_conn_guard's probe in flight / seen */
 } pms_conn;
 
 pms_conn *pms_conn_new(sqlite3 *db);
@@ -451,6 +460,9 @@ void pms_conn_unref(void *);
 int pms_conn_flag(const pms_conn *, int eFlag);
 int pms_conn_register(sqlite3 *db, pms_conn *);
 int pms_conn_has_pragma_file(sqlite3 *db);
+/* SQLITE_OK when pmsql's authorizer (the trigger guard) is still installed
+** on the connection; else SQLITE_AUTH and *pzErr says why a write is refused. */
+int pms_conn_guard(pms_conn *, char **pzErr);
 
 /* One write (a row of an INSERT or UPDATE) from staging to outcome. */
 struct pms_write {
