@@ -689,24 +689,27 @@ static pms_request *bd_write_request(pms_session *pS, const pms_adapter_model *p
                                      const cJSON *pCurrent, char **pzErr){
   int bCreate = strcmp(w->zOp, "create")==0;
   char *zBody = bd_write_body(pAM, w, pCurrent, pzErr);
-  char *zUrl;
+  char *zUrl, *zSeg = bCreate ? 0 : pms_url_segment(w->zXId);
   pms_request *r = 0;
-  if( zBody==0 ) return 0;
+  if( zBody==0 ){ free(zSeg); return 0; }
   zUrl = bCreate ? pms_mprintf("%s/v1%s", pS->zBaseUrl, pAM->zPath)
-                 : pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+                 : zSeg ? pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, zSeg) : 0;
   if( zUrl ) r = pms_request_new(bCreate ? "POST" : "PUT", zUrl);
   if( r ){
     pms_request_body(r, zBody, "application/json");
     if( bCreate ) pms_request_not_idempotent(r);
   }
+  free(zSeg);
   free(zUrl);
   free(zBody);
   return r;
 }
 
 static pms_request *bd_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId){
-  char *zUrl = pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, zXId);
+  char *zSeg = pms_url_segment(zXId);
+  char *zUrl = zSeg ? pms_mprintf("%s/v1%s/%s", pS->zBaseUrl, pAM->zPath, zSeg) : 0;
   pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
+  free(zSeg);
   free(zUrl);
   return r;
 }

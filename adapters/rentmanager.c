@@ -273,13 +273,22 @@ static int rm_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
     char *zId = pms_make_id(pRow->zIntegration, pms_model_find("residents"), zX);
     const cJSON *pIn = cJSON_GetObjectItemCaseSensitive(pRec, "MoveInDate");
     const cJSON *pOut = cJSON_GetObjectItemCaseSensitive(pRec, "MoveOutDate");
-    char *z = pms_mprintf("[{\"resident_id\":\"%s\",\"x_resident_id\":\"%s\",\"move_in_date\":%s%.10s%s,"
-                          "\"move_out_date\":%s%.10s%s}]", zId, zX,
-                          cJSON_IsString(pIn) ? "\"" : "", cJSON_IsString(pIn) ? pIn->valuestring : "null",
-                          cJSON_IsString(pIn) ? "\"" : "",
-                          cJSON_IsString(pOut) ? "\"" : "", cJSON_IsString(pOut) ? pOut->valuestring : "null",
-                          cJSON_IsString(pOut) ? "\"" : "");
-    if( z ){ rm_set(pRow, "residents_meta_data", z); free(z); }
+    /* vendor text: escaped, never pasted (dates cut to YYYY-MM-DD) */
+    pms_str s = {0};
+    char zDate[11];
+    pms_str_appendz(&s, "[{\"resident_id\":");
+    pms_str_append_json_string(&s, zId);
+    pms_str_appendz(&s, ",\"x_resident_id\":");
+    pms_str_append_json_string(&s, zX);
+    pms_str_appendz(&s, ",\"move_in_date\":");
+    if( cJSON_IsString(pIn) ){ snprintf(zDate, sizeof(zDate), "%s", pIn->valuestring); pms_str_append_json_string(&s, zDate); }
+    else pms_str_appendz(&s, "null");
+    pms_str_appendz(&s, ",\"move_out_date\":");
+    if( cJSON_IsString(pOut) ){ snprintf(zDate, sizeof(zDate), "%s", pOut->valuestring); pms_str_append_json_string(&s, zDate); }
+    else pms_str_appendz(&s, "null");
+    pms_str_appendz(&s, "}]");
+    if( !s.oom ) rm_set(pRow, "residents_meta_data", s.z);
+    pms_str_reset(&s);
     sqlite3_free(zId);
     free(zX);
   }
@@ -673,8 +682,10 @@ static pms_request *rm_write_begin(pms_session *pS, const pms_adapter_model *pAM
   pms_request *r = 0;
   (void)bDry;   /* one request, built from the cached record: a dry run sees it whole */
   if( strcmp(w->zOp, "delete")==0 ){
-    zUrl = pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+    char *zSeg = pms_url_segment(w->zXId);
+    zUrl = zSeg ? pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, zSeg) : 0;
     r = zUrl ? pms_request_new("DELETE", zUrl) : 0;
+    free(zSeg);
     free(zUrl);
     return r;
   }
@@ -731,9 +742,11 @@ static pms_request *rm_write_step(pms_session *pS, const pms_adapter_model *pAM,
 
 static pms_request *rm_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId){
   int i = rm_res(pAM->zModel);
-  char *zUrl = pms_mprintf("%s%s/%s%s%s", pS->zBaseUrl, pAM->zPath, zXId,
-                           aRmRes[i].zEmbeds ? "?embeds=" : "", aRmRes[i].zEmbeds ? aRmRes[i].zEmbeds : "");
+  char *zSeg = pms_url_segment(zXId);
+  char *zUrl = zSeg ? pms_mprintf("%s%s/%s%s%s", pS->zBaseUrl, pAM->zPath, zSeg,
+                           aRmRes[i].zEmbeds ? "?embeds=" : "", aRmRes[i].zEmbeds ? aRmRes[i].zEmbeds : "") : 0;
   pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
+  free(zSeg);
   free(zUrl);
   return r;
 }
