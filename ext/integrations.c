@@ -325,7 +325,7 @@ static char *int_url_host(const pms_adapter *pA, const char *zUrl){
 static const struct { const char *zVendor, *zDomain; } aIntVendorDomain[] = {
   { "BUILDIUM",     "buildium.com" },
   { "ENTRATA",      "entrata.com" },
-  { "PROPERTYWARE", "propertyware.com" },
+  { "PROPERTYWARE_REST", "propertyware.com" },
   { "RENTMANAGER",  "rentmanager.com" },
   { "RENTVINE",     "rentvine.com" },
 };
