@@ -45,6 +45,8 @@ static const struct { const char *zName; char eKind; double rMin, rMax; } aIntOp
   { "time_zone",               's', 0, 0 },
   { "window_days",             'w', 0.0001, 36500 },
   { "utc_offset_minutes",      'n', -1440, 1440 },
+  { "changes_retention_days",  'n', 0, 36500 },
+  { "sync_runs_retention_days",'n', 0, 36500 },
   { "max_response_bytes",      'n', 1024, 4294967296.0 },
   { "max_pages",               'n', 1, 10000000 },
 };
