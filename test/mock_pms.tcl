@@ -3,7 +3,8 @@
 # endless lists, compressed bombs, absurd Retry-After values.
 # Usage: tclsh mock_pms.tcl DIR   (prints "listening on http://127.0.0.1:PORT")
 # GET /a/b?... answers, for the path's name N (a_b) and the query's page=P
-# (default 1) on its K-th request for that page, the first file found of
+# (default 1) on its K-th request for that page (counted since requests.log
+# was last deleted), the first file found of
 # DIR/N.pP.K.body, DIR/N.pP.body, DIR/N.body, with status 200 (or the line in
 # DIR/N.status, e.g. "429 Too Many Requests"), Content-Type from DIR/N.type
 # (default application/json), X-Total-Count from DIR/N.total (default
@@ -19,7 +20,9 @@ proc answer {ch} {
   if {![regexp {^(\S+) (\S+)} $line -> method target]} { close $ch; return }
   set log "$line\n"
   while {[gets $ch h] >= 0 && [string trim $h] ne ""} { append log "$h\n" }
-  set lf [open [file join $::dir requests.log] ab]; puts $lf $log; close $lf
+  set logf [file join $::dir requests.log]
+  if {![file exists $logf]} { array unset ::nSeen }   ;# a cleared log restarts the counts
+  set lf [open $logf ab]; puts $lf $log; close $lf
   set path [lindex [split $target ?] 0]
   set name [string map {/ _} [string trimleft $path /]]
   set page 1
