@@ -347,21 +347,7 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   bd_phones(pRow, cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), "");
   if( cJSON_IsNumber(pUnit) ){
     char *zX = pms_json_id_text(pUnit);
-    char *zId = zX ? pms_make_id(pRow->zIntegration, pms_model_find("units"), zX) : 0;
-    pms_str a = {0}, b = {0};
-    pms_str_appendz(&a, "[");
-    pms_str_append_json_string(&a, zId);
-    pms_str_appendz(&a, "]");
-    pms_str_appendz(&b, "[");
-    pms_str_append_json_string(&b, zX);
-    pms_str_appendz(&b, "]");
-    if( !a.oom && !b.oom ){
-      bd_set(pRow, "unit_id_preferred", a.z);
-      bd_set(pRow, "x_unit_id_preferred", b.z);
-    }
-    pms_str_reset(&a);
-    pms_str_reset(&b);
-    sqlite3_free(zId);
+    if( zX ) pms_row_set_preferred_unit(pRow, zX);
     free(zX);
   }
   pms_str_appendz(&s, "[");

@@ -325,24 +325,8 @@ static int en_lead_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   }
   if( cJSON_IsNumber(pU) || cJSON_IsString(pU) ){
     char *zX = pms_json_id_text(pU);
-    if( zX ){
-      char *zId = pms_make_id(pRow->zIntegration, pms_model_find("units"), zX);
-      pms_str a = {0}, b = {0};   /* vendor text: escaped, never pasted */
-      pms_str_appendz(&a, "[");
-      pms_str_append_json_string(&a, zId);
-      pms_str_appendz(&a, "]");
-      pms_str_appendz(&b, "[");
-      pms_str_append_json_string(&b, zX);
-      pms_str_appendz(&b, "]");
-      if( !a.oom && !b.oom ){
-        en_set_text(pRow, "unit_id_preferred", a.z);
-        en_set_text(pRow, "x_unit_id_preferred", b.z);
-      }
-      pms_str_reset(&a);
-      pms_str_reset(&b);
-      sqlite3_free(zId);
-      free(zX);
-    }
+    if( zX ) pms_row_set_preferred_unit(pRow, zX);
+    free(zX);
   }
   return SQLITE_OK;
 }

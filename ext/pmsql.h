@@ -274,6 +274,8 @@ void pms_row_set_text(pms_row *, int iCol, const char *z, int n);
 /* Takes ownership of a malloc'd string. */
 void pms_row_take_text(pms_row *, int iCol, char *z);
 int pms_row_col(const pms_row *, const char *zColumn);   /* -1 if none */
+/* unit_id_preferred / x_unit_id_preferred from one vendor unit id (escaped). */
+void pms_row_set_preferred_unit(pms_row *, const char *zXUnit);
 
 /* Apply a field map (terminated by a zero entry) to a vendor record. */
 int pms_map_apply(pms_row *, const pms_field_map *, const cJSON *pRec,
