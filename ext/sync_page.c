@@ -23,9 +23,10 @@ static char *sync_http_error(sync_run *p, const pms_response *pResp){
                        pResp->zErr[0] ? pResp->zErr : "transport error");
   }else{
     char *zMsg = p->pSess->pAdapter->xErrorMessage(pResp);
-    char *zOut = pms_mprintf("%s %s: HTTP %ld after %d attempt%s%s%s", zV, p->pM->zName,
+    char *zOut = pms_mprintf("%s %s: HTTP %ld after %d attempt%s%s%s%s%s%s", zV, p->pM->zName,
                              pResp->status, pResp->nAttempt, pResp->nAttempt==1 ? "" : "s",
-                             zMsg ? ": " : "", zMsg ? zMsg : "");
+                             zMsg ? ": " : "", zMsg ? zMsg : "",
+                             pResp->zErr[0] ? " (" : "", pResp->zErr, pResp->zErr[0] ? ")" : "");
     free(zMsg);
     return zOut;
   }
