@@ -250,7 +250,7 @@ static pms_request *af_write_begin(pms_session *pS, const pms_adapter_model *pAM
                                    int bDry, char **pzErr){
   int bNote = strcmp(pAM->zModel, "service_requests")==0;
   cJSON *pBody = cJSON_CreateObject(), *pLeft = cJSON_CreateObject();
-  char *zBody = 0, *zUrl = 0, *z;
+  char *zBody = 0, *zUrl = 0, *zSeg, *z;
   pms_request *r = 0;
   (void)bDry;   /* one request, built from the fields alone */
   if( strcmp(w->zOp, "update")!=0 || (!bNote && strcmp(pAM->zModel, "units")!=0) ){
@@ -265,7 +265,9 @@ static pms_request *af_write_begin(pms_session *pS, const pms_adapter_model *pAM
   }
   z = cJSON_PrintUnformatted(pBody);
   if( z ){ zBody = pms_strdup(z); cJSON_free(z); }
-  zUrl = pms_mprintf("%s%s/%s%s", pS->zBaseUrl, pAM->zPath, w->zXId, bNote ? "/notes" : "");
+  zSeg = pms_url_segment(w->zXId);
+  zUrl = zSeg ? pms_mprintf("%s%s/%s%s", pS->zBaseUrl, pAM->zPath, zSeg, bNote ? "/notes" : "") : 0;
+  free(zSeg);
   if( zBody && zUrl ) r = pms_request_new(bNote ? "POST" : "PATCH", zUrl);
   if( r ){
     pms_request_body(r, zBody, "application/json");

@@ -193,21 +193,7 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   bd_phones(pS, pRow, cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), "");
   if( cJSON_IsNumber(pUnit) ){
     char *zX = pms_json_id_text(pUnit);
-    char *zId = zX ? pms_make_id(pRow->zIntegration, pms_model_find("units"), zX) : 0;
-    pms_str a = {0}, b = {0};
-    pms_str_appendz(&a, "[");
-    pms_str_append_json_string(&a, zId);
-    pms_str_appendz(&a, "]");
-    pms_str_appendz(&b, "[");
-    pms_str_append_json_string(&b, zX);
-    pms_str_appendz(&b, "]");
-    if( !a.oom && !b.oom ){
-      pms_row_set_column(pRow, "unit_id_preferred", a.z);
-      pms_row_set_column(pRow, "x_unit_id_preferred", b.z);
-    }
-    pms_str_reset(&a);
-    pms_str_reset(&b);
-    sqlite3_free(zId);
+    if( zX ) pms_row_set_preferred_unit(pRow, zX);
     free(zX);
   }
   pms_str_appendz(&s, "[");
@@ -538,6 +524,7 @@ static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM
   pX = pms_fk_to_vendor(cJSON_IsString(pLease) ? pLease->valuestring : 0);
   zLease = pms_json_id_text(pX);
   cJSON_Delete(pX);
+  if( zLease ){ char *zSeg = pms_url_segment(zLease); free(zLease); zLease = zSeg; }
   zUrl = zLease ? pms_mprintf("%s/v1/leases/%s/%s", pS->zBaseUrl, zLease,
                               strcmp(pAM->zModel, "resident_payments")==0 ? "payments" : "charges") : 0;
   if( zUrl ) r = pms_request_new("POST", zUrl);

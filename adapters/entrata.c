@@ -239,16 +239,8 @@ static int en_lead_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   }
   if( cJSON_IsNumber(pU) || cJSON_IsString(pU) ){
     char *zX = pms_json_id_text(pU);
-    if( zX ){
-      char *zId = pms_make_id(pRow->zIntegration, pms_model_find("units"), zX);
-      char *zA = pms_mprintf("[\"%s\"]", zId);
-      char *zB = pms_mprintf("[\"%s\"]", zX);
-      en_set_text(pRow, "unit_id_preferred", zA);
-      en_set_text(pRow, "x_unit_id_preferred", zB);
-      free(zA); free(zB);
-      sqlite3_free(zId);
-      free(zX);
-    }
+    if( zX ) pms_row_set_preferred_unit(pRow, zX);
+    free(zX);
   }
   return SQLITE_OK;
 }
@@ -328,8 +320,7 @@ static int en_authorize(pms_session *pS, pms_request *r){
   char *z = pms_mprintf("X-Api-Key: %s", zKey ? zKey : "");
   if( z ){
     pms_request_auth_header(r, z);
-    memset(z, 0, strlen(z));
-    free(z);
+    pms_free_secret(z);
   }
   return SQLITE_OK;
 }

@@ -193,13 +193,22 @@ static int rm_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
     char *zId = pms_make_id(pRow->zIntegration, pms_model_find("residents"), zX);
     const cJSON *pIn = cJSON_GetObjectItemCaseSensitive(pRec, "MoveInDate");
     const cJSON *pOut = cJSON_GetObjectItemCaseSensitive(pRec, "MoveOutDate");
-    char *z = pms_mprintf("[{\"resident_id\":\"%s\",\"x_resident_id\":\"%s\",\"move_in_date\":%s%.10s%s,"
-                          "\"move_out_date\":%s%.10s%s}]", zId, zX,
-                          cJSON_IsString(pIn) ? "\"" : "", cJSON_IsString(pIn) ? pIn->valuestring : "null",
-                          cJSON_IsString(pIn) ? "\"" : "",
-                          cJSON_IsString(pOut) ? "\"" : "", cJSON_IsString(pOut) ? pOut->valuestring : "null",
-                          cJSON_IsString(pOut) ? "\"" : "");
-    if( z ){ pms_row_set_column(pRow, "residents_meta_data", z); free(z); }
+    /* vendor text: escaped, never pasted (dates cut to YYYY-MM-DD) */
+    pms_str s = {0};
+    char zDate[11];
+    pms_str_appendz(&s, "[{\"resident_id\":");
+    pms_str_append_json_string(&s, zId);
+    pms_str_appendz(&s, ",\"x_resident_id\":");
+    pms_str_append_json_string(&s, zX);
+    pms_str_appendz(&s, ",\"move_in_date\":");
+    if( cJSON_IsString(pIn) ){ snprintf(zDate, sizeof(zDate), "%s", pIn->valuestring); pms_str_append_json_string(&s, zDate); }
+    else pms_str_appendz(&s, "null");
+    pms_str_appendz(&s, ",\"move_out_date\":");
+    if( cJSON_IsString(pOut) ){ snprintf(zDate, sizeof(zDate), "%s", pOut->valuestring); pms_str_append_json_string(&s, zDate); }
+    else pms_str_appendz(&s, "null");
+    pms_str_appendz(&s, "}]");
+    if( !s.oom ) pms_row_set_column(pRow, "residents_meta_data", s.z);
+    pms_str_reset(&s);
     sqlite3_free(zId);
     free(zX);
   }
@@ -272,7 +281,7 @@ static char *rm_error_message(const pms_adapter *pA, const pms_response *pResp){
 static void rm_close(pms_session *pS){
   rm_state *st = (rm_state*)pS->pAdapterData;
   if( st ){
-    if( st->zToken ){ memset(st->zToken, 0, strlen(st->zToken)); free(st->zToken); }
+    pms_free_secret(st->zToken);
     cJSON_Delete(st->pPhoneTypes);
     free(st);
   }
@@ -283,7 +292,7 @@ static void rm_partner_header(pms_session *pS, pms_request *r){
   const char *zPartner = pms_credential(pS, "partner_token");
   if( zPartner ){
     char *z = pms_mprintf("X-RM12API-PartnerToken: %s", zPartner);
-    if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
+    if( z ){ pms_request_auth_header(r, z); pms_free_secret(z); }
   }
 }
 
@@ -291,7 +300,7 @@ static int rm_authorize(pms_session *pS, pms_request *r){
   rm_state *st = (rm_state*)pS->pAdapterData;
   if( st && st->zToken ){
     char *z = pms_mprintf("X-RM12Api-ApiToken: %s", st->zToken);
-    if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
+    if( z ){ pms_request_auth_header(r, z); pms_free_secret(z); }
   }
   rm_partner_header(pS, r);
   pms_request_header(r, "Accept: application/json");
@@ -349,9 +358,12 @@ static int rm_open(pms_session *pS, char **pzErr){
   }
 done:
   if( st ) free(st);
-  if( zBody ){ memset(zBody, 0, strlen(zBody)); cJSON_free(zBody); }
+  if( zBody ){ pms_wipe(zBody, strlen(zBody)); cJSON_free(zBody); }
+  pms_json_wipe(pBody);
   cJSON_Delete(pBody);
+  pms_json_wipe(pTok);
   cJSON_Delete(pTok);
+  pms_wipe(resp.zBody, resp.nBody);     /* the session token */
   pms_response_clear(&resp);
   free(zUrl);
   return rc;
@@ -554,8 +566,10 @@ static pms_request *rm_write_begin(pms_session *pS, const pms_adapter_model *pAM
   pms_request *r = 0;
   (void)bDry;   /* one request, built from the cached record: a dry run sees it whole */
   if( strcmp(w->zOp, "delete")==0 ){
-    zUrl = pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+    char *zSeg = pms_url_segment(w->zXId);
+    zUrl = zSeg ? pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, zSeg) : 0;
     r = zUrl ? pms_request_new("DELETE", zUrl) : 0;
+    free(zSeg);
     free(zUrl);
     return r;
   }
@@ -607,10 +621,12 @@ static pms_request *rm_write_step(pms_session *pS, const pms_adapter_model *pAM,
 static pms_request *rm_get_request(pms_session *pS, const pms_adapter_model *pAM, const char *zXId,
                                     const cJSON *pCached){
   const char *zEmbeds = rm_embeds(pAM->zModel);
-  char *zUrl = pms_mprintf("%s%s/%s%s%s", pS->zBaseUrl, pAM->zPath, zXId,
-                           zEmbeds ? "?embeds=" : "", zEmbeds ? zEmbeds : "");
+  char *zSeg = pms_url_segment(zXId);
+  char *zUrl = zSeg ? pms_mprintf("%s%s/%s%s%s", pS->zBaseUrl, pAM->zPath, zSeg,
+                                  zEmbeds ? "?embeds=" : "", zEmbeds ? zEmbeds : "") : 0;
   pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
   (void)pCached;
+  free(zSeg);
   free(zUrl);
   return r;
 }

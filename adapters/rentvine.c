@@ -230,7 +230,9 @@ static pms_request *rv_write_begin(pms_session *pS, const pms_adapter_model *pAM
   if( bCreate ){
     zPath = pms_strdup(pAM->zPath);
   }else{
-    zPath = pms_mprintf("%s%s", aRvRes[rv_res(pAM->zModel)].zGetPath, w->zXId);
+    char *zSeg = pms_url_segment(w->zXId);
+    zPath = zSeg ? pms_mprintf("%s%s", aRvRes[rv_res(pAM->zModel)].zGetPath, zSeg) : 0;
+    free(zSeg);
   }
   zUrl = zPath ? rv_url(pS, zPath) : 0;
   if( zUrl ) r = pms_request_new("POST", zUrl);
@@ -275,7 +277,11 @@ static pms_request *rv_get_request(pms_session *pS, const pms_adapter_model *pAM
   pms_request *r = 0;
   (void)pCached;
   if( zGet==0 ) return 0;      /* a unit is only addressable under its property */
-  zPath = pms_mprintf("%s%s", zGet, zXId);
+  {
+    char *zSeg = pms_url_segment(zXId);
+    zPath = zSeg ? pms_mprintf("%s%s", zGet, zSeg) : 0;
+    free(zSeg);
+  }
   zUrl = zPath ? rv_url(pS, zPath) : 0;
   if( zUrl ) r = pms_request_new("GET", zUrl);
   free(zUrl);

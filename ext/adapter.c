@@ -95,12 +95,11 @@ char *pms_error_message(const pms_adapter *pA, const pms_response *pResp){
 }
 
 pms_request *pms_get_by_id(pms_session *pS, const pms_adapter_model *pAM, const char *zXId){
-  pms_str u = {0};
-  pms_request *r = 0;
-  pms_str_appendf(&u, "%s%s/", pS->zBaseUrl, pAM->zPath);
-  pms_str_append_url_escaped(&u, zXId);
-  if( !u.oom ) r = pms_request_new("GET", u.z);
-  pms_str_reset(&u);
+  char *zSeg = pms_url_segment(zXId);
+  char *zUrl = zSeg ? pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, zSeg) : 0;
+  pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
+  free(zSeg);
+  free(zUrl);
   return r;
 }
 
@@ -130,7 +129,7 @@ static void ad_base64(pms_str *s, const unsigned char *p, size_t n){
 
 /* Wipe and free a string that held a secret. */
 static void ad_wipe(pms_str *s){
-  if( s->z ) memset(s->z, 0, s->nAlloc);
+  pms_wipe(s->z, s->nAlloc);
   pms_str_reset(s);
 }
 
@@ -273,11 +272,12 @@ static pms_request *ad_write_request(pms_session *pS, const pms_adapter_model *p
                                      const cJSON *pCurrent, char **pzErr){
   int bCreate = strcmp(w->zOp, "create")==0;
   char *zBody = ad_write_body(pS, pAM, w, pCurrent, pzErr);
-  char *zUrl;
+  char *zUrl, *zSeg = bCreate ? 0 : pms_url_segment(w->zXId);
   pms_request *r = 0;
-  if( zBody==0 ) return 0;
+  if( zBody==0 ){ free(zSeg); return 0; }
   zUrl = bCreate ? pms_mprintf("%s%s", pS->zBaseUrl, pAM->zPath)
-                 : pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+                 : zSeg ? pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, zSeg) : 0;
+  free(zSeg);
   if( zUrl ) r = pms_request_new(bCreate ? "POST" : "PUT", zUrl);
   if( r ){
     pms_request_body(r, zBody, "application/json");
@@ -296,8 +296,10 @@ pms_request *pms_rest_write_begin(pms_session *pS, const pms_adapter_model *pAM,
   pms_request *r;
   w->iStep = 2;
   if( strcmp(w->zOp, "delete")==0 ){
-    char *zUrl = pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, w->zXId);
+    char *zSeg = pms_url_segment(w->zXId);
+    char *zUrl = zSeg ? pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, zSeg) : 0;
     r = zUrl ? pms_request_new("DELETE", zUrl) : 0;
+    free(zSeg);
     free(zUrl);
     return r;
   }

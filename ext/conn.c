@@ -18,8 +18,17 @@
 ** Guard. The same authorizer refuses INSERT/UPDATE/DELETE on a model table
 ** when the statement comes from a trigger, so an untrusted database cannot
 ** make pmsql send a request. A host that installs its own authorizer replaces
-** pmsql's: then the pragmas fall back to pms_config() and the trigger guard
-** is gone (the model tables still cannot be reached from views' writes).
+** pmsql's, and SQLite offers no way to read the installed one back; so before
+** a write is staged, pms_conn_guard() prepares a probe statement and checks
+** that pmsql's authorizer saw it. When it did not, the write is refused (fail
+** closed: pmsql can no longer tell a trigger's write from the user's) and
+** the pragmas fall back to pms_config().
+**
+** The pragma's connection is handed from the authorizer to the file control
+** in a thread-local; it is set only when the authorizer lets the pragma
+** through, cleared when read, and accepted only by a file of that same
+** connection while the connection is alive (conn_live), so a pragma run
+** under another authorizer can never reach a stale or foreign connection.
 */
 #include "pmsql.h"
 #include <pthread.h>
@@ -33,15 +42,29 @@ static const struct { const char *zName; int eFlag; } aConnPragma[] = {
 };
 #define CONN_NPRAGMA ((int)(sizeof(aConnPragma)/sizeof(aConnPragma[0])))
 
-/* The connection whose authorizer saw a pmsql pragma last on this thread;
-** the file control that follows in the same prepare reads it. */
+/* The connection whose authorizer let a pmsql pragma through last on this
+** thread; the file control that follows in the same prepare reads it. */
 static _Thread_local pms_conn *tlsPragmaConn = 0;
+
+/* Every live pms_conn, so a pointer can be checked before it is used. */
+static pms_conn **apConnLive = 0;
+static int nConnLive = 0, nConnLiveAlloc = 0;
+static pthread_mutex_t connLiveMutex = PTHREAD_MUTEX_INITIALIZER;
 
 pms_conn *pms_conn_new(sqlite3 *db){
   pms_conn *p = calloc(1, sizeof(*p));
   if( p==0 ) return 0;
   p->db = db;
   p->aFlag[PMS_FLAG_REFRESH] = -1;     /* the integration's option decides */
+  pthread_mutex_lock(&connLiveMutex);
+  if( nConnLive>=nConnLiveAlloc ){
+    int n = nConnLiveAlloc ? nConnLiveAlloc*2 : 16;
+    pms_conn **a = realloc(apConnLive, sizeof(*a)*n);
+    if( a ){ apConnLive = a; nConnLiveAlloc = n; }
+  }
+  if( nConnLive<nConnLiveAlloc ) apConnLive[nConnLive++] = p;
+  else{ free(p); p = 0; }
+  pthread_mutex_unlock(&connLiveMutex);
   return p;
 }
 
@@ -50,9 +73,30 @@ void pms_conn_ref(pms_conn *p){ p->nRef++; }
 void pms_conn_unref(void *pArg){
   pms_conn *p = (pms_conn*)pArg;
   if( p && --p->nRef<=0 ){
+    int i;
+    if( tlsPragmaConn==p ) tlsPragmaConn = 0;
+    pthread_mutex_lock(&connLiveMutex);
+    for(i=0; i<nConnLive && apConnLive[i]!=p; i++){}
+    if( i<nConnLive ) apConnLive[i] = apConnLive[--nConnLive];
+    pthread_mutex_unlock(&connLiveMutex);
     pms_write_conn_cleanup(p);
     free(p);
   }
+}
+
+/* Is p a live connection that has f open as one of its database files? */
+static int conn_owns_file(pms_conn *p, sqlite3_file *f){
+  int i, bLive = 0;
+  const char *zName;
+  pthread_mutex_lock(&connLiveMutex);
+  for(i=0; i<nConnLive; i++) if( apConnLive[i]==p ) bLive = 1;
+  pthread_mutex_unlock(&connLiveMutex);
+  if( !bLive ) return 0;
+  for(i=0; (zName = sqlite3_db_name(p->db, i))!=0; i++){
+    sqlite3_file *g = 0;
+    if( sqlite3_file_control(p->db, zName, SQLITE_FCNTL_FILE_POINTER, &g)==SQLITE_OK && g==f ) return 1;
+  }
+  return 0;
 }
 
 int pms_conn_flag(const pms_conn *p, int eFlag){
@@ -96,19 +140,23 @@ static int conn_authorizer(void *pArg, int eAction, const char *z1, const char *
                            const char *zDb, const char *zTrigger){
   pms_conn *p = (pms_conn*)pArg;
   (void)zDb;
+  if( p->bGuardProbe ) p->bGuardSeen = 1;     /* pms_conn_guard's probe */
   if( eAction==SQLITE_PRAGMA ){
     int i = conn_pragma_index(z1);
+    tlsPragmaConn = 0;
     if( i>=0 ){
-      tlsPragmaConn = p;
       if( z2 ){
         int v = conn_parse_value(aConnPragma[i].eFlag, z2);
         if( v==-2 ){
           /* the file control reports the error where there is a file;
           ** elsewhere the only way to fail is to deny */
-          return pms_conn_has_pragma_file(p->db) ? SQLITE_OK : SQLITE_DENY;
+          if( !pms_conn_has_pragma_file(p->db) ) return SQLITE_DENY;
+          tlsPragmaConn = p;
+          return SQLITE_OK;
         }
         p->aFlag[aConnPragma[i].eFlag] = v;
       }
+      tlsPragmaConn = p;
     }
     return SQLITE_OK;
   }
@@ -117,6 +165,25 @@ static int conn_authorizer(void *pArg, int eAction, const char *z1, const char *
     return SQLITE_DENY;   /* "not authorized": no PMS request from a trigger */
   }
   return SQLITE_OK;
+}
+
+/* Is pmsql's authorizer the one installed on the connection now? A probe
+** statement is prepared (never run); only pmsql's authorizer marks it. */
+int pms_conn_guard(pms_conn *p, char **pzErr){
+  sqlite3_stmt *pStmt = 0;
+  int bSeen;
+  p->bGuardProbe = 1;
+  p->bGuardSeen = 0;
+  sqlite3_prepare_v2(p->db, "SELECT 1", -1, &pStmt, 0);
+  sqlite3_finalize(pStmt);
+  bSeen = p->bGuardSeen;
+  p->bGuardProbe = p->bGuardSeen = 0;
+  if( bSeen ) return SQLITE_OK;
+  *pzErr = pms_strdup("pmsql: writes to the model tables are refused on this connection: "
+                      "another authorizer replaced pmsql's, so pmsql cannot tell your writes "
+                      "from a trigger's (use a connection without a host authorizer for pmsql "
+                      "writes; see README, Security model)");
+  return SQLITE_AUTH;
 }
 
 /* ------------------------------------------------------ pms_config() */
@@ -188,6 +255,7 @@ static int cm_file_control(sqlite3_file *f, int op, void *pArg){
     if( i>=0 ){
       pms_conn *p = tlsPragmaConn;
       tlsPragmaConn = 0;
+      if( p && !conn_owns_file(p, f) ) p = 0;   /* another connection's pragma */
       if( p==0 ){
         az[0] = sqlite3_mprintf("pmsql: PRAGMA %s needs pmsql's authorizer, which this host "
                                 "replaced; use SELECT pms_config('%s'%s)", aConnPragma[i].zName,

@@ -8,9 +8,13 @@
 ** well-behaved run never earns a 429. Every transfer has a connect and a
 ** total timeout. Retries are bounded: transport failures (reset, truncated
 ** body, timeout), 408, 429 and 5xx are retried with exponential backoff and
-** jitter; 429/503 honour Retry-After (seconds or an HTTP date); other 4xx are
-** handed to the caller at once. Secrets travel only in request headers and
-** are never copied into errors.
+** jitter; 429/503 honour Retry-After (seconds or an HTTP date) up to
+** PMS_HTTP_MAX_RETRY_WAIT_MS, and a server asking for longer gets its answer
+** handed back at once; other 4xx are handed to the caller at once. Every
+** body is capped (pms_http_config.maxResponseBytes, counted after
+** decompression, so a small gzip body cannot expand without bound). Secrets
+** travel only in request headers and are never copied into errors (and are
+** wiped before they are freed).
 */
 #include "pmsql.h"
 #include <curl/curl.h>
@@ -30,6 +34,8 @@ struct pms_request {
   void *pUser;
   int iUser;
   int bNotIdempotent;
+  int bTooLarge;              /* the body passed maxResponseBytes */
+  int64_t nMaxBody;
   /* while queued or running */
   CURL *pEasy;
   pms_str body;
@@ -60,6 +66,7 @@ struct pms_http {
   pms_http_config cfg;
   CURLM *pMulti;
   pms_request *pQueue;      /* waiting to start */
+  pms_request *pQueueTail;  /* its last entry: queueing is O(1) */
   pms_request **apActive;   /* running */
   int nActive;
   http_window *pWindow;     /* NULL: no rate limit */
@@ -107,6 +114,7 @@ pms_http *pms_http_new(const pms_http_config *pCfg){
   if( h->cfg.maxConnections<=0 ) h->cfg.maxConnections = 4;
   if( h->cfg.maxAttempts<=0 ) h->cfg.maxAttempts = 4;
   if( h->cfg.retryBaseMs<=0 ) h->cfg.retryBaseMs = 250;
+  if( h->cfg.maxResponseBytes<=0 ) h->cfg.maxResponseBytes = PMS_HTTP_MAX_RESPONSE;
   h->cfg.zCaFile = pCfg->zCaFile ? pms_strdup(pCfg->zCaFile) : 0;
   h->cfg.zRateKey = pCfg->zRateKey ? pms_strdup(pCfg->zRateKey) : 0;
   if( h->cfg.maxPerSecond>0 ){
@@ -124,8 +132,14 @@ pms_http *pms_http_new(const pms_http_config *pCfg){
   return h;
 }
 
+/* Auth header lines hold secrets: wiped before they are freed. */
+static void http_slist_wipe(struct curl_slist *p){
+  for(; p; p=p->next) if( p->data ) pms_wipe(p->data, strlen(p->data));
+}
+
 static void http_request_reset(pms_request *r){
   if( r->pEasy ){ curl_easy_cleanup(r->pEasy); r->pEasy = 0; }
+  http_slist_wipe(r->pAll);
   curl_slist_free_all(r->pAll);
   r->pAll = 0;
   pms_str_reset(&r->body);
@@ -138,7 +152,9 @@ void pms_request_free(pms_request *r){
   free(r->zMethod);
   free(r->zUrl);
   curl_slist_free_all(r->pHeaders);
+  http_slist_wipe(r->pAuth);
   curl_slist_free_all(r->pAuth);
+  if( r->zBody ) pms_wipe(r->zBody, strlen(r->zBody));   /* a login's body */
   free(r->zBody);
   free(r);
 }
@@ -184,8 +200,7 @@ void pms_request_auth_header(pms_request *r, const char *zLine){
 }
 
 void pms_request_clear_auth(pms_request *r){
-  struct curl_slist *p;
-  for(p=r->pAuth; p; p=p->next) if( p->data ) memset(p->data, 0, strlen(p->data));
+  http_slist_wipe(r->pAuth);
   curl_slist_free_all(r->pAuth);
   r->pAuth = 0;
 }
@@ -215,14 +230,27 @@ void *pms_request_user(const pms_request *r, int *piUser){
 const char *pms_request_url(const pms_request *r){ return r->zUrl; }
 
 void pms_http_submit(pms_http *h, pms_request *r){
-  pms_request **pp = &h->pQueue;
-  while( *pp ) pp = &(*pp)->pNext;   /* FIFO keeps page order */
+  r->pNext = 0;                      /* FIFO keeps page order */
+  if( h->pQueue ) h->pQueueTail->pNext = r;
+  else h->pQueue = r;
+  h->pQueueTail = r;
+}
+
+/* Unlink *pp from the queue (keeping the tail pointer right). */
+static pms_request *http_unqueue(pms_http *h, pms_request **pp, pms_request *pPrev){
+  pms_request *r = *pp;
+  *pp = r->pNext;
+  if( h->pQueueTail==r ) h->pQueueTail = pPrev;
   r->pNext = 0;
-  *pp = r;
+  return r;
 }
 
 static size_t http_on_body(char *p, size_t sz, size_t n, void *pArg){
   pms_request *r = (pms_request*)pArg;
+  if( (int64_t)(r->body.n + sz*n) > r->nMaxBody ){
+    r->bTooLarge = 1;                /* fails the transfer: CURLE_WRITE_ERROR */
+    return 0;
+  }
   pms_str_append(&r->body, p, sz*n);
   return r->body.oom ? 0 : sz*n;
 }
@@ -268,6 +296,11 @@ static int http_start(pms_http *h, pms_request *r){
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
   if( h->cfg.zCaFile ) curl_easy_setopt(e, CURLOPT_CAINFO, h->cfg.zCaFile);
   curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+  /* a declared length over the cap fails before any byte is read; the body
+  ** callback holds the cap for the rest (chunked, compressed) */
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)h->cfg.maxResponseBytes);
+  r->nMaxBody = h->cfg.maxResponseBytes;
+  r->bTooLarge = 0;
   r->nAttempt++;
   h->stats.nRequest++;
   if( h->pWindow ){
@@ -375,8 +408,11 @@ static int64_t http_retry_after(const pms_response *pResp){
   int64_t ms = -1;
   if( z ){
     char *zEnd = 0;
-    long secs = strtol(z, &zEnd, 10);
+    long long secs = strtoll(z, &zEnd, 10);
     if( zEnd!=z && *zEnd==0 && secs>=0 ){
+      /* clamped before the multiplication: any value past the longest wait
+      ** means the same thing, and 1000*secs must not overflow */
+      if( secs > PMS_HTTP_MAX_RETRY_WAIT_MS/1000 + 1 ) secs = PMS_HTTP_MAX_RETRY_WAIT_MS/1000 + 1;
       ms = (int64_t)secs*1000;
     }else{
       int64_t t = http_parse_date(z);
@@ -397,6 +433,7 @@ static int http_is_transient(const pms_request *r, const pms_response *pResp){
     return pResp->status==429 || pResp->status==503
         || pResp->curlCode==CURLE_COULDNT_CONNECT || pResp->curlCode==CURLE_COULDNT_RESOLVE_HOST;
   }
+  if( r->bTooLarge || pResp->curlCode==CURLE_FILESIZE_EXCEEDED ) return 0;
   if( pResp->curlCode!=CURLE_OK ){
     return pResp->curlCode!=CURLE_SSL_CACERT_BADFILE
         && pResp->curlCode!=CURLE_PEER_FAILED_VERIFICATION
@@ -416,7 +453,11 @@ static void http_collect(pms_request *r, CURLcode code, pms_response *pResp){
   curl_easy_getinfo(r->pEasy, CURLINFO_RESPONSE_CODE, &pResp->status);
   curl_easy_getinfo(r->pEasy, CURLINFO_CONTENT_TYPE, &zType);
   pResp->zContentType = zType ? pms_strdup(zType) : 0;
-  if( code!=CURLE_OK ){
+  if( r->bTooLarge || code==CURLE_FILESIZE_EXCEEDED ){
+    snprintf(pResp->zErr, sizeof(pResp->zErr), "response larger than %lld bytes "
+             "(option max_response_bytes)", (long long)r->nMaxBody);
+    pResp->status = 0;
+  }else if( code!=CURLE_OK ){
     snprintf(pResp->zErr, sizeof(pResp->zErr), "%s", curl_easy_strerror(code));
     if( code==CURLE_COULDNT_CONNECT || code==CURLE_COULDNT_RESOLVE_HOST ){
       /* say where: host and port only (a URL's path or query could carry
@@ -470,17 +511,16 @@ int pms_http_run(pms_http *h, pms_http_done xDone, void *pArg){
     CURLMsg *pMsg;
     /* start what the connection cap, the backoff times and the limiter allow */
     while( h->pQueue && h->nActive < h->cfg.maxConnections ){
-      pms_request **pp = &h->pQueue, *r = 0;
+      pms_request **pp = &h->pQueue, *r = 0, *pPrev = 0;
       int64_t tRate = http_rate_wait(h, now);
       if( tRate>0 ){ if( now+tRate<tWake ) tWake = now+tRate; break; }
       while( *pp && (*pp)->tNotBefore > now ){
         if( (*pp)->tNotBefore<tWake ) tWake = (*pp)->tNotBefore;
+        pPrev = *pp;
         pp = &(*pp)->pNext;
       }
       if( *pp==0 ) break;
-      r = *pp;
-      *pp = r->pNext;
-      r->pNext = 0;
+      r = http_unqueue(h, pp, pPrev);
       if( http_start(h, r) ){
         pms_response resp;
         memset(&resp, 0, sizeof(resp));
@@ -507,8 +547,14 @@ int pms_http_run(pms_http *h, pms_http_done xDone, void *pArg){
         if( resp.status==429 || resp.status==503 ){
           wait = resp.retryAfterMs>0 ? resp.retryAfterMs : http_retry_after(&resp);
         }
+        if( wait>PMS_HTTP_MAX_RETRY_WAIT_MS ){
+          /* longer than pmsql waits: the caller gets the answer now */
+          snprintf(resp.zErr, sizeof(resp.zErr), "the server asked to retry after %lld s, "
+                   "longer than pmsql waits (%d s)", (long long)(wait/1000),
+                   PMS_HTTP_MAX_RETRY_WAIT_MS/1000);
+          goto deliver;
+        }
         if( wait<0 ) wait = http_backoff(h, r->nAttempt);
-        if( wait>120000 ) wait = 120000;
         r->tNotBefore = pms_now_ms() + wait;
         h->stats.nRetry++;
         pms_response_clear(&resp);
@@ -516,6 +562,7 @@ int pms_http_run(pms_http *h, pms_http_done xDone, void *pArg){
         pms_http_submit(h, r);
         continue;
       }
+    deliver:
       rc = xDone(pArg, r, &resp);
       pms_response_clear(&resp);
       if( rc==PMS_HTTP_RETRY && r->nAttempt < h->cfg.maxAttempts ){
@@ -566,6 +613,7 @@ int pms_http_run(pms_http *h, pms_http_done xDone, void *pArg){
       h->pQueue = r->pNext;
       pms_request_free(r);
     }
+    h->pQueueTail = 0;
     return n;
   }
   return 0;

@@ -9,11 +9,22 @@
 ** values read back as "[redacted]" (env:PMSQL_* references are shown, they
 ** are names, not secrets). The table is SQLITE_VTAB_DIRECTONLY, so no view
 ** or trigger in an untrusted database can use it.
+**
+** A database file may arrive from someone else with rows planted straight
+** into the store, so one function, pms_integration_check(), holds every rule
+** a row must satisfy: the INSERT/UPDATE path calls it, and so does
+** pms_session_open() on the stored row before anything is sent. An env:
+** secret is resolved only for a host the environment allows
+** (int_env_host_allowed: the vendor's documented domain, or
+** PMSQL_ALLOWED_HOSTS), and an UPDATE that moves base_url to another host
+** must give the credentials again.
 */
 #include "pmsql.h"
 #include <curl/curl.h>
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define INT_REDACTED "[redacted]"
 
@@ -36,6 +47,8 @@ static const struct { const char *zName; char eKind; double rMin, rMax; } aIntOp
   { "utc_offset_minutes",      'n', -1440, 1440 },
   { "changes_retention_days",  'n', 0, 36500 },
   { "sync_runs_retention_days",'n', 0, 36500 },
+  { "max_response_bytes",      'n', 1024, 4294967296.0 },
+  { "max_pages",               'n', 1, 10000000 },
 };
 #define INT_NOPTION ((int)(sizeof(aIntOption)/sizeof(aIntOption[0])))
 
@@ -76,9 +89,19 @@ static int int_valid_id(const char *z){
   return n<=64;
 }
 
+/* Plain http is allowed to loopback only: 127.0.0.0/8 and ::1, parsed as
+** addresses (a name such as 127.0.0.1.example.com is not an address). */
 static int int_is_loopback(const char *zHost){
-  return strcmp(zHost, "localhost")==0 || strncmp(zHost, "127.", 4)==0
-      || strcmp(zHost, "[::1]")==0 || strcmp(zHost, "::1")==0;
+  unsigned char a[16];
+  char zBuf[64];
+  size_t n = strlen(zHost);
+  if( n>=2 && zHost[0]=='[' && zHost[n-1]==']' && n-2<sizeof(zBuf) ){
+    memcpy(zBuf, zHost+1, n-2);
+    zBuf[n-2] = 0;
+    return inet_pton(AF_INET6, zBuf, a)==1 && memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16)==0;
+  }
+  if( inet_pton(AF_INET, zHost, a)==1 ) return a[0]==127;
+  return inet_pton(AF_INET6, zHost, a)==1 && memcmp(a, "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\1", 16)==0;
 }
 
 /* base_url: empty (the vendor's production URL) or an absolute http(s) URL
@@ -107,7 +130,7 @@ static char *int_check_base_url(const char *zUrl){
       zErr = sqlite3_mprintf("pms_integrations: base_url '%s' must not have a query or fragment", zUrl);
     }else if( strcmp(zScheme, "http")==0 && (zHost==0 || !int_is_loopback(zHost)) ){
       zErr = sqlite3_mprintf("pms_integrations: base_url '%s' uses plain http; "
-                             "only https is allowed except on loopback (127.0.0.1, localhost)", zUrl);
+                             "only https is allowed except on loopback (127.0.0.0/8, [::1])", zUrl);
     }
   }
   curl_free(zScheme); curl_free(zHost); curl_free(zUser); curl_free(zQuery); curl_free(zFrag);
@@ -117,6 +140,21 @@ static char *int_check_base_url(const char *zUrl){
 
 static int int_is_env_ref(const char *z){
   return z && strncmp(z, "env:", 4)==0;
+}
+
+/* A credential value travels in an HTTP header or a form field: a control
+** character (CR, LF, NUL …) would let it add headers of its own. Checked on
+** INSERT and again on the value an env: reference resolves to. Names the
+** key, never the value. */
+static char *int_check_credential_value(const char *zKey, const char *zVal){
+  const unsigned char *z;
+  for(z=(const unsigned char*)zVal; z && *z; z++){
+    if( *z<0x20 || *z==0x7f ){
+      return sqlite3_mprintf("pms_integrations: credential '%s' contains a control character "
+                             "(CR, LF, tab …), which is never part of a credential", zKey);
+    }
+  }
+  return 0;
 }
 
 /* credentials: a JSON object of strings holding every key the vendor needs;
@@ -148,6 +186,10 @@ static char *int_check_credentials(const pms_adapter *pA, const cJSON *pCred){
       return sqlite3_mprintf("pms_integrations: credential '%s' may only reference "
                              "environment variables named PMSQL_* (got '%s')",
                              pItem->string, pItem->valuestring);
+    }
+    {
+      char *zErr = int_check_credential_value(pItem->string, pItem->valuestring);
+      if( zErr ) return zErr;
     }
   }
   for(pz=pA->azCredential; *pz; pz++){
@@ -209,6 +251,119 @@ static char *int_check_options(const cJSON *pOpt){
         }
         break;
     }
+  }
+  return 0;
+}
+
+/* The rules of the id and the vendor (returns the adapter, or NULL with
+** *pzErr set). */
+static const pms_adapter *int_check_vendor(const char *zId, const char *zVendor, char **pzErr){
+  const pms_adapter *pA;
+  int i;
+  if( !int_valid_id(zId) ){
+    *pzErr = sqlite3_mprintf("pms_integrations: id must be 1-64 characters of "
+                             "letters, digits, '_' or '-' (got '%s')", zId ? zId : "");
+    return 0;
+  }
+  pA = pms_adapter_find(zVendor);
+  if( pA==0 ){
+    sqlite3_str *pS = sqlite3_str_new(0);
+    sqlite3_str_appendf(pS, "pms_integrations: unknown vendor '%s'", zVendor ? zVendor : "");
+    for(i=0; zVendor && i<pms_adapter_count(); i++){
+      if( sqlite3_stricmp(zVendor, pms_adapter_at(i)->zVendor)==0 ){
+        sqlite3_str_appendf(pS, ": vendor names are upper case, '%s'", pms_adapter_at(i)->zVendor);
+      }
+    }
+    sqlite3_str_appendall(pS, " (compiled in:");
+    for(i=0; i<pms_adapter_count(); i++) sqlite3_str_appendf(pS, " %s", pms_adapter_at(i)->zVendor);
+    sqlite3_str_appendall(pS, ")");
+    *pzErr = sqlite3_str_finish(pS);
+  }
+  return pA;
+}
+
+/* Every rule a row of pms_integrations must satisfy. The INSERT/UPDATE path
+** and pms_session_open() (on the row as stored) both call this, so a row
+** planted straight into pms_integrations_store is held to the same rules.
+** pCred/pOpt NULL: the column is not a JSON document. */
+char *pms_integration_check(const char *zId, const char *zVendor, const char *zUrl,
+                            const cJSON *pCred, const cJSON *pOpt){
+  char *zErr = 0;
+  const pms_adapter *pA = int_check_vendor(zId, zVendor, &zErr);
+  if( pA==0 ) return zErr;
+  if( (zErr = int_check_base_url(zUrl))!=0 ) return zErr;
+  if( (zUrl==0 || zUrl[0]==0) && pA->zDefaultBaseUrl[0]==0 ){
+    return sqlite3_mprintf("pms_integrations: %s has no common endpoint; base_url must be "
+                           "the customer's own API URL", pA->zVendor);
+  }
+  if( pCred==0 ){
+    return sqlite3_mprintf("pms_integrations: credentials must be a JSON object "
+                           "(e.g. '{\"client_id\":\"…\",\"client_secret\":\"…\"}')");
+  }
+  if( (zErr = int_check_credentials(pA, pCred))!=0 ) return zErr;
+  if( pOpt==0 ) return sqlite3_mprintf("pms_integrations: options must be a JSON object");
+  return int_check_options(pOpt);
+}
+
+/* The host of an integration's effective URL (base_url, or the vendor's
+** default when empty), lower case, malloc'd; NULL if there is none. */
+static char *int_url_host(const pms_adapter *pA, const char *zUrl){
+  CURLU *pU = curl_url();
+  char *zHost = 0, *zOut = 0;
+  if( (zUrl==0 || zUrl[0]==0) && pA ) zUrl = pA->zDefaultBaseUrl;
+  if( pU && zUrl && zUrl[0] && curl_url_set(pU, CURLUPART_URL, zUrl, 0)==CURLUE_OK
+   && curl_url_get(pU, CURLUPART_HOST, &zHost, 0)==CURLUE_OK && zHost ){
+    char *z;
+    zOut = pms_strdup(zHost);
+    for(z=zOut; z && *z; z++) if( *z>='A' && *z<='Z' ) *z += 'a' - 'A';
+  }
+  curl_free(zHost);
+  curl_url_cleanup(pU);
+  return zOut;
+}
+
+/* Domains each vendor documents for its API: an env: secret may go to these
+** hosts (and their subdomains) without further permission. */
+static const struct { const char *zVendor, *zDomain; } aIntVendorDomain[] = {
+  { "APPFOLIO",     "appfolio.com" },
+  { "BUILDIUM",     "buildium.com" },
+  { "ENTRATA",      "entrata.com" },
+  { "PROPERTYWARE_REST", "propertyware.com" },
+  { "RENTMANAGER",  "rentmanager.com" },
+  { "RENTVINE",     "rentvine.com" },
+};
+
+static int int_host_matches(const char *zHost, const char *zPattern, size_t nPattern){
+  size_t nHost = strlen(zHost);
+  if( nPattern==nHost && strncasecmp(zHost, zPattern, nPattern)==0 ) return 1;
+  /* "*.example.com" and a vendor domain match subdomains */
+  if( nPattern>2 && zPattern[0]=='*' && zPattern[1]=='.' ){ zPattern++; nPattern--; }
+  else if( zPattern[0]!='.' ) return 0;
+  return nHost>nPattern && strncasecmp(zHost+nHost-nPattern, zPattern, nPattern)==0;
+}
+
+/* May an env: secret be sent to zHost? The environment decides, never the
+** database: the vendor's documented domain, or a host named in
+** PMSQL_ALLOWED_HOSTS (comma- or space-separated host names; "*.example.com"
+** allows subdomains). Loopback is not implied: any local process can listen
+** there. */
+static int int_env_host_allowed(const pms_adapter *pA, const char *zHost){
+  const char *z = getenv("PMSQL_ALLOWED_HOSTS");
+  size_t i;
+  if( zHost==0 ) return 0;
+  for(i=0; i<sizeof(aIntVendorDomain)/sizeof(aIntVendorDomain[0]); i++){
+    if( strcmp(aIntVendorDomain[i].zVendor, pA->zVendor)==0 ){
+      char zDot[64];
+      snprintf(zDot, sizeof(zDot), ".%s", aIntVendorDomain[i].zDomain);
+      if( int_host_matches(zHost, zDot+1, strlen(zDot+1))
+       || int_host_matches(zHost, zDot, strlen(zDot)) ) return 1;
+    }
+  }
+  while( z && *z ){
+    size_t n = strcspn(z, ", \t");
+    if( n>0 && int_host_matches(zHost, z, n) ) return 1;
+    z += n;
+    z += strspn(z, ", \t");
   }
   return 0;
 }
@@ -451,6 +606,8 @@ static int int_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
   char *zErr = 0, *zCredJson = 0, *zOptJson = 0, *zSql = 0;
   sqlite3_stmt *pStmt = 0;
   char zNow[32];
+  char *zOldHost = 0;        /* UPDATE: host the stored secrets belong to */
+  int bOldSecrets = 0;       /* UPDATE keeps a stored secret */
   int rc = SQLITE_OK, i;
   int bInsert = argc>1 && sqlite3_value_type(argv[0])==SQLITE_NULL;
 
@@ -468,32 +625,8 @@ static int int_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
   zId = (const char*)sqlite3_value_text(argv[2+INT_ID]);
   zVendor = (const char*)sqlite3_value_text(argv[2+INT_VENDOR]);
   zUrl = (const char*)sqlite3_value_text(argv[2+INT_BASE_URL]);
-  if( !int_valid_id(zId) ){
-    int_error(pVtab, sqlite3_mprintf("pms_integrations: id must be 1-64 characters of "
-                                     "letters, digits, '_' or '-' (got '%s')", zId ? zId : ""));
-    return SQLITE_CONSTRAINT;
-  }
-  pA = pms_adapter_find(zVendor);
-  if( pA==0 ){
-    sqlite3_str *pS = sqlite3_str_new(0);
-    sqlite3_str_appendf(pS, "pms_integrations: unknown vendor '%s'", zVendor ? zVendor : "");
-    for(i=0; zVendor && i<pms_adapter_count(); i++){
-      if( sqlite3_stricmp(zVendor, pms_adapter_at(i)->zVendor)==0 ){
-        sqlite3_str_appendf(pS, ": vendor names are upper case, '%s'", pms_adapter_at(i)->zVendor);
-      }
-    }
-    sqlite3_str_appendall(pS, " (compiled in:");
-    for(i=0; i<pms_adapter_count(); i++) sqlite3_str_appendf(pS, " %s", pms_adapter_at(i)->zVendor);
-    sqlite3_str_appendall(pS, ")");
-    int_error(pVtab, sqlite3_str_finish(pS));
-    return SQLITE_CONSTRAINT;
-  }
-  if( (zErr = int_check_base_url(zUrl))!=0 ){ int_error(pVtab, zErr); return SQLITE_CONSTRAINT; }
-  if( (zUrl==0 || zUrl[0]==0) && pA->zDefaultBaseUrl[0]==0 ){
-    int_error(pVtab, sqlite3_mprintf("pms_integrations: %s has no common endpoint; base_url must be "
-                                     "the customer's own API URL", pA->zVendor));
-    return SQLITE_CONSTRAINT;
-  }
+  pA = int_check_vendor(zId, zVendor, &zErr);
+  if( pA==0 ){ int_error(pVtab, zErr); return SQLITE_CONSTRAINT; }
 
   if( !bInsert ){
     sqlite3_int64 iOld = sqlite3_value_int64(argv[0]);
@@ -502,7 +635,7 @@ static int int_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
       return SQLITE_CONSTRAINT;
     }
     /* id and vendor identify the cached rows: changing them would orphan them */
-    zSql = sqlite3_mprintf("SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE rowid=?1", p->zDb);
+    zSql = sqlite3_mprintf("SELECT id, vendor, base_url FROM \"%w\".pms_integrations_store WHERE rowid=?1", p->zDb);
     rc = zSql ? sqlite3_prepare_v2(p->db, zSql, -1, &pStmt, 0) : SQLITE_NOMEM;
     sqlite3_free(zSql);
     zSql = 0;
@@ -513,24 +646,22 @@ static int int_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
         zErr = sqlite3_mprintf("pms_integrations: id cannot be changed (delete and insert the integration)");
       }else if( strcmp((const char*)sqlite3_column_text(pStmt, 1), zVendor)!=0 ){
         zErr = sqlite3_mprintf("pms_integrations: vendor cannot be changed (delete and insert the integration)");
+      }else{
+        zOldHost = int_url_host(pA, (const char*)sqlite3_column_text(pStmt, 2));
       }
     }
     sqlite3_finalize(pStmt);
     pStmt = 0;
-    if( zErr ){ int_error(pVtab, zErr); return SQLITE_CONSTRAINT; }
+    if( zErr ){ int_error(pVtab, zErr); free(zOldHost); return SQLITE_CONSTRAINT; }
   }
 
   /* credentials: kept as stored when unchanged; redacted values merge back */
   if( !bInsert && sqlite3_value_nochange(argv[2+INT_CREDENTIALS]) ){
     pCred = int_stored_credentials(p, sqlite3_value_int64(argv[0]));
+    bOldSecrets = 1;
   }else{
     const char *zCred = (const char*)sqlite3_value_text(argv[2+INT_CREDENTIALS]);
     pCred = zCred ? cJSON_Parse(zCred) : 0;
-    if( pCred==0 ){
-      int_error(pVtab, sqlite3_mprintf("pms_integrations: credentials must be a JSON object "
-                                       "(e.g. '{\"client_id\":\"…\",\"client_secret\":\"…\"}')"));
-      return SQLITE_CONSTRAINT;
-    }
     if( !bInsert && cJSON_IsObject(pCred) ){
       cJSON *pOld = int_stored_credentials(p, sqlite3_value_int64(argv[0]));
       cJSON *pItem;
@@ -539,21 +670,32 @@ static int int_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
         if( cJSON_IsString(pItem) && strcmp(pItem->valuestring, INT_REDACTED)==0
          && cJSON_IsString(pPrev) ){
           cJSON_SetValuestring(pItem, pPrev->valuestring);
+          bOldSecrets = 1;
         }
       }
+      pms_json_wipe(pOld);
       cJSON_Delete(pOld);
     }
   }
-  if( (zErr = int_check_credentials(pA, pCred))!=0 ){ rc = SQLITE_CONSTRAINT; goto done; }
   {
     const char *zOpt = (const char*)sqlite3_value_text(argv[2+INT_OPTIONS]);
     pOpt = cJSON_Parse(zOpt ? zOpt : "{}");
-    if( pOpt==0 ){
-      zErr = sqlite3_mprintf("pms_integrations: options must be a JSON object");
+  }
+  if( (zErr = pms_integration_check(zId, zVendor, zUrl, pCred, pOpt))!=0 ){
+    rc = SQLITE_CONSTRAINT;
+    goto done;
+  }
+  /* secrets are bound to the host they were entered for */
+  if( !bInsert && bOldSecrets ){
+    char *zNewHost = int_url_host(pA, zUrl);
+    if( zOldHost && (zNewHost==0 || strcmp(zOldHost, zNewHost)!=0) ){
+      zErr = sqlite3_mprintf("pms_integrations: base_url moves integration '%s' from %s to %s; "
+                             "give the credentials again (stored secrets stay with the host they "
+                             "were entered for)", zId, zOldHost, zNewHost ? zNewHost : "?");
       rc = SQLITE_CONSTRAINT;
-      goto done;
     }
-    if( (zErr = int_check_options(pOpt))!=0 ){ rc = SQLITE_CONSTRAINT; goto done; }
+    free(zNewHost);
+    if( rc ) goto done;
   }
   zCredJson = cJSON_PrintUnformatted(pCred);
   zOptJson = cJSON_PrintUnformatted(pOpt);
@@ -588,10 +730,13 @@ static int int_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
   }
 done:
   if( zErr ) int_error(pVtab, zErr);
+  free(zOldHost);
   sqlite3_finalize(pStmt);
   sqlite3_free(zSql);
+  if( zCredJson ) pms_wipe(zCredJson, strlen(zCredJson));
   cJSON_free(zCredJson);
   cJSON_free(zOptJson);
+  pms_json_wipe(pCred);
   cJSON_Delete(pCred);
   cJSON_Delete(pOpt);
   return rc;
@@ -638,21 +783,31 @@ const char *pms_find_schema(sqlite3 *db){
   return 0;
 }
 
-/* Replace env:PMSQL_* references by the variables' values. The error names
-** the variable, never a value. */
-static char *int_resolve_env(cJSON *pCred){
+/* Replace env:PMSQL_* references by the variables' values, for a host the
+** environment allows (int_env_host_allowed), and hold each value to the rule
+** of a literal one. The error names the variable, never a value. */
+static char *int_resolve_env(const pms_adapter *pA, const char *zHost, cJSON *pCred){
   cJSON *pItem;
   cJSON_ArrayForEach(pItem, pCred){
     if( cJSON_IsString(pItem) && int_is_env_ref(pItem->valuestring) ){
       const char *zName = pItem->valuestring + 4;
       const char *zVal;
-      if( strncmp(zName, "PMSQL_", 6)!=0 ){
-        return pms_mprintf("credential '%s' may only reference PMSQL_* variables", pItem->string);
+      char *zBad;
+      if( !int_env_host_allowed(pA, zHost) ){
+        return pms_mprintf("credential '%s' references environment variable %s, which pmsql "
+                           "sends only to %s's own domain or to hosts in PMSQL_ALLOWED_HOSTS "
+                           "(not to %s)", pItem->string, zName, pA->zVendor, zHost ? zHost : "?");
       }
       zVal = getenv(zName);
       if( zVal==0 ){
         return pms_mprintf("credential '%s' references environment variable %s, which is not set",
                            pItem->string, zName);
+      }
+      if( (zBad = int_check_credential_value(pItem->string, zVal))!=0 ){
+        char *zOut = pms_mprintf("%s (in environment variable %s)",
+                                 zBad + sizeof("pms_integrations: ") - 1, zName);
+        sqlite3_free(zBad);
+        return zOut;
       }
       cJSON_SetValuestring(pItem, zVal);
     }
@@ -663,7 +818,7 @@ static char *int_resolve_env(cJSON *pCred){
 int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
                      pms_session *pSess, char **pzErr){
   sqlite3_stmt *pStmt = 0;
-  char *zSql;
+  char *zSql, *zBad, *zHost;
   int rc;
   pms_http_config cfg;
   char *zRateKey;
@@ -678,25 +833,41 @@ int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
     *pzErr = pms_mprintf("no integration '%s' in pms_integrations", zIntegration);
     return SQLITE_ERROR;
   }
+  pSess->pCred = cJSON_Parse((const char*)sqlite3_column_text(pStmt, 2));
+  pSess->pOptions = cJSON_Parse((const char*)sqlite3_column_text(pStmt, 3));
+  /* the database file may come from someone else: the stored row meets
+  ** every rule of an INSERT, or nothing is sent */
+  zBad = pms_integration_check(zIntegration, (const char*)sqlite3_column_text(pStmt, 0),
+                               (const char*)sqlite3_column_text(pStmt, 1),
+                               pSess->pCred, pSess->pOptions);
+  if( zBad ){
+    sqlite3_finalize(pStmt);
+    *pzErr = pms_mprintf("the stored configuration is refused: %s",
+                         strncmp(zBad, "pms_integrations: ", 18)==0 ? zBad+18 : zBad);
+    sqlite3_free(zBad);
+    pms_session_close(pSess);
+    return SQLITE_ERROR;
+  }
   pSess->pAdapter = pms_adapter_find((const char*)sqlite3_column_text(pStmt, 0));
   pSess->zIntegration = pms_strdup(zIntegration);
   {
     const char *zUrl = (const char*)sqlite3_column_text(pStmt, 1);
     size_t n;
-    if( pSess->pAdapter && (zUrl==0 || *zUrl==0) ) zUrl = pSess->pAdapter->zDefaultBaseUrl;
-    pSess->zBaseUrl = pms_strdup(zUrl ? zUrl : "");
+    if( zUrl==0 || *zUrl==0 ) zUrl = pSess->pAdapter->zDefaultBaseUrl;
+    pSess->zBaseUrl = pms_strdup(zUrl);
     n = pSess->zBaseUrl ? strlen(pSess->zBaseUrl) : 0;
     while( n>0 && pSess->zBaseUrl[n-1]=='/' ) pSess->zBaseUrl[--n] = 0;
   }
-  pSess->pCred = cJSON_Parse((const char*)sqlite3_column_text(pStmt, 2));
-  pSess->pOptions = cJSON_Parse((const char*)sqlite3_column_text(pStmt, 3));
   sqlite3_finalize(pStmt);
-  if( pSess->pAdapter==0 || pSess->pCred==0 || pSess->pOptions==0 ){
-    *pzErr = pms_mprintf("integration '%s' has an invalid configuration", zIntegration);
+  if( pSess->zIntegration==0 || pSess->zBaseUrl==0 ){
+    *pzErr = pms_strdup("out of memory");
     pms_session_close(pSess);
-    return SQLITE_ERROR;
+    return SQLITE_NOMEM;
   }
-  if( (*pzErr = int_resolve_env(pSess->pCred))!=0 ){
+  zHost = int_url_host(pSess->pAdapter, pSess->zBaseUrl);
+  *pzErr = int_resolve_env(pSess->pAdapter, zHost, pSess->pCred);
+  free(zHost);
+  if( *pzErr ){
     pms_session_close(pSess);
     return SQLITE_ERROR;
   }
@@ -710,6 +881,8 @@ int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
   cfg.maxAttempts = (int)pms_option_number(pSess, "max_attempts", 4);
   cfg.retryBaseMs = (long)pms_option_number(pSess, "retry_base_ms", 250);
   cfg.zCaFile = pms_option_string(pSess, "ca_file");
+  cfg.maxResponseBytes = (int64_t)pms_option_number(pSess, "max_response_bytes",
+                                                    (double)PMS_HTTP_MAX_RESPONSE);
   zRateKey = pms_mprintf("%s|%s", zIntegration, pSess->zBaseUrl);
   cfg.zRateKey = zRateKey;
   cfg.xClassify = pSess->pAdapter->xClassify;
@@ -742,6 +915,7 @@ void pms_session_close(pms_session *pSess){
     pSess->pAdapter->xClose(pSess);
   }
   pms_http_free(pSess->pHttp);
+  pms_json_wipe(pSess->pCred);
   cJSON_Delete(pSess->pCred);
   cJSON_Delete(pSess->pOptions);
   free((char*)pSess->zIntegration);

@@ -12,10 +12,20 @@
 ** connection.
 **
 ** The pms_writes virtual table (created by pms_init) reads the journal.
+** Reading never writes: no journal file is created by a SELECT, and a row
+** whose process is gone shows as 'unknown' without being rewritten (the
+** table is innocuous, so a view in someone else's database may read it).
+**
+** The journal holds personal data (payloads), so it is created with the
+** main database file's permissions (O_CREAT|O_EXCL|O_NOFOLLOW), and every
+** connection to it is DEFENSIVE with trusted_schema=OFF: the file sits
+** beside a database that may have come from someone else.
 */
 #include "pmsql.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +94,10 @@ static int journal_owner_alive(const char *zOwner){
   return zStart && strtoull(zStart+1, 0, 10)==t;
 }
 
+/* What an orphaned row ('sent' by a process that is gone) says. */
+static const char zJournalOrphanMsg[] =
+  "pmsql stopped before the PMS answered; check the PMS before retrying";
+
 /* Rows left 'sent' by a process that no longer exists: outcome unknown. */
 static void journal_mark_orphans(pms_conn *p){
   sqlite3_stmt *pSel = 0, *pUpd = 0;
@@ -92,8 +106,7 @@ static void journal_mark_orphans(pms_conn *p){
   if( sqlite3_prepare_v2(p->pJournal, "SELECT id, owner FROM pms_writes WHERE status='sent'", -1, &pSel, 0) ) return;
   if( sqlite3_prepare_v2(p->pJournal,
         "UPDATE pms_writes SET status='unknown', updated_at=?2, "
-        "pms_message=coalesce(pms_message, 'pmsql stopped before the PMS answered; check the PMS before retrying') "
-        "WHERE id=?1", -1, &pUpd, 0) ){
+        "pms_message=coalesce(pms_message, ?3) WHERE id=?1", -1, &pUpd, 0) ){
     sqlite3_finalize(pSel);
     return;
   }
@@ -101,6 +114,7 @@ static void journal_mark_orphans(pms_conn *p){
     if( !journal_owner_alive((const char*)sqlite3_column_text(pSel, 1)) ){
       sqlite3_bind_int64(pUpd, 1, sqlite3_column_int64(pSel, 0));
       sqlite3_bind_text(pUpd, 2, zNow, -1, SQLITE_STATIC);
+      sqlite3_bind_text(pUpd, 3, zJournalOrphanMsg, -1, SQLITE_STATIC);
       sqlite3_step(pUpd);
       sqlite3_reset(pUpd);
     }
@@ -109,18 +123,53 @@ static void journal_mark_orphans(pms_conn *p){
   sqlite3_finalize(pUpd);
 }
 
+/* The journal's path for schema zDb (malloc'd): "<file>.pms_writes", or
+** ":memory:" for a database without a file. */
+static char *journal_path(pms_conn *p, const char *zDb, const char **pzFile){
+  const char *zFile = sqlite3_db_filename(p->db, zDb ? zDb : "main");
+  *pzFile = (zFile && zFile[0]) ? zFile : 0;
+  return *pzFile ? pms_mprintf("%s.pms_writes", zFile) : pms_strdup(":memory:");
+}
+
+/* A connection to the journal, hardened: the file lies beside a database
+** that may come from someone else. */
+static int journal_connect(const char *zPath, int flags, sqlite3 **ppDb){
+  int rc = sqlite3_open_v2(zPath, ppDb, flags|SQLITE_OPEN_NOFOLLOW|SQLITE_OPEN_NOMUTEX, 0);
+  if( rc==SQLITE_OK ){
+    sqlite3_db_config(*ppDb, SQLITE_DBCONFIG_DEFENSIVE, 1, (int*)0);
+    sqlite3_db_config(*ppDb, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, (int*)0);
+    sqlite3_busy_timeout(*ppDb, 10000);
+  }
+  return rc;
+}
+
+/* Create the journal file with the database file's permissions, refusing a
+** symlink; an existing journal is used as it is. */
+static int journal_create_file(const char *zFile, const char *zPath){
+  struct stat st;
+  mode_t mode = 0600;
+  int fd;
+  if( stat(zFile, &st)==0 ) mode = st.st_mode & 0666;
+  fd = open(zPath, O_CREAT|O_EXCL|O_NOFOLLOW|O_WRONLY|O_CLOEXEC, mode);
+  if( fd>=0 ){ close(fd); return SQLITE_OK; }
+  return errno==EEXIST ? SQLITE_OK : SQLITE_CANTOPEN;
+}
+
 int pms_journal_open(pms_conn *p, const char *zDb, char **pzErr){
   const char *zFile;
   char *zPath;
   int rc;
   if( p->pJournal ) return SQLITE_OK;
-  zFile = sqlite3_db_filename(p->db, zDb ? zDb : "main");
-  zPath = (zFile && zFile[0]) ? pms_mprintf("%s.pms_writes", zFile) : pms_strdup(":memory:");
+  zPath = journal_path(p, zDb, &zFile);
   if( zPath==0 ) return SQLITE_NOMEM;
-  rc = sqlite3_open_v2(zPath, &p->pJournal,
-                       SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE|SQLITE_OPEN_NOMUTEX, 0);
+  rc = zFile ? journal_create_file(zFile, zPath) : SQLITE_OK;
+  if( rc ){
+    *pzErr = pms_mprintf("pmsql: cannot create the write journal %s: %s", zPath, strerror(errno));
+    free(zPath);
+    return rc;
+  }
+  rc = journal_connect(zPath, SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE, &p->pJournal);
   if( rc==SQLITE_OK ){
-    sqlite3_busy_timeout(p->pJournal, 10000);
     rc = sqlite3_exec(p->pJournal, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", 0, 0, 0);
     if( rc==SQLITE_OK ) rc = sqlite3_exec(p->pJournal, zJournalDdl, 0, 0, 0);
   }
@@ -210,6 +259,7 @@ typedef struct jv_table {
 typedef struct jv_cursor {
   sqlite3_vtab_cursor base;
   sqlite3_stmt *pStmt;
+  sqlite3 *pRead;     /* read-only journal connection of this scan, or NULL */
   int bEof;
 } jv_cursor;
 
@@ -274,6 +324,7 @@ static int jv_open(sqlite3_vtab *pVtab, sqlite3_vtab_cursor **ppCur){
 
 static int jv_close(sqlite3_vtab_cursor *cur){
   sqlite3_finalize(((jv_cursor*)cur)->pStmt);
+  sqlite3_close(((jv_cursor*)cur)->pRead);
   sqlite3_free(cur);
   return SQLITE_OK;
 }
@@ -289,30 +340,62 @@ static int jv_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                      int argc, sqlite3_value **argv){
   jv_cursor *pCur = (jv_cursor*)cur;
   jv_table *p = (jv_table*)cur->pVtab;
-  char *zErr = 0;
+  sqlite3 *pJ = p->pConn->pJournal;
   int rc;
   (void)idxStr;
   sqlite3_finalize(pCur->pStmt);
   pCur->pStmt = 0;
-  rc = pms_journal_open(p->pConn, p->zDb, &zErr);
+  pCur->bEof = 1;
+  if( pJ==0 ){
+    /* this connection has not written yet: read the file if there is one,
+    ** on a read-only connection; no file means no writes */
+    const char *zFile;
+    char *zPath = journal_path(p->pConn, p->zDb, &zFile);
+    struct stat st;
+    if( zPath==0 ) return SQLITE_NOMEM;
+    if( zFile==0 || lstat(zPath, &st)!=0 || !S_ISREG(st.st_mode) ){ free(zPath); return SQLITE_OK; }
+    if( pCur->pRead==0 ) rc = journal_connect(zPath, SQLITE_OPEN_READONLY, &pCur->pRead);
+    else rc = SQLITE_OK;
+    free(zPath);
+    if( rc ){
+      sqlite3_free(p->base.zErrMsg);
+      p->base.zErrMsg = sqlite3_mprintf("pmsql: cannot read the write journal: %s", sqlite3_errmsg(pCur->pRead));
+      return rc;
+    }
+    pJ = pCur->pRead;
+  }
+  rc = sqlite3_prepare_v2(pJ, idxNum==1
+       ? "SELECT " JV_COLUMNS ", owner FROM pms_writes WHERE id=?1"
+       : "SELECT " JV_COLUMNS ", owner FROM pms_writes ORDER BY id", -1, &pCur->pStmt, 0);
   if( rc ){
     sqlite3_free(p->base.zErrMsg);
-    p->base.zErrMsg = sqlite3_mprintf("%s", zErr);
-    free(zErr);
+    p->base.zErrMsg = sqlite3_mprintf("pmsql: cannot read the write journal: %s", sqlite3_errmsg(pJ));
     return rc;
   }
-  rc = sqlite3_prepare_v2(p->pConn->pJournal, idxNum==1
-       ? "SELECT " JV_COLUMNS " FROM pms_writes WHERE id=?1"
-       : "SELECT " JV_COLUMNS " FROM pms_writes ORDER BY id", -1, &pCur->pStmt, 0);
-  if( rc ) return rc;
   if( idxNum==1 && argc>0 ) sqlite3_bind_value(pCur->pStmt, 1, argv[0]);
   return jv_next(cur);
 }
 
 static int jv_eof(sqlite3_vtab_cursor *cur){ return ((jv_cursor*)cur)->bEof; }
 
+#define JV_STATUS 13
+#define JV_MESSAGE 15
+#define JV_OWNER 18
+
 static int jv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
-  sqlite3_result_value(ctx, sqlite3_column_value(((jv_cursor*)cur)->pStmt, i));
+  sqlite3_stmt *pStmt = ((jv_cursor*)cur)->pStmt;
+  /* a row 'sent' by a process that is gone reads as journal_mark_orphans
+  ** will write it at the next write: outcome unknown */
+  if( (i==JV_STATUS || i==JV_MESSAGE)
+   && sqlite3_stricmp((const char*)sqlite3_column_text(pStmt, JV_STATUS), "sent")==0
+   && !journal_owner_alive((const char*)sqlite3_column_text(pStmt, JV_OWNER)) ){
+    if( i==JV_STATUS ){ sqlite3_result_text(ctx, "unknown", -1, SQLITE_STATIC); return SQLITE_OK; }
+    if( sqlite3_column_type(pStmt, JV_MESSAGE)==SQLITE_NULL ){
+      sqlite3_result_text(ctx, zJournalOrphanMsg, -1, SQLITE_STATIC);
+      return SQLITE_OK;
+    }
+  }
+  sqlite3_result_value(ctx, sqlite3_column_value(pStmt, i));
   return SQLITE_OK;
 }
 

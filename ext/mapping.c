@@ -110,6 +110,28 @@ int pms_row_col(const pms_row *pRow, const char *zColumn){
   return pms_model_column(pRow->pModel, zColumn);
 }
 
+/* A lead's one preferred unit (vendor id zXUnit): unit_id_preferred and
+** x_unit_id_preferred as one-element JSON arrays. The id is vendor text, so
+** it is escaped, never pasted into the JSON. */
+void pms_row_set_preferred_unit(pms_row *pRow, const char *zXUnit){
+  char *zId = pms_make_id(pRow->zIntegration, pms_model_find("units"), zXUnit);
+  pms_str a = {0}, b = {0};
+  int iA = pms_row_col(pRow, "unit_id_preferred"), iB = pms_row_col(pRow, "x_unit_id_preferred");
+  pms_str_appendz(&a, "[");
+  pms_str_append_json_string(&a, zId);
+  pms_str_appendz(&a, "]");
+  pms_str_appendz(&b, "[");
+  pms_str_append_json_string(&b, zXUnit);
+  pms_str_appendz(&b, "]");
+  if( zId && !a.oom && !b.oom && iA>=0 && iB>=0 ){
+    pms_row_set_text(pRow, iA, a.z, -1);
+    pms_row_set_text(pRow, iB, b.z, -1);
+  }
+  pms_str_reset(&a);
+  pms_str_reset(&b);
+  sqlite3_free(zId);
+}
+
 const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath){
   const cJSON *p = pRoot;
   char zPart[128];

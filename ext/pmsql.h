@@ -51,6 +51,13 @@ char *pms_str_finish(pms_str *s);   /* returns malloc'd string, NULL on OOM */
 void pms_str_reset(pms_str *s);
 
 char *pms_strdup(const char *z);
+/* Secrets: wipe (explicit_bzero) before the memory is freed. */
+void pms_wipe(void *p, size_t n);
+void pms_free_secret(char *z);            /* wipe strlen(z) bytes, free */
+void pms_json_wipe(cJSON *p);             /* wipe every string value in p */
+/* One URL path segment, percent-encoded (ids from a vendor or a cache):
+** malloc'd. Every adapter builds its record paths with this. */
+char *pms_url_segment(const char *z);
 char *pms_mprintf(const char *zFmt, ...);   /* malloc'd (not sqlite3_malloc) */
 /* Current UTC time as ISO-8601 with milliseconds: 2026-11-28T00:10:00.123Z */
 void pms_now_iso(char *zBuf /* >= 32 bytes */);
@@ -156,6 +163,13 @@ cJSON *pms_response_json(const pms_response *, int bPlusJson, char **pzErr);
 /* A non-negative count from a header (X-Total-Count …), or -1. */
 int64_t pms_response_count(const pms_response *, const char *zHeader);
 
+/* The default cap on one response body, after decompression (option
+** max_response_bytes raises or lowers it). */
+#define PMS_HTTP_MAX_RESPONSE ((int64_t)64*1024*1024)
+/* The longest Retry-After pmsql waits out; a server asking for more gets
+** its answer (the 429/503) at once. */
+#define PMS_HTTP_MAX_RETRY_WAIT_MS 120000
+
 typedef struct pms_http_config {
   long connectTimeoutMs;
   long timeoutMs;
@@ -165,6 +179,7 @@ typedef struct pms_http_config {
   long retryBaseMs;         /* first backoff */
   const char *zCaFile;      /* extra CA bundle, or NULL */
   const char *zRateKey;     /* clients with one key share one rate limit */
+  int64_t maxResponseBytes; /* a larger body fails the transfer; <=0: PMS_HTTP_MAX_RESPONSE */
   /* Optional: the vendor's reading of a finished response before any retry
   ** decision. It may set status to what an error body means (an RPC error
   ** delivered with HTTP 200, a rate-limit error body -> 429) and
@@ -287,6 +302,8 @@ void pms_row_set_text(pms_row *, int iCol, const char *z, int n);
 /* Takes ownership of a malloc'd string. */
 void pms_row_take_text(pms_row *, int iCol, char *z);
 int pms_row_col(const pms_row *, const char *zColumn);   /* -1 if none */
+/* unit_id_preferred / x_unit_id_preferred from one vendor unit id (escaped). */
+void pms_row_set_preferred_unit(pms_row *, const char *zXUnit);
 
 /* Apply a field map (terminated by a zero entry) to a vendor record. */
 int pms_map_apply(pms_row *, const pms_field_map *, const cJSON *pRec,
@@ -546,6 +563,10 @@ const char *pms_find_schema(sqlite3 *db);
 int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
                      pms_session *, char **pzErr);
 void pms_session_close(pms_session *);
+/* Every rule a pms_integrations row must satisfy (INSERT, UPDATE, and each
+** stored row a session opens); NULL, or an error (sqlite3_malloc'd). */
+char *pms_integration_check(const char *zId, const char *zVendor, const char *zUrl,
+                            const cJSON *pCred, const cJSON *pOpt);
 /* Option helpers with defaults. */
 double pms_option_number(const pms_session *, const char *zKey, double dflt);
 const char *pms_option_string(const pms_session *, const char *zKey);
@@ -575,6 +596,7 @@ typedef struct pms_conn {
   char *zJournalPath;
   char zOwner[64];          /* "pid:nonce" of this connection's journal rows */
   int bSending;
+  int bGuardProbe, bGuardSeen;   /* pms_conn_guard's probe in flight / seen */
 } pms_conn;
 
 pms_conn *pms_conn_new(sqlite3 *db);
@@ -583,6 +605,9 @@ void pms_conn_unref(void *);
 int pms_conn_flag(const pms_conn *, int eFlag);
 int pms_conn_register(sqlite3 *db, pms_conn *);
 int pms_conn_has_pragma_file(sqlite3 *db);
+/* SQLITE_OK when pmsql's authorizer (the trigger guard) is still installed
+** on the connection; else SQLITE_AUTH and *pzErr says why a write is refused. */
+int pms_conn_guard(pms_conn *, char **pzErr);
 
 /* One write (a row of an INSERT or UPDATE) from staging to outcome. */
 struct pms_write {

@@ -274,6 +274,14 @@ int sync_record(sync_run *p, const cJSON *pRec){
                              p->pSess->pAdapter->zVendor, pM->zName));
     return SQLITE_ERROR;
   }
+  if( zX[strcspn(zX, "/?#%")] || strstr(zX, "..") ){
+    /* an id that would read as a path (1/../admin) is never cached, so it
+    ** never reaches a request: the record is skipped, counted and noted in
+    ** pms_sync_runs.error of the (succeeded) run */
+    if( p->nSkipped++==0 ) p->zSkipped = zX;
+    else free(zX);
+    return SQLITE_OK;
+  }
   zId = pms_make_id(p->pSess->zIntegration, pM, zX);
   pms_row_set_text(pRow, pM->iId, zId, -1);
   sqlite3_free(zId);

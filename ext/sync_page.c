@@ -2,10 +2,14 @@
 ** sync_page.c — reading a model's lists through the HTTP client.
 **
 ** The adapter builds each page request and parses each response; this
-** file queues pages (concurrently once the vendor tells the total), checks
-** each page against its total, retries hiccups, follows a growing list and
-** reads a shrinking one twice, and hands every record to sync_record.
-** Lists served per parent record are read as one part per parent.
+** file queues pages (concurrently once the vendor tells the total, a window
+** of SYNC_PAGE_WINDOW at a time), checks each page against its total,
+** retries hiccups, follows a growing list and reads a shrinking one twice,
+** and hands every record to sync_record. Lists served per parent record are
+** read as one part per parent. A server cannot hold a run: page counts are
+** computed in 64 bits and bounded by max_pages, with or without a total; an
+** empty page right after a full one (no total) is asked again once before
+** it ends the list, so a hiccup does not cut an incremental run short.
 */
 #include "syncint.h"
 #include <stdlib.h>
@@ -19,9 +23,10 @@ static char *sync_http_error(sync_run *p, const pms_response *pResp){
                        pResp->zErr[0] ? pResp->zErr : "transport error");
   }else{
     char *zMsg = p->pSess->pAdapter->xErrorMessage(p->pSess->pAdapter, pResp);
-    char *zOut = pms_mprintf("%s %s: HTTP %ld after %d attempt%s%s%s", zV, p->pM->zName,
+    char *zOut = pms_mprintf("%s %s: HTTP %ld after %d attempt%s%s%s%s%s%s", zV, p->pM->zName,
                              pResp->status, pResp->nAttempt, pResp->nAttempt==1 ? "" : "s",
-                             zMsg ? ": " : "", zMsg ? zMsg : "");
+                             zMsg ? ": " : "", zMsg ? zMsg : "",
+                             pResp->zErr[0] ? " (" : "", pResp->zErr, pResp->zErr[0] ? ")" : "");
     free(zMsg);
     return zOut;
   }
@@ -42,6 +47,30 @@ static int sync_submit_page(sync_run *p, sync_part *pPart, int iPage){
   p->pSess->pAdapter->xAuthorize(p->pSess, r);
   pms_request_set_user(r, pPart, iPage);
   pms_http_submit(p->pSess->pHttp, r);
+  pPart->nInFlight++;
+  if( iPage>=pPart->nPageNext ) pPart->nPageNext = iPage+1;
+  return SQLITE_OK;
+}
+
+/* Pages a total of nTotal records needs, in 64 bits; fails the run when
+** that is more than max_pages. Returns -1 after a failure. */
+static int64_t sync_page_count(sync_run *p, int64_t nTotal){
+  int64_t n = nTotal/p->nPageSize + (nTotal%p->nPageSize!=0);
+  if( n>p->nMaxPages ){
+    sync_fail(p, pms_mprintf("%s %s: the server reports %lld records, %lld pages of %d: more "
+                             "than max_pages (%d); raise the option max_pages if that is right",
+                             p->pSess->pAdapter->zVendor, p->pM->zName, (long long)nTotal,
+                             (long long)n, p->nPageSize, p->nMaxPages));
+    return -1;
+  }
+  return n;
+}
+
+/* Queue the part's next pages up to the window (its total is known). */
+static int sync_queue_window(sync_run *p, sync_part *pPart){
+  while( pPart->nPageNext < pPart->nPageExpected && pPart->nInFlight < SYNC_PAGE_WINDOW ){
+    if( sync_submit_page(p, pPart, pPart->nPageNext) ) return SQLITE_NOMEM;
+  }
   return SQLITE_OK;
 }
 
@@ -109,6 +138,15 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
       return PMS_HTTP_STOP;
     }
   }
+  pPart->nInFlight--;            /* this page is taken */
+  if( lr.nTotal<0 && n==0 && iPage>0 && !lr.bLast && pPart->iReasked!=iPage ){
+    /* an empty page right after a full one: a hiccup as often as the end
+    ** (taken as the end, an incremental run would move its watermark past
+    ** records it never read); ask once more */
+    pPart->iReasked = iPage;
+    cJSON_Delete(lr.pRoot);
+    return sync_submit_page(p, pPart, iPage) ? PMS_HTTP_STOP : PMS_HTTP_OK;
+  }
   p->nPages++;
   i = 0;
   {
@@ -140,27 +178,28 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   if( lr.nTotal>pPart->nTotal ) pPart->nTotal = lr.nTotal;
   if( lr.nTotal>=0 && lr.nTotal>p->nTotal ) p->nTotal = lr.nTotal;
   sync_progress(p);
-  if( pPart->bPagesQueued && lr.nTotal>=0 ){
-    /* records added while we read (ordered by a unique key ascending, they
-    ** land at the end): fetch the pages the growing total now needs */
-    int nPages = (int)((lr.nTotal + p->nPageSize - 1) / p->nPageSize);
-    while( pPart->nPageExpected < nPages ){
-      if( sync_submit_page(p, pPart, pPart->nPageExpected++) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
-    }
-  }
-  if( !pPart->bPagesQueued ){
-    if( lr.nTotal>=0 ){
-      /* known total: queue every remaining page now; they run concurrently */
-      int nPages = (int)((lr.nTotal + p->nPageSize - 1) / p->nPageSize);
-      int k;
+  if( lr.nTotal>=0 ){
+    /* known total: pages go concurrently, a window at a time; records
+    ** added while we read (ordered by a unique key ascending, they land at
+    ** the end) raise the total, and the pages it now needs follow */
+    int64_t nPages = sync_page_count(p, lr.nTotal);
+    if( nPages<0 ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+    if( !pPart->bPagesQueued ){
       pPart->bPagesQueued = 1;
-      pPart->nPageExpected = nPages;
-      for(k=iPage+1; k<nPages; k++){
-        if( sync_submit_page(p, pPart, k) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
-      }
-    }else if( lr.bMore || (!lr.bLast && n>=p->nPageSize) ){
-      if( sync_submit_page(p, pPart, iPage+1) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+      pPart->nPageExpected = (int)nPages;
+    }else if( nPages>pPart->nPageExpected ){
+      pPart->nPageExpected = (int)nPages;
     }
+    if( sync_queue_window(p, pPart) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+  }else if( !pPart->bPagesQueued && (lr.bMore || (!lr.bLast && n>=p->nPageSize)) ){
+    if( iPage+1>=p->nMaxPages ){
+      sync_fail(p, pms_mprintf("%s %s: the list has not ended after max_pages (%d) pages of %d "
+                               "and gives no total; raise the option max_pages if it is that long",
+                               p->pSess->pAdapter->zVendor, p->pM->zName, p->nMaxPages, p->nPageSize));
+      cJSON_Delete(lr.pRoot);
+      return PMS_HTTP_STOP;
+    }
+    if( sync_submit_page(p, pPart, iPage+1) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
   }
   cJSON_Delete(lr.pRoot);
   return PMS_HTTP_OK;
@@ -179,6 +218,7 @@ int sync_partitions(sync_run *p){
     p->aPart = calloc(1, sizeof(sync_part));
     if( p->aPart==0 ){ sync_fail(p, pms_strdup("out of memory")); return SQLITE_NOMEM; }
     p->aPart[0].nPageExpected = -1;
+    p->aPart[0].iReasked = -1;
     p->nPart = 1;
     return SQLITE_OK;
   }
@@ -203,6 +243,7 @@ int sync_partitions(sync_run *p){
       p->aPart = aNew;
       memset(&aNew[p->nPart], 0, sizeof(sync_part));
       aNew[p->nPart].nPageExpected = -1;
+      aNew[p->nPart].iReasked = -1;
       aNew[p->nPart].zKey = pms_strdup(zKey);
       if( aNew[p->nPart++].zKey==0 ){ rc = SQLITE_NOMEM; break; }
     }
@@ -240,6 +281,8 @@ void sync_run_fetch(sync_run *r){
       pPart->bShrunk = 0;
       pPart->bPagesQueued = 0;
       pPart->nPageExpected = -1;
+      pPart->nPageNext = pPart->nInFlight = 0;
+      pPart->iReasked = -1;
       pPart->nTotal = 0;
       rc = sync_submit_page(r, pPart, 0);
     }

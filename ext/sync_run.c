@@ -110,6 +110,7 @@ void sync_run_init(sync_run *r, sqlite3 *db, const char *zDb, pms_session *pSess
   r->bProgress = isatty(2);
   r->nPageSize = (int)pms_option_number(pSess, "page_size", pSess->pAdapter->nMaxPageSize);
   if( r->nPageSize>pSess->pAdapter->nMaxPageSize ) r->nPageSize = pSess->pAdapter->nMaxPageSize;
+  r->nMaxPages = (int)pms_option_number(pSess, "max_pages", SYNC_MAX_PAGES);
   pms_ms_to_iso(tStart, r->zStarted, 1);
   memcpy(r->zNow, r->zStarted, sizeof(r->zStarted));
   pms_ms_to_iso(tStart, r->zWmNew, 0);
@@ -148,8 +149,12 @@ void sync_run_commit(sync_run *r){
     pms_exec(db, 0, "ROLLBACK TO pms_sync_model");
     pms_exec(db, 0, "RELEASE pms_sync_model");
   }else{
+    char *zNote = r->nSkipped ? pms_mprintf("%d %s record%s skipped (first id '%.80s'): an id with "
+                                            "/ ? # %% or .. is never used in a request", r->nSkipped,
+                                            r->pM->zName, r->nSkipped==1 ? "" : "s", r->zSkipped) : 0;
     rc = sync_log_run(db, r->zDb, r->pSess->zIntegration, r->pM->zName, r->zMode, r->zStarted,
-                      "succeeded", r, &r->st, r->zWm, r->zWmNew, 0, &r->iRunId);
+                      "succeeded", r, &r->st, r->zWm, r->zWmNew, zNote, &r->iRunId);
+    free(zNote);
     if( rc ){
       r->zErr = pms_mprintf("cannot record the run: %s", sqlite3_errmsg(db));
       pms_exec(db, 0, "ROLLBACK TO pms_sync_model");
@@ -176,6 +181,7 @@ void sync_run_free(sync_run *r){
   free(r->zSince);
   free(r->zWm);
   free(r->zErr);
+  free(r->zSkipped);
   if( r->pSpool ) fclose(r->pSpool);
   memset(r, 0, sizeof(*r));
 }
@@ -195,6 +201,7 @@ void sync_run_report(sync_run *r, pms_str *pOut, char **pzFail){
                   r->nPages, r->nFetched, r->nNew, r->nChanged, r->nUnchanged,
                   (long long)(pms_now_ms() - r->tStart));
   if( r->bRepass ) pms_str_appendz(pOut, ",\"consistency_pass\":true");
+  if( r->nSkipped ) pms_str_appendf(pOut, ",\"skipped\":%d", r->nSkipped);
   if( r->zErr ){
     pms_str_appendz(pOut, ",\"error\":");
     pms_str_append_json_string(pOut, r->zErr);

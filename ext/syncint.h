@@ -32,11 +32,23 @@ typedef struct sync_stmts {
 ** (pms_adapter_model.zPartition). */
 typedef struct sync_part {
   char *zKey;               /* the parent's x_id, NULL for the whole list */
-  int bPagesQueued;         /* pages 1..n submitted after the first */
-  int nPageExpected;        /* -1 unknown */
+  int bPagesQueued;         /* the total is known: pages go by the window */
+  int nPageExpected;        /* pages the total needs; -1 unknown */
+  int nPageNext;            /* next page not yet submitted */
+  int nInFlight;            /* submitted, not yet taken */
+  int iReasked;             /* page asked again after an empty answer, or -1 */
   int64_t nTotal;           /* largest total its pages reported */
   int bShrunk;              /* a page's total fell below one seen before */
 } sync_part;
+
+/* Pages of one list a run reads at most (option max_pages): a server that
+** claims an absurd total, or never ends a list without one, fails the run
+** with an error naming the option instead of holding it forever. */
+#define SYNC_MAX_PAGES 100000
+/* Pages of one part queued ahead of the answers: the client runs them
+** concurrently; the rest are queued as answers come (memory stays flat
+** whatever total a server claims). */
+#define SYNC_PAGE_WINDOW 16
 
 typedef struct sync_run {
   sqlite3 *db;
@@ -48,6 +60,7 @@ typedef struct sync_run {
   char *zSince;             /* incremental lower bound sent to the vendor */
   int bEvents;              /* emit pms_changes rows */
   int nPageSize;
+  int nMaxPages;            /* option max_pages */
   sync_part *aPart;         /* one per parent record, or one for the list */
   int nPart;
   int64_t nTotal;
@@ -66,6 +79,8 @@ typedef struct sync_run {
   size_t nRaw;
   /* counters */
   int nPages, nFetched, nNew, nChanged, nUnchanged;
+  int nSkipped;             /* records skipped for an unsafe id */
+  char *zSkipped;           /* the first such id, malloc'd */
   pms_http_stats st;        /* requests and retries of the run */
   char *zErr;               /* first error, malloc'd */
   char *zWm;                /* watermark before the run, malloc'd or NULL */

@@ -109,6 +109,38 @@ void pms_str_reset(pms_str *s){
   memset(s, 0, sizeof(*s));
 }
 
+/* Secrets: explicit_bzero (glibc) is never optimised away, unlike a memset
+** right before free. Every copy of a credential pmsql makes goes through
+** one of these. */
+void pms_wipe(void *p, size_t n){
+  if( p ) explicit_bzero(p, n);
+}
+
+void pms_free_secret(char *z){
+  if( z ){ explicit_bzero(z, strlen(z)); free(z); }
+}
+
+void pms_json_wipe(cJSON *p){
+  for(; p; p=p->next){
+    if( p->valuestring ) explicit_bzero(p->valuestring, strlen(p->valuestring));
+    pms_json_wipe(p->child);
+  }
+}
+
+/* A path segment of a URL: every byte but the unreserved ones is
+** percent-encoded, so an id such as "1/../admin?x#" stays one segment; a
+** segment of dots only ("." or "..") has its dots encoded too, or curl and
+** the server would resolve it as a step up. malloc'd, NULL on OOM. */
+char *pms_url_segment(const char *z){
+  pms_str s = {0};
+  if( z && z[strspn(z, ".")]==0 ){
+    for(; *z; z++) pms_str_append(&s, "%2E", 3);
+  }else{
+    pms_str_append_url_escaped(&s, z);
+  }
+  return pms_str_finish(&s);
+}
+
 char *pms_strdup(const char *z){
   size_t n;
   char *zNew;

@@ -57,6 +57,10 @@ void pms_write_conn_cleanup(pms_conn *p){
 }
 
 int pms_write_stage(pms_conn *p, pms_write *w, char **pzErr){
+  /* a write from a trigger is refused by pmsql's authorizer; without it
+  ** installed, nothing can tell, so nothing is written */
+  int rc = pms_conn_guard(p, pzErr);
+  if( rc ) return rc;
   if( p->nWrite>=p->nWriteAlloc ){
     int n = p->nWriteAlloc ? p->nWriteAlloc*2 : 64;
     pms_write **a = realloc(p->apWrite, sizeof(pms_write*)*n);

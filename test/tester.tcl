@@ -15,6 +15,9 @@ set ::ext [file normalize $::env(PMSQL_EXT)]
 set ::sandbox_bin [file join $::topdir sandbox pms-sandbox]
 # Helper programs run without the sanitizer runtime make test-asan preloads.
 set ::clean_env [list env -u LD_PRELOAD -u ASAN_OPTIONS -u UBSAN_OPTIONS]
+# The sandboxes listen on loopback: env: credentials may go there in tests
+# (pmsql sends them only to hosts the environment allows; README, Security model).
+set ::env(PMSQL_ALLOWED_HOSTS) 127.0.0.1
 set ::nPass 0
 set ::nFail 0
 set ::failed {}
@@ -106,6 +109,37 @@ proc sandbox_start {vendor args} {
   set creds [exec {*}$::clean_env $::sandbox_bin --vendor $vendor {*}[sandbox_seed_args $args] --print-credentials]
   return [dict create url $url pid $pid chan $chan creds $creds vendor $vendor]
 }
+# mock_start NAME -> [list DIR URL]: a mock_pms.tcl server answering from a
+# fresh directory build/test-tmp/NAME (files as mock_pms.tcl describes).
+proc mock_start {name} {
+  set dir [file join $::tmpdir $name]
+  file delete -force $dir
+  file mkdir $dir
+  set chan [open "|[list {*}$::clean_env tclsh [file join $::testdir mock_pms.tcl] $dir] 2>@stderr" r]
+  gets $chan line
+  if {![regexp {(http://\S+)} $line -> url]} { error "mock_pms did not start: $line" }
+  lappend ::sandbox_pids [pid $chan]
+  list $dir $url
+}
+# mock_put DIR FILE CONTENT: one answer file of a mock (binary as given).
+proc mock_put {dir file content} {
+  set fh [open [file join $dir $file] wb]; puts -nonewline $fh $content; close $fh
+}
+# The requests a mock has seen, as a list of request lines (with headers
+# when bHeaders); {} when none.
+proc mock_requests {dir {bHeaders 0}} {
+  set f [file join $dir requests.log]
+  if {![file exists $f]} { return {} }
+  set fh [open $f rb]; set d [read $fh]; close $fh
+  set out {}
+  foreach block [split [string map [list "\n\n" \x01] $d] \x01] {
+    set block [string trim $block]
+    if {$block eq ""} continue
+    lappend out [expr {$bHeaders ? $block : [lindex [split $block \n] 0]}]
+  }
+  return $out
+}
+proc mock_clear_log {dir} { file delete -force [file join $dir requests.log] }
 proc sandbox_seed_args {argl} {
   set out {}
   foreach {k v} $argl { if {$k in {--seed --size}} { lappend out $k $v } }

@@ -6,7 +6,7 @@
 // query, then writes: one UPDATE the PMS accepts and two that pmsql refuses
 // before anything is sent.
 //
-//   PMSQL_BUILDIUM_URL=... PMSQL_RENTMANAGER_URL=... \
+//   PMSQL_BUILDIUM_URL=... PMSQL_RENTMANAGER_URL=... PMSQL_ALLOWED_HOSTS=127.0.0.1 \
 //   PMSQL_BUILDIUM_CLIENT_ID=... PMSQL_BUILDIUM_CLIENT_SECRET=... \
 //   PMSQL_RM_USERNAME=... PMSQL_RM_PASSWORD=... PMSQL_RM_LOCATION_ID=... \
 //   node examples/node/example.js [DATABASE]

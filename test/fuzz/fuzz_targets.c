@@ -13,12 +13,16 @@
 **   REQUEST   every adapter's list-request builder (its filter syntax:
 **             Buildium's query, Rent Manager's RQL, …) on a hostile
 **             "since" value, parent id and paging numbers
+**   STORED    the checks every pms_integrations_store row passes before a
+**             session opens (pms_integration_check): hostile ids, vendors,
+**             URLs, credentials and options, as a planted row would hold
 ** Each checks what must hold whatever the input, beyond "no crash".
 */
 #include "../../ext/pmsql.h"
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData);
 
@@ -133,6 +137,53 @@ int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
     }
   }
   cJSON_Delete(pFields);
+  return 0;
+}
+#elif defined(PMS_FUZZ_STORED)
+/* Input: id, vendor, base_url, credentials, options, separated by NUL
+** bytes (missing fields are NULL, as a planted row's could be). */
+int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
+  const char *az[5] = {0, 0, 0, 0, 0};
+  char *zIn;
+  size_t i, k = 0;
+  cJSON *pCred, *pOpt;
+  char *zErr, *zErr2;
+  fuzz_init();
+  zIn = malloc(nData + 1);
+  if( zIn==0 ) return 0;
+  memcpy(zIn, aData, nData);
+  zIn[nData] = 0;
+  az[0] = zIn;
+  for(i=0; i<nData && k<4; i++) if( zIn[i]==0 ) az[++k] = zIn + i + 1;
+  pCred = az[3] ? cJSON_Parse(az[3]) : 0;
+  pOpt = az[4] ? cJSON_Parse(az[4]) : 0;
+  zErr = pms_integration_check(az[0], az[1], az[2], pCred, pOpt);
+  zErr2 = pms_integration_check(az[0], az[1], az[2], pCred, pOpt);
+  assert( (zErr==0)==(zErr2==0) );        /* one verdict per row */
+  if( zErr==0 ){
+    /* an accepted row is one a session can use without harm */
+    const cJSON *p;
+    assert( pms_adapter_find(az[1])!=0 );
+    assert( az[2]==0 || az[2][0]==0 || strncasecmp(az[2], "http", 4)==0 );
+    cJSON_ArrayForEach(p, pCred){
+      const unsigned char *z = (const unsigned char*)p->valuestring;
+      assert( cJSON_IsString(p) );
+      for(; *z; z++) assert( *z>=0x20 && *z!=0x7f );   /* no header injection */
+    }
+    p = cJSON_GetObjectItemCaseSensitive(pOpt, "page_size");
+    assert( p==0 || p->valuedouble>=1 );                /* no division by zero */
+    p = cJSON_GetObjectItemCaseSensitive(pOpt, "max_pages");
+    assert( p==0 || p->valuedouble>=1 );
+    p = cJSON_GetObjectItemCaseSensitive(pOpt, "max_connections");
+    assert( p==0 || (p->valuedouble>=1 && p->valuedouble<=64) );
+  }else{
+    assert( strncmp(zErr, "pms_integrations: ", 18)==0 );
+  }
+  sqlite3_free(zErr);
+  sqlite3_free(zErr2);
+  cJSON_Delete(pCred);
+  cJSON_Delete(pOpt);
+  free(zIn);
   return 0;
 }
 #elif defined(PMS_FUZZ_TIME)
