@@ -5,8 +5,15 @@
 ** model table per unified model (each with its <model>_cache shadow table)
 ** and pmsql's own plain tables: pms_sync_state (watermarks), pms_sync_runs
 ** (history) and pms_changes (the change feed); and pms_writes, the write
-** journal's table (its rows live in a file of their own, journal.c). Every statement is
-** CREATE … IF NOT EXISTS, so calling it again changes nothing.
+** journal's table (its rows live in a file of their own, journal.c), and
+** pms_sync_leases (which sync runs are under way, sync_lock.c). Every
+** statement is CREATE … IF NOT EXISTS, so calling it again changes nothing.
+**
+** A database in a file is put in WAL mode, so readers never wait for a
+** sync and a sync waits only for the application's own short writes;
+** pms_init(schema, 'keep') keeps the database's journal mode. :memory: and
+** temporary databases have no file to share and are left alone. The
+** result says which mode the database is in.
 */
 #include "pmsql.h"
 #include <curl/curl.h>
@@ -44,7 +51,52 @@ static const char zInitOwnTables[] =
   "  event TEXT NOT NULL CHECK(event IN ('NEW','UPDATE')),"
   "  diff TEXT NOT NULL,"
   "  created_at TEXT NOT NULL);"
-  "CREATE INDEX IF NOT EXISTS \"%w\".pms_changes_by_record ON pms_changes(model, record_id);";
+  "CREATE INDEX IF NOT EXISTS \"%w\".pms_changes_by_record ON pms_changes(model, record_id);"
+  "CREATE TABLE IF NOT EXISTS \"%w\".pms_sync_leases("
+  "  integration_id TEXT NOT NULL,"
+  "  model TEXT NOT NULL,"
+  "  holder TEXT NOT NULL,"       /* "pid:start:nonce" of the running sync */
+  "  pid INTEGER NOT NULL,"
+  "  started_at TEXT NOT NULL,"
+  "  PRIMARY KEY(integration_id, model));";
+
+/* "PRAGMA <db>.journal_mode", reading it or setting WAL. */
+static int init_prepare_pragma(sqlite3 *db, sqlite3_stmt **pp, const char *zDb, int bRead){
+  char *zSql = sqlite3_mprintf("PRAGMA \"%w\".journal_mode%s", zDb, bRead ? "" : "=WAL");
+  int rc = zSql ? sqlite3_prepare_v2(db, zSql, -1, pp, 0) : SQLITE_NOMEM;
+  sqlite3_free(zSql);
+  return rc;
+}
+
+/* Put a file database in WAL mode (unless bKeep) and say which mode it is
+** in: "" for a database without a file, else "; journal_mode <mode> …"
+** (sqlite3_mprintf'd). Outside any transaction: SQLite cannot change into
+** WAL inside one. */
+static char *init_journal_mode(sqlite3 *db, const char *zDb, int bKeep, char **pzErr){
+  const char *zFile = sqlite3_db_filename(db, zDb);
+  sqlite3_stmt *pStmt = 0;
+  char *zMode = 0, *zOut;
+  int rc;
+  if( zFile==0 || zFile[0]==0 ) return sqlite3_mprintf("");
+  rc = init_prepare_pragma(db, &pStmt, zDb, bKeep || !sqlite3_get_autocommit(db));
+  if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    zMode = sqlite3_mprintf("%s", (const char*)sqlite3_column_text(pStmt, 0));
+  }
+  rc = sqlite3_finalize(pStmt);
+  if( rc || zMode==0 ){
+    *pzErr = pms_mprintf("cannot set the journal mode: %s", sqlite3_errmsg(db));
+    sqlite3_free(zMode);
+    return 0;
+  }
+  if( sqlite3_stricmp(zMode, "wal")==0 ){
+    zOut = sqlite3_mprintf("; journal_mode wal (readers never wait for a sync)");
+  }else{
+    zOut = sqlite3_mprintf("; journal_mode %s kept (%s: readers wait for each sync's writes)",
+                           zMode, bKeep ? "as asked" : "inside a transaction");
+  }
+  sqlite3_free(zMode);
+  return zOut;
+}
 
 static int init_schema_exists(sqlite3 *db, const char *zDb){
   sqlite3_stmt *pStmt = 0;
@@ -60,9 +112,17 @@ static int init_schema_exists(sqlite3 *db, const char *zDb){
 static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
   const char *zDb = argc>0 ? (const char*)sqlite3_value_text(argv[0]) : "main";
-  char *zErr = 0;
+  const char *zJournal = argc>1 ? (const char*)sqlite3_value_text(argv[1]) : "wal";
+  char *zErr = 0, *zMode = 0;
   int rc, i;
   if( zDb==0 ) zDb = "main";
+  if( zJournal==0 || (strcmp(zJournal, "wal")!=0 && strcmp(zJournal, "keep")!=0) ){
+    char *z = sqlite3_mprintf("pms_init: the journal argument must be 'wal' (the default) or 'keep' "
+                              "(got '%s')", zJournal ? zJournal : "NULL");
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
+    return;
+  }
   if( pms_schema_load(&zErr) || pms_capability_init(&zErr) ){
     sqlite3_result_error(ctx, zErr, -1);
     free(zErr);
@@ -74,12 +134,13 @@ static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     sqlite3_free(z);
     return;
   }
-  rc = pms_exec(db, &zErr, "SAVEPOINT pms_init");
+  zMode = init_journal_mode(db, zDb, strcmp(zJournal, "keep")==0, &zErr);
+  rc = zMode ? pms_exec(db, &zErr, "SAVEPOINT pms_init") : SQLITE_ERROR;
   if( rc==SQLITE_OK ){
     rc = pms_exec(db, &zErr,
         "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".pms_integrations USING pmsql_integrations", zDb);
   }
-  if( rc==SQLITE_OK ) rc = pms_exec(db, &zErr, zInitOwnTables, zDb, zDb, zDb, zDb, zDb);
+  if( rc==SQLITE_OK ) rc = pms_exec(db, &zErr, zInitOwnTables, zDb, zDb, zDb, zDb, zDb, zDb);
   if( rc==SQLITE_OK ){
     rc = pms_exec(db, &zErr,
         "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".pms_writes USING pmsql_writes", zDb);
@@ -90,7 +151,7 @@ static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   }
   if( rc==SQLITE_OK ){
     rc = pms_exec(db, &zErr, "RELEASE pms_init");
-  }else{
+  }else if( zMode ){
     pms_exec(db, 0, "ROLLBACK TO pms_init");
     pms_exec(db, 0, "RELEASE pms_init");
   }
@@ -99,11 +160,12 @@ static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     sqlite3_result_error(ctx, z, -1);
     sqlite3_free(z);
   }else{
-    char *z = sqlite3_mprintf("pmsql %s: %s ready (%d models, %d vendors)",
-                              PMSQL_VERSION, zDb, pms_model_count(), pms_adapter_count());
+    char *z = sqlite3_mprintf("pmsql %s: %s ready (%d models, %d vendors)%s",
+                              PMSQL_VERSION, zDb, pms_model_count(), pms_adapter_count(), zMode);
     sqlite3_result_text(ctx, z, -1, sqlite3_free);
   }
   free(zErr);
+  sqlite3_free(zMode);
 }
 
 /* pms_version(): JSON with the version, libraries, build and vendors. */
@@ -147,6 +209,10 @@ int pms_init_register(sqlite3 *db){
                                       0, init_func, 0, 0, 0);
   if( rc==SQLITE_OK ){
     rc = sqlite3_create_function_v2(db, "pms_init", 1, SQLITE_UTF8|SQLITE_DIRECTONLY,
+                                    0, init_func, 0, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function_v2(db, "pms_init", 2, SQLITE_UTF8|SQLITE_DIRECTONLY,
                                     0, init_func, 0, 0, 0);
   }
   if( rc==SQLITE_OK ){

@@ -70,8 +70,9 @@ static unsigned long long journal_proc_start(long pid, char *pState){
   return t;
 }
 
-/* Is the process that wrote owner "pid:start:nonce" still running? */
-static int journal_owner_alive(const char *zOwner){
+/* Is the process that wrote owner "pid:start:nonce" still running? (Also
+** the sync leases' test, sync_lock.c.) */
+int pms_owner_alive(const char *zOwner){
   long pid = zOwner ? atol(zOwner) : 0;
   const char *zStart = zOwner ? strchr(zOwner, ':') : 0;
   char cState;
@@ -82,6 +83,15 @@ static int journal_owner_alive(const char *zOwner){
   if( t==0 ) return 1;                         /* no /proc: trust kill() */
   if( cState=='Z' || cState=='X' ) return 0;   /* killed, not yet reaped */
   return zStart && strtoull(zStart+1, 0, 10)==t;
+}
+
+/* A fresh owner "pid:start:nonce" naming this process and one holder in it. */
+void pms_owner_new(char *zBuf, size_t n){
+  sqlite3_uint64 nonce;
+  char cState;
+  sqlite3_randomness(sizeof(nonce), &nonce);
+  snprintf(zBuf, n, "%ld:%llu:%016llx", (long)getpid(),
+           journal_proc_start((long)getpid(), &cState), (unsigned long long)nonce);
 }
 
 /* Rows left 'sent' by a process that no longer exists: outcome unknown. */
@@ -98,7 +108,7 @@ static void journal_mark_orphans(pms_conn *p){
     return;
   }
   while( sqlite3_step(pSel)==SQLITE_ROW ){
-    if( !journal_owner_alive((const char*)sqlite3_column_text(pSel, 1)) ){
+    if( !pms_owner_alive((const char*)sqlite3_column_text(pSel, 1)) ){
       sqlite3_bind_int64(pUpd, 1, sqlite3_column_int64(pSel, 0));
       sqlite3_bind_text(pUpd, 2, zNow, -1, SQLITE_STATIC);
       sqlite3_step(pUpd);
@@ -133,13 +143,7 @@ int pms_journal_open(pms_conn *p, const char *zDb, char **pzErr){
     return rc;
   }
   p->zJournalPath = zPath;
-  {
-    sqlite3_uint64 nonce;
-    char cState;
-    sqlite3_randomness(sizeof(nonce), &nonce);
-    snprintf(p->zOwner, sizeof(p->zOwner), "%ld:%llu:%016llx", (long)getpid(),
-             journal_proc_start((long)getpid(), &cState), (unsigned long long)nonce);
-  }
+  pms_owner_new(p->zOwner, sizeof(p->zOwner));
   journal_mark_orphans(p);
   return SQLITE_OK;
 }

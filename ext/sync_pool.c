@@ -6,7 +6,10 @@
 ** its savepoint (the same commit-or-nothing as a serial run), whichever
 ** integration finishes first. Models served per parent (zPartition) wait
 ** until the models before them are applied, since their parts come from
-** the cache. At most SYNC_MAX_PARALLEL integrations fetch at once.
+** the cache. At most SYNC_MAX_PARALLEL integrations fetch at once. The
+** leases of an integration's runs are taken before its thread starts; a
+** run another sync holds is skipped. A run whose apply cannot get the
+** write lock is retried once the integration's other runs are applied.
 */
 #include "syncint.h"
 #include <pthread.h>
@@ -57,7 +60,7 @@ static void *sync_fetch_thread(void *pArg){
     pthread_mutex_lock(&pPool->mu);
     while( pJob->nPlanned<=i ) pthread_cond_wait(&pPool->cv, &pPool->mu);
     pthread_mutex_unlock(&pPool->mu);
-    if( r->zErr==0 ){
+    if( r->zErr==0 && r->zSkip==0 ){
       char *zSpoolErr = 0;
       r->pSpool = sync_spool_open(&zSpoolErr);
       if( r->pSpool==0 ) sync_fail(r, zSpoolErr);
@@ -78,7 +81,7 @@ static void sync_job_plan(sync_job *pJob){
   while( pJob->nPlanned<pJob->nRun ){
     sync_run *r = &pJob->aRun[pJob->nPlanned];
     if( r->pAM->zPartition && pJob->nApplied<pJob->nPlanned ) break;
-    sync_partitions(r);         /* on failure the run carries its error */
+    if( r->zSkip==0 ) sync_partitions(r);   /* on failure the run carries its error */
     pJob->nPlanned++;
   }
 }
@@ -86,7 +89,7 @@ static void sync_job_plan(sync_job *pJob){
 /* Open an integration's session and set up its runs. Returns 0 when the
 ** integration must go the serial way (it reports its own failure). */
 static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms_model *pOnly,
-                         const char *zMode){
+                         const char *zMode, const char *zDueSince){
   char *zErr = 0;
   int i;
   if( pJob->pA==0 || pms_session_open(db, zDb, pJob->zInt, &pJob->sess, &zErr) ){
@@ -106,31 +109,36 @@ static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms
     r = &pJob->aRun[pJob->nRun++];
     sync_run_init(r, db, zDb, &pJob->sess, pAM, zMode);
     r->bProgress = 0;             /* the applying thread reports */
+    r->zDueSince = zDueSince;
     r->aiMapCol = pms_map_columns(r->pM, pAM->aMap, &zErr);
     if( r->aiMapCol==0 ){ sync_fail(r, zErr ? zErr : pms_strdup("out of memory")); zErr = 0; }
+    if( r->zErr==0 && sync_lease_take(r)==SQLITE_BUSY ){
+      sync_fail(r, pms_strdup("database is locked by another connection"));
+    }
+    r->bFetched = r->zErr!=0 || r->zSkip!=0;
   }
   return 1;
 }
 
-/* Apply one fetched run in its savepoint and report it. */
-static void sync_job_apply(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail){
-  int rc;
-  if( (*pnRun)++ ) pms_str_appendz(pOut, ",");
+/* Apply one fetched run and report it; one that cannot get the write lock
+** waits (bDeferred) for the end of its integration. */
+static void sync_job_apply(sync_run *r, int bLast, pms_str *pOut, int *pnRun, char **pzFail){
   r->bProgress = isatty(2);
-  rc = pms_exec(r->db, 0, "SAVEPOINT pms_sync_model");
-  if( rc ){
-    sync_fail(r, pms_mprintf("cannot start a savepoint: %s", sqlite3_errmsg(r->db)));
-  }else{
-    if( r->zErr==0 && sync_prepare_all(r)==SQLITE_OK ) sync_run_replay(r);
-    sync_run_commit(r);
+  r->bDeferred = 0;
+  if( r->zSkip==0 && sync_run_apply(r, bLast)==SQLITE_BUSY ){
+    r->bDeferred = 1;
+    return;
   }
-  sync_run_report(r, pOut, pzFail);
+  sync_run_report(r, pOut, pnRun, pzFail);
 }
 
 static void sync_job_close(sqlite3 *db, const char *zDb, sync_job *pJob, char *zFirstFail,
-                           char **pzFail){
+                           pms_str *pOut, int *pnRun, char **pzFail){
   int i;
   if( pJob->bThread ) pthread_join(pJob->thread, 0);
+  for(i=0; i<pJob->nApplied; i++){
+    if( pJob->aRun[i].bDeferred ) sync_job_apply(&pJob->aRun[i], 1, pOut, pnRun, &zFirstFail);
+  }
   /* runs not applied (logging in failed) are freed without a report */
   for(i=pJob->nApplied; i<pJob->nRun; i++) sync_run_free(&pJob->aRun[i]);
   free(pJob->aRun);
@@ -145,8 +153,8 @@ static void sync_job_close(sqlite3 *db, const char *zDb, sync_job *pJob, char *z
 
 /* Sync a batch of integrations in parallel (see above). */
 static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_adapter **apA,
-                          int nInt, const pms_model *pOnly, const char *zMode, pms_str *pOut,
-                          int *pnRun, char **pzFail){
+                          int nInt, const pms_model *pOnly, const char *zMode,
+                          const char *zDueSince, pms_str *pOut, int *pnRun, char **pzFail){
   sync_pool pool;
   sync_job aJob[SYNC_MAX_PARALLEL];
   char *azFail[SYNC_MAX_PARALLEL];
@@ -160,12 +168,12 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
     sync_thread_arg *pArg;
     pJob->zInt = azInt[i];
     pJob->pA = apA[i];
-    if( !sync_job_open(db, zDb, pJob, pOnly, zMode) ){
+    if( !sync_job_open(db, zDb, pJob, pOnly, zMode, zDueSince) ){
       /* the serial path reports a session that cannot open */
       if( pJob->bSession ) pms_session_close(&pJob->sess);
       free(pJob->aRun);
       memset(pJob, 0, sizeof(*pJob));
-      sync_integration(db, zDb, azInt[i], apA[i], pOnly, zMode, pOut, pnRun, pzFail);
+      sync_integration(db, zDb, azInt[i], apA[i], pOnly, zMode, zDueSince, pOut, pnRun, pzFail);
       continue;
     }
     pthread_mutex_lock(&pool.mu);
@@ -206,7 +214,7 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
       pms_str_appendz(pOut, "}");
       if( *pzFail==0 ) *pzFail = pms_mprintf("%s: %s", pReady->zInt, pReady->zOpenErr);
     }else if( pReady->nApplied<pReady->nRun ){
-      sync_job_apply(&pReady->aRun[pReady->nApplied], pOut, pnRun, &azFail[i]);
+      sync_job_apply(&pReady->aRun[pReady->nApplied], 0, pOut, pnRun, &azFail[i]);
       pthread_mutex_lock(&pool.mu);
       pReady->nApplied++;
       sync_job_plan(pReady);
@@ -214,7 +222,7 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
       pthread_mutex_unlock(&pool.mu);
       if( pReady->nApplied<pReady->nRun ) continue;
     }
-    sync_job_close(db, zDb, pReady, azFail[i], pzFail);
+    sync_job_close(db, zDb, pReady, azFail[i], pOut, pnRun, pzFail);
     azFail[i] = 0;
     pReady->aRun = 0;
     nLeft--;
@@ -227,8 +235,8 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
 ** than one in parallel (sync_parallel), in batches. The ids are read first:
 ** syncing writes to the table the query reads. */
 void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
-                      const pms_model *pOnly, const char *zMode, pms_str *pOut,
-                      int *pnRun, char **pzFail){
+               const pms_model *pOnly, const char *zMode, const char *zDueSince,
+               pms_str *pOut, int *pnRun, char **pzFail){
   sqlite3_stmt *pStmt = 0;
   char **azInt = 0;
   const pms_adapter **apA = 0;
@@ -246,11 +254,11 @@ void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
   }
   sqlite3_finalize(pStmt);
   if( nInt==1 ){
-    sync_integration(db, zDb, azInt[0], apA[0], pOnly, zMode, pOut, pnRun, pzFail);
+    sync_integration(db, zDb, azInt[0], apA[0], pOnly, zMode, zDueSince, pOut, pnRun, pzFail);
   }else{
     for(i=0; i<nInt; i+=SYNC_MAX_PARALLEL){
       int n = nInt-i < SYNC_MAX_PARALLEL ? nInt-i : SYNC_MAX_PARALLEL;
-      sync_parallel(db, zDb, azInt+i, apA+i, n, pOnly, zMode, pOut, pnRun, pzFail);
+      sync_parallel(db, zDb, azInt+i, apA+i, n, pOnly, zMode, zDueSince, pOut, pnRun, pzFail);
     }
   }
   for(i=0; i<nInt; i++) free(azInt[i]);

@@ -11,6 +11,7 @@
 **   sync_cache.c  one record into "<model>_cache": map, hash, upsert, diff
 **   sync_spool.c  mapped rows parked in a file until the apply
 **   sync_pool.c   several integrations in parallel (fetch threads)
+**   sync_lock.c   short write transactions that wait for the lock; leases
 */
 #ifndef PMSQL_SYNCINT_H
 #define PMSQL_SYNCINT_H
@@ -70,20 +71,29 @@ typedef struct sync_run {
   char *zWm;                /* watermark before the run, malloc'd or NULL */
   char zStarted[32];        /* started_at */
   char zWmNew[32];          /* the watermark a success saves */
-  FILE *pSpool;             /* parallel syncs: mapped rows, applied later */
+  FILE *pSpool;             /* mapped rows, applied after the fetch */
+  int msBusy;               /* pmsql's own wait for the write lock (sync_lock.c) */
+  const char *zDueSince;    /* pms_sync_due: skip a model synced since then */
+  char *zSkip;              /* skipped (another run holds it): why, malloc'd */
+  char zHolder[64];         /* the lease this run holds, "" if none */
+  int bFetched;             /* the fetch is done (or was never needed) */
+  int bDeferred;            /* the lock could not be had: retried at the end */
 } sync_run;
 
 /* sync_run.c — runs: set-up, bookkeeping (pms_sync_runs, pms_sync_state), commit or roll back, one integration serially */
 void sync_fail(sync_run *p, char *zErr /* malloc'd */);
 void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
                       const pms_adapter *pA, const pms_model *pOnly, const char *zMode,
-                      pms_str *pOut, int *pnRun, char **pzFail);
+                      const char *zDueSince, pms_str *pOut, int *pnRun, char **pzFail);
+int sync_log_skip(sync_run *r);
 int sync_prepare(sqlite3 *db, sqlite3_stmt **pp, char *zSql /* sqlite3_mprintf'd */);
+int sync_run_apply(sync_run *r, int bLast);
+void sync_run_step(sync_run *r, int bLast);
 void sync_run_commit(sync_run *r);
 void sync_run_free(sync_run *r);
 void sync_run_init(sync_run *r, sqlite3 *db, const char *zDb, pms_session *pSess,
                    const pms_adapter_model *pAM, const char *zModeReq);
-void sync_run_report(sync_run *r, pms_str *pOut, char **pzFail);
+void sync_run_report(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail);
 void sync_set_status(sqlite3 *db, const char *zDb, const char *zInt, const char *zErr);
 char *sync_watermark(sqlite3 *db, const char *zDb, const char *zInt, const char *zModel);
 
@@ -105,7 +115,11 @@ int sync_spool_write(sync_run *p);
 
 /* sync_pool.c — many integrations at once: fetch threads and the applying thread */
 void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
-               const pms_model *pOnly, const char *zMode, pms_str *pOut,
-               int *pnRun, char **pzFail);
+               const pms_model *pOnly, const char *zMode, const char *zDueSince,
+               pms_str *pOut, int *pnRun, char **pzFail);
+
+/* sync_lock.c — short write transactions that wait for the lock; leases */
+int sync_lease_take(sync_run *r);
+void sync_lease_release(sync_run *r, int bOwnTx);
 
 #endif /* PMSQL_SYNCINT_H */

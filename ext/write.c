@@ -303,7 +303,8 @@ int pms_write_send(pms_conn *p, const char *zDb, char **pzErr){
 /* pms_refresh(model, id): re-read one record from its PMS into the cache. */
 static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
-  const char *zDb = pms_find_schema(db);
+  const char *zWhy = 0;
+  const char *zDb = pms_find_schema_err(db, &zWhy);
   const pms_model *pM = pms_model_find((const char*)sqlite3_value_text(argv[0]));
   const char *zId = (const char*)sqlite3_value_text(argv[1]);
   sqlite3_stmt *pStmt = 0;
@@ -311,7 +312,10 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   pms_session sess;
   const pms_adapter_model *pAM;
   (void)argc;
-  if( zDb==0 ){ sqlite3_result_error(ctx, "pms_refresh: run SELECT pms_init() first", -1); return; }
+  if( zDb==0 ){
+    zErr = pms_mprintf("pms_refresh: %s", zWhy);
+    goto fail;
+  }
   if( pM==0 ){
     zErr = pms_mprintf("pms_refresh: unknown model '%s'", sqlite3_value_text(argv[0]));
     goto fail;
@@ -349,7 +353,19 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     }
     if( resp.status==200 ){
       pRec = sess.pAdapter->xGetParse(&sess, pAM, &resp, &zErr);
-      if( pRec ) pms_cache_put(db, zDb, &sess, pAM, pRec, 1, &zErr);
+      if( pRec ){
+        /* the network is done: one short write transaction (sync_lock.c) */
+        int bOwn, msBusy = pms_busy_budget(db, &sess);
+        int rc = pms_tx_begin(db, msBusy, &bOwn);
+        if( rc==SQLITE_BUSY ) zErr = pms_strdup("pms_refresh: database is locked by another connection");
+        else if( rc ) zErr = pms_mprintf("pms_refresh: %s", sqlite3_errmsg(db));
+        else{
+          rc = pms_cache_put(db, zDb, &sess, pAM, pRec, 1, &zErr);
+          if( pms_tx_end(db, bOwn, rc==SQLITE_OK, msBusy) && zErr==0 ){
+            zErr = pms_strdup("pms_refresh: database is locked by another connection");
+          }
+        }
+      }
       cJSON_Delete(pRec);
     }else if( zErr==0 ){
       char *zMsg = resp.status ? sess.pAdapter->xErrorMessage(&resp) : 0;
