@@ -143,7 +143,8 @@ static void sync_job_close(sqlite3 *db, const char *zDb, sync_job *pJob, char *z
   for(i=pJob->nApplied; i<pJob->nRun; i++) sync_run_free(&pJob->aRun[i]);
   free(pJob->aRun);
   if( pJob->bSession ){
-    sync_set_status(db, zDb, pJob->zInt, pJob->zOpenErr ? pJob->zOpenErr : zFirstFail);
+    sync_set_status(db, zDb, pJob->zInt, pJob->zOpenErr ? pJob->zOpenErr : zFirstFail,
+                    pms_busy_budget(db, &pJob->sess));
     pms_session_close(&pJob->sess);
   }
   if( zFirstFail && *pzFail==0 ) *pzFail = zFirstFail;

@@ -284,11 +284,11 @@ void sync_run_report(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail){
   sync_run_free(r);
 }
 
-void sync_set_status(sqlite3 *db, const char *zDb, const char *zInt, const char *zErr){
+void sync_set_status(sqlite3 *db, const char *zDb, const char *zInt, const char *zErr, int msBusy){
   sqlite3_stmt *pStmt = 0;
   char zNow[32];
   int bOwn, rc;
-  rc = pms_tx_begin(db, pms_busy_budget(db, 0), &bOwn);
+  rc = pms_tx_begin(db, msBusy, &bOwn);
   if( rc==SQLITE_OK ) rc = sync_prepare(db, &pStmt, sqlite3_mprintf(
         "UPDATE \"%w\".pms_integrations_store SET last_sync_at=?2, last_sync_status=?3, last_error=?4 "
         "WHERE id=?1", zDb));
@@ -301,7 +301,7 @@ void sync_set_status(sqlite3 *db, const char *zDb, const char *zInt, const char 
     sqlite3_step(pStmt);
     rc = sqlite3_finalize(pStmt);
   }
-  pms_tx_end(db, bOwn, rc==SQLITE_OK, pms_busy_budget(db, 0));
+  pms_tx_end(db, bOwn, rc==SQLITE_OK, msBusy);
 }
 
 /* An integration whose session cannot open or log in: a failed row per
@@ -325,7 +325,7 @@ static void sync_integration_fail(sqlite3 *db, const char *zDb, const char *zInt
   pms_str_appendz(pOut, ",\"status\":\"failed\",\"error\":");
   pms_str_append_json_string(pOut, zErr);
   pms_str_appendz(pOut, "}");
-  sync_set_status(db, zDb, zInt, zErr);
+  sync_set_status(db, zDb, zInt, zErr, pms_busy_budget(db, 0));
   if( *pzFail==0 ) *pzFail = pms_mprintf("%s: %s", zInt, zErr);
 }
 
@@ -352,7 +352,7 @@ void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
     pms_str_appendz(pOut, ",\"status\":\"failed\",\"error\":");
     pms_str_append_json_string(pOut, zErr);
     pms_str_appendz(pOut, "}");
-    sync_set_status(db, zDb, zInt, zErr);
+    sync_set_status(db, zDb, zInt, zErr, pms_busy_budget(db, &sess));
     if( *pzFail==0 ) *pzFail = pms_mprintf("%s: %s", zInt, zErr);
     free(zErr);
     pms_session_close(&sess);
@@ -388,7 +388,7 @@ void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
     sync_run_report(&aRun[i], pOut, pnRun, &zFirstFail);
   }
   free(aRun);
-  sync_set_status(db, zDb, zInt, zFirstFail);
+  sync_set_status(db, zDb, zInt, zFirstFail, pms_busy_budget(db, &sess));
   if( zFirstFail && *pzFail==0 ) *pzFail = zFirstFail;
   else free(zFirstFail);
   pms_session_close(&sess);

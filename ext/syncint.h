@@ -94,7 +94,7 @@ void sync_run_free(sync_run *r);
 void sync_run_init(sync_run *r, sqlite3 *db, const char *zDb, pms_session *pSess,
                    const pms_adapter_model *pAM, const char *zModeReq);
 void sync_run_report(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail);
-void sync_set_status(sqlite3 *db, const char *zDb, const char *zInt, const char *zErr);
+void sync_set_status(sqlite3 *db, const char *zDb, const char *zInt, const char *zErr, int msBusy);
 char *sync_watermark(sqlite3 *db, const char *zDb, const char *zInt, const char *zModel);
 
 /* sync_page.c — paging: page requests, the page callback, parts of per-parent lists */
