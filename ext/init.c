@@ -52,6 +52,7 @@ static const char zInitOwnTables[] =
   "  diff TEXT NOT NULL,"
   "  created_at TEXT NOT NULL);"
   "CREATE INDEX IF NOT EXISTS \"%w\".pms_changes_by_record ON pms_changes(model, record_id);"
+  "CREATE INDEX IF NOT EXISTS \"%w\".pms_changes_by_integration ON pms_changes(integration_id, created_at);"
   "CREATE TABLE IF NOT EXISTS \"%w\".pms_sync_leases("
   "  integration_id TEXT NOT NULL,"
   "  model TEXT NOT NULL,"
@@ -140,7 +141,7 @@ static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     rc = pms_exec(db, &zErr,
         "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".pms_integrations USING pmsql_integrations", zDb);
   }
-  if( rc==SQLITE_OK ) rc = pms_exec(db, &zErr, zInitOwnTables, zDb, zDb, zDb, zDb, zDb, zDb);
+  if( rc==SQLITE_OK ) rc = pms_exec(db, &zErr, zInitOwnTables, zDb, zDb, zDb, zDb, zDb, zDb, zDb);
   if( rc==SQLITE_OK ){
     rc = pms_exec(db, &zErr,
         "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".pms_writes USING pmsql_writes", zDb);

@@ -145,6 +145,7 @@ static void sync_job_close(sqlite3 *db, const char *zDb, sync_job *pJob, char *z
   if( pJob->bSession ){
     sync_set_status(db, zDb, pJob->zInt, pJob->zOpenErr ? pJob->zOpenErr : zFirstFail,
                     pms_busy_budget(db, &pJob->sess));
+    sync_retention(db, zDb, &pJob->sess);
     pms_session_close(&pJob->sess);
   }
   if( zFirstFail && *pzFail==0 ) *pzFail = zFirstFail;

@@ -389,6 +389,7 @@ void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
   }
   free(aRun);
   sync_set_status(db, zDb, zInt, zFirstFail, pms_busy_budget(db, &sess));
+  sync_retention(db, zDb, &sess);
   if( zFirstFail && *pzFail==0 ) *pzFail = zFirstFail;
   else free(zFirstFail);
   pms_session_close(&sess);

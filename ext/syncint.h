@@ -12,6 +12,7 @@
 **   sync_spool.c  mapped rows parked in a file until the apply
 **   sync_pool.c   several integrations in parallel (fetch threads)
 **   sync_lock.c   short write transactions that wait for the lock; leases
+**   sync_retention.c  how long pms_changes and pms_sync_runs rows are kept
 */
 #ifndef PMSQL_SYNCINT_H
 #define PMSQL_SYNCINT_H
@@ -121,5 +122,8 @@ void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
 /* sync_lock.c — short write transactions that wait for the lock; leases */
 int sync_lease_take(sync_run *r);
 void sync_lease_release(sync_run *r, int bOwnTx);
+
+/* sync_retention.c — old pms_changes and pms_sync_runs rows of an integration */
+void sync_retention(sqlite3 *db, const char *zDb, const pms_session *pSess);
 
 #endif /* PMSQL_SYNCINT_H */
