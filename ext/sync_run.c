@@ -210,16 +210,19 @@ int sync_run_apply(sync_run *r, int bLast){
     r->nNew = r->nChanged = r->nUnchanged = 0;
     return SQLITE_OK;         /* no row can be written: the summary says it */
   }
+  r->msApply = pms_now_ms();
   if( rc==SQLITE_OK ) rc = pms_exec(db, 0, "SAVEPOINT pms_sync_model");
   if( rc ){
     sync_fail(r, pms_mprintf("cannot start a savepoint: %s", sqlite3_errmsg(db)));
     pms_tx_end(db, bOwn, 0, 0);
+    r->msApply = 0;
     return SQLITE_OK;
   }
   if( r->zErr==0 && sync_prepare_all(r)==SQLITE_OK && r->pSpool ) sync_run_replay(r);
   sync_run_commit(r);
   sync_lease_release(r, 0);
   rc = pms_tx_end(db, bOwn, 1, r->msBusy);
+  r->msApply = pms_now_ms() - r->msApply;
   if( rc ){
     sync_fail(r, rc==SQLITE_BUSY ? pms_strdup(zLocked)
                                  : pms_mprintf("cannot commit: %s", sqlite3_errmsg(db)));
@@ -266,10 +269,11 @@ void sync_run_report(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail){
   pms_str_appendf(pOut, "%s{\"integration\":", (*pnRun)++ ? "," : "");
   pms_str_append_json_string(pOut, r->pSess->zIntegration);
   pms_str_appendf(pOut, ",\"model\":\"%s\",\"mode\":\"%s\",\"status\":\"%s\",\"run_id\":%lld,"
-                  "\"pages\":%d,\"fetched\":%d,\"new\":%d,\"changed\":%d,\"unchanged\":%d,\"ms\":%lld",
+                  "\"pages\":%d,\"fetched\":%d,\"new\":%d,\"changed\":%d,\"unchanged\":%d,\"ms\":%lld,"
+                  "\"apply_ms\":%lld",
                   r->pM->zName, r->zMode, zStatus, (long long)r->iRunId,
                   r->nPages, r->nFetched, r->nNew, r->nChanged, r->nUnchanged,
-                  (long long)(pms_now_ms() - r->tStart));
+                  (long long)(pms_now_ms() - r->tStart), (long long)r->msApply);
   if( r->bRepass ) pms_str_appendz(pOut, ",\"consistency_pass\":true");
   if( r->zSkip ){
     pms_str_appendz(pOut, ",\"reason\":");

@@ -14,7 +14,8 @@
 **
 ** The cache is never changed by a write: the PMS is the source of truth.
 ** With refresh-after-write on, the record the PMS returns (or re-reads) is
-** put into the cache like a sync would, with a pms_changes row.
+** put into the cache like a sync would, with a pms_changes row — once every
+** request of the batch is done, so the cache writes come after the network.
 */
 #include "pmsql.h"
 #include <stdlib.h>
@@ -128,38 +129,54 @@ static void write_submit(write_run *pR, pms_write *w, pms_request *r){
   pms_http_submit(pR->pSess->pHttp, r);
 }
 
-static void write_refresh(write_run *pR, pms_write *w){
+/* A refresh that failed: the write stands; the journal says why. */
+static void write_refresh_note(pms_write *w, char *zErr /* malloc'd */){
+  char *z = pms_mprintf("%s%s(refresh after write failed: %s)", w->zMessage ? w->zMessage : "",
+                        w->zMessage ? " " : "", zErr);
+  free(w->zMessage);
+  w->zMessage = z;
+  free(zErr);
+}
+
+/* Refresh after write, network half: re-read the record when the PMS did
+** not return it. The cache half (write_refresh_put) waits until every
+** request of the batch is done. */
+static void write_refresh_fetch(write_run *pR, pms_write *w){
   const pms_adapter *pA = pR->pSess->pAdapter;
   const pms_adapter_model *pAM = pms_adapter_model_find(pA, w->pModel->zName);
-  cJSON *pRec = w->pResult;
   char *zErr = 0;
-  if( pAM==0 ) return;
-  if( pRec==0 && pA->xGetRequest && pA->xGetParse && (w->zXId || w->zCreatedXId) ){
+  if( pAM==0 || w->pResult ) return;
+  if( pA->xGetRequest && pA->xGetParse && (w->zXId || w->zCreatedXId) ){
     pms_request *r = pA->xGetRequest(pR->pSess, pAM, w->zXId ? w->zXId : w->zCreatedXId);
     pms_response resp;
     if( r ){
       pA->xAuthorize(pR->pSess, r);
       pms_http_perform(pR->pSess->pHttp, r, &resp);
-      if( resp.status==200 ) pRec = w->pResult = pA->xGetParse(pR->pSess, pAM, &resp, &zErr);
+      if( resp.status==200 ) w->pResult = pA->xGetParse(pR->pSess, pAM, &resp, &zErr);
       pms_response_clear(&resp);
     }
   }
-  if( pRec && pms_cache_put(pR->db, pR->zDb, pR->pSess, pAM, pRec, 1, &zErr)==SQLITE_OK ){
+  if( zErr ) write_refresh_note(w, zErr);
+}
+
+/* Refresh after write, cache half: the record into the cache like a sync
+** would. A failure leaves the write standing and says so in the journal. */
+static void write_refresh_put(write_run *pR, pms_write *w){
+  const pms_adapter_model *pAM = pms_adapter_model_find(pR->pSess->pAdapter, w->pModel->zName);
+  char *zErr = 0;
+  if( pAM==0 ) return;
+  if( w->pResult && pms_cache_put(pR->db, pR->zDb, pR->pSess, pAM, w->pResult, 1, &zErr)==SQLITE_OK ){
     return;
   }
-  /* the write stands; only the read-back failed: say so in the journal */
   if( zErr ){
-    char *z = pms_mprintf("%s%s(refresh after write failed: %s)", w->zMessage ? w->zMessage : "",
-                          w->zMessage ? " " : "", zErr);
-    free(w->zMessage);
-    w->zMessage = z;
-    free(zErr);
+    write_refresh_note(w, zErr);
+    pms_journal_record(pR->pConn, w);
   }
 }
 
 static void write_finish(write_run *pR, pms_write *w){
   if( w->zStatus==0 || strcmp(w->zStatus, "sent")==0 ) w->zStatus = "failed";
-  if( strcmp(w->zStatus, "succeeded")==0 && pR->bRefresh ) write_refresh(pR, w);
+  if( strcmp(w->zStatus, "succeeded")==0 && pR->bRefresh ) write_refresh_fetch(pR, w);
   pms_journal_record(pR->pConn, w);
   write_fail_note(pR, w);
 }
@@ -247,6 +264,10 @@ static void write_send_integration(write_run *pR, pms_write **apW, int nW){
     write_submit(pR, w, r);
   }
   if( !bDry ) pms_http_run(sess.pHttp, write_on_response, pR);
+  /* the network is done: now the refreshed records into the cache */
+  for(i=0; !bDry && pR->bRefresh && i<nW; i++){
+    if( apW[i]->zStatus && strcmp(apW[i]->zStatus, "succeeded")==0 ) write_refresh_put(pR, apW[i]);
+  }
   pR->pSess = 0;
   pms_session_close(&sess);
 }
