@@ -124,6 +124,7 @@ static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms
 ** waits (bDeferred) for the end of its integration. */
 static void sync_job_apply(sync_run *r, int bLast, pms_str *pOut, int *pnRun, char **pzFail){
   r->bProgress = isatty(2);
+  if( r->bDeferred && bLast ) r->bRetried = 1;
   r->bDeferred = 0;
   if( r->zSkip==0 && sync_run_apply(r, bLast)==SQLITE_BUSY ){
     r->bDeferred = 1;

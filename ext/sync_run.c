@@ -234,6 +234,7 @@ int sync_run_apply(sync_run *r, int bLast){
 /* Take a run as far as it goes: lease, fetch, apply. Leaves it
 ** bDeferred when the write lock could not be had (unless bLast). */
 void sync_run_step(sync_run *r, int bLast){
+  if( r->bDeferred && bLast ) r->bRetried = 1;
   r->bDeferred = 0;
   if( r->zHolder[0]==0 && r->zSkip==0 && r->zErr==0 ){
     int rc = sync_lease_take(r);
@@ -275,6 +276,7 @@ void sync_run_report(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail){
                   r->nPages, r->nFetched, r->nNew, r->nChanged, r->nUnchanged,
                   (long long)(pms_now_ms() - r->tStart), (long long)r->msApply);
   if( r->bRepass ) pms_str_appendz(pOut, ",\"consistency_pass\":true");
+  if( r->bRetried ) pms_str_appendz(pOut, ",\"lock_retry\":true");
   if( r->zSkip ){
     pms_str_appendz(pOut, ",\"reason\":");
     pms_str_append_json_string(pOut, r->zSkip);

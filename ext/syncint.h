@@ -79,6 +79,7 @@ typedef struct sync_run {
   char zHolder[64];         /* the lease this run holds, "" if none */
   int bFetched;             /* the fetch is done (or was never needed) */
   int bDeferred;            /* the lock could not be had: retried at the end */
+  int bRetried;             /* it was (reported as "lock_retry") */
   int64_t msApply;          /* the apply's write transaction, begin to commit */
 } sync_run;
 
