@@ -61,39 +61,51 @@ static const char zInitOwnTables[] =
   "  started_at TEXT NOT NULL,"
   "  PRIMARY KEY(integration_id, model));";
 
-/* "PRAGMA <db>.journal_mode", reading it or setting WAL. */
-static int init_prepare_pragma(sqlite3 *db, sqlite3_stmt **pp, const char *zDb, int bRead){
+/* "PRAGMA <db>.journal_mode", read or set to WAL: the mode after it
+** (sqlite3_mprintf'd), or NULL with *pRc. */
+static char *init_pragma_mode(sqlite3 *db, const char *zDb, int bRead, int *pRc){
   char *zSql = sqlite3_mprintf("PRAGMA \"%w\".journal_mode%s", zDb, bRead ? "" : "=WAL");
-  int rc = zSql ? sqlite3_prepare_v2(db, zSql, -1, pp, 0) : SQLITE_NOMEM;
-  sqlite3_free(zSql);
-  return rc;
-}
-
-/* Put a file database in WAL mode (unless bKeep) and say which mode it is
-** in: "" for a database without a file, else "; journal_mode <mode> …"
-** (sqlite3_mprintf'd). Outside any transaction: SQLite cannot change into
-** WAL inside one. */
-static char *init_journal_mode(sqlite3 *db, const char *zDb, int bKeep, char **pzErr){
-  const char *zFile = sqlite3_db_filename(db, zDb);
   sqlite3_stmt *pStmt = 0;
-  char *zMode = 0, *zOut;
-  int rc;
-  if( zFile==0 || zFile[0]==0 ) return sqlite3_mprintf("");
-  rc = init_prepare_pragma(db, &pStmt, zDb, bKeep || !sqlite3_get_autocommit(db));
+  char *zMode = 0;
+  int rc = zSql ? sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0) : SQLITE_NOMEM;
+  sqlite3_free(zSql);
   if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
     zMode = sqlite3_mprintf("%s", (const char*)sqlite3_column_text(pStmt, 0));
   }
   rc = sqlite3_finalize(pStmt);
-  if( rc || zMode==0 ){
-    *pzErr = pms_mprintf("cannot set the journal mode: %s", sqlite3_errmsg(db));
-    sqlite3_free(zMode);
+  *pRc = zMode ? SQLITE_OK : rc ? rc : SQLITE_NOMEM;
+  return zMode;
+}
+
+/* Put a file database in WAL mode (unless bKeep) and say which mode it is
+** in: "" for a database without a file, else "; journal_mode <mode> …"
+** (sqlite3_mprintf'd). Not inside a transaction (SQLite cannot change into
+** WAL there), and a database other connections hold open keeps its mode
+** (the result says so: run pms_init() again when they are closed). */
+static char *init_journal_mode(sqlite3 *db, const char *zDb, int bKeep, char **pzErr){
+  const char *zFile = sqlite3_db_filename(db, zDb);
+  const char *zWhy = bKeep ? "as asked" : !sqlite3_get_autocommit(db) ? "inside a transaction" : 0;
+  char *zMode = 0, *zOut;
+  int rc = SQLITE_OK;
+  if( zFile==0 || zFile[0]==0 ) return sqlite3_mprintf("");
+  if( zWhy==0 ){
+    zMode = init_pragma_mode(db, zDb, 0, &rc);
+    if( (rc & 0xff)==SQLITE_BUSY || (rc & 0xff)==SQLITE_LOCKED ){
+      zWhy = "the database is busy; run pms_init() again when other connections are closed";
+    }else if( zMode && sqlite3_stricmp(zMode, "wal")!=0 ){
+      zWhy = "SQLite cannot use WAL for this file";
+    }
+  }
+  if( zMode==0 ) zMode = init_pragma_mode(db, zDb, 1, &rc);
+  if( zMode==0 ){
+    *pzErr = pms_mprintf("cannot read the journal mode: %s", sqlite3_errmsg(db));
     return 0;
   }
   if( sqlite3_stricmp(zMode, "wal")==0 ){
     zOut = sqlite3_mprintf("; journal_mode wal (readers never wait for a sync)");
   }else{
     zOut = sqlite3_mprintf("; journal_mode %s kept (%s: readers wait for each sync's writes)",
-                           zMode, bKeep ? "as asked" : "inside a transaction");
+                           zMode, zWhy);
   }
   sqlite3_free(zMode);
   return zOut;
