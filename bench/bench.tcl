@@ -16,6 +16,8 @@
 #                        20 ms: the longest write-lock hold per model (the
 #                        apply, pms_sync's apply_ms) against the run's time,
 #                        and the application's write latency p50/p99/max
+#                        (its p99 is bounded by the longest apply, not by
+#                        the network)
 #
 # Raw figures are printed as they come; then one line per target,
 # "bench NAME ratio=R target=T". bench/RESULTS.md gets the machine and
@@ -760,7 +762,7 @@ proc bench_sharing {n latency} {
     say "  application writes: [llength $lat], failed $errors; latency p50 [ms [percentile $lat 0.5]] ms,\
            p99 [ms [percentile $lat 0.99]] ms, max [ms [percentile $lat 1.0]] ms"
     dict set res hold_vs_run [expr {$maxrun > 0 ? double($maxapply) / $maxrun : 1.0}]
-    dict set res write_p99 [percentile $lat 0.99]
+    dict set res write_p99_vs_hold [expr {$maxapply > 0 ? [percentile $lat 0.99] / $maxapply : 0}]
     dict set res errors $errors
     app close
   } finally {
@@ -806,7 +808,7 @@ proc main {} {
   target write_ratelimit_max_requests_in_1s [dict get $writes max_in_1s] 10
   target write_ratelimit_429s [dict get $writes rate_limited] 0
   target share_lock_hold_vs_model_run [dict get $share hold_vs_run] 0.5
-  target share_app_write_p99_ms [dict get $share write_p99] 250
+  target share_app_write_p99_vs_lock_hold [dict get $share write_p99_vs_hold] 1.2
   target share_app_write_errors [dict get $share errors] 0
 
   section_end

@@ -3,7 +3,7 @@
 ** [, model [, mode]]]) and pms_sync_due() for cron.
 **
 ** They check their arguments, pick the integrations and hand them to
-** sync_integration (one) or sync_each (several, in parallel). How a run
+** sync_one or sync_each (sync_pool.c: fetch threads, applied here). How a run
 ** works is in sync_run.c; the other sync_*.c files each own one step (see
 ** syncint.h).
 */
@@ -85,7 +85,7 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
       pms_str_reset(&out);
       return;
     }
-    sync_integration(db, zDb, zInt, pA, pOnly, zMode, 0, &out, &nRun, &zFail);
+    sync_one(db, zDb, zInt, pA, pOnly, zMode, &out, &nRun, &zFail);
   }else{
     sync_each(db, zDb, sqlite3_mprintf("SELECT id, vendor FROM \"%w\".pms_integrations_store ORDER BY id", zDb),
               pOnly, zMode, 0, &out, &nRun, &zFail);

@@ -1,10 +1,11 @@
 /*
-** sync_pool.c — several integrations in parallel. Each integration gets a fetch thread
-** with its own session and HTTP client: it logs in and reads its models'
-** lists in order, mapping each record into a spool file. The caller's
-** thread, which alone touches the database, applies each finished model in
-** its savepoint (the same commit-or-nothing as a serial run), whichever
-** integration finishes first. Models served per parent (zPartition) wait
+** sync_pool.c — syncing integrations (one, or several in parallel). Each
+** integration gets a fetch thread with its own session and HTTP client: it
+** logs in and reads its models' lists in order, mapping each record into a
+** spool file. The caller's thread, which alone touches the database,
+** applies each finished model in one short write transaction (the same
+** commit-or-nothing as a serial run), whichever integration finishes
+** first, while the threads fetch on. Models served per parent (zPartition) wait
 ** until the models before them are applied, since their parts come from
 ** the cache. At most SYNC_MAX_PARALLEL integrations fetch at once. The
 ** leases of an integration's runs are taken before its thread starts; a
@@ -89,7 +90,7 @@ static void sync_job_plan(sync_job *pJob){
 /* Open an integration's session and set up its runs. Returns 0 when the
 ** integration must go the serial way (it reports its own failure). */
 static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms_model *pOnly,
-                         const char *zMode, const char *zDueSince){
+                         const char *zMode, const char *zDueSince, int bAlone){
   char *zErr = 0;
   int i;
   if( pJob->pA==0 || pms_session_open(db, zDb, pJob->zInt, &pJob->sess, &zErr) ){
@@ -108,7 +109,7 @@ static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms
     if( pAM==0 ) continue;
     r = &pJob->aRun[pJob->nRun++];
     sync_run_init(r, db, zDb, &pJob->sess, pAM, zMode);
-    r->bProgress = 0;             /* the applying thread reports */
+    r->bProgress = bAlone && isatty(2);   /* else the applying thread reports */
     r->zDueSince = zDueSince;
     r->aiMapCol = pms_map_columns(r->pM, pAM->aMap, &zErr);
     if( r->aiMapCol==0 ){ sync_fail(r, zErr ? zErr : pms_strdup("out of memory")); zErr = 0; }
@@ -171,7 +172,7 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
     sync_thread_arg *pArg;
     pJob->zInt = azInt[i];
     pJob->pA = apA[i];
-    if( !sync_job_open(db, zDb, pJob, pOnly, zMode, zDueSince) ){
+    if( !sync_job_open(db, zDb, pJob, pOnly, zMode, zDueSince, nInt==1) ){
       /* the serial path reports a session that cannot open */
       if( pJob->bSession ) pms_session_close(&pJob->sess);
       free(pJob->aRun);
@@ -234,9 +235,20 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
   pthread_mutex_destroy(&pool.mu);
 }
 
-/* Sync every integration a query (id, vendor) selects, in its order; more
-** than one in parallel (sync_parallel), in batches. The ids are read first:
-** syncing writes to the table the query reads. */
+/* One integration: its fetch thread reads model k+1 while this thread
+** applies model k. */
+void sync_one(sqlite3 *db, const char *zDb, const char *zInt, const pms_adapter *pA,
+              const pms_model *pOnly, const char *zMode, pms_str *pOut, int *pnRun, char **pzFail){
+  char *azInt[1];
+  const pms_adapter *apA[1];
+  azInt[0] = (char*)zInt;
+  apA[0] = pA;
+  sync_parallel(db, zDb, azInt, apA, 1, pOnly, zMode, 0, pOut, pnRun, pzFail);
+}
+
+/* Sync every integration a query (id, vendor) selects, in its order, in
+** parallel (sync_parallel), in batches. The ids are read first: syncing
+** writes to the table the query reads. */
 void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
                const pms_model *pOnly, const char *zMode, const char *zDueSince,
                pms_str *pOut, int *pnRun, char **pzFail){
@@ -256,13 +268,9 @@ void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
     }
   }
   sqlite3_finalize(pStmt);
-  if( nInt==1 ){
-    sync_integration(db, zDb, azInt[0], apA[0], pOnly, zMode, zDueSince, pOut, pnRun, pzFail);
-  }else{
-    for(i=0; i<nInt; i+=SYNC_MAX_PARALLEL){
-      int n = nInt-i < SYNC_MAX_PARALLEL ? nInt-i : SYNC_MAX_PARALLEL;
-      sync_parallel(db, zDb, azInt+i, apA+i, n, pOnly, zMode, zDueSince, pOut, pnRun, pzFail);
-    }
+  for(i=0; i<nInt; i+=SYNC_MAX_PARALLEL){
+    int n = nInt-i < SYNC_MAX_PARALLEL ? nInt-i : SYNC_MAX_PARALLEL;
+    sync_parallel(db, zDb, azInt+i, apA+i, n, pOnly, zMode, zDueSince, pOut, pnRun, pzFail);
   }
   for(i=0; i<nInt; i++) free(azInt[i]);
   free(azInt);

@@ -335,10 +335,11 @@ static void sync_integration_fail(sqlite3 *db, const char *zDb, const char *zInt
   if( *pzFail==0 ) *pzFail = pms_mprintf("%s: %s", zInt, zErr);
 }
 
-/* Sync the requested models of one integration, in model order; each is
-** applied before the next is fetched (a model served per parent reads its
-** parts from the cache). Runs that could not get the write lock are
-** retried at the end, in order. */
+/* Sync the requested models of one integration in this thread, in model
+** order; each is applied before the next is fetched (a model served per
+** parent reads its parts from the cache). Runs that could not get the
+** write lock are retried at the end, in order. sync_pool.c uses it for an
+** integration its threads cannot take (the session does not open). */
 void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
                       const pms_adapter *pA, const pms_model *pOnly, const char *zMode,
                       const char *zDueSince, pms_str *pOut, int *pnRun, char **pzFail){

@@ -10,7 +10,7 @@
 **   sync_page.c   reading a model's lists: pages, totals, retries, parts
 **   sync_cache.c  one record into "<model>_cache": map, hash, upsert, diff
 **   sync_spool.c  mapped rows parked in a file until the apply
-**   sync_pool.c   several integrations in parallel (fetch threads)
+**   sync_pool.c   integrations in parallel: fetch threads, applied here
 **   sync_lock.c   short write transactions that wait for the lock; leases
 **   sync_retention.c  how long pms_changes and pms_sync_runs rows are kept
 */
@@ -116,10 +116,13 @@ void sync_run_replay(sync_run *r);
 FILE *sync_spool_open(char **pzErr);
 int sync_spool_write(sync_run *p);
 
-/* sync_pool.c — many integrations at once: fetch threads and the applying thread */
+/* sync_pool.c — integrations at once: fetch threads and the applying thread */
 void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
                const pms_model *pOnly, const char *zMode, const char *zDueSince,
                pms_str *pOut, int *pnRun, char **pzFail);
+
+void sync_one(sqlite3 *db, const char *zDb, const char *zInt, const pms_adapter *pA,
+              const pms_model *pOnly, const char *zMode, pms_str *pOut, int *pnRun, char **pzFail);
 
 /* sync_lock.c — short write transactions that wait for the lock; leases */
 int sync_lease_take(sync_run *r);
