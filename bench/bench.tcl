@@ -11,6 +11,13 @@
 #                        statement each, 20 ms sandbox latency; and the
 #                        vendor rate limit respected when on
 #   4. load cost         .load per fresh connection; size of pmsql.so
+#   5. sharing           a full sync (sandbox latency 200 ms) in another
+#                        process while this one writes its own table every
+#                        20 ms: the longest write-lock hold per model (the
+#                        apply, pms_sync's apply_ms) against the sync's time,
+#                        and the application's write latency p50/p99/max
+#                        (its p99 is bounded by the longest apply, not by
+#                        the network)
 #
 # Raw figures are printed as they come; then one line per target,
 # "bench NAME ratio=R target=T". bench/RESULTS.md gets the machine and
@@ -718,6 +725,80 @@ proc write_results {mach elapsed} {
   set f [open $file w]; fconfigure $f -encoding utf-8; puts -nonewline $f $new; close $f
 }
 
+# ---------------------------------------------------------------- 5. sharing
+proc percentile {l p} {
+  set s [lsort -real $l]
+  set n [llength $s]
+  if {$n == 0} { return 0 }
+  lindex $s [expr {min($n - 1, int(ceil($p * $n)) - 1)}]
+}
+proc bench_sharing {n latency} {
+  section "sharing: full sync of $n residents, sandbox latency $latency ms, application writing every 20 ms"
+  set sb [sb_start --size $n --no-rate-limit --latency-ms $latency]
+  set db [file join $::work share.db]
+  set out [file join $::work share.out]
+  rm_db $db
+  file delete -force $out
+  set res {}
+  try {
+    sqlite3 app $db
+    app enable_load_extension 1
+    app eval {SELECT load_extension($::ext)}
+    set init [app onecolumn {SELECT pms_init()}]
+    set url [dict get $sb url]
+    set creds [dict get $sb creds]
+    app eval {
+      INSERT INTO pms_integrations(id, vendor, base_url, credentials, options)
+      VALUES('b', 'BUILDIUM', $url, $creds, '{"max_requests_per_second":0}');
+      CREATE TABLE app_notes(id INTEGER PRIMARY KEY, at INTEGER, note TEXT);
+    }
+    app timeout 10000
+    say "  pms_init: $init"
+    set pid [exec timeout 1500 tclsh [file join $::topdir bench sync_child.tcl] \
+               $::ext $db $url $creds shared > $out 2>@stderr &]
+    set lat {}
+    set errors 0
+    set deadline [expr {[clock milliseconds] + 1500000}]
+    while {[pid_alive $pid] && [clock milliseconds] < $deadline} {
+      if {![catch {set st [open /proc/$pid/stat r]; set stat [read $st]; close $st}] &&
+          [regexp {\) Z } $stat]} break
+      set t0 [us_now]
+      if {[catch { app eval { INSERT INTO app_notes(at, note) VALUES($t0, 'during the sync') } }]} { incr errors }
+      lappend lat [expr {([us_now] - $t0) / 1000.0}]
+      after 20
+    }
+    catch { exec wait $pid }
+    set f [open $out r]; set child [read $f]; close $f
+    set summary [dict get $child summary]
+    if {[jget $summary {$.status}] ne "succeeded"} { error "shared sync did not succeed: $summary" }
+    set rows [::J eval {
+      SELECT json_extract(value, '$.model'), json_extract(value, '$.fetched'),
+             json_extract(value, '$.ms'), json_extract(value, '$.apply_ms')
+      FROM json_each($summary, '$.runs')
+    }]
+    set maxapply 0
+    set per {}
+    foreach {m f t a} $rows {
+      lappend per "$m $f done at $t ms, lock $a ms"
+      set maxapply [expr {max($maxapply, $a)}]
+    }
+    set wall [dict get $child wall_ms]
+    say "  sync wall [ms $wall] ms; per model (records, done at ms since the sync began, write lock held): [join $per {; }]"
+    say "  longest write-lock hold [ms $maxapply] ms; all write-lock holds together [ms [tcl::mathop::+ {*}[lmap {m f t a} $rows {set a}]]] ms of [ms $wall] ms"
+    say "  application writes: [llength $lat], failed $errors; latency p50 [ms [percentile $lat 0.5]] ms,\
+           p99 [ms [percentile $lat 0.99]] ms, max [ms [percentile $lat 1.0]] ms"
+    dict set res hold_vs_wall [expr {$wall > 0 ? double($maxapply) / $wall : 1.0}]
+    dict set res write_p99_vs_hold [expr {$maxapply > 0 ? [percentile $lat 0.99] / $maxapply : 0}]
+    dict set res errors $errors
+    app close
+  } finally {
+    catch {app close}
+    sb_stop $sb
+    rm_db $db
+  }
+  return $res
+}
+
 # -------------------------------------------------------------------- main
 proc main {} {
   if {[info exists ::env(BENCH_READS_DB)] && [file exists $::env(BENCH_READS_DB)]} {
@@ -751,6 +832,7 @@ proc main {} {
   if {![info exists ::env(BENCH_KEEP_DB)]} { rm_db [dict get $rsync db] }
   set writes [bench_writes]
   bench_load
+  set share [bench_sharing [expr {$::mode eq "small" ? 10000 : 100000}] 200]
 
   target sync_${headname}_vs_download [expr {[dict get $head wall_ms] / [dict get $head download_ms]}] 1.25
   target sync_cpu_us_per_record [dict get $head us_per_record] 5
@@ -761,6 +843,9 @@ proc main {} {
   target write_batch_vs_serial [dict get $writes ratio] 0.1
   target write_ratelimit_max_requests_in_1s [dict get $writes max_in_1s] 10
   target write_ratelimit_429s [dict get $writes rate_limited] 0
+  target share_lock_hold_vs_sync_wall [dict get $share hold_vs_wall] 0.5
+  target share_app_write_p99_vs_lock_hold [dict get $share write_p99_vs_hold] 1.2
+  target share_app_write_errors [dict get $share errors] 0
 
   section_end
   set elapsed [expr {[clock milliseconds] - $::t_start}]

@@ -5,6 +5,8 @@
 #       and runs SELECT pms_sync('b', NULL, 'full')
 #   tclsh bench/sync_child.tcl EXT DB URL CREDS incremental
 #       opens DB and runs SELECT pms_sync('b', 'residents')
+#   tclsh bench/sync_child.tcl EXT DB URL CREDS shared
+#       opens DB (made by bench.tcl) and runs SELECT pms_sync('b', NULL, 'full')
 #
 # Prints one Tcl dict on stdout: wall_ms (the pms_sync call), cpu_ms (this
 # process's user+sys during the call, /proc/self/stat fields 14 and 15;
@@ -48,6 +50,8 @@ if {$action eq "full"} {
   set sql {SELECT pms_sync('b', NULL, 'full')}
 } elseif {$action eq "incremental"} {
   set sql {SELECT pms_sync('b', 'residents')}
+} elseif {$action eq "shared"} {
+  set sql {SELECT pms_sync('b', NULL, 'full')}
 } else {
   puts stderr "sync_child: unknown action '$action'"
   exit 2

@@ -5,8 +5,15 @@
 ** model table per unified model (each with its <model>_cache shadow table)
 ** and pmsql's own plain tables: pms_sync_state (watermarks), pms_sync_runs
 ** (history) and pms_changes (the change feed); and pms_writes, the write
-** journal's table (its rows live in a file of their own, journal.c). Every statement is
-** CREATE … IF NOT EXISTS, so calling it again changes nothing.
+** journal's table (its rows live in a file of their own, journal.c), and
+** pms_sync_leases (which sync runs are under way, sync_lock.c). Every
+** statement is CREATE … IF NOT EXISTS, so calling it again changes nothing.
+**
+** A database in a file is put in WAL mode, so readers never wait for a
+** sync and a sync waits only for the application's own short writes;
+** pms_init(schema, 'keep') keeps the database's journal mode. :memory: and
+** temporary databases have no file to share and are left alone. The
+** result says which mode the database is in.
 */
 #include "pmsql.h"
 #include <curl/curl.h>
@@ -45,7 +52,64 @@ static const char zInitOwnTables[] =
   "  diff TEXT NOT NULL,"
   "  created_at TEXT NOT NULL);"
   "CREATE INDEX IF NOT EXISTS \"%w\".pms_changes_by_record ON pms_changes(model, record_id);"
-  "CREATE INDEX IF NOT EXISTS \"%w\".pms_changes_by_integration ON pms_changes(integration_id, created_at);";
+  "CREATE INDEX IF NOT EXISTS \"%w\".pms_changes_by_integration ON pms_changes(integration_id, created_at);"
+  "CREATE TABLE IF NOT EXISTS \"%w\".pms_sync_leases("
+  "  integration_id TEXT NOT NULL,"
+  "  model TEXT NOT NULL,"
+  "  holder TEXT NOT NULL,"       /* "pid:start:nonce" of the running sync */
+  "  pid INTEGER NOT NULL,"
+  "  started_at TEXT NOT NULL,"
+  "  PRIMARY KEY(integration_id, model));";
+
+/* "PRAGMA <db>.journal_mode", read or set to WAL: the mode after it
+** (sqlite3_mprintf'd), or NULL with *pRc. */
+static char *init_pragma_mode(sqlite3 *db, const char *zDb, int bRead, int *pRc){
+  char *zSql = sqlite3_mprintf("PRAGMA \"%w\".journal_mode%s", zDb, bRead ? "" : "=WAL");
+  sqlite3_stmt *pStmt = 0;
+  char *zMode = 0;
+  int rc = zSql ? sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0) : SQLITE_NOMEM;
+  sqlite3_free(zSql);
+  if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
+    zMode = sqlite3_mprintf("%s", (const char*)sqlite3_column_text(pStmt, 0));
+  }
+  rc = sqlite3_finalize(pStmt);
+  *pRc = zMode ? SQLITE_OK : rc ? rc : SQLITE_NOMEM;
+  return zMode;
+}
+
+/* Put a file database in WAL mode (unless bKeep) and say which mode it is
+** in: "" for a database without a file, else "; journal_mode <mode> …"
+** (sqlite3_mprintf'd). Not inside a transaction (SQLite cannot change into
+** WAL there), and a database other connections hold open keeps its mode
+** (the result says so: run pms_init() again when they are closed). */
+static char *init_journal_mode(sqlite3 *db, const char *zDb, int bKeep, char **pzErr){
+  const char *zFile = sqlite3_db_filename(db, zDb);
+  const char *zWhy = bKeep ? "as asked" : !sqlite3_get_autocommit(db) ? "inside a transaction" : 0;
+  char *zMode = 0, *zOut;
+  int rc = SQLITE_OK;
+  if( zFile==0 || zFile[0]==0 ) return sqlite3_mprintf("");
+  if( zWhy==0 ){
+    zMode = init_pragma_mode(db, zDb, 0, &rc);
+    if( (rc & 0xff)==SQLITE_BUSY || (rc & 0xff)==SQLITE_LOCKED ){
+      zWhy = "the database is busy; run pms_init() again when other connections are closed";
+    }else if( zMode && sqlite3_stricmp(zMode, "wal")!=0 ){
+      zWhy = "SQLite cannot use WAL for this file";
+    }
+  }
+  if( zMode==0 ) zMode = init_pragma_mode(db, zDb, 1, &rc);
+  if( zMode==0 ){
+    *pzErr = pms_mprintf("cannot read the journal mode: %s", sqlite3_errmsg(db));
+    return 0;
+  }
+  if( sqlite3_stricmp(zMode, "wal")==0 ){
+    zOut = sqlite3_mprintf("; journal_mode wal (readers never wait for a sync)");
+  }else{
+    zOut = sqlite3_mprintf("; journal_mode %s kept (%s: readers wait for each sync's writes)",
+                           zMode, zWhy);
+  }
+  sqlite3_free(zMode);
+  return zOut;
+}
 
 static int init_schema_exists(sqlite3 *db, const char *zDb){
   sqlite3_stmt *pStmt = 0;
@@ -61,9 +125,17 @@ static int init_schema_exists(sqlite3 *db, const char *zDb){
 static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
   const char *zDb = argc>0 ? (const char*)sqlite3_value_text(argv[0]) : "main";
-  char *zErr = 0;
+  const char *zJournal = argc>1 ? (const char*)sqlite3_value_text(argv[1]) : "wal";
+  char *zErr = 0, *zMode = 0;
   int rc, i;
   if( zDb==0 ) zDb = "main";
+  if( zJournal==0 || (strcmp(zJournal, "wal")!=0 && strcmp(zJournal, "keep")!=0) ){
+    char *z = sqlite3_mprintf("pms_init: the journal argument must be 'wal' (the default) or 'keep' "
+                              "(got '%s')", zJournal ? zJournal : "NULL");
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
+    return;
+  }
   if( pms_schema_load(&zErr) || pms_capability_init(&zErr) ){
     sqlite3_result_error(ctx, zErr, -1);
     free(zErr);
@@ -75,12 +147,13 @@ static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     sqlite3_free(z);
     return;
   }
-  rc = pms_exec(db, &zErr, "SAVEPOINT pms_init");
+  zMode = init_journal_mode(db, zDb, strcmp(zJournal, "keep")==0, &zErr);
+  rc = zMode ? pms_exec(db, &zErr, "SAVEPOINT pms_init") : SQLITE_ERROR;
   if( rc==SQLITE_OK ){
     rc = pms_exec(db, &zErr,
         "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".pms_integrations USING pmsql_integrations", zDb);
   }
-  if( rc==SQLITE_OK ) rc = pms_exec(db, &zErr, zInitOwnTables, zDb, zDb, zDb, zDb, zDb, zDb);
+  if( rc==SQLITE_OK ) rc = pms_exec(db, &zErr, zInitOwnTables, zDb, zDb, zDb, zDb, zDb, zDb, zDb);
   if( rc==SQLITE_OK ){
     rc = pms_exec(db, &zErr,
         "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".pms_writes USING pmsql_writes", zDb);
@@ -91,7 +164,7 @@ static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   }
   if( rc==SQLITE_OK ){
     rc = pms_exec(db, &zErr, "RELEASE pms_init");
-  }else{
+  }else if( zMode ){
     pms_exec(db, 0, "ROLLBACK TO pms_init");
     pms_exec(db, 0, "RELEASE pms_init");
   }
@@ -100,11 +173,12 @@ static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     sqlite3_result_error(ctx, z, -1);
     sqlite3_free(z);
   }else{
-    char *z = sqlite3_mprintf("pmsql %s: %s ready (%d models, %d vendors)",
-                              PMSQL_VERSION, zDb, pms_model_count(), pms_adapter_count());
+    char *z = sqlite3_mprintf("pmsql %s: %s ready (%d models, %d vendors)%s",
+                              PMSQL_VERSION, zDb, pms_model_count(), pms_adapter_count(), zMode);
     sqlite3_result_text(ctx, z, -1, sqlite3_free);
   }
   free(zErr);
+  sqlite3_free(zMode);
 }
 
 /* pms_version(): JSON with the version, libraries, build and vendors. */
@@ -148,6 +222,10 @@ int pms_init_register(sqlite3 *db){
                                       0, init_func, 0, 0, 0);
   if( rc==SQLITE_OK ){
     rc = sqlite3_create_function_v2(db, "pms_init", 1, SQLITE_UTF8|SQLITE_DIRECTONLY,
+                                    0, init_func, 0, 0, 0);
+  }
+  if( rc==SQLITE_OK ){
+    rc = sqlite3_create_function_v2(db, "pms_init", 2, SQLITE_UTF8|SQLITE_DIRECTONLY,
                                     0, init_func, 0, 0, 0);
   }
   if( rc==SQLITE_OK ){

@@ -49,6 +49,7 @@ static const struct { const char *zName; char eKind; double rMin, rMax; } aIntOp
   { "sync_runs_retention_days",'n', 0, 36500 },
   { "max_response_bytes",      'n', 1024, 4294967296.0 },
   { "max_pages",               'n', 1, 10000000 },
+  { "busy_timeout_ms",         'n', 0, 3600000 },
 };
 #define INT_NOPTION ((int)(sizeof(aIntOption)/sizeof(aIntOption[0])))
 
@@ -772,14 +773,26 @@ int pms_integrations_register(sqlite3 *db){
 /* The first database of the connection holding pmsql's tables ("main"
 ** usually). The name is SQLite's own and lives as long as the attachment. */
 const char *pms_find_schema(sqlite3 *db){
+  const char *zWhy;
+  return pms_find_schema_err(db, &zWhy);
+}
+
+/* Reading a schema waits for a writer as pmsql's own statements do
+** (sync_lock.c): "locked" is not "absent". */
+const char *pms_find_schema_err(sqlite3 *db, const char **pzWhy){
   const char *zName;
-  int i;
+  int i, rc, nTry = 0, bBusy = 0;
+  int64_t tEnd = pms_now_ms() + pms_busy_budget(db, 0);
   for(i=0; (zName = sqlite3_db_name(db, i))!=0; i++){
-    if( sqlite3_table_column_metadata(db, zName, "pms_integrations_store", "id",
-                                      0, 0, 0, 0, 0)==SQLITE_OK ){
-      return zName;
+    rc = sqlite3_table_column_metadata(db, zName, "pms_integrations_store", "id", 0, 0, 0, 0, 0);
+    if( rc==SQLITE_OK ) return zName;
+    if( (rc & 0xff)==SQLITE_BUSY || (rc & 0xff)==SQLITE_LOCKED ){
+      if( pms_busy_pause(&nTry, tEnd) ){ i--; continue; }
+      bBusy = 1;
     }
   }
+  *pzWhy = bBusy ? "database is locked by another connection"
+                 : "this database has no pmsql tables; run SELECT pms_init() first";
   return 0;
 }
 

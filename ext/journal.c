@@ -80,8 +80,9 @@ static unsigned long long journal_proc_start(long pid, char *pState){
   return t;
 }
 
-/* Is the process that wrote owner "pid:start:nonce" still running? */
-static int journal_owner_alive(const char *zOwner){
+/* Is the process that wrote owner "pid:start:nonce" still running? (Also
+** the sync leases' test, sync_lock.c.) */
+int pms_owner_alive(const char *zOwner){
   long pid = zOwner ? atol(zOwner) : 0;
   const char *zStart = zOwner ? strchr(zOwner, ':') : 0;
   char cState;
@@ -97,6 +98,14 @@ static int journal_owner_alive(const char *zOwner){
 /* What an orphaned row ('sent' by a process that is gone) says. */
 static const char zJournalOrphanMsg[] =
   "pmsql stopped before the PMS answered; check the PMS before retrying";
+/* A fresh owner "pid:start:nonce" naming this process and one holder in it. */
+void pms_owner_new(char *zBuf, size_t n){
+  sqlite3_uint64 nonce;
+  char cState;
+  sqlite3_randomness(sizeof(nonce), &nonce);
+  snprintf(zBuf, n, "%ld:%llu:%016llx", (long)getpid(),
+           journal_proc_start((long)getpid(), &cState), (unsigned long long)nonce);
+}
 
 /* Rows left 'sent' by a process that no longer exists: outcome unknown. */
 static void journal_mark_orphans(pms_conn *p){
@@ -111,7 +120,7 @@ static void journal_mark_orphans(pms_conn *p){
     return;
   }
   while( sqlite3_step(pSel)==SQLITE_ROW ){
-    if( !journal_owner_alive((const char*)sqlite3_column_text(pSel, 1)) ){
+    if( !pms_owner_alive((const char*)sqlite3_column_text(pSel, 1)) ){
       sqlite3_bind_int64(pUpd, 1, sqlite3_column_int64(pSel, 0));
       sqlite3_bind_text(pUpd, 2, zNow, -1, SQLITE_STATIC);
       sqlite3_bind_text(pUpd, 3, zJournalOrphanMsg, -1, SQLITE_STATIC);
@@ -182,13 +191,7 @@ int pms_journal_open(pms_conn *p, const char *zDb, char **pzErr){
     return rc;
   }
   p->zJournalPath = zPath;
-  {
-    sqlite3_uint64 nonce;
-    char cState;
-    sqlite3_randomness(sizeof(nonce), &nonce);
-    snprintf(p->zOwner, sizeof(p->zOwner), "%ld:%llu:%016llx", (long)getpid(),
-             journal_proc_start((long)getpid(), &cState), (unsigned long long)nonce);
-  }
+  pms_owner_new(p->zOwner, sizeof(p->zOwner));
   journal_mark_orphans(p);
   return SQLITE_OK;
 }
@@ -388,7 +391,7 @@ static int jv_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   ** will write it at the next write: outcome unknown */
   if( (i==JV_STATUS || i==JV_MESSAGE)
    && sqlite3_stricmp((const char*)sqlite3_column_text(pStmt, JV_STATUS), "sent")==0
-   && !journal_owner_alive((const char*)sqlite3_column_text(pStmt, JV_OWNER)) ){
+   && !pms_owner_alive((const char*)sqlite3_column_text(pStmt, JV_OWNER)) ){
     if( i==JV_STATUS ){ sqlite3_result_text(ctx, "unknown", -1, SQLITE_STATIC); return SQLITE_OK; }
     if( sqlite3_column_type(pStmt, JV_MESSAGE)==SQLITE_NULL ){
       sqlite3_result_text(ctx, zJournalOrphanMsg, -1, SQLITE_STATIC);

@@ -556,8 +556,11 @@ void pms_link_free(pms_link *);
 int pms_integrations_register(sqlite3 *db);
 /* The vendor of an integration, from pms_integrations (malloc'd), or NULL. */
 char *pms_integration_vendor(sqlite3 *db, const char *zDb, const char *zIntegration);
-/* Find the schema holding pmsql's tables ("main" usually); NULL if none. */
+/* Find the schema holding pmsql's tables ("main" usually); NULL if none.
+** pms_find_schema_err also says why not: no tables, or the database is
+** locked (its message, static, in *pzWhy). */
 const char *pms_find_schema(sqlite3 *db);
+const char *pms_find_schema_err(sqlite3 *db, const char **pzWhy);
 /* Load one integration's configuration into a session (resolves env:
 ** credentials). Returns SQLITE_OK, or an error with *pzErr set. */
 int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
@@ -649,6 +652,20 @@ int pms_validate_register(sqlite3 *db, pms_conn *);
 int pms_journal_open(pms_conn *, const char *zDb, char **pzErr);
 int pms_journal_record(pms_conn *, pms_write *);   /* insert or update */
 int pms_journal_register(sqlite3 *db, pms_conn *);
+/* Owners "pid:start:nonce" of journal rows and sync leases: a new one for
+** this process, and whether the process that made one still runs. */
+void pms_owner_new(char *zBuf, size_t n);
+int pms_owner_alive(const char *zOwner);
+
+/* Sharing the database (sync_lock.c): how long pmsql itself waits for the
+** write lock (0 when the host set a busy timeout: SQLite waits that long),
+** a pause between attempts (0 past the deadline), and a write transaction
+** begun with BEGIN IMMEDIATE (*pbOwn; none inside the caller's own) and
+** ended; SQLITE_BUSY when the lock could not be had. */
+int pms_busy_budget(sqlite3 *db, const pms_session *pSess);
+int pms_busy_pause(int *pnTry, int64_t tDeadline);
+int pms_tx_begin(sqlite3 *db, int msBudget, int *pbOwn);
+int pms_tx_end(sqlite3 *db, int bOwn, int bCommit, int msBudget);
 
 /* Write pipeline (write.c), driven by the model tables. */
 int pms_write_stage(pms_conn *, pms_write *, char **pzErr);

@@ -3,7 +3,7 @@
 ** [, model [, mode]]]) and pms_sync_due() for cron.
 **
 ** They check their arguments, pick the integrations and hand them to
-** sync_integration (one) or sync_each (several, in parallel). How a run
+** sync_one or sync_each (sync_pool.c: fetch threads, applied here). How a run
 ** works is in sync_run.c; the other sync_*.c files each own one step (see
 ** syncint.h).
 */
@@ -14,7 +14,8 @@
 /* pms_sync([integration [, model [, mode]]]) */
 static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
-  const char *zDb = pms_find_schema(db);
+  const char *zWhy = 0;
+  const char *zDb = pms_find_schema_err(db, &zWhy);
   const char *zInt = argc>0 ? (const char*)sqlite3_value_text(argv[0]) : 0;
   const char *zModel = argc>1 ? (const char*)sqlite3_value_text(argv[1]) : 0;
   const char *zMode = argc>2 ? (const char*)sqlite3_value_text(argv[2]) : 0;
@@ -24,7 +25,9 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   int nRun = 0;
 
   if( zDb==0 ){
-    sqlite3_result_error(ctx, "pms_sync: this database has no pmsql tables; run SELECT pms_init() first", -1);
+    char *z = sqlite3_mprintf("pms_sync: %s", zWhy);
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
     return;
   }
   if( pms_schema_load(&zErr) ){
@@ -73,10 +76,10 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
       pms_str_reset(&out);
       return;
     }
-    sync_integration(db, zDb, zInt, pA, pOnly, zMode, &out, &nRun, &zFail);
+    sync_one(db, zDb, zInt, pA, pOnly, zMode, &out, &nRun, &zFail);
   }else{
     sync_each(db, zDb, sqlite3_mprintf("SELECT id, vendor FROM \"%w\".pms_integrations_store ORDER BY id", zDb),
-              pOnly, zMode, &out, &nRun, &zFail);
+              pOnly, zMode, 0, &out, &nRun, &zFail);
   }
   pms_str_appendf(&out, "],\"status\":\"%s\"}", zFail ? "failed" : "succeeded");
   if( out.oom ){
@@ -94,17 +97,24 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
 
 /* pms_sync_due(): an incremental sync of every integration whose sync
 ** interval (option sync_interval_hours, default 12, Propexo's default) has
-** elapsed since its last sync. For cron. */
+** elapsed since its last sync. For cron. Two at once sync each due model
+** once between them: a model another run holds, or synced since this call
+** began, is skipped (sync_lock.c). */
 static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
-  const char *zDb = pms_find_schema(db);
+  const char *zWhy = 0;
+  const char *zDb = pms_find_schema_err(db, &zWhy);
   sqlite3_stmt *pStmt = 0;
   pms_str out = {0}, skipped = {0};
   char *zFail = 0;
+  char zCalled[32];
   int nRun = 0, nSkip = 0;
   (void)argc; (void)argv;
+  pms_now_iso(zCalled);
   if( zDb==0 ){
-    sqlite3_result_error(ctx, "pms_sync_due: this database has no pmsql tables; run SELECT pms_init() first", -1);
+    char *z = sqlite3_mprintf("pms_sync_due: %s", zWhy);
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
     return;
   }
   /* what is not due, before syncing moves anyone's last_sync_at */
@@ -123,7 +133,7 @@ static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
       "SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE last_sync_at IS NULL "
       "OR julianday('now') - julianday(last_sync_at) >= "
       "coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0 ORDER BY id", zDb),
-      0, "incremental", &out, &nRun, &zFail);
+      0, "incremental", zCalled, &out, &nRun, &zFail);
   pms_str_appendf(&out, "],\"not_due\":[%s],\"status\":\"%s\"}", skipped.z ? skipped.z : "",
                   zFail ? "failed" : "succeeded");
   if( out.oom ){

@@ -1,12 +1,16 @@
 /*
-** sync_pool.c — several integrations in parallel. Each integration gets a fetch thread
-** with its own session and HTTP client: it logs in and reads its models'
-** lists in order, mapping each record into a spool file. The caller's
-** thread, which alone touches the database, applies each finished model in
-** its savepoint (the same commit-or-nothing as a serial run), whichever
-** integration finishes first. Models served per parent (zPartition) wait
+** sync_pool.c — syncing integrations (one, or several in parallel). Each
+** integration gets a fetch thread with its own session and HTTP client: it
+** logs in and reads its models' lists in order, mapping each record into a
+** spool file. The caller's thread, which alone touches the database,
+** applies each finished model in one short write transaction (the same
+** commit-or-nothing as a serial run), whichever integration finishes
+** first, while the threads fetch on. Models served per parent (zPartition) wait
 ** until the models before them are applied, since their parts come from
-** the cache. At most SYNC_MAX_PARALLEL integrations fetch at once.
+** the cache. At most SYNC_MAX_PARALLEL integrations fetch at once. The
+** leases of an integration's runs are taken before its thread starts; a
+** run another sync holds is skipped. A run whose apply cannot get the
+** write lock is retried once the integration's other runs are applied.
 */
 #include "syncint.h"
 #include <pthread.h>
@@ -57,7 +61,7 @@ static void *sync_fetch_thread(void *pArg){
     pthread_mutex_lock(&pPool->mu);
     while( pJob->nPlanned<=i ) pthread_cond_wait(&pPool->cv, &pPool->mu);
     pthread_mutex_unlock(&pPool->mu);
-    if( r->zErr==0 ){
+    if( r->zErr==0 && r->zSkip==0 ){
       char *zSpoolErr = 0;
       r->pSpool = sync_spool_open(&zSpoolErr);
       if( r->pSpool==0 ) sync_fail(r, zSpoolErr);
@@ -78,7 +82,7 @@ static void sync_job_plan(sync_job *pJob){
   while( pJob->nPlanned<pJob->nRun ){
     sync_run *r = &pJob->aRun[pJob->nPlanned];
     if( r->pAM->zPartition && pJob->nApplied<pJob->nPlanned ) break;
-    sync_partitions(r);         /* on failure the run carries its error */
+    if( r->zSkip==0 ) sync_partitions(r);   /* on failure the run carries its error */
     pJob->nPlanned++;
   }
 }
@@ -86,7 +90,7 @@ static void sync_job_plan(sync_job *pJob){
 /* Open an integration's session and set up its runs. Returns 0 when the
 ** integration must go the serial way (it reports its own failure). */
 static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms_model *pOnly,
-                         const char *zMode){
+                         const char *zMode, const char *zDueSince, int bAlone){
   char *zErr = 0;
   int i;
   if( pJob->pA==0 || pms_session_open(db, zDb, pJob->zInt, &pJob->sess, &zErr) ){
@@ -105,37 +109,44 @@ static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms
     if( pAM==0 ) continue;
     r = &pJob->aRun[pJob->nRun++];
     sync_run_init(r, db, zDb, &pJob->sess, pAM, zMode);
-    r->bProgress = 0;             /* the applying thread reports */
+    r->bProgress = bAlone && isatty(2);   /* else the applying thread reports */
+    r->zDueSince = zDueSince;
     r->aiMapCol = pms_map_columns(r->pM, pAM->aMap, &zErr);
     if( r->aiMapCol==0 ){ sync_fail(r, zErr ? zErr : pms_strdup("out of memory")); zErr = 0; }
+    if( r->zErr==0 && sync_lease_take(r)==SQLITE_BUSY ){
+      sync_fail(r, pms_strdup("database is locked by another connection"));
+    }
+    r->bFetched = r->zErr!=0 || r->zSkip!=0;
   }
   return 1;
 }
 
-/* Apply one fetched run in its savepoint and report it. */
-static void sync_job_apply(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail){
-  int rc;
-  if( (*pnRun)++ ) pms_str_appendz(pOut, ",");
+/* Apply one fetched run and report it; one that cannot get the write lock
+** waits (bDeferred) for the end of its integration. */
+static void sync_job_apply(sync_run *r, int bLast, pms_str *pOut, int *pnRun, char **pzFail){
   r->bProgress = isatty(2);
-  rc = pms_exec(r->db, 0, "SAVEPOINT pms_sync_model");
-  if( rc ){
-    sync_fail(r, pms_mprintf("cannot start a savepoint: %s", sqlite3_errmsg(r->db)));
-  }else{
-    if( r->zErr==0 && sync_prepare_all(r)==SQLITE_OK ) sync_run_replay(r);
-    sync_run_commit(r);
+  if( r->bDeferred && bLast ) r->bRetried = 1;
+  r->bDeferred = 0;
+  if( r->zSkip==0 && sync_run_apply(r, bLast)==SQLITE_BUSY ){
+    r->bDeferred = 1;
+    return;
   }
-  sync_run_report(r, pOut, pzFail);
+  sync_run_report(r, pOut, pnRun, pzFail);
 }
 
 static void sync_job_close(sqlite3 *db, const char *zDb, sync_job *pJob, char *zFirstFail,
-                           char **pzFail){
+                           pms_str *pOut, int *pnRun, char **pzFail){
   int i;
   if( pJob->bThread ) pthread_join(pJob->thread, 0);
+  for(i=0; i<pJob->nApplied; i++){
+    if( pJob->aRun[i].bDeferred ) sync_job_apply(&pJob->aRun[i], 1, pOut, pnRun, &zFirstFail);
+  }
   /* runs not applied (logging in failed) are freed without a report */
   for(i=pJob->nApplied; i<pJob->nRun; i++) sync_run_free(&pJob->aRun[i]);
   free(pJob->aRun);
   if( pJob->bSession ){
-    sync_set_status(db, zDb, pJob->zInt, pJob->zOpenErr ? pJob->zOpenErr : zFirstFail);
+    sync_set_status(db, zDb, pJob->zInt, pJob->zOpenErr ? pJob->zOpenErr : zFirstFail,
+                    pms_busy_budget(db, &pJob->sess));
     sync_retention(db, zDb, &pJob->sess);
     pms_session_close(&pJob->sess);
   }
@@ -146,8 +157,8 @@ static void sync_job_close(sqlite3 *db, const char *zDb, sync_job *pJob, char *z
 
 /* Sync a batch of integrations in parallel (see above). */
 static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_adapter **apA,
-                          int nInt, const pms_model *pOnly, const char *zMode, pms_str *pOut,
-                          int *pnRun, char **pzFail){
+                          int nInt, const pms_model *pOnly, const char *zMode,
+                          const char *zDueSince, pms_str *pOut, int *pnRun, char **pzFail){
   sync_pool pool;
   sync_job aJob[SYNC_MAX_PARALLEL];
   char *azFail[SYNC_MAX_PARALLEL];
@@ -161,12 +172,12 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
     sync_thread_arg *pArg;
     pJob->zInt = azInt[i];
     pJob->pA = apA[i];
-    if( !sync_job_open(db, zDb, pJob, pOnly, zMode) ){
+    if( !sync_job_open(db, zDb, pJob, pOnly, zMode, zDueSince, nInt==1) ){
       /* the serial path reports a session that cannot open */
       if( pJob->bSession ) pms_session_close(&pJob->sess);
       free(pJob->aRun);
       memset(pJob, 0, sizeof(*pJob));
-      sync_integration(db, zDb, azInt[i], apA[i], pOnly, zMode, pOut, pnRun, pzFail);
+      sync_integration(db, zDb, azInt[i], apA[i], pOnly, zMode, zDueSince, pOut, pnRun, pzFail);
       continue;
     }
     pthread_mutex_lock(&pool.mu);
@@ -207,7 +218,7 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
       pms_str_appendz(pOut, "}");
       if( *pzFail==0 ) *pzFail = pms_mprintf("%s: %s", pReady->zInt, pReady->zOpenErr);
     }else if( pReady->nApplied<pReady->nRun ){
-      sync_job_apply(&pReady->aRun[pReady->nApplied], pOut, pnRun, &azFail[i]);
+      sync_job_apply(&pReady->aRun[pReady->nApplied], 0, pOut, pnRun, &azFail[i]);
       pthread_mutex_lock(&pool.mu);
       pReady->nApplied++;
       sync_job_plan(pReady);
@@ -215,7 +226,7 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
       pthread_mutex_unlock(&pool.mu);
       if( pReady->nApplied<pReady->nRun ) continue;
     }
-    sync_job_close(db, zDb, pReady, azFail[i], pzFail);
+    sync_job_close(db, zDb, pReady, azFail[i], pOut, pnRun, pzFail);
     azFail[i] = 0;
     pReady->aRun = 0;
     nLeft--;
@@ -224,12 +235,23 @@ static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_
   pthread_mutex_destroy(&pool.mu);
 }
 
-/* Sync every integration a query (id, vendor) selects, in its order; more
-** than one in parallel (sync_parallel), in batches. The ids are read first:
-** syncing writes to the table the query reads. */
+/* One integration: its fetch thread reads model k+1 while this thread
+** applies model k. */
+void sync_one(sqlite3 *db, const char *zDb, const char *zInt, const pms_adapter *pA,
+              const pms_model *pOnly, const char *zMode, pms_str *pOut, int *pnRun, char **pzFail){
+  char *azInt[1];
+  const pms_adapter *apA[1];
+  azInt[0] = (char*)zInt;
+  apA[0] = pA;
+  sync_parallel(db, zDb, azInt, apA, 1, pOnly, zMode, 0, pOut, pnRun, pzFail);
+}
+
+/* Sync every integration a query (id, vendor) selects, in its order, in
+** parallel (sync_parallel), in batches. The ids are read first: syncing
+** writes to the table the query reads. */
 void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
-                      const pms_model *pOnly, const char *zMode, pms_str *pOut,
-                      int *pnRun, char **pzFail){
+               const pms_model *pOnly, const char *zMode, const char *zDueSince,
+               pms_str *pOut, int *pnRun, char **pzFail){
   sqlite3_stmt *pStmt = 0;
   char **azInt = 0;
   const pms_adapter **apA = 0;
@@ -246,13 +268,9 @@ void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
     }
   }
   sqlite3_finalize(pStmt);
-  if( nInt==1 ){
-    sync_integration(db, zDb, azInt[0], apA[0], pOnly, zMode, pOut, pnRun, pzFail);
-  }else{
-    for(i=0; i<nInt; i+=SYNC_MAX_PARALLEL){
-      int n = nInt-i < SYNC_MAX_PARALLEL ? nInt-i : SYNC_MAX_PARALLEL;
-      sync_parallel(db, zDb, azInt+i, apA+i, n, pOnly, zMode, pOut, pnRun, pzFail);
-    }
+  for(i=0; i<nInt; i+=SYNC_MAX_PARALLEL){
+    int n = nInt-i < SYNC_MAX_PARALLEL ? nInt-i : SYNC_MAX_PARALLEL;
+    sync_parallel(db, zDb, azInt+i, apA+i, n, pOnly, zMode, zDueSince, pOut, pnRun, pzFail);
   }
   for(i=0; i<nInt; i++) free(azInt[i]);
   free(azInt);

@@ -42,8 +42,11 @@ void sync_retention(sqlite3 *db, const char *zDb, const pms_session *pSess){
   double nChanges = pms_option_number(pSess, "changes_retention_days", RETAIN_CHANGES_DAYS);
   double nRuns = pms_option_number(pSess, "sync_runs_retention_days", RETAIN_SYNC_RUNS_DAYS);
   char zCutoff[32];
+  int bOwn, msBusy = pms_busy_budget(db, pSess);
   if( nChanges<=0 && nRuns<=0 ) return;
-  if( pms_exec(db, 0, "SAVEPOINT pms_retention") ) return;
+  /* one short write transaction, waiting for the lock (sync_lock.c) */
+  if( pms_tx_begin(db, msBusy, &bOwn) ) return;
+  if( pms_exec(db, 0, "SAVEPOINT pms_retention") ){ pms_tx_end(db, bOwn, 0, 0); return; }
   if( nChanges>0 ){
     retain_cutoff(nChanges, zCutoff);
     retain_delete(db, sqlite3_mprintf(
@@ -59,4 +62,5 @@ void sync_retention(sqlite3 *db, const char *zDb, const pms_session *pSess){
         zDb, zDb), pSess->zIntegration, zCutoff);
   }
   pms_exec(db, 0, "RELEASE pms_retention");
+  pms_tx_end(db, bOwn, 1, msBusy);
 }

@@ -10,7 +10,8 @@
 **   sync_page.c   reading a model's lists: pages, totals, retries, parts
 **   sync_cache.c  one record into "<model>_cache": map, hash, upsert, diff
 **   sync_spool.c  mapped rows parked in a file until the apply
-**   sync_pool.c   several integrations in parallel (fetch threads)
+**   sync_pool.c   integrations in parallel: fetch threads, applied here
+**   sync_lock.c   short write transactions that wait for the lock; leases
 **   sync_retention.c  how long pms_changes and pms_sync_runs rows are kept
 */
 #ifndef PMSQL_SYNCINT_H
@@ -86,21 +87,32 @@ typedef struct sync_run {
   char *zWm;                /* watermark before the run, malloc'd or NULL */
   char zStarted[32];        /* started_at */
   char zWmNew[32];          /* the watermark a success saves */
-  FILE *pSpool;             /* parallel syncs: mapped rows, applied later */
+  FILE *pSpool;             /* mapped rows, applied after the fetch */
+  int msBusy;               /* pmsql's own wait for the write lock (sync_lock.c) */
+  const char *zDueSince;    /* pms_sync_due: skip a model synced since then */
+  char *zSkip;              /* skipped (another run holds it): why, malloc'd */
+  char zHolder[64];         /* the lease this run holds, "" if none */
+  int bFetched;             /* the fetch is done (or was never needed) */
+  int bDeferred;            /* the lock could not be had: retried at the end */
+  int bRetried;             /* it was (reported as "lock_retry") */
+  int64_t msApply;          /* the apply's write transaction, begin to commit */
 } sync_run;
 
 /* sync_run.c — runs: set-up, bookkeeping (pms_sync_runs, pms_sync_state), commit or roll back, one integration serially */
 void sync_fail(sync_run *p, char *zErr /* malloc'd */);
 void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
                       const pms_adapter *pA, const pms_model *pOnly, const char *zMode,
-                      pms_str *pOut, int *pnRun, char **pzFail);
+                      const char *zDueSince, pms_str *pOut, int *pnRun, char **pzFail);
+int sync_log_skip(sync_run *r);
 int sync_prepare(sqlite3 *db, sqlite3_stmt **pp, char *zSql /* sqlite3_mprintf'd */);
+int sync_run_apply(sync_run *r, int bLast);
+void sync_run_step(sync_run *r, int bLast);
 void sync_run_commit(sync_run *r);
 void sync_run_free(sync_run *r);
 void sync_run_init(sync_run *r, sqlite3 *db, const char *zDb, pms_session *pSess,
                    const pms_adapter_model *pAM, const char *zModeReq);
-void sync_run_report(sync_run *r, pms_str *pOut, char **pzFail);
-void sync_set_status(sqlite3 *db, const char *zDb, const char *zInt, const char *zErr);
+void sync_run_report(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail);
+void sync_set_status(sqlite3 *db, const char *zDb, const char *zInt, const char *zErr, int msBusy);
 char *sync_watermark(sqlite3 *db, const char *zDb, const char *zInt, const char *zModel);
 
 /* sync_page.c — paging: page requests, the page callback, parts of per-parent lists */
@@ -119,10 +131,17 @@ void sync_run_replay(sync_run *r);
 FILE *sync_spool_open(char **pzErr);
 int sync_spool_write(sync_run *p);
 
-/* sync_pool.c — many integrations at once: fetch threads and the applying thread */
+/* sync_pool.c — integrations at once: fetch threads and the applying thread */
 void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
-               const pms_model *pOnly, const char *zMode, pms_str *pOut,
-               int *pnRun, char **pzFail);
+               const pms_model *pOnly, const char *zMode, const char *zDueSince,
+               pms_str *pOut, int *pnRun, char **pzFail);
+
+void sync_one(sqlite3 *db, const char *zDb, const char *zInt, const pms_adapter *pA,
+              const pms_model *pOnly, const char *zMode, pms_str *pOut, int *pnRun, char **pzFail);
+
+/* sync_lock.c — short write transactions that wait for the lock; leases */
+int sync_lease_take(sync_run *r);
+void sync_lease_release(sync_run *r, int bOwnTx);
 
 /* sync_retention.c — old pms_changes and pms_sync_runs rows of an integration */
 void sync_retention(sqlite3 *db, const char *zDb, const pms_session *pSess);

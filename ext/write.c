@@ -14,7 +14,8 @@
 **
 ** The cache is never changed by a write: the PMS is the source of truth.
 ** With refresh-after-write on, the record the PMS returns (or re-reads) is
-** put into the cache like a sync would, with a pms_changes row.
+** put into the cache like a sync would, with a pms_changes row — once every
+** request of the batch is done, so the cache writes come after the network.
 */
 #include "pmsql.h"
 #include <stdlib.h>
@@ -132,13 +133,24 @@ static void write_submit(write_run *pR, pms_write *w, pms_request *r){
   pms_http_submit(pR->pSess->pHttp, r);
 }
 
-static void write_refresh(write_run *pR, pms_write *w){
+/* A refresh that failed: the write stands; the journal says why. */
+static void write_refresh_note(pms_write *w, char *zErr /* malloc'd */){
+  char *z = pms_mprintf("%s%s(refresh after write failed: %s)", w->zMessage ? w->zMessage : "",
+                        w->zMessage ? " " : "", zErr);
+  free(w->zMessage);
+  w->zMessage = z;
+  free(zErr);
+}
+
+/* Refresh after write, network half: re-read the record when the PMS did
+** not return it. The cache half (write_refresh_put) waits until every
+** request of the batch is done. */
+static void write_refresh_fetch(write_run *pR, pms_write *w){
   const pms_adapter *pA = pR->pSess->pAdapter;
   const pms_adapter_model *pAM = pms_adapter_model_find(pA, w->pModel->zName);
-  cJSON *pRec = w->pResult;
   char *zErr = 0;
-  if( pAM==0 ) return;
-  if( pRec==0 && pA->xGetRequest && pA->xGetParse && (w->zXId || w->zCreatedXId) ){
+  if( pAM==0 || w->pResult ) return;
+  if( pA->xGetRequest && pA->xGetParse && (w->zXId || w->zCreatedXId) ){
     cJSON *pCached = w->zCachedRemote ? cJSON_Parse(w->zCachedRemote) : 0;
     pms_request *r = pA->xGetRequest(pR->pSess, pAM, w->zXId ? w->zXId : w->zCreatedXId, pCached);
     pms_response resp;
@@ -147,27 +159,32 @@ static void write_refresh(write_run *pR, pms_write *w){
       pA->xAuthorize(pR->pSess, r);
       pms_http_perform(pR->pSess->pHttp, r, &resp);
       if( resp.status==200 ){
-        pRec = w->pResult = pA->xGetParse(pR->pSess, pAM, &resp, w->zXId ? w->zXId : w->zCreatedXId, &zErr);
+        w->pResult = pA->xGetParse(pR->pSess, pAM, &resp, w->zXId ? w->zXId : w->zCreatedXId, &zErr);
       }
       pms_response_clear(&resp);
     }
   }
-  if( pRec && pms_cache_put(pR->db, pR->zDb, pR->pSess, pAM, pRec, 1, &zErr)==SQLITE_OK ){
+  if( zErr ) write_refresh_note(w, zErr);
+}
+
+/* Refresh after write, cache half: the record into the cache like a sync
+** would. A failure leaves the write standing and says so in the journal. */
+static void write_refresh_put(write_run *pR, pms_write *w){
+  const pms_adapter_model *pAM = pms_adapter_model_find(pR->pSess->pAdapter, w->pModel->zName);
+  char *zErr = 0;
+  if( pAM==0 ) return;
+  if( w->pResult && pms_cache_put(pR->db, pR->zDb, pR->pSess, pAM, w->pResult, 1, &zErr)==SQLITE_OK ){
     return;
   }
-  /* the write stands; only the read-back failed: say so in the journal */
   if( zErr ){
-    char *z = pms_mprintf("%s%s(refresh after write failed: %s)", w->zMessage ? w->zMessage : "",
-                          w->zMessage ? " " : "", zErr);
-    free(w->zMessage);
-    w->zMessage = z;
-    free(zErr);
+    write_refresh_note(w, zErr);
+    pms_journal_record(pR->pConn, w);
   }
 }
 
 static void write_finish(write_run *pR, pms_write *w){
   if( w->zStatus==0 || strcmp(w->zStatus, "sent")==0 ) w->zStatus = "failed";
-  if( strcmp(w->zStatus, "succeeded")==0 && pR->bRefresh ) write_refresh(pR, w);
+  if( strcmp(w->zStatus, "succeeded")==0 && pR->bRefresh ) write_refresh_fetch(pR, w);
   pms_journal_record(pR->pConn, w);
   write_fail_note(pR, w);
 }
@@ -255,6 +272,10 @@ static void write_send_integration(write_run *pR, pms_write **apW, int nW){
     write_submit(pR, w, r);
   }
   if( !bDry ) pms_http_run(sess.pHttp, write_on_response, pR);
+  /* the network is done: now the refreshed records into the cache */
+  for(i=0; !bDry && pR->bRefresh && i<nW; i++){
+    if( apW[i]->zStatus && strcmp(apW[i]->zStatus, "succeeded")==0 ) write_refresh_put(pR, apW[i]);
+  }
   pR->pSess = 0;
   pms_session_close(&sess);
 }
@@ -311,7 +332,8 @@ int pms_write_send(pms_conn *p, const char *zDb, char **pzErr){
 /* pms_refresh(model, id): re-read one record from its PMS into the cache. */
 static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
-  const char *zDb = pms_find_schema(db);
+  const char *zWhy = 0;
+  const char *zDb = pms_find_schema_err(db, &zWhy);
   const pms_model *pM = pms_model_find((const char*)sqlite3_value_text(argv[0]));
   const char *zId = (const char*)sqlite3_value_text(argv[1]);
   sqlite3_stmt *pStmt = 0;
@@ -320,7 +342,10 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   pms_session sess;
   const pms_adapter_model *pAM;
   (void)argc;
-  if( zDb==0 ){ sqlite3_result_error(ctx, "pms_refresh: run SELECT pms_init() first", -1); return; }
+  if( zDb==0 ){
+    zErr = pms_mprintf("pms_refresh: %s", zWhy);
+    goto fail;
+  }
   if( pM==0 ){
     zErr = pms_mprintf("pms_refresh: unknown model '%s'", sqlite3_value_text(argv[0]));
     goto fail;
@@ -362,7 +387,19 @@ static void refresh_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     }
     if( resp.status==200 ){
       pRec = sess.pAdapter->xGetParse(&sess, pAM, &resp, zX, &zErr);
-      if( pRec ) pms_cache_put(db, zDb, &sess, pAM, pRec, 1, &zErr);
+      if( pRec ){
+        /* the network is done: one short write transaction (sync_lock.c) */
+        int bOwn, msBusy = pms_busy_budget(db, &sess);
+        int rc = pms_tx_begin(db, msBusy, &bOwn);
+        if( rc==SQLITE_BUSY ) zErr = pms_strdup("pms_refresh: database is locked by another connection");
+        else if( rc ) zErr = pms_mprintf("pms_refresh: %s", sqlite3_errmsg(db));
+        else{
+          rc = pms_cache_put(db, zDb, &sess, pAM, pRec, 1, &zErr);
+          if( pms_tx_end(db, bOwn, rc==SQLITE_OK, msBusy) && zErr==0 ){
+            zErr = pms_strdup("pms_refresh: database is locked by another connection");
+          }
+        }
+      }
       cJSON_Delete(pRec);
     }else if( zErr==0 ){
       char *zMsg = resp.status ? sess.pAdapter->xErrorMessage(sess.pAdapter, &resp) : 0;
