@@ -134,7 +134,7 @@ static int af_authorize(pms_session *pS, pms_request *r){
   if( strstr(zUrl, AF_V0 "/") ){
     const char *zDev = pms_credential(pS, "developer_id");
     char *z = pms_mprintf("X-AppFolio-Developer-ID: %s", zDev ? zDev : "");
-    if( z ){ pms_request_auth_header(r, z); memset(z, 0, strlen(z)); free(z); }
+    if( z ){ pms_request_auth_header(r, z); pms_free_secret(z); }
   }
   return SQLITE_OK;
 }

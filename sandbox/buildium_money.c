@@ -286,10 +286,12 @@ static void bdm_recurring(bd_ctx *c, const pf_recurring *r, int bulk, sb_buf *b)
   jw_str(b, pf_charge_code_at(r->code)->name);
   SB_LIT(b, ",\"FirstOccurrenceDate\":");
   jw_date(b, r->start);
-  SB_LIT(b, ",\"NextOccurrenceDate\":");
-  int y, m, d;
-  dt_civil(c->pf->asof, &y, &m, &d);
-  jw_date(b, r->active ? dt_add_months(dt_days(y, m, 1), 1) : PF_NODATE);
+  if( r->active ){                /* not nullable in the spec: left out when none */
+    int y, m, d;
+    dt_civil(c->pf->asof, &y, &m, &d);
+    SB_LIT(b, ",\"NextOccurrenceDate\":");
+    jw_date(b, dt_add_months(dt_days(y, m, 1), 1));
+  }
   SB_LIT(b, ",\"PostDaysInAdvance\":0,\"Frequency\":\"Monthly\",\"Duration\":");
   jw_str(b, l->end == PF_NODATE ? "Unspecified" : "UntilEndOfTerm");
   if( bulk ){
@@ -312,8 +314,8 @@ static void bdm_vendor(unsigned v, const pf_supplier *s, sb_buf *b){
   jw_str(b, s->name);
   SB_LIT(b, ",\"PhoneNumbers\":[{\"Number\":");
   jw_str(b, s->phone);
-  SB_LIT(b, ",\"Type\":\"Work\"}],\"Website\":null,"
-            "\"Category\":{\"Id\":1,\"Name\":\"Maintenance\",\"Href\":null},"
+  SB_LIT(b, ",\"Type\":\"Office\"}],\"Website\":null,"
+            "\"Category\":{\"Id\":1,\"Name\":\"Maintenance\"},"
             "\"Address\":null,\"VendorInsurance\":null,\"Comments\":null,\"AccountNumber\":");
   jw_str(b, s->account);
   SB_LIT(b, ",\"ExpenseGLAccountId\":null,\"TaxInformation\":{\"TaxPayerIdType\":\"EIN\","
