@@ -115,8 +115,7 @@ typedef struct af_ctx {
   pthread_mutex_t mu;
   char auth[256], devid[64], key[64];
   char base[128];
-  cJSON **ovr[AF_NLIST];        /* per record: members the API wrote */
-  uint32_t novr[AF_NLIST];
+  sb_ovr ovr[AF_NLIST];         /* per record: members the API wrote */
   uint32_t vendor_updated[PF_NVENDORS];
   af_note *notes;
   uint32_t nnotes, capnotes;
@@ -201,49 +200,11 @@ static void af_error(sb_response *resp, int status, const char *detail){
 /* ------------------------------------------------------------------ */
 /* v0 records                                                           */
 
-static void af_add_dt(cJSON *o, const char *name, int64_t t){
-  char buf[24];
-  buf[dt_fmt_datetime(buf, t)] = 0;
-  cJSON_AddStringToObject(o, name, buf);
-}
-
-static void af_add_date(cJSON *o, const char *name, int32_t d){
-  char buf[16];
-  if( d == PF_NODATE ){ cJSON_AddNullToObject(o, name); return; }
-  buf[dt_fmt_date(buf, d)] = 0;
-  cJSON_AddStringToObject(o, name, buf);
-}
-
-static void af_add_money(cJSON *o, const char *name, int64_t cents){
-  char buf[32];
-  snprintf(buf, sizeof(buf), "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
-  cJSON_AddStringToObject(o, name, buf);
-}
-
 static void af_add_id(const af_ctx *c, cJSON *o, const char *name, int kind, uint32_t i){
   char id[40];
   if( i == PF_NONE ){ cJSON_AddNullToObject(o, name); return; }
   af_uuid(c, kind, i, id);
   cJSON_AddStringToObject(o, name, id);
-}
-
-static void af_apply_ovr(af_ctx *c, int kind, uint32_t i, cJSON *o){
-  const cJSON *m, *w = i < c->novr[kind] ? c->ovr[kind][i] : NULL;
-  cJSON_ArrayForEach(m, w){
-    cJSON_DeleteItemFromObjectCaseSensitive(o, m->string);
-    cJSON_AddItemToObject(o, m->string, cJSON_Duplicate(m, 1));
-  }
-}
-
-static cJSON *af_ovr_slot(af_ctx *c, int kind, uint32_t i){
-  if( i >= c->novr[kind] ){
-    uint32_t n = i + 64;
-    c->ovr[kind] = sb_xrealloc(c->ovr[kind], n * sizeof(cJSON*));
-    memset(c->ovr[kind] + c->novr[kind], 0, (n - c->novr[kind]) * sizeof(cJSON*));
-    c->novr[kind] = n;
-  }
-  if( !c->ovr[kind][i] ) c->ovr[kind][i] = cJSON_CreateObject();
-  return c->ovr[kind][i];
 }
 
 static void af_address(const af_ctx *c, uint32_t p, cJSON *o){
@@ -272,9 +233,9 @@ static cJSON *af_property(af_ctx *c, uint32_t p){
   cJSON_AddNumberToObject(o, "UnitCount", r->nunits);
   /* hidden properties: the reports' property_visibility=hidden */
   cJSON_AddBoolToObject(o, "Hidden", (r->flags & PF_PROP_INACTIVE) != 0);
-  af_add_dt(o, "CreatedAt", r->created);
-  af_add_dt(o, "LastUpdatedAt", r->updated);
-  af_apply_ovr(c, AF_PROPERTIES, p, o);
+  jc_add_datetime(o, "CreatedAt", r->created);
+  jc_add_datetime(o, "LastUpdatedAt", r->updated);
+  sb_ovr_apply(&c->ovr[AF_PROPERTIES], p, o);
   return o;
 }
 
@@ -292,13 +253,13 @@ static cJSON *af_unit(af_ctx *c, uint32_t k){
   cJSON_AddNumberToObject(o, "Bathrooms", u->baths / 2.0);
   if( u->flags & PF_UNIT_NO_SIZE ) cJSON_AddNullToObject(o, "SquareFeet");
   else cJSON_AddNumberToObject(o, "SquareFeet", u->size);
-  af_add_money(o, "MarketRent", u->market_rent_cents);
+  jc_add_money(o, "MarketRent", u->market_rent_cents);
   cJSON_AddStringToObject(o, "Status", u->active_leases ? "Occupied" : "Vacant");  /* chosen values */
   cJSON_AddBoolToObject(o, "RentReady", u->active_leases == 0);
-  af_add_date(o, "AvailableOn", u->active_leases ? PF_NODATE : c->pf->asof);
-  af_add_dt(o, "CreatedAt", u->created);
-  af_add_dt(o, "LastUpdatedAt", u->updated);
-  af_apply_ovr(c, AF_UNITS, k, o);
+  jc_add_date(o, "AvailableOn", u->active_leases ? PF_NODATE : c->pf->asof);
+  jc_add_datetime(o, "CreatedAt", u->created);
+  jc_add_datetime(o, "LastUpdatedAt", u->updated);
+  sb_ovr_apply(&c->ovr[AF_UNITS], k, o);
   return o;
 }
 
@@ -317,8 +278,8 @@ static cJSON *af_tenant(af_ctx *c, uint32_t i){
     const pf_unit *u = &c->pf->units.v[l->unit];
     cJSON_AddStringToObject(o, "Status", l->status == PF_LS_FUTURE ? "Future"
                             : l->status == PF_LS_PAST ? "Past" : "Current");
-    af_add_date(o, "MoveInOn", l->status == PF_LS_FUTURE ? PF_NODATE : l->start);
-    af_add_date(o, "MoveOutOn", l->status == PF_LS_PAST ? l->end : PF_NODATE);
+    jc_add_date(o, "MoveInOn", l->status == PF_LS_FUTURE ? PF_NODATE : l->start);
+    jc_add_date(o, "MoveOutOn", l->status == PF_LS_PAST ? l->end : PF_NODATE);
     af_add_id(c, o, "OccupancyId", AF_OCCUPANCIES, r->lease);
     af_add_id(c, o, "UnitId", AF_UNITS, l->unit);
     af_add_id(c, o, "PropertyId", AF_PROPERTIES, u->property);
@@ -330,10 +291,10 @@ static cJSON *af_tenant(af_ctx *c, uint32_t i){
     cJSON_AddNullToObject(o, "UnitId");
     cJSON_AddNullToObject(o, "PropertyId");
   }
-  af_add_date(o, "BirthDate", r->dob);    /* chosen name */
-  af_add_dt(o, "CreatedAt", r->created);
-  af_add_dt(o, "LastUpdatedAt", r->updated);
-  af_apply_ovr(c, AF_TENANTS, i, o);
+  jc_add_date(o, "BirthDate", r->dob);    /* chosen name */
+  jc_add_datetime(o, "CreatedAt", r->created);
+  jc_add_datetime(o, "LastUpdatedAt", r->updated);
+  sb_ovr_apply(&c->ovr[AF_TENANTS], i, o);
   return o;
 }
 
@@ -360,11 +321,11 @@ static cJSON *af_work_order(af_ctx *c, uint32_t w){
   cJSON_AddStringToObject(j, "Priority", af_wo_priority[o->priority % 3]);
   cJSON_AddStringToObject(j, "JobDescription", pf_wo_title(o->title));
   cJSON_AddStringToObject(j, "VendorInstructions", pf_wo_details(o->title));
-  af_add_date(j, "ScheduledStartOn", o->due);
-  af_add_date(j, "CompletedOn", o->status == PF_WS_COMPLETED ? (int32_t)(o->updated / 86400) : PF_NODATE);
-  af_add_dt(j, "CreatedAt", o->created);
-  af_add_dt(j, "LastUpdatedAt", o->updated);
-  af_apply_ovr(c, AF_WORK_ORDERS, w, j);
+  jc_add_date(j, "ScheduledStartOn", o->due);
+  jc_add_date(j, "CompletedOn", o->status == PF_WS_COMPLETED ? (int32_t)(o->updated / 86400) : PF_NODATE);
+  jc_add_datetime(j, "CreatedAt", o->created);
+  jc_add_datetime(j, "LastUpdatedAt", o->updated);
+  sb_ovr_apply(&c->ovr[AF_WORK_ORDERS], w, j);
   return j;
 }
 
@@ -383,8 +344,8 @@ static cJSON *af_vendor(af_ctx *c, uint32_t v){
   snprintf(tmp, sizeof(tmp), "office@%s.example.com", dom);
   cJSON_AddStringToObject(j, "Email", tmp);
   cJSON_AddStringToObject(j, "PhoneNumber", pf_fmt_phone(tmp, sizeof(tmp), 5550100 + v));
-  af_add_dt(j, "LastUpdatedAt", c->vendor_updated[v]);
-  af_apply_ovr(c, AF_VENDORS, v, j);
+  jc_add_datetime(j, "LastUpdatedAt", c->vendor_updated[v]);
+  sb_ovr_apply(&c->ovr[AF_VENDORS], v, j);
   return j;
 }
 
@@ -409,16 +370,6 @@ static void af_send_json(sb_response *resp, int status, cJSON *j){
 
 /* ------------------------------------------------------------------ */
 /* v0 lists                                                             */
-
-static int af_parse_long(const char *s, long *out){
-  char *end;
-  long v;
-  if( !s || !*s ) return 0;
-  v = strtol(s, &end, 10);
-  if( *end ) return 0;
-  *out = v;
-  return 1;
-}
 
 /* Is record i one of the comma-separated UUIDs? */
 static int af_in_ids(const af_ctx *c, int kind, uint32_t i, const char *ids){
@@ -454,11 +405,11 @@ static void af_list(af_ctx *c, int kind, const sb_request *req, sb_response *res
     af_error(resp, 400, msg);
     goto done;
   }
-  if( (s = sb_query_get(&q, "page[number]")) && (!af_parse_long(s, &page) || page < 1) ){
+  if( (s = sb_query_get(&q, "page[number]")) && (!sb_parse_long(s, &page) || page < 1) ){
     af_error(resp, 400, "page[number] must be a positive integer");
     goto done;
   }
-  if( (s = sb_query_get(&q, "page[size]")) && (!af_parse_long(s, &size) || size < 1 || size > AF_MAX_PAGE) ){
+  if( (s = sb_query_get(&q, "page[size]")) && (!sb_parse_long(s, &size) || size < 1 || size > AF_MAX_PAGE) ){
     af_error(resp, 400, "page[size] must be between 1 and 1000");
     goto done;
   }
@@ -537,7 +488,7 @@ static void af_unit_patch(af_ctx *c, uint32_t k, const sb_request *req, sb_respo
       return;
     }
   }
-  cJSON *o = af_ovr_slot(c, AF_UNITS, k);
+  cJSON *o = sb_ovr_slot(&c->ovr[AF_UNITS], k);
   cJSON_ArrayForEach(m, j){
     cJSON_DeleteItemFromObjectCaseSensitive(o, m->string);
     cJSON_AddItemToObject(o, m->string, cJSON_Duplicate(m, 1));
@@ -569,7 +520,7 @@ static void af_vendor_patch(af_ctx *c, uint32_t v, const sb_request *req, sb_res
   if( e.n ){
     af_error(resp, 400, e.vals[0]);   /* each message names its field */
   }else{
-    cJSON *o = af_ovr_slot(c, AF_VENDORS, v);
+    cJSON *o = sb_ovr_slot(&c->ovr[AF_VENDORS], v);
     n = vd_normalize(&schema, j);
     cJSON_ArrayForEach(m, n){
       cJSON_DeleteItemFromObjectCaseSensitive(o, m->string);
@@ -589,7 +540,7 @@ static cJSON *af_note_json(af_ctx *c, uint32_t k){
   af_add_id(c, o, "Id", AF_NOTES, k);
   af_add_id(c, o, "WorkOrderId", AF_WORK_ORDERS, c->notes[k].wo);
   cJSON_AddStringToObject(o, "Body", c->notes[k].body);
-  af_add_dt(o, "CreatedAt", c->notes[k].created);
+  jc_add_datetime(o, "CreatedAt", c->notes[k].created);
   return o;
 }
 
@@ -686,14 +637,14 @@ static cJSON *af_application_row(af_ctx *c, uint32_t i){
                                                           a->email_no, "example.com"));
   cJSON_AddStringToObject(o, "phone_number", pf_fmt_phone(tmp, sizeof(tmp), a->phone));
   cJSON_AddStringToObject(o, "status", af_app_status[a->status % 7]);
-  af_add_dt(o, "received", a->submitted ? a->submitted : a->created);
+  jc_add_datetime(o, "received", a->submitted ? a->submitted : a->created);
   cJSON_AddNullToObject(o, "desired_move_in");
   af_report_place(c, o, a);
   cJSON_AddNumberToObject(o, "rental_application_id", i + 1);
   cJSON_AddNumberToObject(o, "rental_application_group_id", i + 1);
   cJSON_AddNumberToObject(o, "guest_card_id", i + 1);
   af_add_numid(o, "tenant_id", a->tenant);
-  af_add_dt(o, "last_updated_at", a->updated);
+  jc_add_datetime(o, "last_updated_at", a->updated);
   return o;
 }
 
@@ -705,7 +656,7 @@ static cJSON *af_guest_card_row(af_ctx *c, uint32_t i){
   cJSON_AddStringToObject(o, "email_address", pf_fmt_email(tmp, sizeof(tmp), a->first, a->last,
                                                           a->email_no, "example.com"));
   cJSON_AddStringToObject(o, "phone_number", pf_fmt_phone(tmp, sizeof(tmp), a->phone));
-  af_add_dt(o, "received", a->created);
+  jc_add_datetime(o, "received", a->created);
   tmp[dt_fmt_date(tmp, (int32_t)(a->updated / 86400))] = 0;
   cJSON_AddStringToObject(o, "last_activity_date", tmp);
   cJSON_AddStringToObject(o, "last_activity_type", a->status == PF_AS_NEW ? "Auto-Response Email Sent"
@@ -993,21 +944,6 @@ static void af_control(af_ctx *c, const sb_request *req, sb_response *resp){
 /* ------------------------------------------------------------------ */
 /* The sb_vendor                                                        */
 
-static void af_b64(const char *in, char *out, size_t cap){
-  static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t n = strlen(in), o = 0;
-  for(size_t i = 0; i < n && o + 5 < cap; i += 3){
-    uint32_t v = (uint32_t)(unsigned char)in[i] << 16;
-    if( i + 1 < n ) v |= (uint32_t)(unsigned char)in[i+1] << 8;
-    if( i + 2 < n ) v |= (unsigned char)in[i+2];
-    out[o++] = t[(v >> 18) & 63];
-    out[o++] = t[(v >> 12) & 63];
-    out[o++] = i + 1 < n ? t[(v >> 6) & 63] : '=';
-    out[o++] = i + 2 < n ? t[v & 63] : '=';
-  }
-  out[o] = 0;
-}
-
 static void af_creds(uint64_t seed, char *id, char *secret, char *dev, size_t cap){
   snprintf(id, cap, "sandbox-client-%llu", (unsigned long long)seed);
   snprintf(secret, cap, "sandbox-secret-%llu", (unsigned long long)seed);
@@ -1037,7 +973,7 @@ static void *af_open(sb_portfolio *pf, const sb_options *opt){
   pthread_mutex_init(&c->mu, NULL);
   af_creds(opt->seed, c->key, s, c->devid, sizeof(c->key));
   snprintf(pair, sizeof(pair), "%s:%s", c->key, s);
-  af_b64(pair, enc, sizeof(enc));
+  sb_base64(pair, enc, sizeof(enc));
   snprintf(c->auth, sizeof(c->auth), "Basic %s", enc);
   /* vendors change at fixed times before the portfolio's today */
   for(uint32_t v = 0; v < PF_NVENDORS; v++){
@@ -1049,10 +985,7 @@ static void *af_open(sb_portfolio *pf, const sb_options *opt){
 static void af_close(void *vs){
   af_ctx *c = vs;
   if( !c ) return;
-  for(int k = 0; k < AF_NLIST; k++){
-    for(uint32_t i = 0; i < c->novr[k]; i++) cJSON_Delete(c->ovr[k][i]);
-    free(c->ovr[k]);
-  }
+  for(int k = 0; k < AF_NLIST; k++) sb_ovr_free(&c->ovr[k]);
   for(uint32_t i = 0; i < c->nnotes; i++) free(c->notes[i].body);
   free(c->notes);
   for(int i = 0; i < AF_MAX_CURSORS; i++) cJSON_Delete(c->cursors[i].columns);

@@ -6,11 +6,15 @@
 ** Callers append keys and punctuation as literals (SB_LIT) and use these
 ** for the values. Strings are escaped per RFC 8259; invalid UTF-8 (which a
 ** client could have written) is replaced by U+FFFD so the output is always
-** valid JSON.
+** valid JSON. Vendors that render records as cJSON (Rentvine, AppFolio)
+** share its date and money formats through the jc_add_* members; the two
+** small parsers/encoders every vendor's auth and query code needed
+** (sb_base64, sb_parse_long) live at the end.
 */
 #include "sandbox.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Bytes that go out unescaped. */
 static inline int jw_plain(unsigned c){
@@ -160,4 +164,49 @@ void jw_datetime(sb_buf *b, int64_t t){
 void jw_int_or_null(sb_buf *b, int has, int64_t v){
   if( has ) jw_int(b, v);
   else jw_null(b);
+}
+
+void jc_add_date(cJSON *o, const char *name, int32_t days){
+  char buf[16];
+  if( days == PF_NODATE ){ cJSON_AddNullToObject(o, name); return; }
+  buf[dt_fmt_date(buf, days)] = 0;
+  cJSON_AddStringToObject(o, name, buf);
+}
+
+void jc_add_datetime(cJSON *o, const char *name, int64_t t){
+  char buf[24];
+  buf[dt_fmt_datetime(buf, t)] = 0;
+  cJSON_AddStringToObject(o, name, buf);
+}
+
+void jc_add_money(cJSON *o, const char *name, int64_t cents){
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%s%lld.%02lld", cents < 0 ? "-" : "",
+           (long long)(llabs(cents) / 100), (long long)(llabs(cents) % 100));
+  cJSON_AddStringToObject(o, name, buf);
+}
+
+void sb_base64(const char *in, char *out, size_t cap){
+  static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t n = strlen(in), o = 0;
+  for(size_t i = 0; i < n && o + 5 < cap; i += 3){
+    uint32_t v = (uint32_t)(unsigned char)in[i] << 16;
+    if( i + 1 < n ) v |= (uint32_t)(unsigned char)in[i+1] << 8;
+    if( i + 2 < n ) v |= (unsigned char)in[i+2];
+    out[o++] = t[(v >> 18) & 63];
+    out[o++] = t[(v >> 12) & 63];
+    out[o++] = i + 1 < n ? t[(v >> 6) & 63] : '=';
+    out[o++] = i + 2 < n ? t[v & 63] : '=';
+  }
+  out[o] = 0;
+}
+
+int sb_parse_long(const char *s, long *out){
+  char *end;
+  long v;
+  if( !s || !*s ) return 0;
+  v = strtol(s, &end, 10);
+  if( *end ) return 0;
+  *out = v;
+  return 1;
 }

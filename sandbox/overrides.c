@@ -36,6 +36,18 @@ void sb_ovr_set(sb_ovr *o, uint32_t i, cJSON *j){
   o->v[i] = j;
 }
 
+/* Each written member replaces the generated one in place, or is added. */
+void sb_ovr_apply(const sb_ovr *o, uint32_t i, cJSON *rec){
+  const cJSON *m;
+  cJSON_ArrayForEach(m, sb_ovr_get(o, i)){
+    if( cJSON_HasObjectItem(rec, m->string) ){
+      cJSON_ReplaceItemInObjectCaseSensitive(rec, m->string, cJSON_Duplicate(m, 1));
+    }else{
+      cJSON_AddItemToObject(rec, m->string, cJSON_Duplicate(m, 1));
+    }
+  }
+}
+
 void sb_ovr_free(sb_ovr *o){
   for(uint32_t i = 0; i < o->cap; i++) cJSON_Delete(o->v[i]);
   free(o->v);

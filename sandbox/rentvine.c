@@ -124,39 +124,8 @@ static void rv_invalid(sb_response *resp, const vd_errors *e){
 /* ------------------------------------------------------------------ */
 /* Rendering: each record as a cJSON object, the API's writes on top    */
 
-static void rv_add_dt(cJSON *o, const char *name, int64_t t){
-  char buf[24];
-  buf[dt_fmt_datetime(buf, t)] = 0;
-  cJSON_AddStringToObject(o, name, buf);
-}
-
-static void rv_add_date(cJSON *o, const char *name, int32_t d){
-  char buf[16];
-  if( d == PF_NODATE ){ cJSON_AddNullToObject(o, name); return; }
-  buf[dt_fmt_date(buf, d)] = 0;
-  cJSON_AddStringToObject(o, name, buf);
-}
-
-static void rv_add_money(cJSON *o, const char *name, int64_t cents){
-  char buf[32];
-  snprintf(buf, sizeof(buf), "%s%lld.%02lld", cents < 0 ? "-" : "",
-           (long long)(llabs(cents) / 100), (long long)(llabs(cents) % 100));
-  cJSON_AddStringToObject(o, name, buf);
-}
-
 static const cJSON *rv_ovr(rv_ctx *c, int kind, uint32_t i){
   return sb_ovr_get(&c->ovr[kind], i);
-}
-
-static void rv_apply_ovr(rv_ctx *c, int kind, uint32_t i, cJSON *o){
-  const cJSON *w = rv_ovr(c, kind, i), *m;
-  cJSON_ArrayForEach(m, w){
-    if( cJSON_HasObjectItem(o, m->string) ){
-      cJSON_ReplaceItemInObjectCaseSensitive(o, m->string, cJSON_Duplicate(m, 1));
-    }else{
-      cJSON_AddItemToObject(o, m->string, cJSON_Duplicate(m, 1));
-    }
-  }
 }
 
 static void rv_address(rv_ctx *c, uint32_t p, cJSON *o){
@@ -186,9 +155,9 @@ static cJSON *rv_property(rv_ctx *c, uint32_t p){
   else cJSON_AddNumberToObject(o, "yearBuilt", r->year_built);
   cJSON_AddNumberToObject(o, "unitCount", r->nunits);
   cJSON_AddNumberToObject(o, "isActive", (r->flags & PF_PROP_INACTIVE) ? 0 : 1);
-  rv_add_dt(o, "dateTimeCreated", r->created);
-  rv_add_dt(o, "dateTimeModified", r->updated);
-  rv_apply_ovr(c, RV_PROPERTIES, p, o);
+  jc_add_datetime(o, "dateTimeCreated", r->created);
+  jc_add_datetime(o, "dateTimeModified", r->updated);
+  sb_ovr_apply(&c->ovr[RV_PROPERTIES], p, o);
   return o;
 }
 
@@ -207,11 +176,11 @@ static cJSON *rv_unit(rv_ctx *c, uint32_t k){
   cJSON_AddNumberToObject(o, "halfBaths", u->baths % 2);
   if( u->flags & PF_UNIT_NO_SIZE ) cJSON_AddNullToObject(o, "size");
   else cJSON_AddNumberToObject(o, "size", u->size);
-  rv_add_money(o, "rent", u->market_rent_cents);
+  jc_add_money(o, "rent", u->market_rent_cents);
   cJSON_AddNumberToObject(o, "isActive", 1);
-  rv_add_dt(o, "dateTimeCreated", u->created);
-  rv_add_dt(o, "dateTimeModified", u->updated);
-  rv_apply_ovr(c, RV_UNITS, k, o);
+  jc_add_datetime(o, "dateTimeCreated", u->created);
+  jc_add_datetime(o, "dateTimeModified", u->updated);
+  sb_ovr_apply(&c->ovr[RV_UNITS], k, o);
   return o;
 }
 
@@ -241,12 +210,12 @@ static cJSON *rv_lease(rv_ctx *c, uint32_t j){
   cJSON_AddNumberToObject(o, "unitID", l->unit + 1);
   cJSON_AddNumberToObject(o, "primaryLeaseStatusID", st);
   cJSON_AddNumberToObject(o, "leaseStatusID", st);   /* one custom status per primary (chosen) */
-  rv_add_date(o, "moveInDate", st == 1 ? PF_NODATE : l->start);
-  rv_add_date(o, "moveOutDate", st == 3 ? l->end : PF_NODATE);
-  rv_add_date(o, "startDate", l->start);
-  rv_add_date(o, "endDate", l->end);
-  rv_add_date(o, "closedDate", st == 3 ? l->end : PF_NODATE);
-  rv_add_date(o, "expectedMoveOutDate", PF_NODATE);
+  jc_add_date(o, "moveInDate", st == 1 ? PF_NODATE : l->start);
+  jc_add_date(o, "moveOutDate", st == 3 ? l->end : PF_NODATE);
+  jc_add_date(o, "startDate", l->start);
+  jc_add_date(o, "endDate", l->end);
+  jc_add_date(o, "closedDate", st == 3 ? l->end : PF_NODATE);
+  jc_add_date(o, "expectedMoveOutDate", PF_NODATE);
   ts = cJSON_AddArrayToObject(o, "tenants");
   for(uint32_t r = l->first_res; r != PF_NONE; r = c->pf->res.v[r].next){
     const pf_resident *x = &c->pf->res.v[r];
@@ -262,9 +231,9 @@ static cJSON *rv_lease(rv_ctx *c, uint32_t j){
     cJSON_AddNumberToObject(t, "contactID", r + 1);
     cJSON_AddItemToArray(ts, t);
   }
-  rv_add_dt(o, "dateTimeCreated", l->created);
-  rv_add_dt(o, "dateTimeModified", l->updated);
-  rv_apply_ovr(c, RV_LEASES, j, o);
+  jc_add_datetime(o, "dateTimeCreated", l->created);
+  jc_add_datetime(o, "dateTimeModified", l->updated);
+  sb_ovr_apply(&c->ovr[RV_LEASES], j, o);
   return o;
 }
 
@@ -276,10 +245,10 @@ static cJSON *rv_lease_export(rv_ctx *c, uint32_t j){
   cJSON *w = cJSON_CreateObject(), *b, *p, *un, *pf;
   cJSON_AddItemToObject(w, "lease", rv_lease(c, j));
   b = cJSON_AddObjectToObject(w, "balances");
-  rv_add_money(b, "unpaidTotalAmount", 0);
-  rv_add_money(b, "unpaidRentAmount", 0);
-  rv_add_money(b, "pastDueTotalAmount", 0);
-  rv_add_money(b, "pastDueRentAmount", 0);
+  jc_add_money(b, "unpaidTotalAmount", 0);
+  jc_add_money(b, "unpaidRentAmount", 0);
+  jc_add_money(b, "pastDueTotalAmount", 0);
+  jc_add_money(b, "pastDueRentAmount", 0);
   cJSON_AddArrayToObject(w, "unpaid_charges");
   p = cJSON_AddObjectToObject(w, "property");
   cJSON_AddNumberToObject(p, "propertyID", u->property + 1);
@@ -311,11 +280,11 @@ static cJSON *rv_tenant(rv_ctx *c, uint32_t i){
     snprintf(tmp, sizeof(tmp), "Unit %u", (unsigned)u->number);
     cJSON_ReplaceItemInObjectCaseSensitive(o, "address2", cJSON_CreateString(tmp));
   }
-  rv_add_date(o, "dateOfBirth", r->dob);
+  jc_add_date(o, "dateOfBirth", r->dob);
   cJSON_AddNumberToObject(o, "isActive", 1);
-  rv_add_dt(o, "dateTimeCreated", r->created);
-  rv_add_dt(o, "dateTimeModified", r->updated);
-  rv_apply_ovr(c, RV_TENANTS, i, o);
+  jc_add_datetime(o, "dateTimeCreated", r->created);
+  jc_add_datetime(o, "dateTimeModified", r->updated);
+  sb_ovr_apply(&c->ovr[RV_TENANTS], i, o);
   {
     /* the display name follows the name parts */
     const char *first, *last;
@@ -353,13 +322,13 @@ static cJSON *rv_workorder(rv_ctx *c, uint32_t w){
   cJSON_AddNumberToObject(j, "isSharedWithOwner", 1);
   if( o->resident != PF_NONE ) cJSON_AddNumberToObject(j, "requestedByContactID", o->resident + 1);
   else cJSON_AddNullToObject(j, "requestedByContactID");
-  rv_add_date(j, "scheduledStartDate", o->due);
+  jc_add_date(j, "scheduledStartDate", o->due);
   cJSON_AddNullToObject(j, "scheduledEndDate");
-  if( o->amount_cents ) rv_add_money(j, "estimatedAmount", o->amount_cents);
+  if( o->amount_cents ) jc_add_money(j, "estimatedAmount", o->amount_cents);
   else cJSON_AddNullToObject(j, "estimatedAmount");
-  rv_add_dt(j, "dateTimeCreated", o->created);
-  rv_add_dt(j, "dateTimeModified", o->updated);
-  rv_apply_ovr(c, RV_WORKORDERS, w, j);
+  jc_add_datetime(j, "dateTimeCreated", o->created);
+  jc_add_datetime(j, "dateTimeModified", o->updated);
+  sb_ovr_apply(&c->ovr[RV_WORKORDERS], w, j);
   return j;
 }
 
@@ -419,16 +388,6 @@ typedef struct rv_list {
   char search[96];              /* tenants: name, email or phone contains */
 } rv_list;
 
-static int rv_parse_long(const char *s, long *out){
-  char *end;
-  long v;
-  if( !s || !*s ) return 0;
-  v = strtol(s, &end, 10);
-  if( *end ) return 0;
-  *out = v;
-  return 1;
-}
-
 static int rv_list_params(const sb_request *req, int kind, rv_list *l, vd_errors *e){
   sb_query q;
   const char *s;
@@ -436,10 +395,10 @@ static int rv_list_params(const sb_request *req, int kind, rv_list *l, vd_errors
   l->page = 1;
   l->size = RV_DEFAULT_PAGE;
   sb_query_parse(req->query, &q);
-  if( (s = sb_query_get(&q, "page")) && (!rv_parse_long(s, &l->page) || l->page < 1) ){
+  if( (s = sb_query_get(&q, "page")) && (!sb_parse_long(s, &l->page) || l->page < 1) ){
     vd_add(e, "page", "The page must be at least 1.");
   }
-  if( (s = sb_query_get(&q, "pageSize")) && (!rv_parse_long(s, &l->size) || l->size < 1) ){
+  if( (s = sb_query_get(&q, "pageSize")) && (!sb_parse_long(s, &l->size) || l->size < 1) ){
     vd_add(e, "pageSize", "The page size must be at least 1.");
   }
   if( l->size > RV_MAX_PAGE ) l->size = RV_MAX_PAGE;
@@ -462,7 +421,7 @@ static int rv_list_params(const sb_request *req, int kind, rv_list *l, vd_errors
       int ids = strcmp(q.p[i].key, "leaseIDs[]") == 0;
       int st = strcmp(q.p[i].key, "primaryLeaseStatusIDs[]") == 0;
       if( !ids && !st ) continue;
-      if( !rv_parse_long(q.p[i].val, &v) || (st && (v < 1 || v > 3)) ){
+      if( !sb_parse_long(q.p[i].val, &v) || (st && (v < 1 || v > 3)) ){
         vd_add(e, q.p[i].key, "The selected value is invalid.");
       }else if( ids && l->nids < 64 ){
         l->ids[l->nids++] = v;
@@ -571,7 +530,7 @@ static void rv_send_one(rv_ctx *c, int kind, uint32_t i, sb_response *resp){
 /* An id path segment: 1..count, else 404. */
 static int rv_id(rv_ctx *c, int kind, const char *seg, uint32_t *out){
   long v;
-  if( !rv_parse_long(seg, &v) || v < 1 || (uint64_t)v > rv_count(c, kind) ) return 0;
+  if( !sb_parse_long(seg, &v) || v < 1 || (uint64_t)v > rv_count(c, kind) ) return 0;
   *out = (uint32_t)(v - 1);
   return 1;
 }
@@ -817,21 +776,6 @@ bad_method:
 /* ------------------------------------------------------------------ */
 /* The sb_vendor                                                        */
 
-static void rv_b64(const char *in, char *out, size_t cap){
-  static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t n = strlen(in), o = 0;
-  for(size_t i = 0; i < n && o + 5 < cap; i += 3){
-    uint32_t v = (uint32_t)(unsigned char)in[i] << 16;
-    if( i + 1 < n ) v |= (uint32_t)(unsigned char)in[i+1] << 8;
-    if( i + 2 < n ) v |= (unsigned char)in[i+2];
-    out[o++] = t[(v >> 18) & 63];
-    out[o++] = t[(v >> 12) & 63];
-    out[o++] = i + 1 < n ? t[(v >> 6) & 63] : '=';
-    out[o++] = i + 2 < n ? t[v & 63] : '=';
-  }
-  out[o] = 0;
-}
-
 static void rv_creds(uint64_t seed, char *key, size_t nk, char *secret, size_t ns){
   snprintf(key, nk, "sandbox-key-%llu", (unsigned long long)seed);
   snprintf(secret, ns, "sandbox-secret-%llu", (unsigned long long)seed);
@@ -854,7 +798,7 @@ static void *rv_open(sb_portfolio *pf, const sb_options *opt){
   pthread_mutex_init(&c->mu, NULL);
   rv_creds(opt->seed, c->key, sizeof(c->key), s, sizeof(s));
   snprintf(pair, sizeof(pair), "%s:%s", c->key, s);
-  rv_b64(pair, enc, sizeof(enc));
+  sb_base64(pair, enc, sizeof(enc));
   snprintf(c->auth, sizeof(c->auth), "Basic %s", enc);
   return c;
 }

@@ -122,6 +122,14 @@ void jw_date(sb_buf *b, int32_t days);              /* PF_NODATE -> null */
 void jw_datetime(sb_buf *b, int64_t t);             /* ...Z */
 void jw_int_or_null(sb_buf *b, int has, int64_t v);
 #define jw_null(b) SB_LIT((b), "null")
+/* The same values as members of a cJSON record (vendors that render with cJSON). */
+void jc_add_date(cJSON *o, const char *name, int32_t days);      /* PF_NODATE -> null */
+void jc_add_datetime(cJSON *o, const char *name, int64_t t);     /* ...Z */
+void jc_add_money(cJSON *o, const char *name, int64_t cents);    /* "-12.50", a string */
+/* Standard base64 of a NUL-terminated string into out (cap bytes, NUL-terminated). */
+void sb_base64(const char *in, char *out, size_t cap);
+/* A whole string as a decimal long: 1, or 0 when empty or not all digits. */
+int sb_parse_long(const char *s, long *out);
 
 /* ------------------------------------------------------------------ */
 /* datetime.c                                                           */
@@ -539,6 +547,7 @@ typedef struct sb_ovr {
 cJSON *sb_ovr_get(const sb_ovr *o, uint32_t i);     /* NULL: none */
 cJSON *sb_ovr_slot(sb_ovr *o, uint32_t i);          /* created empty */
 void sb_ovr_set(sb_ovr *o, uint32_t i, cJSON *j);   /* replaces, frees old */
+void sb_ovr_apply(const sb_ovr *o, uint32_t i, cJSON *rec);  /* lays them over rec */
 void sb_ovr_free(sb_ovr *o);
 
 /* ------------------------------------------------------------------ */
