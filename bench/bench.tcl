@@ -2,8 +2,9 @@
 # (PRODUCT.md §10). BENCH_SIZE=small finishes in under a minute, the full
 # run in under ten on a 2-core machine.
 #
-#   1. sync throughput   full sync of a Buildium sandbox vs. curl fetching
-#                        the same pages at the same concurrency; CPU per
+#   1. sync throughput   full sync of a Buildium sandbox (its six list
+#                        models; ::list_paths) vs. curl fetching the same
+#                        pages at the same concurrency; CPU per
 #                        record; peak RSS; incremental syncs (0 and 1%)
 #   2. read overhead     a fixed query suite on the model tables vs. plain
 #                        tables holding the same rows and indexes
