@@ -28,6 +28,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <unistd.h>
 
 static void usage(FILE *f){
@@ -64,7 +65,7 @@ static long long parse_int(const char *flag, const char *v, long long lo, long l
 
 static const sb_vendor *find_vendor(const char *name){
   for(int i = 0; sb_vendors[i]; i++){
-    if( strcmp(sb_vendors[i]->name, name) == 0 ) return sb_vendors[i];
+    if( strcasecmp(sb_vendors[i]->name, name) == 0 ) return sb_vendors[i];
   }
   return NULL;
 }
