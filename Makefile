@@ -83,7 +83,7 @@ $(BUILD)/adapter_list.c: $(ADAPT_SRC) Makefile | $(BUILD)
 	   for f in $(ADAPT_SRC); do echo "  &pms_adapter_$$(basename $$f .c),"; done; \
 	   echo '  0'; echo '};'; } > $@
 
-pmsql.so: $(DEPS_OK) $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) ext/pmsql.h
+pmsql.so: $(DEPS_OK) $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(wildcard ext/*.h)
 	$(CC) $(WARN) $(CFLAGS) $(XML_CFLAGS) $(PIC) -shared -o $@ $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS) $(XML_LIBS)
 
 # Every sandbox vendor: a file in sandbox/ that defines sb_vendor_<name>.

@@ -44,7 +44,8 @@ static const char zInitOwnTables[] =
   "  event TEXT NOT NULL CHECK(event IN ('NEW','UPDATE')),"
   "  diff TEXT NOT NULL,"
   "  created_at TEXT NOT NULL);"
-  "CREATE INDEX IF NOT EXISTS \"%w\".pms_changes_by_record ON pms_changes(model, record_id);";
+  "CREATE INDEX IF NOT EXISTS \"%w\".pms_changes_by_record ON pms_changes(model, record_id);"
+  "CREATE INDEX IF NOT EXISTS \"%w\".pms_changes_by_integration ON pms_changes(integration_id, created_at);";
 
 static int init_schema_exists(sqlite3 *db, const char *zDb){
   sqlite3_stmt *pStmt = 0;
@@ -79,7 +80,7 @@ static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     rc = pms_exec(db, &zErr,
         "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".pms_integrations USING pmsql_integrations", zDb);
   }
-  if( rc==SQLITE_OK ) rc = pms_exec(db, &zErr, zInitOwnTables, zDb, zDb, zDb, zDb, zDb);
+  if( rc==SQLITE_OK ) rc = pms_exec(db, &zErr, zInitOwnTables, zDb, zDb, zDb, zDb, zDb, zDb);
   if( rc==SQLITE_OK ){
     rc = pms_exec(db, &zErr,
         "CREATE VIRTUAL TABLE IF NOT EXISTS \"%w\".pms_writes USING pmsql_writes", zDb);

@@ -34,6 +34,8 @@ static const struct { const char *zName; char eKind; double rMin, rMax; } aIntOp
   { "time_zone",               's', 0, 0 },
   { "window_days",             'w', 0.0001, 36500 },
   { "utc_offset_minutes",      'n', -1440, 1440 },
+  { "changes_retention_days",  'n', 0, 36500 },
+  { "sync_runs_retention_days",'n', 0, 36500 },
 };
 #define INT_NOPTION ((int)(sizeof(aIntOption)/sizeof(aIntOption[0])))
 

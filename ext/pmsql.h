@@ -9,7 +9,8 @@
 **   capability.c   compiled-in capability files and the pms_capabilities table
 **   init.c         pms_init(): creates the model tables and pmsql's own tables
 **   http.c         libcurl multi client: timeouts, retries, rate limits
-**   sync.c         pms_sync(): pages -> unified rows -> cache, atomically
+**   sync*.c        pms_sync(): pages -> unified rows -> cache, atomically
+**                  (sync.c the functions; syncint.h lists the rest)
 **   mapping.c      data-driven field maps from vendor JSON to unified rows
 **   util.c         small helpers: strings, time, hashing
 ** Adapters (one per vendor) live in ../adapters and fill in pms_adapter.
@@ -494,7 +495,7 @@ void pms_write_rollback_to(pms_conn *, int iSavepoint);
 void pms_write_discard(pms_conn *);
 int pms_write_functions_register(sqlite3 *db, pms_conn *);
 
-/* The cache upsert of sync.c, for one record (refresh after write). */
+/* The cache upsert of sync_cache.c, for one record (refresh after write). */
 int pms_cache_put(sqlite3 *db, const char *zDb, pms_session *, const pms_adapter_model *,
                   const cJSON *pRec, int bEvents, char **pzErr);
 

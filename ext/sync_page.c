@@ -1,0 +1,254 @@
+/*
+** sync_page.c — reading a model's lists through the HTTP client.
+**
+** The adapter builds each page request and parses each response; this
+** file queues pages (concurrently once the vendor tells the total), checks
+** each page against its total, retries hiccups, follows a growing list and
+** reads a shrinking one twice, and hands every record to sync_record.
+** Lists served per parent record are read as one part per parent.
+*/
+#include "syncint.h"
+#include <stdlib.h>
+#include <string.h>
+
+static char *sync_http_error(sync_run *p, const pms_response *pResp){
+  const char *zV = p->pSess->pAdapter->zVendor;
+  if( pResp->status==0 ){
+    return pms_mprintf("%s %s: request failed after %d attempt%s: %s", zV, p->pM->zName,
+                       pResp->nAttempt, pResp->nAttempt==1 ? "" : "s",
+                       pResp->zErr[0] ? pResp->zErr : "transport error");
+  }else{
+    char *zMsg = p->pSess->pAdapter->xErrorMessage(pResp);
+    char *zOut = pms_mprintf("%s %s: HTTP %ld after %d attempt%s%s%s", zV, p->pM->zName,
+                             pResp->status, pResp->nAttempt, pResp->nAttempt==1 ? "" : "s",
+                             zMsg ? ": " : "", zMsg ? zMsg : "");
+    free(zMsg);
+    return zOut;
+  }
+}
+
+static int sync_submit_page(sync_run *p, sync_part *pPart, int iPage){
+  pms_list_page pg;
+  pms_request *r;
+  pg.iPage = iPage;
+  pg.nPageSize = p->nPageSize;
+  pg.zSince = p->zSince;
+  pg.zPartition = pPart->zKey;
+  r = p->pSess->pAdapter->xListRequest(p->pSess, p->pAM, &pg);
+  if( r==0 ){
+    sync_fail(p, pms_strdup("out of memory"));
+    return SQLITE_NOMEM;
+  }
+  p->pSess->pAdapter->xAuthorize(p->pSess, r);
+  pms_request_set_user(r, pPart, iPage);
+  pms_http_submit(p->pSess->pHttp, r);
+  return SQLITE_OK;
+}
+
+/* When stderr is a terminal, one line per model, rewritten as pages come. */
+void sync_progress(sync_run *p){
+  int64_t ms;
+  if( !p->bProgress ) return;
+  ms = pms_now_ms() - p->tStart;
+  fprintf(stderr, "\rpmsql sync %s %s: %d page%s, %d records",
+          p->pSess->zIntegration, p->pM->zName, p->nPages, p->nPages==1 ? "" : "s", p->nFetched);
+  if( p->nTotal>0 ) fprintf(stderr, " of %lld", (long long)p->nTotal);
+  if( ms>0 ) fprintf(stderr, ", %.0f records/s", 1000.0*p->nFetched/ms);
+  fprintf(stderr, "   ");
+  fflush(stderr);
+}
+
+static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
+  sync_run *p = (sync_run*)pArg;
+  pms_list_result lr;
+  char *zErr = 0;
+  int iPage, n, i;
+  const cJSON *pItem;
+  sync_part *pPart = (sync_part*)pms_request_user(r, &iPage);
+  if( pResp->status==401 && pms_session_reauthorize(p->pSess, r, &zErr)==SQLITE_OK ){
+    return PMS_HTTP_RETRY;      /* the vendor's token expired: logged in again */
+  }
+  if( zErr ){
+    sync_fail(p, pms_mprintf("%s %s: HTTP 401, and logging in again failed: %s",
+                             p->pSess->pAdapter->zVendor, p->pM->zName, zErr));
+    free(zErr);
+    return PMS_HTTP_STOP;
+  }
+  memset(&lr, 0, sizeof(lr));
+  lr.nTotal = -1;
+  if( pResp->status && pResp->status==p->pSess->pAdapter->iEmptyListStatus ){
+    lr.nTotal = 0;              /* the vendor's way of saying "no rows" */
+  }else if( pResp->status<200 || pResp->status>=300 ){
+    sync_fail(p, sync_http_error(p, pResp));
+    return PMS_HTTP_STOP;
+  }else if( p->pSess->pAdapter->xListParse(p->pSess, p->pAM, pResp, &lr, &zErr) ){
+    cJSON_Delete(lr.pRoot);
+    if( pResp->nAttempt < (int)pms_option_number(p->pSess, "max_attempts", 4) ){
+      free(zErr);
+      return PMS_HTTP_RETRY;
+    }
+    sync_fail(p, pms_mprintf("%s %s page %d: %s (after %d attempts)", p->pSess->pAdapter->zVendor,
+                             p->pM->zName, iPage+1, zErr ? zErr : "unreadable response", pResp->nAttempt));
+    free(zErr);
+    return PMS_HTTP_STOP;
+  }
+  n = cJSON_GetArraySize(lr.pItems);
+  /* A page shorter than its own total promises (an empty page in the middle,
+  ** a last page cut short) is a vendor hiccup: ask again rather than lose
+  ** records. Records deleted meanwhile lower the page's total too, so they
+  ** do not trip this. */
+  {
+    int64_t nLeft = lr.nTotal - (int64_t)iPage*p->nPageSize;
+    int64_t nExpect = nLeft < p->nPageSize ? nLeft : p->nPageSize;
+    if( lr.nTotal>=0 && n<nExpect ){
+      cJSON_Delete(lr.pRoot);
+      if( pResp->nAttempt < (int)pms_option_number(p->pSess, "max_attempts", 4) ) return PMS_HTTP_RETRY;
+      sync_fail(p, pms_mprintf("%s %s page %d: %d records where %lld were expected (after %d attempts)",
+                               p->pSess->pAdapter->zVendor, p->pM->zName, iPage+1, n,
+                               (long long)nExpect, pResp->nAttempt));
+      return PMS_HTTP_STOP;
+    }
+  }
+  p->nPages++;
+  i = 0;
+  {
+    /* the raw text of each record, when the body is the array itself */
+    const char **azRaw = 0;
+    size_t *anRaw = 0;
+    int nRaw = -1;
+    if( lr.pItems==lr.pRoot && n>0 && pResp->zBody ){
+      azRaw = malloc(sizeof(char*)*n);
+      anRaw = malloc(sizeof(size_t)*n);
+      if( azRaw && anRaw ) nRaw = pms_json_array_slices(pResp->zBody, pResp->nBody, azRaw, anRaw, n);
+    }
+    cJSON_ArrayForEach(pItem, lr.pItems){
+      p->zRaw = nRaw==n ? azRaw[i] : 0;
+      p->nRaw = nRaw==n ? anRaw[i] : 0;
+      if( sync_record(p, pItem) ){
+        p->zRaw = 0;
+        free(azRaw); free(anRaw);
+        cJSON_Delete(lr.pRoot);
+        return PMS_HTTP_STOP;
+      }
+      i++;
+    }
+    p->zRaw = 0;
+    free(azRaw); free(anRaw);
+  }
+  p->nFetched += i;
+  if( lr.nTotal>=0 && lr.nTotal<pPart->nTotal ) pPart->bShrunk = p->bShrunk = 1;
+  if( lr.nTotal>pPart->nTotal ) pPart->nTotal = lr.nTotal;
+  if( lr.nTotal>=0 && lr.nTotal>p->nTotal ) p->nTotal = lr.nTotal;
+  sync_progress(p);
+  if( pPart->bPagesQueued && lr.nTotal>=0 ){
+    /* records added while we read (ordered by a unique key ascending, they
+    ** land at the end): fetch the pages the growing total now needs */
+    int nPages = (int)((lr.nTotal + p->nPageSize - 1) / p->nPageSize);
+    while( pPart->nPageExpected < nPages ){
+      if( sync_submit_page(p, pPart, pPart->nPageExpected++) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+    }
+  }
+  if( !pPart->bPagesQueued ){
+    if( lr.nTotal>=0 ){
+      /* known total: queue every remaining page now; they run concurrently */
+      int nPages = (int)((lr.nTotal + p->nPageSize - 1) / p->nPageSize);
+      int k;
+      pPart->bPagesQueued = 1;
+      pPart->nPageExpected = nPages;
+      for(k=iPage+1; k<nPages; k++){
+        if( sync_submit_page(p, pPart, k) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+      }
+    }else if( !lr.bLast && n>=p->nPageSize ){
+      if( sync_submit_page(p, pPart, iPage+1) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+    }
+  }
+  cJSON_Delete(lr.pRoot);
+  return PMS_HTTP_OK;
+}
+
+/* The parts of a run's list: one, or one per synced record of the parent
+** model (pms_adapter_model.zPartition), read from the cache. A parent never
+** synced is an error: its list cannot be read yet. */
+int sync_partitions(sync_run *p){
+  const char *zParent = p->pAM->zPartition;
+  const pms_model *pPM;
+  sqlite3_stmt *pStmt = 0;
+  char *zWm;
+  int rc;
+  if( zParent==0 ){
+    p->aPart = calloc(1, sizeof(sync_part));
+    if( p->aPart==0 ){ sync_fail(p, pms_strdup("out of memory")); return SQLITE_NOMEM; }
+    p->aPart[0].nPageExpected = -1;
+    p->nPart = 1;
+    return SQLITE_OK;
+  }
+  pPM = pms_model_find(zParent);
+  zWm = pPM ? sync_watermark(p->db, p->zDb, p->pSess->zIntegration, zParent) : 0;
+  if( zWm==0 ){
+    sync_fail(p, pms_mprintf("%s serves %s per %s: sync %s first",
+                             p->pSess->pAdapter->zVendor, p->pM->zName, zParent, zParent));
+    return SQLITE_ERROR;
+  }
+  free(zWm);
+  rc = sync_prepare(p->db, &pStmt, sqlite3_mprintf(
+      "SELECT x_id FROM \"%w\".\"%w_cache\" WHERE integration_id=?1 ORDER BY x_id", p->zDb, zParent));
+  if( rc==SQLITE_OK ){
+    sqlite3_bind_text(pStmt, 1, p->pSess->zIntegration, -1, SQLITE_STATIC);
+    while( sqlite3_step(pStmt)==SQLITE_ROW ){
+      sync_part *aNew;
+      const char *zKey = (const char*)sqlite3_column_text(pStmt, 0);
+      if( zKey==0 ) continue;
+      aNew = realloc(p->aPart, sizeof(sync_part)*(size_t)(p->nPart+1));
+      if( aNew==0 ){ rc = SQLITE_NOMEM; break; }
+      p->aPart = aNew;
+      memset(&aNew[p->nPart], 0, sizeof(sync_part));
+      aNew[p->nPart].nPageExpected = -1;
+      aNew[p->nPart].zKey = pms_strdup(zKey);
+      if( aNew[p->nPart++].zKey==0 ){ rc = SQLITE_NOMEM; break; }
+    }
+    if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);
+    else sqlite3_finalize(pStmt);
+  }
+  if( rc ) sync_fail(p, pms_mprintf("cannot read the %s to sync %s by: %s", zParent, p->pM->zName,
+                                    sqlite3_errmsg(p->db)));
+  return rc;
+}
+
+/* Read the model's lists: the first page of every part at once (the client
+** runs them concurrently within the vendor's limits), the rest as totals
+** allow; each record goes to sync_record. No database access of its own
+** when the run spools (a parallel sync's fetch thread). */
+void sync_run_fetch(sync_run *r){
+  pms_http_stats st0, st1;
+  int i, rc = SQLITE_OK, nLeft;
+  pms_http_get_stats(r->pSess->pHttp, &st0);
+  for(i=0; rc==SQLITE_OK && i<r->nPart; i++) rc = sync_submit_page(r, &r->aPart[i], 0);
+  if( rc==SQLITE_OK && r->nPart>0 ){
+    nLeft = pms_http_run(r->pSess->pHttp, sync_on_page, r);
+    if( r->zErr==0 && nLeft ) r->zErr = pms_strdup("sync stopped with requests outstanding");
+  }
+  if( rc==SQLITE_OK && r->zErr==0 && r->bShrunk ){
+    /* Records were deleted while the pages were read: with offset paging
+    ** the rest moved down, and one may have slipped onto a page already
+    ** read. Read the list once more (in the same savepoint), so every
+    ** record that exists is seen by this run. */
+    r->bRepass = 1;
+    r->bShrunk = 0;
+    for(i=0; rc==SQLITE_OK && i<r->nPart; i++){
+      sync_part *pPart = &r->aPart[i];
+      if( !pPart->bShrunk ) continue;
+      pPart->bShrunk = 0;
+      pPart->bPagesQueued = 0;
+      pPart->nPageExpected = -1;
+      pPart->nTotal = 0;
+      rc = sync_submit_page(r, pPart, 0);
+    }
+    if( rc==SQLITE_OK ){
+      nLeft = pms_http_run(r->pSess->pHttp, sync_on_page, r);
+      if( r->zErr==0 && nLeft ) r->zErr = pms_strdup("sync stopped with requests outstanding");
+    }
+  }
+  pms_http_get_stats(r->pSess->pHttp, &st1);
+  r->st.nRequest = st1.nRequest - st0.nRequest;
+  r->st.nRetry = st1.nRetry - st0.nRetry;
+}

@@ -1,0 +1,260 @@
+/*
+** sync_pool.c — several integrations in parallel. Each integration gets a fetch thread
+** with its own session and HTTP client: it logs in and reads its models'
+** lists in order, mapping each record into a spool file. The caller's
+** thread, which alone touches the database, applies each finished model in
+** its savepoint (the same commit-or-nothing as a serial run), whichever
+** integration finishes first. Models served per parent (zPartition) wait
+** until the models before them are applied, since their parts come from
+** the cache. At most SYNC_MAX_PARALLEL integrations fetch at once.
+*/
+#include "syncint.h"
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define SYNC_MAX_PARALLEL 8
+
+typedef struct sync_job {
+  char *zInt;
+  const pms_adapter *pA;
+  pms_session sess;
+  int bSession;             /* sess is open */
+  sync_run *aRun;           /* one per model to sync, in model order */
+  int nRun;
+  int nPlanned;             /* runs [0,nPlanned) may be fetched */
+  int nFetched;             /* runs [0,nFetched) are fetched */
+  int nApplied;             /* runs [0,nApplied) are applied and reported */
+  char *zOpenErr;           /* logging in failed: the thread fetched nothing */
+  pthread_t thread;
+  int bThread;
+} sync_job;
+
+typedef struct sync_pool {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;        /* a run was planned or fetched */
+} sync_pool;
+
+typedef struct sync_thread_arg { sync_pool *pPool; sync_job *pJob; } sync_thread_arg;
+
+static void *sync_fetch_thread(void *pArg){
+  sync_pool *pPool = ((sync_thread_arg*)pArg)->pPool;
+  sync_job *pJob = ((sync_thread_arg*)pArg)->pJob;
+  char *zErr = 0;
+  int i;
+  free(pArg);
+  if( pJob->sess.pAdapter->xOpen && pJob->sess.pAdapter->xOpen(&pJob->sess, &zErr) ){
+    pthread_mutex_lock(&pPool->mu);
+    pJob->zOpenErr = zErr ? zErr : pms_strdup("cannot log in");
+    pJob->nFetched = pJob->nRun;
+    pthread_cond_broadcast(&pPool->cv);
+    pthread_mutex_unlock(&pPool->mu);
+    return 0;
+  }
+  for(i=0; i<pJob->nRun; i++){
+    sync_run *r = &pJob->aRun[i];
+    pthread_mutex_lock(&pPool->mu);
+    while( pJob->nPlanned<=i ) pthread_cond_wait(&pPool->cv, &pPool->mu);
+    pthread_mutex_unlock(&pPool->mu);
+    if( r->zErr==0 ){
+      char *zSpoolErr = 0;
+      r->pSpool = sync_spool_open(&zSpoolErr);
+      if( r->pSpool==0 ) sync_fail(r, zSpoolErr);
+      else sync_run_fetch(r);
+    }
+    pthread_mutex_lock(&pPool->mu);
+    pJob->nFetched = i+1;
+    pthread_cond_broadcast(&pPool->cv);
+    pthread_mutex_unlock(&pPool->mu);
+  }
+  return 0;
+}
+
+/* Plan what may be fetched next: a run served per parent only once every
+** run before it is applied (its parts are read from the cache). Caller
+** holds the pool's lock. */
+static void sync_job_plan(sync_job *pJob){
+  while( pJob->nPlanned<pJob->nRun ){
+    sync_run *r = &pJob->aRun[pJob->nPlanned];
+    if( r->pAM->zPartition && pJob->nApplied<pJob->nPlanned ) break;
+    sync_partitions(r);         /* on failure the run carries its error */
+    pJob->nPlanned++;
+  }
+}
+
+/* Open an integration's session and set up its runs. Returns 0 when the
+** integration must go the serial way (it reports its own failure). */
+static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms_model *pOnly,
+                         const char *zMode){
+  char *zErr = 0;
+  int i;
+  if( pJob->pA==0 || pms_session_open(db, zDb, pJob->zInt, &pJob->sess, &zErr) ){
+    free(zErr);
+    return 0;
+  }
+  pJob->bSession = 1;
+  pJob->aRun = calloc((size_t)pms_model_count(), sizeof(sync_run));
+  if( pJob->aRun==0 ) return 0;
+  for(i=0; i<pms_model_count(); i++){
+    const pms_model *pM = pms_model_at(i);
+    const pms_adapter_model *pAM;
+    sync_run *r;
+    if( pOnly && pOnly!=pM ) continue;
+    pAM = pms_adapter_model_find(pJob->sess.pAdapter, pM->zName);
+    if( pAM==0 ) continue;
+    r = &pJob->aRun[pJob->nRun++];
+    sync_run_init(r, db, zDb, &pJob->sess, pAM, zMode);
+    r->bProgress = 0;             /* the applying thread reports */
+    r->aiMapCol = pms_map_columns(r->pM, pAM->aMap, &zErr);
+    if( r->aiMapCol==0 ){ sync_fail(r, zErr ? zErr : pms_strdup("out of memory")); zErr = 0; }
+  }
+  return 1;
+}
+
+/* Apply one fetched run in its savepoint and report it. */
+static void sync_job_apply(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail){
+  int rc;
+  if( (*pnRun)++ ) pms_str_appendz(pOut, ",");
+  r->bProgress = isatty(2);
+  rc = pms_exec(r->db, 0, "SAVEPOINT pms_sync_model");
+  if( rc ){
+    sync_fail(r, pms_mprintf("cannot start a savepoint: %s", sqlite3_errmsg(r->db)));
+  }else{
+    if( r->zErr==0 && sync_prepare_all(r)==SQLITE_OK ) sync_run_replay(r);
+    sync_run_commit(r);
+  }
+  sync_run_report(r, pOut, pzFail);
+}
+
+static void sync_job_close(sqlite3 *db, const char *zDb, sync_job *pJob, char *zFirstFail,
+                           char **pzFail){
+  int i;
+  if( pJob->bThread ) pthread_join(pJob->thread, 0);
+  /* runs not applied (logging in failed) are freed without a report */
+  for(i=pJob->nApplied; i<pJob->nRun; i++) sync_run_free(&pJob->aRun[i]);
+  free(pJob->aRun);
+  if( pJob->bSession ){
+    sync_set_status(db, zDb, pJob->zInt, pJob->zOpenErr ? pJob->zOpenErr : zFirstFail);
+    sync_retention(db, zDb, &pJob->sess);
+    pms_session_close(&pJob->sess);
+  }
+  if( zFirstFail && *pzFail==0 ) *pzFail = zFirstFail;
+  else free(zFirstFail);
+  free(pJob->zOpenErr);
+}
+
+/* Sync a batch of integrations in parallel (see above). */
+static void sync_parallel(sqlite3 *db, const char *zDb, char **azInt, const pms_adapter **apA,
+                          int nInt, const pms_model *pOnly, const char *zMode, pms_str *pOut,
+                          int *pnRun, char **pzFail){
+  sync_pool pool;
+  sync_job aJob[SYNC_MAX_PARALLEL];
+  char *azFail[SYNC_MAX_PARALLEL];
+  int i, nLeft = 0;
+  memset(aJob, 0, sizeof(aJob));
+  memset(azFail, 0, sizeof(azFail));
+  pthread_mutex_init(&pool.mu, 0);
+  pthread_cond_init(&pool.cv, 0);
+  for(i=0; i<nInt; i++){
+    sync_job *pJob = &aJob[i];
+    sync_thread_arg *pArg;
+    pJob->zInt = azInt[i];
+    pJob->pA = apA[i];
+    if( !sync_job_open(db, zDb, pJob, pOnly, zMode) ){
+      /* the serial path reports a session that cannot open */
+      if( pJob->bSession ) pms_session_close(&pJob->sess);
+      free(pJob->aRun);
+      memset(pJob, 0, sizeof(*pJob));
+      sync_integration(db, zDb, azInt[i], apA[i], pOnly, zMode, pOut, pnRun, pzFail);
+      continue;
+    }
+    pthread_mutex_lock(&pool.mu);
+    sync_job_plan(pJob);
+    pthread_mutex_unlock(&pool.mu);
+    pArg = malloc(sizeof(*pArg));
+    if( pArg ){
+      pArg->pPool = &pool;
+      pArg->pJob = pJob;
+      pJob->bThread = pthread_create(&pJob->thread, 0, sync_fetch_thread, pArg)==0;
+      if( !pJob->bThread ) free(pArg);
+    }
+    if( !pJob->bThread ){
+      pJob->zOpenErr = pms_strdup("cannot start a sync thread");
+      pJob->nFetched = pJob->nRun;
+    }
+    nLeft++;
+  }
+  while( nLeft>0 ){
+    sync_job *pReady = 0;
+    pthread_mutex_lock(&pool.mu);
+    for(;;){
+      for(i=0; i<nInt && pReady==0; i++){
+        sync_job *pJob = &aJob[i];
+        if( pJob->zInt==0 || pJob->aRun==0 ) continue;
+        if( pJob->nApplied<pJob->nFetched || (pJob->nApplied==pJob->nRun) ) pReady = pJob;
+      }
+      if( pReady ) break;
+      pthread_cond_wait(&pool.cv, &pool.mu);
+    }
+    pthread_mutex_unlock(&pool.mu);
+    i = (int)(pReady - aJob);
+    if( pReady->zOpenErr ){
+      pms_str_appendf(pOut, "%s{\"integration\":", (*pnRun)++ ? "," : "");
+      pms_str_append_json_string(pOut, pReady->zInt);
+      pms_str_appendz(pOut, ",\"status\":\"failed\",\"error\":");
+      pms_str_append_json_string(pOut, pReady->zOpenErr);
+      pms_str_appendz(pOut, "}");
+      if( *pzFail==0 ) *pzFail = pms_mprintf("%s: %s", pReady->zInt, pReady->zOpenErr);
+    }else if( pReady->nApplied<pReady->nRun ){
+      sync_job_apply(&pReady->aRun[pReady->nApplied], pOut, pnRun, &azFail[i]);
+      pthread_mutex_lock(&pool.mu);
+      pReady->nApplied++;
+      sync_job_plan(pReady);
+      pthread_cond_broadcast(&pool.cv);
+      pthread_mutex_unlock(&pool.mu);
+      if( pReady->nApplied<pReady->nRun ) continue;
+    }
+    sync_job_close(db, zDb, pReady, azFail[i], pzFail);
+    azFail[i] = 0;
+    pReady->aRun = 0;
+    nLeft--;
+  }
+  pthread_cond_destroy(&pool.cv);
+  pthread_mutex_destroy(&pool.mu);
+}
+
+/* Sync every integration a query (id, vendor) selects, in its order; more
+** than one in parallel (sync_parallel), in batches. The ids are read first:
+** syncing writes to the table the query reads. */
+void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
+                      const pms_model *pOnly, const char *zMode, pms_str *pOut,
+                      int *pnRun, char **pzFail){
+  sqlite3_stmt *pStmt = 0;
+  char **azInt = 0;
+  const pms_adapter **apA = 0;
+  int nInt = 0, i;
+  if( sync_prepare(db, &pStmt, zSql)==SQLITE_OK ){
+    while( sqlite3_step(pStmt)==SQLITE_ROW ){
+      char **azNew = realloc(azInt, sizeof(char*)*(nInt+1));
+      const pms_adapter **apNew = realloc(apA, sizeof(pms_adapter*)*(nInt+1));
+      if( azNew ) azInt = azNew;
+      if( apNew ) apA = apNew;
+      if( azNew==0 || apNew==0 ) break;
+      azInt[nInt] = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
+      apA[nInt++] = pms_adapter_find((const char*)sqlite3_column_text(pStmt, 1));
+    }
+  }
+  sqlite3_finalize(pStmt);
+  if( nInt==1 ){
+    sync_integration(db, zDb, azInt[0], apA[0], pOnly, zMode, pOut, pnRun, pzFail);
+  }else{
+    for(i=0; i<nInt; i+=SYNC_MAX_PARALLEL){
+      int n = nInt-i < SYNC_MAX_PARALLEL ? nInt-i : SYNC_MAX_PARALLEL;
+      sync_parallel(db, zDb, azInt+i, apA+i, n, pOnly, zMode, pOut, pnRun, pzFail);
+    }
+  }
+  for(i=0; i<nInt; i++) free(azInt[i]);
+  free(azInt);
+  free(apA);
+}

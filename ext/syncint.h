@@ -1,0 +1,115 @@
+/*
+** syncint.h — what the files of the sync engine share (not the rest of the
+** extension: its interface to them is pms_sync_register and pms_cache_put
+** in pmsql.h).
+**
+** The engine, one concern per file:
+**   sync.c        the SQL functions pms_sync() and pms_sync_due()
+**   sync_run.c    one run = one integration x one model: set-up from the
+**                 watermark, commit-or-nothing in a savepoint, pms_sync_runs
+**   sync_page.c   reading a model's lists: pages, totals, retries, parts
+**   sync_cache.c  one record into "<model>_cache": map, hash, upsert, diff
+**   sync_spool.c  mapped rows parked in a file until the apply
+**   sync_pool.c   several integrations in parallel (fetch threads)
+**   sync_retention.c  how long pms_changes and pms_sync_runs rows are kept
+*/
+#ifndef PMSQL_SYNCINT_H
+#define PMSQL_SYNCINT_H
+
+#include "pmsql.h"
+#include <stdio.h>
+
+typedef struct sync_stmts {
+  sqlite3_stmt *pFind;     /* rowid, _hash, last_seen by id */
+  sqlite3_stmt *pInsert;   /* every column + _hash */
+  sqlite3_stmt *pUpdate;   /* every non-core column + updated_at, last_seen, _hash */
+  sqlite3_stmt *pTouch;    /* last_seen only */
+  sqlite3_stmt *pOld;      /* the previous values, for the diff */
+  sqlite3_stmt *pChange;   /* INSERT INTO pms_changes */
+} sync_stmts;
+
+/* One paged list of a run: the whole list, or one parent's part of it
+** (pms_adapter_model.zPartition). */
+typedef struct sync_part {
+  char *zKey;               /* the parent's x_id, NULL for the whole list */
+  int bPagesQueued;         /* pages 1..n submitted after the first */
+  int nPageExpected;        /* -1 unknown */
+  int64_t nTotal;           /* largest total its pages reported */
+  int bShrunk;              /* a page's total fell below one seen before */
+} sync_part;
+
+typedef struct sync_run {
+  sqlite3 *db;
+  const char *zDb;
+  pms_session *pSess;
+  const pms_adapter_model *pAM;
+  const pms_model *pM;
+  const char *zMode;        /* "full", "incremental", "backsync" */
+  char *zSince;             /* incremental lower bound sent to the vendor */
+  int bEvents;              /* emit pms_changes rows */
+  int nPageSize;
+  sync_part *aPart;         /* one per parent record, or one for the list */
+  int nPart;
+  int64_t nTotal;
+  int bShrunk;              /* some part shrank (sync_part.bShrunk) */
+  int bRepass;              /* reading the list a second time (see sync_model) */
+  int bProgress;            /* stderr is a terminal */
+  int64_t tStart;
+  char zNow[32];            /* this run's timestamp for last_seen etc. */
+  sqlite3_int64 iRunId;     /* pms_sync_runs.id once written */
+  sync_stmts s;
+  pms_row row;
+  int *aiMapCol;            /* model column of each field-map entry */
+  pms_link *pLink;          /* derived foreign keys (link.c), or NULL */
+  int bOneRecord;           /* pms_cache_put: one record, not a whole list */
+  const char *zRaw;         /* the current record's raw text, if known */
+  size_t nRaw;
+  /* counters */
+  int nPages, nFetched, nNew, nChanged, nUnchanged;
+  pms_http_stats st;        /* requests and retries of the run */
+  char *zErr;               /* first error, malloc'd */
+  char *zWm;                /* watermark before the run, malloc'd or NULL */
+  char zStarted[32];        /* started_at */
+  char zWmNew[32];          /* the watermark a success saves */
+  FILE *pSpool;             /* parallel syncs: mapped rows, applied later */
+} sync_run;
+
+/* sync_run.c — runs: set-up, bookkeeping (pms_sync_runs, pms_sync_state), commit or roll back, one integration serially */
+void sync_fail(sync_run *p, char *zErr /* malloc'd */);
+void sync_integration(sqlite3 *db, const char *zDb, const char *zInt,
+                      const pms_adapter *pA, const pms_model *pOnly, const char *zMode,
+                      pms_str *pOut, int *pnRun, char **pzFail);
+int sync_prepare(sqlite3 *db, sqlite3_stmt **pp, char *zSql /* sqlite3_mprintf'd */);
+void sync_run_commit(sync_run *r);
+void sync_run_free(sync_run *r);
+void sync_run_init(sync_run *r, sqlite3 *db, const char *zDb, pms_session *pSess,
+                   const pms_adapter_model *pAM, const char *zModeReq);
+void sync_run_report(sync_run *r, pms_str *pOut, char **pzFail);
+void sync_set_status(sqlite3 *db, const char *zDb, const char *zInt, const char *zErr);
+char *sync_watermark(sqlite3 *db, const char *zDb, const char *zInt, const char *zModel);
+
+/* sync_page.c — paging: page requests, the page callback, parts of per-parent lists */
+int sync_partitions(sync_run *p);
+void sync_progress(sync_run *p);
+void sync_run_fetch(sync_run *r);
+
+/* sync_cache.c — the cache: mapping a record to a row, upsert with change detection and pms_changes events */
+void sync_finalize_all(sync_run *p);
+int sync_prepare_all(sync_run *p);
+int sync_record(sync_run *p, const cJSON *pRec);
+int sync_store(sync_run *p);
+
+/* sync_spool.c — spool files: rows mapped away from the database, applied later */
+void sync_run_replay(sync_run *r);
+FILE *sync_spool_open(char **pzErr);
+int sync_spool_write(sync_run *p);
+
+/* sync_pool.c — many integrations at once: fetch threads and the applying thread */
+void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
+               const pms_model *pOnly, const char *zMode, pms_str *pOut,
+               int *pnRun, char **pzFail);
+
+/* sync_retention.c — old pms_changes and pms_sync_runs rows of an integration */
+void sync_retention(sqlite3 *db, const char *zDb, const pms_session *pSess);
+
+#endif /* PMSQL_SYNCINT_H */
