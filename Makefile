@@ -126,7 +126,7 @@ test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox
 
 # libFuzzer targets (clang), each run for FUZZ_SECONDS; corpora in build/fuzz.
 FUZZ_SECONDS ?= 30
-FUZZ_TARGETS  = slices mapping validate time response request
+FUZZ_TARGETS  = slices mapping validate time response request xml
 fuzz: $(DEPS_OK) $(GEN_SRC)
 	@command -v clang >/dev/null && [ -n "$$(find /usr/lib/llvm-* -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null)" ] || { \
 	  echo "pmsql: installing clang and its fuzzer runtime"; \

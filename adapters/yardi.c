@@ -20,8 +20,8 @@
 ** each record element is expanded alone, converted to a cJSON object
 ** (yd_xml_to_json: element names as keys, attributes as "@name", repeated
 ** elements as arrays, text-only elements as strings) and dropped, so a large
-** answer is never held as a DOM; the body itself is released once its
-** records are converted. The field maps below then read those objects like
+** answer is never held as a DOM: the body and its records as cJSON are the
+** two copies a sync holds at its peak. The field maps below then read those objects like
 ** any vendor's JSON; only the envelope, the error classification and a few
 ** irregular fields (composite unit ids, the roommates of a lease) are C.
 **
@@ -449,6 +449,43 @@ static int yd_is_xml(const pms_response *pResp){
 
 /* ------------------------------------------------------- JSON -> XML out */
 
+/* Can XML 1.0 carry this text? Strict UTF-8 (no overlong forms, no
+** surrogates) of XML characters only; the writer escapes the rest. A value
+** that fails is never sent: it would make the envelope unreadable. */
+static int yd_xml_text_ok(const char *z){
+  const unsigned char *p = (const unsigned char*)z;
+  while( p && *p ){
+    unsigned c = *p, n, i;
+    if( c<0x80 ){
+      if( c<0x20 && c!='\t' && c!='\n' && c!='\r' ) return 0;
+      p++;
+      continue;
+    }
+    if( (c & 0xe0)==0xc0 ){ n = 1; c &= 0x1f; }
+    else if( (c & 0xf0)==0xe0 ){ n = 2; c &= 0x0f; }
+    else if( (c & 0xf8)==0xf0 ){ n = 3; c &= 0x07; }
+    else return 0;
+    for(i=1; i<=n; i++){
+      if( (p[i] & 0xc0)!=0x80 ) return 0;
+      c = (c<<6) | (p[i] & 0x3f);
+    }
+    if( (n==1 && c<0x80) || (n==2 && c<0x800) || (n==3 && c<0x10000) ) return 0;   /* overlong */
+    if( (c>=0xd800 && c<=0xdfff) || c==0xfffe || c==0xffff || c>0x10ffff ) return 0;
+    p += n+1;
+  }
+  return 1;
+}
+
+/* Every string in a JSON value passes yd_xml_text_ok (keys too). */
+static int yd_json_text_ok(const cJSON *p, int nDepth){
+  const cJSON *c;
+  if( nDepth>YD_MAX_DEPTH ) return 0;
+  if( p->string && !yd_xml_text_ok(p->string) ) return 0;
+  if( cJSON_IsString(p) ) return yd_xml_text_ok(p->valuestring);
+  cJSON_ArrayForEach(c, p) if( !yd_json_text_ok(c, nDepth+1) ) return 0;
+  return 1;
+}
+
 /* Write a JSON object as child elements ("@name" members as attributes). */
 static int yd_write_json(xmlTextWriterPtr w, const cJSON *pObj, int nDepth){
   const cJSON *p;
@@ -514,7 +551,13 @@ static pms_request *yd_call(pms_session *pS, const char *zItf, const char *zOp,
   char zNs[160], *zUrl = 0, *zAction = 0;
   pms_request *r = 0;
   int rc = 0, i, nOpen = 0;
-  if( w==0 ){ if( pBuf ) xmlBufferFree(pBuf); return 0; }
+  for(i=0; azParam && azParam[i]; i+=2) if( !yd_xml_text_ok(azParam[i+1]) ) rc = 1;
+  if( pDoc && !yd_json_text_ok(pDoc, 0) ) rc = 1;
+  if( w==0 || rc ){
+    if( w ) xmlFreeTextWriter(w);
+    if( pBuf ) xmlBufferFree(pBuf);
+    return 0;
+  }
   snprintf(zNs, sizeof(zNs), YD_NS "%s", zItf);
   rc |= xmlTextWriterStartDocument(w, "1.0", "utf-8", 0) < 0;
   rc |= xmlTextWriterStartElementNS(w, (const xmlChar*)"soap", (const xmlChar*)"Envelope",
@@ -583,7 +626,8 @@ static int yd_authorize(pms_session *pS, pms_request *r){
       if( strcmp((const char*)c->name, aYdCred[i].zElement)==0 ){
         const char *zV = pms_credential(pS, aYdCred[i].zCred);
         xmlNodeSetContent(c, 0);
-        if( zV ) xmlNodeAddContent(c, (const xmlChar*)zV);
+        /* a value XML cannot carry stays out: Yardi answers Login failed. */
+        if( zV && yd_xml_text_ok(zV) ) xmlNodeAddContent(c, (const xmlChar*)zV);
       }
     }
   }
@@ -673,10 +717,6 @@ static int yd_list_parse(pms_session *pS, const pms_adapter_model *pAM,
     yd_answer_clear(&a);
     return SQLITE_ERROR;
   }
-  /* the records are all in pRecords now: let the body go (one copy) */
-  free(pResp->zBody);
-  pResp->zBody = 0;
-  pResp->nBody = 0;
   if( strcmp(pAM->zModel, "residents")==0 ){
     a.pRecords = yd_flatten_residents(a.pRecords);
   }
@@ -995,20 +1035,3 @@ const pms_adapter pms_adapter_yardi = {
   0,
   yd_classify,
 };
-
-#ifdef PMS_FUZZ_XML
-/* The fuzz target's entry (test/fuzz/fuzz_targets.c): one answer through
-** the reader, for each record kind, and the classifier. */
-void pms_yardi_fuzz_answer(const char *z, size_t n){
-  size_t i;
-  for(i=0; i<sizeof(aYdRes)/sizeof(aYdRes[0]); i++){
-    yd_answer a;
-    char *zErr = 0;
-    if( yd_read_answer(z, n, aYdRes[i].zRecord, &a, &zErr)==SQLITE_OK ){
-      if( strcmp(aYdRes[i].zModel, "residents")==0 ) a.pRecords = yd_flatten_residents(a.pRecords);
-      yd_answer_clear(&a);
-    }
-    free(zErr);
-  }
-}
-#endif
