@@ -668,29 +668,30 @@ static pms_request *yd_list_request(pms_session *pS, const pms_adapter_model *pA
 }
 
 /* Residents: each lease's head tenant and its roommates, one record each,
-** with the lease (TenantId), property, unit and status of the lease. */
+** with the lease (TenantId), property, unit and status of the lease. The
+** records are moved, not copied: the answer's records stay one copy. */
 static cJSON *yd_flatten_residents(cJSON *pLeases){
-  cJSON *pOut = cJSON_CreateArray(), *pL;
+  cJSON *pOut = cJSON_CreateArray();
   static const char *const azCopy[] = { "PropertyCode", "UnitCode", "Status" };
-  cJSON_ArrayForEach(pL, pLeases){
-    cJSON *pHead = cJSON_Duplicate(pL, 1);
+  while( pOut && pLeases && pLeases->child ){
+    cJSON *pHead = cJSON_DetachItemViaPointer(pLeases, pLeases->child);
     cJSON *pRoom = cJSON_DetachItemFromObjectCaseSensitive(pHead, "Roommate");
-    const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pHead, "Id");
-    cJSON *pR, *pList = pRoom;
-    if( pHead==0 ) continue;
-    if( cJSON_IsString(pId) ) cJSON_AddStringToObject(pHead, "TenantId", pId->valuestring);
-    cJSON_AddItemToArray(pOut, pHead);
+    const char *zId = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pHead, "Id"));
+    cJSON *pList = pRoom;
+    if( !cJSON_IsObject(pHead) ){ cJSON_Delete(pHead); cJSON_Delete(pRoom); continue; }
+    if( zId ) cJSON_AddStringToObject(pHead, "TenantId", zId);
+    cJSON_AddItemToArray(pOut, pHead);     /* the lease's tenant first */
     if( pRoom && !cJSON_IsArray(pRoom) ){
       pList = cJSON_CreateArray();
       cJSON_AddItemToArray(pList, pRoom);
     }
-    cJSON_ArrayForEach(pR, pList){
-      cJSON *pOne = cJSON_Duplicate(pR, 1);
+    while( pList && pList->child ){
+      cJSON *pOne = cJSON_DetachItemViaPointer(pList, pList->child);
       size_t k;
       if( !cJSON_IsObject(pOne) ){ cJSON_Delete(pOne); continue; }
-      if( cJSON_IsString(pId) ) cJSON_AddStringToObject(pOne, "TenantId", pId->valuestring);
+      if( zId ) cJSON_AddStringToObject(pOne, "TenantId", zId);
       for(k=0; k<sizeof(azCopy)/sizeof(azCopy[0]); k++){
-        const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pL, azCopy[k]);
+        const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pHead, azCopy[k]);
         if( pV && !cJSON_HasObjectItem(pOne, azCopy[k]) ) cJSON_AddItemToObject(pOne, azCopy[k], cJSON_Duplicate(pV, 1));
       }
       cJSON_AddItemToArray(pOut, pOne);
