@@ -25,6 +25,10 @@
 **                 with X-Total-Count, lastModifiedDateTime filters.
 **   rentvine.c    Rentvine: HTTP Basic, page/pageSize without totals, the
 **                 export wrappers, field-path validation errors.
+**   yardi.c       Yardi Voyager: SOAP 1.1 per interface, credentials inside
+**                 every call, errors with HTTP 200 and SOAP faults, one
+**                 answer per property (no paging); requests read with
+**                 libxml2.
 **   strbuf.c      growable byte buffer and refcounted blobs.
 **   jsonw.c       fast JSON writing into a buffer (no cJSON on the hot path).
 **   datetime.c    civil-date arithmetic, ISO-8601 parsing and formatting.
