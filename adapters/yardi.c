@@ -173,25 +173,6 @@ static const pms_field_map aYdServiceRequest[] = {
   { 0, 0, 0, 0 }
 };
 
-/* Writes: unified fields -> the record inside the document parameter. */
-static const pms_field_map aYdWriteLead[] = {
-  { "first_name",  "Customers.Customer.Name.FirstName",    PMS_X_STRING, 0 },
-  { "last_name",   "Customers.Customer.Name.LastName",     PMS_X_STRING, 0 },
-  { "email_1",     "Customers.Customer.Email",             PMS_X_STRING, 0 },
-  { "phone_1",     "Customers.Customer.Phone.PhoneNumber", PMS_X_STRING, 0 },
-  { "lead_source", "Source",                               PMS_X_STRING, 0 },
-  { "notes",       "Comments",                             PMS_X_STRING, 0 },
-  { 0, 0, 0, 0 }
-};
-
-static const pms_field_map aYdWriteServiceRequest[] = {
-  { "service_category",    "Category",                PMS_X_STRING, 0 },
-  { "service_description", "ProblemDescription",      PMS_X_STRING, 0 },
-  { "service_details",     "ProblemDescriptionNotes", PMS_X_STRING, 0 },
-  { "service_priority",    "Priority",                PMS_X_ENUM, aYdPriority },
-  { 0, 0, 0, 0 }
-};
-
 /* ------------------------------------------------- per-model operations */
 
 typedef struct yd_res {
@@ -932,14 +913,14 @@ static pms_request *yd_write_begin(pms_session *pS, const pms_adapter_model *pAM
   }
   if( strcmp(pAM->zModel, "leads")==0 && bCreate ){
     cJSON *pCust;
-    if( pms_map_unapply(aYdWriteLead, w->pFields, pDoc, pLeft, pzErr) ) goto done;
-    cJSON_AddStringToObject(pDoc, "PropertyCode", zProp);
+    /* the read map, reversed: property_id lands in PropertyCode */
+    if( pms_map_unapply(aYdLead, w->pFields, pDoc, pLeft, pzErr) ) goto done;
     pCust = pms_json_path(pDoc, "Customers.Customer") ? (cJSON*)pms_json_path(pDoc, "Customers.Customer") : 0;
     if( pCust ) cJSON_AddStringToObject(pCust, "@Type", "prospect");
     r = yd_call(pS, "ItfILSGuestCard", "ImportYardiGuest_Login", 0, "XmlDoc",
                 "LeadManagement/Prospects/Prospect", pDoc);
   }else if( strcmp(pAM->zModel, "service_requests")==0 ){
-    if( pms_map_unapply(aYdWriteServiceRequest, w->pFields, pDoc, pLeft, pzErr) ) goto done;
+    if( pms_map_unapply(aYdServiceRequest, w->pFields, pDoc, pLeft, pzErr) ) goto done;
     if( bCreate ){
       const char *zDash;
       zUnit = yd_vendor_id(w->pFields, "unit_id");
