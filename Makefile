@@ -14,6 +14,10 @@ CFLAGS   ?= -O2 -g
 WARN      = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
 PIC       = -fPIC
 LIBS      = -lsqlite3 -lcurl -lcjson -lpthread -lm
+# libxml2 (Yardi's SOAP/XML), asked of xml2-config when a recipe runs, so
+# that make deps can install it first.
+XML_CFLAGS = $$(xml2-config --cflags)
+XML_LIBS   = $$(xml2-config --libs)
 PREFIX   ?= /usr/local
 BUILD     = build
 
@@ -29,7 +33,7 @@ SB_GEN    = $(BUILD)/sb_vendor_list.c
 # Debian packages the build, the tests and the demo need. python3: Debian's
 # sqlite3 module can load extensions (examples/python); g++: node-gyp builds
 # better-sqlite3 (examples/node) when npm cannot download a prebuilt binary.
-DEB_PKGS  = libsqlite3-dev libcurl4-openssl-dev libcjson-dev tcl libsqlite3-tcl sqlite3 curl openssl socat \
+DEB_PKGS  = libsqlite3-dev libcurl4-openssl-dev libcjson-dev libxml2-dev tcl libsqlite3-tcl sqlite3 curl openssl socat \
             python3 g++
 DEPS_OK   = $(BUILD)/.deps-ok
 
@@ -91,7 +95,7 @@ $(BUILD)/.manifests-ok: $(BUILD)/manifest-check $(MF_CHECK_FILES)
 	@touch $@
 
 pmsql.so: $(DEPS_OK) $(BUILD)/.manifests-ok $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(wildcard ext/*.h)
-	$(CC) $(WARN) $(CFLAGS) $(PIC) -shared -o $@ $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS)
+	$(CC) $(WARN) $(CFLAGS) $(XML_CFLAGS) $(PIC) -shared -o $@ $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS) $(XML_LIBS)
 
 # Every sandbox vendor: a file in sandbox/ that defines sb_vendor_<name>.
 $(SB_GEN): $(SB_SRC) Makefile | $(BUILD)
@@ -104,7 +108,7 @@ $(SB_GEN): $(SB_SRC) Makefile | $(BUILD)
 	   echo '  0'; echo '};'; } > $@
 
 sandbox/pms-sandbox: $(DEPS_OK) $(SB_SRC) $(SB_HDR) $(SB_GEN)
-	$(CC) $(WARN) $(CFLAGS) -o $@ $(SB_SRC) $(SB_GEN) -lcjson -lpthread -lm
+	$(CC) $(WARN) $(CFLAGS) $(XML_CFLAGS) -o $@ $(SB_SRC) $(SB_GEN) -lcjson $(XML_LIBS) -lpthread -lm
 
 # The tests' checker of recorded sandbox traffic against the vendors' OpenAPI
 # specs in ../shared/pms-specs/ (test/sandbox_spec.test).
@@ -132,7 +136,7 @@ examples-deps: $(NODE_OK)
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox $(SPEC_CHECK)
 	@mkdir -p $(BUILD)/asan
-	$(CC) $(WARN) $(ASAN_FLAGS) $(PIC) -shared -o $(BUILD)/asan/pmsql.so $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS)
+	$(CC) $(WARN) $(ASAN_FLAGS) $(XML_CFLAGS) $(PIC) -shared -o $(BUILD)/asan/pmsql.so $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS) $(XML_LIBS)
 	LD_PRELOAD="$$($(CC) -print-file-name=libasan.so) $$($(CC) -print-file-name=libubsan.so)" \
 	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  PMSQL_EXT=$(BUILD)/asan/pmsql tclsh test/all.tcl
@@ -143,7 +147,7 @@ test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox $(SPEC_CHECK)
 FUZZ_SECONDS ?= 30
 FUZZ_QUERIES ?= 100000
 FUZZ_SEED    ?= $(shell date +%s)
-FUZZ_TARGETS  = slices mapping validate time response request stored
+FUZZ_TARGETS  = slices mapping validate time response request stored xml
 fuzz-differential: all
 	PMSQL_DIFF_COUNT=$(FUZZ_QUERIES) PMSQL_DIFF_SEED=$(FUZZ_SEED) PMSQL_TESTS=differential.test tclsh test/all.tcl
 fuzz: fuzz-differential $(DEPS_OK) $(GEN_SRC)
@@ -154,8 +158,8 @@ fuzz: fuzz-differential $(DEPS_OK) $(GEN_SRC)
 	@mkdir -p $(BUILD)/fuzz
 	@for t in $(FUZZ_TARGETS); do \
 	  T=$$(echo $$t | tr a-z A-Z); \
-	  clang -std=c11 -g -O1 -D_GNU_SOURCE -DSQLITE_CORE -DPMS_FUZZ_$$T -fsanitize=fuzzer,address,undefined \
-	    -o $(BUILD)/fuzz/fuzz_$$t test/fuzz/fuzz_targets.c $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS) || exit 1; \
+	  clang -std=c11 -g -O1 -D_GNU_SOURCE -DSQLITE_CORE -DPMS_FUZZ_$$T $(XML_CFLAGS) -fsanitize=fuzzer,address,undefined \
+	    -o $(BUILD)/fuzz/fuzz_$$t test/fuzz/fuzz_targets.c $(EXT_SRC) $(ADAPT_SRC) $(GEN_SRC) $(LIBS) $(XML_LIBS) || exit 1; \
 	  mkdir -p $(BUILD)/fuzz/corpus_$$t; \
 	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s)"; \
 	  $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \

@@ -213,6 +213,12 @@ void pms_request_body(pms_request *r, const char *zBody, const char *zType){
   if( zLine ){ pms_request_header(r, zLine); free(zLine); }
 }
 
+void pms_request_replace_body(pms_request *r, const char *zBody){
+  if( r->zBody ) pms_wipe(r->zBody, strlen(r->zBody));
+  free(r->zBody);
+  r->zBody = pms_strdup(zBody);
+}
+
 void pms_request_not_idempotent(pms_request *r){ r->bNotIdempotent = 1; }
 const char *pms_request_method(const pms_request *r){ return r->zMethod; }
 const char *pms_request_payload(const pms_request *r){ return r->zBody; }

@@ -34,7 +34,7 @@ static const char *const azMfXform[] = {
 static const char *const azMfType[] = {
   "string", "integer", "number", "boolean", "date", "datetime", "json", 0
 };
-static const char *const azMfAuth[] = { "headers", "basic", "session", "api_key", 0 };
+static const char *const azMfAuth[] = { "headers", "basic", "session", "api_key", "body", 0 };
 static const char *const azMfPaging[] = { "offset", "page", "cursor", "none", 0 };
 static const char *const azMfOp[] = { "read", "create", "update", "delete", 0 };
 
@@ -492,6 +492,15 @@ static int mf_vendor(mf_ctx *c, pms_manifest *pMf){
     }
     cJSON_ArrayForEach(pE, pH){
       if( !cJSON_IsString(pE) ) return mf_fail(c, "$.auth.headers", "each value must be a credential key");
+    }
+  }else if( strcmp(pMf->zAuth, "body")==0 ){
+    /* credentials inside each request body: {element: credential key} */
+    const cJSON *pF = cJSON_GetObjectItemCaseSensitive(pAuth, "fields");
+    if( !cJSON_IsObject(pF) || cJSON_GetArraySize(pF)==0 ){
+      return mf_fail(c, "$.auth.fields", "auth kind body needs {body field: credential key}");
+    }
+    cJSON_ArrayForEach(pE, pF){
+      if( !cJSON_IsString(pE) ) return mf_fail(c, "$.auth.fields", "each value must be a credential key");
     }
   }else if( strcmp(pMf->zAuth, "basic")==0 ){
     if( mf_str(pAuth, "user")==0 || mf_str(pAuth, "password")==0 ){

@@ -212,6 +212,10 @@ void pms_request_header(pms_request *, const char *zLine);
 void pms_request_auth_header(pms_request *, const char *zLine);
 void pms_request_clear_auth(pms_request *);
 void pms_request_body(pms_request *, const char *zBody, const char *zType);
+/* A new body with the same headers: vendors whose credentials travel inside
+** the body (Yardi) fill them in at authorize time, after the engine has
+** journaled the body without them. The old body is wiped. */
+void pms_request_replace_body(pms_request *, const char *zBody);
 void pms_request_set_user(pms_request *, void *pUser, int iUser);
 void *pms_request_user(const pms_request *, int *piUser);
 const char *pms_request_url(const pms_request *);

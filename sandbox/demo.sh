@@ -30,7 +30,7 @@ RM_CREDS=$($SB --vendor rentmanager --size 500 --seed 42 --print-credentials)
 echo "== $line2"
 
 # The other vendors' sandboxes, same portfolio: "vendor:INTEGRATION_VENDOR".
-OTHERS="entrata:ENTRATA propertyware:PROPERTYWARE_REST rentvine:RENTVINE appfolio:APPFOLIO"
+OTHERS="entrata:ENTRATA propertyware:PROPERTYWARE_REST rentvine:RENTVINE appfolio:APPFOLIO yardi:YARDI"
 PIDS="$SB_PID $RM_PID"
 FIFOS="$fifo $fifo2"
 declare -A O_URL O_CREDS

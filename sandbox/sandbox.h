@@ -32,6 +32,10 @@
 **   appfolio.c    AppFolio: the database API v0 (Basic + developer id,
 **                 next_page_path, UUIDs) and the Reports API v2 (POST
 **                 filters, next_page_url, 7 per 15 s), its 533.
+**   yardi.c       Yardi Voyager: SOAP 1.1 per interface, credentials inside
+**                 every call, errors with HTTP 200 and SOAP faults, one
+**                 answer per property (no paging); requests read with
+**                 libxml2.
 **   strbuf.c      growable byte buffer and refcounted blobs.
 **   jsonw.c       fast JSON writing into a buffer (no cJSON on the hot path).
 **   datetime.c    civil-date arithmetic, ISO-8601 parsing and formatting.

@@ -16,6 +16,11 @@
 **   STORED    the checks every pms_integrations_store row passes before a
 **             session opens (pms_integration_check): hostile ids, vendors,
 **             URLs, credentials and options, as a planted row would hold
+**   XML       the Yardi adapter's XML layer: a SOAP answer through the
+**             classifier, the error reader and every model's streaming
+**             record reader; the same bytes as a property id and as every
+**             credential through the envelope builder and the credential
+**             fill-in, whose envelope must stay well-formed and carry them
 ** Each checks what must hold whatever the input, beyond "no crash".
 */
 #include "../../ext/pmsql.h"
@@ -35,7 +40,7 @@ static void fuzz_init(void){
   }
 }
 
-#if defined(PMS_FUZZ_RESPONSE) || defined(PMS_FUZZ_REQUEST)
+#if defined(PMS_FUZZ_RESPONSE) || defined(PMS_FUZZ_REQUEST) || defined(PMS_FUZZ_XML)
 /* A session as xOpen would leave it, minus the network: every credential
 ** the vendor asks for, set. */
 static void fuzz_session(pms_session *pS, const pms_adapter *pA){
@@ -319,6 +324,110 @@ int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
   }
   return 0;
 }
+#elif defined(PMS_FUZZ_XML)
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+/* The text of the first element named zName in the document, or NULL. */
+static char *fuzz_xml_text(xmlNodePtr p, const char *zName){
+  for(; p; p=p->next){
+    char *z;
+    if( p->type==XML_ELEMENT_NODE && strcmp((const char*)p->name, zName)==0 ){
+      xmlChar *t = xmlNodeGetContent(p);
+      z = strdup(t ? (const char*)t : "");
+      xmlFree(t);
+      return z;
+    }
+    if( (z = fuzz_xml_text(p->children, zName))!=0 ) return z;
+  }
+  return 0;
+}
+int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
+  static const long aStatus[] = { 200, 500 };
+  const pms_adapter *pA;
+  const pms_adapter_model *pAM;
+  pms_session sess;
+  pms_response resp;
+  char *zIn, *zMsg;
+  size_t i;
+  if( nData<1 ) return 0;
+  fuzz_init();
+  pA = pms_adapter_find("YARDI");
+  assert( pA && pA->xClassify );
+  zIn = malloc(nData);
+  if( zIn==0 ) return 0;
+  memcpy(zIn, aData+1, nData-1);
+  zIn[nData-1] = 0;
+  fuzz_session(&sess, pA);
+  /* 1. the bytes as an answer */
+  memset(&resp, 0, sizeof(resp));
+  resp.status = aStatus[aData[0] & 1];
+  resp.nAttempt = 1;
+  resp.zContentType = "text/xml; charset=utf-8";
+  resp.zHeaders = "";
+  resp.zBody = zIn;
+  resp.nBody = nData-1;
+  pA->xClassify(&resp);
+  assert( resp.status==200 || resp.status==400 || resp.status==401 || resp.status==500 );
+  zMsg = pA->xErrorMessage(pA, &resp);
+  if( zMsg ){
+    assert( strlen(zMsg) <= resp.nBody + 512 );
+    free(zMsg);
+  }
+  for(pAM=pA->aModel; pAM->zModel; pAM++){
+    pms_list_result lr;
+    char *zErr = 0;
+    memset(&lr, 0, sizeof(lr));
+    if( pA->xListParse(&sess, pAM, &resp, &lr, &zErr)==SQLITE_OK ){
+      const cJSON *pRec;
+      assert( zErr==0 && cJSON_IsArray(lr.pItems) && lr.bLast );
+      cJSON_ArrayForEach(pRec, lr.pItems){
+        char *zX = pA->xRecordId(pAM, pRec);
+        assert( cJSON_IsObject(pRec) || cJSON_IsString(pRec) );
+        free(zX);
+      }
+    }else{
+      assert( zErr && zErr[0] );
+    }
+    free(zErr);
+    cJSON_Delete(lr.pRoot);
+  }
+  /* 2. the bytes as a property id and as every credential: whatever they
+  ** are, the envelope stays well-formed, and each value is either carried
+  ** unchanged or left out (never mangled) */
+  for(i=0; pA->azCredential[i]; i++){
+    cJSON_DeleteItemFromObject(sess.pCred, pA->azCredential[i]);
+    cJSON_AddStringToObject(sess.pCred, pA->azCredential[i], zIn);
+  }
+  for(pAM=pA->aModel; pAM->zModel; pAM++){
+    pms_list_page pg;
+    pms_request *r;
+    memset(&pg, 0, sizeof(pg));
+    pg.nPageSize = 100;
+    pg.zPartition = pAM->zPartition ? zIn : 0;
+    r = pA->xListRequest(&sess, pAM, &pg);
+    if( r==0 ) continue;
+    /* journaled form: no credential in it */
+    assert( strstr(pms_request_payload(r), "<Password></Password>") );
+    pA->xAuthorize(&sess, r);
+    {
+      const char *zBody = pms_request_payload(r);
+      xmlDocPtr pDoc = xmlReadMemory(zBody, (int)strlen(zBody), "b.xml", 0, XML_PARSE_NONET|XML_PARSE_NOERROR|XML_PARSE_NOWARNING);
+      char *zPw, *zProp;
+      assert( pDoc );
+      zPw = fuzz_xml_text(xmlDocGetRootElement(pDoc), "Password");
+      assert( zPw && (zPw[0]==0 || strcmp(zPw, zIn)==0) );
+      zProp = fuzz_xml_text(xmlDocGetRootElement(pDoc), "YardiPropertyId");
+      assert( pAM->zPartition==0 || (zProp && strcmp(zProp, zIn)==0) );
+      free(zPw);
+      free(zProp);
+      xmlFreeDoc(pDoc);
+    }
+    pms_request_free(r);
+  }
+  fuzz_session_free(&sess);
+  free(zIn);
+  return 0;
+}
 #else
-# error "choose a target: -DPMS_FUZZ_SLICES, _MAPPING, _VALIDATE, _TIME, _RESPONSE or _REQUEST"
+# error "choose a target: -DPMS_FUZZ_SLICES, _MAPPING, _VALIDATE, _TIME, _RESPONSE, _REQUEST, _STORED or _XML"
 #endif
