@@ -15,13 +15,14 @@
 ** a row must satisfy: the INSERT/UPDATE path calls it, and so does
 ** pms_session_open() on the stored row before anything is sent. An env:
 ** secret is resolved only for a host the environment allows
-** (int_env_host_allowed: the vendor's documented domain, or
-** PMSQL_ALLOWED_HOSTS), and an UPDATE that moves base_url to another host
-** must give the credentials again.
+** (int_env_host_allowed: the vendor's documented domains, its manifest's
+** "domains", or PMSQL_ALLOWED_HOSTS), and an UPDATE that moves base_url to
+** another host must give the credentials again.
 */
 #include "pmsql.h"
 #include <curl/curl.h>
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -323,24 +324,47 @@ static char *int_url_host(const pms_adapter *pA, const char *zUrl){
   return zOut;
 }
 
-/* Domains each vendor documents for its API: an env: secret may go to these
-** hosts (and their subdomains) without further permission. */
-static const struct { const char *zVendor, *zDomain; } aIntVendorDomain[] = {
-  { "APPFOLIO",     "appfolio.com" },
-  { "BUILDIUM",     "buildium.com" },
-  { "ENTRATA",      "entrata.com" },
-  { "PROPERTYWARE_REST", "propertyware.com" },
-  { "RENTMANAGER",  "rentmanager.com" },
-  { "RENTVINE",     "rentvine.com" },
-};
-
 static int int_host_matches(const char *zHost, const char *zPattern, size_t nPattern){
   size_t nHost = strlen(zHost);
   if( nPattern==nHost && strncasecmp(zHost, zPattern, nPattern)==0 ) return 1;
-  /* "*.example.com" and a vendor domain match subdomains */
+  /* "*.example.com" and ".example.com" match subdomains */
   if( nPattern>2 && zPattern[0]=='*' && zPattern[1]=='.' ){ zPattern++; nPattern--; }
   else if( zPattern[0]!='.' ) return 0;
   return nHost>nPattern && strncasecmp(zHost+nHost-nPattern, zPattern, nPattern)==0;
+}
+
+/* Does zHost (from its start) spell the manifest domain zDom exactly, where
+** "{NN}" in zDom stands for one or more digits (Yardi's yardiasp{NN}.com)? */
+static int int_domain_spells(const char *zHost, const char *zDom){
+  for(;;){
+    if( strncmp(zDom, "{NN}", 4)==0 ){
+      if( !(*zHost>='0' && *zHost<='9') ) return 0;
+      while( *zHost>='0' && *zHost<='9' ){
+        zHost++;
+        if( int_domain_spells(zHost, zDom+4) ) return 1;
+      }
+      return 0;
+    }
+    if( *zDom==0 ) return *zHost==0;
+    if( tolower((unsigned char)*zHost)!=*zDom ) return 0;
+    zHost++;
+    zDom++;
+  }
+}
+
+/* zHost is one of the vendor's documented domains (the manifest's
+** "domains") or a subdomain of one. */
+static int int_vendor_domain(const pms_adapter *pA, const char *zHost){
+  const char *const *pz;
+  for(pz=pA->pManifest->azDomain; pz && *pz; pz++){
+    const char *z = zHost;
+    while( z ){
+      if( int_domain_spells(z, *pz) ) return 1;
+      z = strchr(z, '.');
+      if( z ) z++;
+    }
+  }
+  return 0;
 }
 
 /* May an env: secret be sent to zHost? The environment decides, never the
@@ -350,16 +374,8 @@ static int int_host_matches(const char *zHost, const char *zPattern, size_t nPat
 ** there. */
 static int int_env_host_allowed(const pms_adapter *pA, const char *zHost){
   const char *z = getenv("PMSQL_ALLOWED_HOSTS");
-  size_t i;
   if( zHost==0 ) return 0;
-  for(i=0; i<sizeof(aIntVendorDomain)/sizeof(aIntVendorDomain[0]); i++){
-    if( strcmp(aIntVendorDomain[i].zVendor, pA->zVendor)==0 ){
-      char zDot[64];
-      snprintf(zDot, sizeof(zDot), ".%s", aIntVendorDomain[i].zDomain);
-      if( int_host_matches(zHost, zDot+1, strlen(zDot+1))
-       || int_host_matches(zHost, zDot, strlen(zDot)) ) return 1;
-    }
-  }
+  if( int_vendor_domain(pA, zHost) ) return 1;
   while( z && *z ){
     size_t n = strcspn(z, ", \t");
     if( n>0 && int_host_matches(zHost, z, n) ) return 1;

@@ -39,7 +39,7 @@ static const char *const azMfPaging[] = { "offset", "page", "cursor", "none", 0 
 static const char *const azMfOp[] = { "read", "create", "update", "delete", 0 };
 
 /* Keys each object may carry: anything else is a typo and fails the build. */
-static const char *const azMfTopKey[] = { "vendor", "name", "notes", "auth", "base_url",
+static const char *const azMfTopKey[] = { "vendor", "name", "notes", "auth", "base_url", "domains",
   "credentials", "rate_limit", "connections", "page_size", "empty_list_status", "time_zone", "errors",
   "value_maps", "models", 0 };
 static const char *const azMfModelKey[] = { "resource", "notes", "operations", "fields", 0 };
@@ -475,6 +475,24 @@ static int mf_vendor(mf_ctx *c, pms_manifest *pMf){
   pMf->zAuth = mf_str(pAuth, "kind");
   if( pBase && !cJSON_IsString(pBase) ) return mf_fail(c, "$.base_url", "must be the production URL, or \"\" when each customer has its own");
   pMf->zBaseUrl = pBase ? pBase->valuestring : "";
+  /* domains: the vendor's documented API domains (env: secrets may go there) */
+  {
+    const cJSON *pDom = cJSON_GetObjectItemCaseSensitive(p, "domains");
+    if( !cJSON_IsArray(pDom) || cJSON_GetArraySize(pDom)==0 ){
+      return mf_fail(c, "$.domains", "must list the vendor's documented API domains (\"example.com\"; \"{NN}\" for a number)");
+    }
+    pMf->azDomain = calloc((size_t)cJSON_GetArraySize(pDom) + 1, sizeof(char*));
+    if( pMf->azDomain==0 ) return mf_fail(c, "$.domains", "out of memory");
+    cJSON_ArrayForEach(pE, pDom){
+      const char *z = cJSON_GetStringValue(pE);
+      if( z==0 || z[0]==0 || z[0]=='.' || strchr(z, '.')==0
+       || z[strspn(z, "abcdefghijklmnopqrstuvwxyz0123456789.-{N}")]!=0 ){
+        return mf_fail(c, "$.domains", "each must be a lower-case domain name such as \"example.com\"");
+      }
+      pMf->azDomain[i++] = z;
+    }
+    i = 0;
+  }
   if( !cJSON_IsArray(pCred) || cJSON_GetArraySize(pCred)==0 ){
     return mf_fail(c, "$.credentials", "must list the credential keys (\"?key\" for an optional one)");
   }
@@ -577,6 +595,7 @@ void pms_manifest_free(pms_manifest *pMf){
   }
   free(pMf->aModel);
   free(pMf->azCredential);
+  free(pMf->azDomain);
   cJSON_Delete(pMf->pJson);
   free(pMf->zFile);
   free(pMf);

@@ -409,6 +409,7 @@ typedef struct pms_manifest {
   const cJSON *pAuth;          /* the "auth" object (header names, credential keys) */
   const char *zBaseUrl;        /* production URL, "" when per customer */
   const char **azCredential;   /* credential keys, NULL-terminated */
+  const char **azDomain;       /* documented API domains ("{NN}": digits), NULL-terminated */
   double rPerSecond;           /* rate_limit requests / per_seconds; 0 = none */
   int nConnections;            /* concurrent transfers */
   int nMaxPageSize;            /* page_size.max */
