@@ -618,21 +618,13 @@ static char *yd_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
 
 /* ------------------------------------------------------------- fix-ups */
 
-static void yd_set_text(pms_row *pRow, const char *zCol, const char *z){
-  int i = pms_row_col(pRow, zCol);
-  if( i>=0 && z ) pms_row_set_text(pRow, i, z, -1);
-}
-
 /* unit_id / x_unit_id from the record's property and unit codes. */
 static void yd_unit_fk(pms_row *pRow, const cJSON *pRec, const char *zUnitKey){
   char *zX = yd_unit_xid(pRec, zUnitKey);
-  if( zX ){
-    char *zId = pms_make_id(pRow->zIntegration, pms_model_find("units"), zX);
-    yd_set_text(pRow, "unit_id", zId);
-    yd_set_text(pRow, "x_unit_id", zX);
-    sqlite3_free(zId);
-    free(zX);
-  }
+  cJSON *pX = zX ? cJSON_CreateString(zX) : 0;
+  if( pX ) pms_row_set_fk(pRow, "unit_id", "x_unit_id", "units", pX);
+  cJSON_Delete(pX);
+  free(zX);
 }
 
 static int yd_property_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
@@ -689,7 +681,7 @@ static int yd_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
     yd_lease_person(pRow, pMeta, pRoom, 0);
   }
   z = cJSON_PrintUnformatted(pMeta);
-  yd_set_text(pRow, "residents_meta_data", z);
+  if( z ) pms_row_set_column(pRow, "residents_meta_data", z);
   cJSON_free(z);
   cJSON_Delete(pMeta);
   return SQLITE_OK;
@@ -706,10 +698,11 @@ static int yd_resident_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
   for(p = cJSON_IsArray(pPh) ? pPh->child : pPh; p && n<2; p = cJSON_IsArray(pPh) ? p->next : 0){
     const char *zNum = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "PhoneNumber"));
     const char *zDesc = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "PhoneDescription"));
+    const char *zType = zDesc && aDesc ? pms_enum_lookup(aDesc, zDesc) : 0;
     if( zNum==0 || *zNum==0 ) continue;
     n++;
-    yd_set_text(pRow, n==1 ? "phone_1" : "phone_2", zNum);
-    if( zDesc ) yd_set_text(pRow, n==1 ? "phone_1_type" : "phone_2_type", pms_enum_lookup(aDesc, zDesc));
+    pms_row_set_column(pRow, n==1 ? "phone_1" : "phone_2", zNum);
+    if( zType ) pms_row_set_column(pRow, n==1 ? "phone_1_type" : "phone_2_type", zType);
   }
   return SQLITE_OK;
 }
