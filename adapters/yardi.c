@@ -603,8 +603,8 @@ static int yd_list_parse(pms_session *pS, const pms_adapter_model *pAM,
 
 /* The unit's x_id: its property code and unit code ("p0001-101"), since a
 ** Yardi unit code is unique only within its property. */
-static char *yd_unit_xid(const cJSON *pRec, const char *zUnitKey){
-  const char *zP = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pRec, "PropertyCode"));
+static char *yd_unit_xid(const cJSON *pRec, const char *zPropKey, const char *zUnitKey){
+  const char *zP = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pRec, zPropKey));
   const char *zU = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pRec, zUnitKey));
   if( zP==0 || zU==0 || *zP==0 || *zU==0 ) return 0;
   return pms_mprintf("%s-%s", zP, zU);
@@ -612,15 +612,15 @@ static char *yd_unit_xid(const cJSON *pRec, const char *zUnitKey){
 
 /* Units: the composite id; the other models: operations.read.id. */
 static char *yd_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
-  if( pAM->zIdPath==0 ) return yd_unit_xid(pRec, "UnitCode");
+  if( pAM->zIdPath==0 ) return yd_unit_xid(pRec, "PropertyCode", "UnitCode");
   return pms_json_id_text(pms_json_path(pRec, pAM->zIdPath));
 }
 
 /* ------------------------------------------------------------- fix-ups */
 
 /* unit_id / x_unit_id from the record's property and unit codes. */
-static void yd_unit_fk(pms_row *pRow, const cJSON *pRec, const char *zUnitKey){
-  char *zX = yd_unit_xid(pRec, zUnitKey);
+static void yd_unit_fk(pms_row *pRow, const cJSON *pRec, const char *zPropKey, const char *zUnitKey){
+  char *zX = yd_unit_xid(pRec, zPropKey, zUnitKey);
   cJSON *pX = zX ? cJSON_CreateString(zX) : 0;
   if( pX ) pms_row_set_fk(pRow, "unit_id", "x_unit_id", "units", pX);
   cJSON_Delete(pX);
@@ -673,7 +673,7 @@ static int yd_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
   cJSON *pMeta = cJSON_CreateArray();
   char *z;
   (void)pS; (void)pzErr;
-  yd_unit_fk(pRow, pRec, "UnitCode");
+  yd_unit_fk(pRow, pRec, "PropertyCode", "UnitCode");
   yd_lease_person(pRow, pMeta, pRec, 1);
   if( cJSON_IsArray(pRoom) ){
     cJSON_ArrayForEach(pR, pRoom) yd_lease_person(pRow, pMeta, pR, 0);
@@ -710,8 +710,15 @@ static int yd_resident_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
 static int yd_service_request_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const char *zE = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pRec, "HasPermissionToEnter"));
   (void)pS; (void)pzErr;
-  yd_unit_fk(pRow, pRec, "UnitCode");
+  yd_unit_fk(pRow, pRec, "PropertyCode", "UnitCode");
   if( zE ) pms_row_set_int(pRow, pms_row_col(pRow, "access_is_authorized"), strcasecmp(zE, "true")==0);
+  return SQLITE_OK;
+}
+
+/* A MITS transaction (Charge or Payment): its unit, from the Detail. */
+static int yd_transaction_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  (void)pS; (void)pzErr;
+  yd_unit_fk(pRow, cJSON_GetObjectItemCaseSensitive(pRec, "Detail"), "PropertyPrimaryID", "UnitID");
   return SQLITE_OK;
 }
 
@@ -722,6 +729,8 @@ static const pms_adapter_fixup aYdFixup[] = {
   { "leases",           yd_lease_fixup },
   { "residents",        yd_resident_fixup },
   { "service_requests", yd_service_request_fixup },
+  { "resident_charges", yd_transaction_fixup },
+  { "resident_payments", yd_transaction_fixup },
   { 0, 0 }
 };
 

@@ -29,7 +29,12 @@
 **   whole property in one answer.
 ** Operations (interface: operation):
 **   ItfResidentTransactions20: GetPropertyConfigurations,
-**                              GetUnitInformation_Login (YardiPropertyId)
+**                              GetUnitInformation_Login (YardiPropertyId),
+**                              GetResidentTransactions_ByChargeDate_Login
+**                              (YardiPropertyId, FromDate, ToDate on the
+**                              transaction date; MITS ResidentTransactions:
+**                              per lease an RT_Customer whose Transactions
+**                              hold Charge and Payment, each a Detail)
 **   ItfResidentData:           GetResidentsByStatus (YardiPropertyId; one
 **                              Resident per lease with its Roommate list)
 **   ItfILSGuestCard:           GetYardiGuestActivity_DateRange
@@ -53,6 +58,7 @@
 ** libxml2.
 */
 #include "sandbox.h"
+#include "ledger.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -593,6 +599,67 @@ static void yd_get_guests(yd_ctx *c, const yd_call *k, sb_response *resp){
   yd_result_close(b, k->name);
 }
 
+/* MITS payment types (chosen) of the ledger's payment methods. */
+static const char *const yd_pay_type[PF_NPAYMETHODS] = {
+  "Check", "Cash", "Money Order", "Credit Card", "ACH"
+};
+
+/* GetResidentTransactions_ByChargeDate_Login: the property's ledgers as
+** MITS ResidentTransactions, the transactions dated FromDate..ToDate. The
+** Detail element names follow MITS (inferred): TransactionID, CustomerID
+** (the lease's t-code), UnitID, PropertyPrimaryID, Amount, and for charges
+** ChargeCode (the GL account number), AmountPaid and BalanceDue. */
+static void yd_get_transactions(yd_ctx *c, const yd_call *k, sb_response *resp){
+  int64_t from, to;
+  uint32_t p = yd_property_param(c, k, resp);
+  if( p == PF_NONE ) return;
+  if( !yd_param_time(k, "FromDate", &from, resp) || !yd_param_time(k, "ToDate", &to, resp) ) return;
+  const pf_property *pp = &c->pf->props.v[p];
+  sb_buf *b = &resp->body;
+  pf_txn t[PF_TX_MAX];
+  char num[16];
+  yd_result_open(b, k->itf, k->name);
+  sb_printf(b, "<ResidentTransactions xmlns=\"\"><Property><PropertyID><Identification IDType=\"PropertyID\" IDValue=\"p%04u\" /></PropertyID>", p + 1);
+  for(uint32_t j = pp->first_unit; j < pp->first_unit + pp->gen_units && j < c->pf->leases.n; j++){
+    if( yd_lease_prop(c, j) != p ) continue;
+    const pf_unit *u = &c->pf->units.v[c->pf->leases.v[j].unit];
+    int n = pf_ledger_lease(c->pf, j, t);
+    pf_fmt_unit_number(num, sizeof(num), u);
+    sb_printf(b, "<RT_Customer><CustomerID>t%07u</CustomerID><RT_Unit><UnitID>", j + 1);
+    yd_esc(b, num);
+    SB_LIT(b, "</UnitID></RT_Unit><RTServiceTransactions><Transactions>");
+    for(int i = 0; i < n; i++){
+      int64_t at = (int64_t)t[i].date * 86400;
+      if( at < from || at > to ) continue;
+      int charge = t[i].kind == PF_TX_CHARGE;
+      if( charge ) SB_LIT(b, "<Charge><Detail>");
+      else sb_printf(b, "<Payment Type=\"%s\"><Detail>", yd_pay_type[t[i].code % PF_NPAYMETHODS]);
+      sb_printf(b, "<TransactionID>%u</TransactionID>", t[i].id);
+      yd_date(b, "TransactionDate", t[i].date);
+      if( charge ){
+        yd_el(b, "ChargeCode", pf_charge_code_at(t[i].code)->number);
+        yd_date(b, "DueDate", t[i].due);
+      }else{
+        yd_el(b, "DocumentNumber", t[i].reference);
+      }
+      yd_el(b, charge ? "Description" : "Comment", pf_ledger_memo(&t[i]));
+      sb_printf(b, "<CustomerID>t%07u</CustomerID>", j + 1);
+      yd_el(b, "UnitID", num);
+      sb_printf(b, "<PropertyPrimaryID>p%04u</PropertyPrimaryID>", p + 1);
+      yd_money(b, "Amount", t[i].amount_cents);
+      if( charge ){
+        yd_money(b, "AmountPaid", t[i].paid_cents);
+        yd_money(b, "BalanceDue", t[i].amount_cents - t[i].paid_cents);
+      }
+      if( charge ) SB_LIT(b, "</Detail></Charge>");
+      else SB_LIT(b, "</Detail></Payment>");
+    }
+    SB_LIT(b, "</Transactions></RTServiceTransactions></RT_Customer>");
+  }
+  SB_LIT(b, "</Property></ResidentTransactions>");
+  yd_result_close(b, k->name);
+}
+
 static void yd_get_service_requests(yd_ctx *c, const yd_call *k, sb_response *resp){
   uint32_t p = yd_property_param(c, k, resp);
   if( p == PF_NONE ) return;
@@ -786,6 +853,7 @@ static const struct {
 } yd_ops[] = {
   { "ItfResidentTransactions20", "GetPropertyConfigurations",       yd_get_properties,       0 },
   { "ItfResidentTransactions20", "GetUnitInformation_Login",        yd_get_units,            0 },
+  { "ItfResidentTransactions20", "GetResidentTransactions_ByChargeDate_Login", yd_get_transactions, 0 },
   { "ItfResidentData",           "GetResidentsByStatus",            yd_get_residents,        0 },
   { "ItfILSGuestCard",           "GetYardiGuestActivity_DateRange", yd_get_guests,           0 },
   { "ItfILSGuestCard",           "ImportYardiGuest_Login",          yd_import_guest,         1 },
