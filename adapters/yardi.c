@@ -7,13 +7,15 @@
 ** call is a POST of a SOAP envelope (text/xml) with the header
 ** SOAPAction: "http://tempuri.org/YSI.Interfaces.WebServices/{Interface}/{Op}"
 ** and the operation element in that interface's namespace. The credentials
-** travel inside every call (UserName, Password, ServerName, Database,
-** Platform, InterfaceEntity, InterfaceLicense): the envelope is built with
-** those elements empty, which is what the engine journals, and yd_authorize
-** fills them in just before sending. Per-property operations take
+** travel inside every call (the manifest's auth.fields: UserName, Password,
+** ServerName, …): the envelope is built with those elements empty, which is
+** what the engine journals, and yd_authorize fills them in just before
+** sending (every copy that held them is wiped). Per-property operations take
 ** YardiPropertyId, so every model but properties is read once per synced
-** property (pms_adapter_model.zPartition). There is no paging: one answer
-** holds a whole property.
+** property (operations.read.partition). There is no paging: one answer
+** holds a whole property. Each model's manifest resource names its
+** Interface/Operation/RecordElement; ids never go into a URL (the URL is
+** the interface's), only into the escaped envelope.
 **
 ** XML layer: envelopes are written with libxml2's xmlTextWriter (values are
 ** escaped by the writer) and answers read with the streaming xmlTextReader:
@@ -21,10 +23,12 @@
 ** (yd_xml_to_json: element names as keys, attributes as "@name", repeated
 ** elements as arrays, text-only elements as strings) and dropped, so a large
 ** answer is never held as a DOM: the body and its records as cJSON are the
-** two copies a sync holds at its peak. capability/yardi.json's field maps then read those
-** objects like any vendor's JSON; only the envelope, the error
-** classification and a few irregular fields (composite unit ids, the
-** roommates of a lease, a resident's phone list) are C.
+** two copies a sync holds at its peak. capability/yardi.json's field maps
+** then read those objects like any vendor's JSON; only the envelope, the
+** error classification and a few irregular fields (composite unit ids, the
+** roommates of a lease, a resident's phone list) are C. Money: the MITS
+** ResidentTransactions of GetResidentTransactions_ByChargeDate_Login, whose
+** Charge and Payment elements are the two money models' records.
 **
 ** Errors come back as HTTP 200 bodies: the result text "Login failed.",
 ** <Messages><Message messageType="Error">, or a SOAP fault (HTTP 500).
@@ -46,7 +50,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <libxml/xmlreader.h>
