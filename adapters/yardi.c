@@ -82,6 +82,38 @@ static int yd_res_of(const pms_adapter_model *pAM, yd_res *pR){
   return SQLITE_OK;
 }
 
+/* ------------------------------------------------------------- quiet */
+
+/* libxml2 reports some problems (an encoding it cannot convert, an I/O
+** error of the writer) through its generic error handler, which prints to
+** stderr: a library loaded into someone's process must not. The handlers
+** are per thread in libxml2, so each call into it silences them for its
+** own duration and puts back what the host had set; the problems still
+** reach the caller as a failed parse or write. */
+typedef struct yd_quiet {
+  xmlGenericErrorFunc xGeneric;
+  void *pGeneric;
+  xmlStructuredErrorFunc xStructured;
+  void *pStructured;
+} yd_quiet;
+
+static void yd_no_generic(void *p, const char *zFmt, ...){ (void)p; (void)zFmt; }
+static void yd_no_structured(void *p, xmlErrorPtr e){ (void)p; (void)e; }
+
+static void yd_quiet_on(yd_quiet *q){
+  q->xGeneric = xmlGenericError;
+  q->pGeneric = xmlGenericErrorContext;
+  q->xStructured = xmlStructuredError;
+  q->pStructured = xmlStructuredErrorContext;
+  xmlSetGenericErrorFunc(0, yd_no_generic);
+  xmlSetStructuredErrorFunc(0, yd_no_structured);
+}
+
+static void yd_quiet_off(const yd_quiet *q){
+  xmlSetGenericErrorFunc(q->pGeneric, q->xGeneric);
+  xmlSetStructuredErrorFunc(q->pStructured, q->xStructured);
+}
+
 /* ---------------------------------------------------------- XML -> JSON */
 
 /* Add a value under key, turning a repeated key into an array (values
@@ -199,7 +231,7 @@ static int yd_is_blank(const char *z){
 ** of the result that is not <Messages> (classification reads only the
 ** head). Returns SQLITE_OK, or SQLITE_ERROR with *pzErr when the body is
 ** not a well-formed SOAP envelope. */
-static int yd_read_answer(const char *z, size_t n, const char *zRecord, yd_answer *pA, char **pzErr){
+static int yd_read_answer_loud(const char *z, size_t n, const char *zRecord, yd_answer *pA, char **pzErr){
   xmlTextReaderPtr r;
   int rc = 1, bDone = 0, bPending = 0, bBody = 0, bResult = 0, bFault = 0;
   memset(pA, 0, sizeof(*pA));
@@ -298,6 +330,15 @@ static int yd_read_answer(const char *z, size_t n, const char *zRecord, yd_answe
     return SQLITE_ERROR;
   }
   return SQLITE_OK;
+}
+
+static int yd_read_answer(const char *z, size_t n, const char *zRecord, yd_answer *pA, char **pzErr){
+  yd_quiet q;
+  int rc;
+  yd_quiet_on(&q);
+  rc = yd_read_answer_loud(z, n, zRecord, pA, pzErr);
+  yd_quiet_off(&q);
+  return rc;
 }
 
 static void yd_answer_clear(yd_answer *pA){
@@ -401,9 +442,9 @@ static const cJSON *yd_cred_fields(const pms_session *pS){
 /* A SOAP call: azParam holds name/value pairs (NULL-terminated) written
 ** after the (empty) credentials; pDoc, when set, is written as the element
 ** zDocParam holding zDocPath. */
-static pms_request *yd_call(pms_session *pS, const char *zItf, const char *zOp,
-                            const char *const *azParam, const char *zDocParam,
-                            const char *zDocPath, const cJSON *pDoc){
+static pms_request *yd_call_loud(pms_session *pS, const char *zItf, const char *zOp,
+                                 const char *const *azParam, const char *zDocParam,
+                                 const char *zDocPath, const cJSON *pDoc){
   xmlBufferPtr pBuf = xmlBufferCreate();
   xmlTextWriterPtr w = pBuf ? xmlNewTextWriterMemory(pBuf, 0) : 0;
   char zNs[160], *zUrl = 0, *zAction = 0;
@@ -463,10 +504,21 @@ static pms_request *yd_call(pms_session *pS, const char *zItf, const char *zOp,
   return r;
 }
 
+static pms_request *yd_call(pms_session *pS, const char *zItf, const char *zOp,
+                            const char *const *azParam, const char *zDocParam,
+                            const char *zDocPath, const cJSON *pDoc){
+  yd_quiet q;
+  pms_request *r;
+  yd_quiet_on(&q);
+  r = yd_call_loud(pS, zItf, zOp, azParam, zDocParam, zDocPath, pDoc);
+  yd_quiet_off(&q);
+  return r;
+}
+
 /* Fill the credential elements of the envelope in (pms_adapter.xAuthorize):
 ** the engine has journaled the body without them. Every copy that held a
 ** credential is wiped before it is freed (the request wipes its body). */
-static int yd_authorize(pms_session *pS, pms_request *r){
+static int yd_authorize_loud(pms_session *pS, pms_request *r){
   const char *zBody = pms_request_payload(r);
   xmlDocPtr pDoc;
   xmlNodePtr pRoot, pOp = 0, c;
@@ -506,6 +558,15 @@ static int yd_authorize(pms_session *pS, pms_request *r){
   pms_wipe(zOut, (size_t)nOut);
   xmlFree(zOut);
   return SQLITE_OK;
+}
+
+static int yd_authorize(pms_session *pS, pms_request *r){
+  yd_quiet q;
+  int rc;
+  yd_quiet_on(&q);
+  rc = yd_authorize_loud(pS, r);
+  yd_quiet_off(&q);
+  return rc;
 }
 
 
