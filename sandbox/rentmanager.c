@@ -89,7 +89,7 @@
 **   semantics); other comparisons are false for null fields. A malformed
 **   filter, unknown field or bad value -> 400 {"Message":"The request is
 **   invalid.","ModelState":{"filters":["..."]}}. UpdateDate and CreateDate
-**   filter on every resource.
+**   filter on every resource but ChargeTypes (which have no stamps).
 **   orderby=Field [ASC|DESC][, Field ...] (up to 4; nulls first ascending),
 **   default by id; an unknown field -> 400 (ModelState "orderby").
 **   embeds=A,B.C: Tenants Addresses, Contacts, Contacts.PhoneNumbers,

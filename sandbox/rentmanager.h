@@ -249,6 +249,19 @@ typedef struct rm_val {
 #define RE_PRIMARY_ADDRESS 0x100
 #define RE_PHONES          0x200   /* contacts resource: PhoneNumbers */
 
+/* Setting a value: an integer (or bool, time, cents), a text (NULL: null),
+** an index as its id (PF_NONE: null), a day as its midnight. */
+static inline void V_INT(rm_val *o, int64_t i){ o->null = 0; o->i = i; }
+static inline void V_STR(rm_val *o, const char *s){ o->null = s == NULL; o->s = s; }
+static inline void V_ID(rm_val *o, uint32_t idx){
+  o->null = idx == PF_NONE;
+  o->i = (int64_t)idx + 1;
+}
+static inline void V_DAY(rm_val *o, int32_t d){
+  o->null = d == PF_NODATE;
+  o->i = (int64_t)d * 86400;
+}
+
 typedef struct rm_embed {
   const char *name;
   unsigned bits;

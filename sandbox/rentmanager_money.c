@@ -203,11 +203,6 @@ void rm_money_fill(rm_ctx *c, int kind, uint32_t idx, rm_money_v *v){
   }
 }
 
-static void mo_int(rm_val *o, int64_t i){ o->null = 0; o->i = i; }
-static void mo_str(rm_val *o, const char *s){ o->null = s == NULL; o->s = s; }
-static void mo_id(rm_val *o, uint32_t idx){ o->null = idx == PF_NONE; o->i = (int64_t)idx + 1; }
-static void mo_day(rm_val *o, int32_t d){ o->null = d == PF_NODATE; o->i = (int64_t)d * 86400; }
-
 void rm_money_value(rm_ctx *c, int kind, uint32_t idx, const rm_money_v *v,
                     int f, rm_val *o){
   switch( kind ){
@@ -216,49 +211,49 @@ void rm_money_value(rm_ctx *c, int kind, uint32_t idx, const rm_money_v *v,
       const pf_txn *t = &v->t;
       /* the members the two share, by name */
       const char *name = rm_kinds[kind].fields[f].name;
-      if( f == CH_ID2 && kind == RM_CHARGES ) mo_int(o, (int64_t)idx + 1);
-      else if( strcmp(name, "AccountID") == 0 ) mo_id(o, v->tenant);
-      else if( strcmp(name, "AccountType") == 0 ) mo_str(o, "Customer");
-      else if( strcmp(name, "TransactionType") == 0 ) mo_str(o, kind == RM_CHARGES ? "Charge" : "Payment");
-      else if( strcmp(name, "Amount") == 0 ) mo_int(o, t->amount_cents);
-      else if( strcmp(name, "AmountAllocated") == 0 ) mo_int(o, t->paid_cents);
-      else if( strcmp(name, "IsFullyAllocated") == 0 ) mo_int(o, t->paid_cents >= t->amount_cents);
-      else if( strcmp(name, "TransactionDate") == 0 ) mo_day(o, t->date);
-      else if( strcmp(name, "PropertyID") == 0 ) mo_id(o, v->unit == PF_NONE ? PF_NONE : rm_unit_property(c, v->unit));
-      else if( strcmp(name, "UnitID") == 0 ) mo_id(o, v->unit);
-      else if( strcmp(name, "ChargeTypeID") == 0 ) mo_int(o, (int64_t)t->code + 1);
-      else if( strcmp(name, "Comment") == 0 ) mo_str(o, pf_ledger_memo(t));
-      else if( strcmp(name, "Reference") == 0 ) mo_str(o, t->reference);
+      if( f == CH_ID2 && kind == RM_CHARGES ) V_INT(o, (int64_t)idx + 1);
+      else if( strcmp(name, "AccountID") == 0 ) V_ID(o, v->tenant);
+      else if( strcmp(name, "AccountType") == 0 ) V_STR(o, "Customer");
+      else if( strcmp(name, "TransactionType") == 0 ) V_STR(o, kind == RM_CHARGES ? "Charge" : "Payment");
+      else if( strcmp(name, "Amount") == 0 ) V_INT(o, t->amount_cents);
+      else if( strcmp(name, "AmountAllocated") == 0 ) V_INT(o, t->paid_cents);
+      else if( strcmp(name, "IsFullyAllocated") == 0 ) V_INT(o, t->paid_cents >= t->amount_cents);
+      else if( strcmp(name, "TransactionDate") == 0 ) V_DAY(o, t->date);
+      else if( strcmp(name, "PropertyID") == 0 ) V_ID(o, v->unit == PF_NONE ? PF_NONE : rm_unit_property(c, v->unit));
+      else if( strcmp(name, "UnitID") == 0 ) V_ID(o, v->unit);
+      else if( strcmp(name, "ChargeTypeID") == 0 ) V_INT(o, (int64_t)t->code + 1);
+      else if( strcmp(name, "Comment") == 0 ) V_STR(o, pf_ledger_memo(t));
+      else if( strcmp(name, "Reference") == 0 ) V_STR(o, t->reference);
       else o->null = 1;
       return;
     }
     case RM_RECURRING: {
       const pf_recurring *r = &v->r;
       switch( f ){
-        case RC_ETYPE: mo_str(o, "Tenant"); break;
-        case RC_EKEY: mo_id(o, v->tenant); break;
-        case RC_UNIT: mo_id(o, v->unit); break;
-        case RC_FREQ: mo_int(o, 1); break;
-        case RC_TYPE: mo_int(o, (int64_t)r->code + 1); break;
-        case RC_AMOUNT: mo_int(o, r->amount_cents); break;
-        case RC_COMMENT: mo_str(o, pf_charge_code_at(r->code)->desc); break;
-        case RC_FROM: mo_day(o, r->start); break;
-        case RC_TO: mo_day(o, r->end); break;
-        case RC_SORT: mo_int(o, r->id % PF_RC_SLOTS); break;
+        case RC_ETYPE: V_STR(o, "Tenant"); break;
+        case RC_EKEY: V_ID(o, v->tenant); break;
+        case RC_UNIT: V_ID(o, v->unit); break;
+        case RC_FREQ: V_INT(o, 1); break;
+        case RC_TYPE: V_INT(o, (int64_t)r->code + 1); break;
+        case RC_AMOUNT: V_INT(o, r->amount_cents); break;
+        case RC_COMMENT: V_STR(o, pf_charge_code_at(r->code)->desc); break;
+        case RC_FROM: V_DAY(o, r->start); break;
+        case RC_TO: V_DAY(o, r->end); break;
+        case RC_SORT: V_INT(o, r->id % PF_RC_SLOTS); break;
         default: o->null = 1; break;
       }
       return;
     }
     case RM_CHARGETYPES: {
       const pf_charge_code *cc = pf_charge_code_at(idx);
-      if( f == CT_NAME ) mo_str(o, cc->name);
-      else if( f == CT_DESC ) mo_str(o, cc->desc);
+      if( f == CT_NAME ) V_STR(o, cc->name);
+      else if( f == CT_DESC ) V_STR(o, cc->desc);
       return;
     }
     default:
       switch( f ){
-        case VE_NAME: case VE_PAYEE: mo_str(o, v->s.name); break;
-        case VE_ACTIVE: mo_int(o, v->s.active); break;
+        case VE_NAME: case VE_PAYEE: V_STR(o, v->s.name); break;
+        case VE_ACTIVE: V_INT(o, v->s.active); break;
         default: o->null = 1; break;
       }
       return;

@@ -1033,16 +1033,6 @@ void rm_view_fill(rm_ctx *c, int kind, uint32_t idx, rm_view *v){
 /* ------------------------------------------------------------------ */
 /* Values                                                               */
 
-static void V_INT(rm_val *o, int64_t i){ o->null = 0; o->i = i; }
-static void V_STR(rm_val *o, const char *s){ o->null = s == NULL; o->s = s; }
-static void V_ID(rm_val *o, uint32_t idx){
-  o->null = idx == PF_NONE;
-  o->i = (int64_t)idx + 1;
-}
-static void V_DAY(rm_val *o, int32_t d){
-  o->null = d == PF_NODATE;
-  o->i = (int64_t)d * 86400;
-}
 
 void rm_value(rm_ctx *c, int kind, uint32_t idx, const rm_view *vw, int f,
               rm_val *o){
