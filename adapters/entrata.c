@@ -259,6 +259,7 @@ static const en_res aEnRes[] = {
   { "residents",  "r1", "propertyId",  "customerIds" },
   { "leases",     "r2", "propertyId",  "leaseIds" },
   { "leads",      "r1", "propertyId",  "leadId" },
+  { "charge_codes", "r1", 0,           0 },
 };
 
 static const en_res *en_res_of(const char *zModel){

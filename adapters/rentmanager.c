@@ -23,6 +23,7 @@
 ** DeveloperMessage, ErrorCode, …} for application errors.
 */
 #include "../ext/pmsql.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,6 +223,23 @@ static int rm_prospect_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
   return SQLITE_OK;
 }
 
+/* Charges and payments: post_month is the month of the transaction date;
+** what is still open on a charge is its Amount less AmountAllocated. */
+static int rm_txn_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pDate = cJSON_GetObjectItemCaseSensitive(pRec, "TransactionDate");
+  const cJSON *pAmt = cJSON_GetObjectItemCaseSensitive(pRec, "Amount");
+  const cJSON *pAlloc = cJSON_GetObjectItemCaseSensitive(pRec, "AmountAllocated");
+  int iOpen = pms_row_col(pRow, "amount_open_in_cents");
+  (void)pS; (void)pzErr;
+  if( cJSON_IsString(pDate) && strlen(pDate->valuestring)>=7 ){
+    pms_row_set_text(pRow, pms_row_col(pRow, "post_month"), pDate->valuestring, 7);
+  }
+  if( iOpen>=0 && cJSON_IsNumber(pAmt) && cJSON_IsNumber(pAlloc) ){
+    pms_row_set_int(pRow, iOpen, llround(pAmt->valuedouble*100) - llround(pAlloc->valuedouble*100));
+  }
+  return SQLITE_OK;
+}
+
 /* Per model: the embeds a read asks for (the related records the fix-ups
 ** read from, fetched in the same request). */
 static const struct { const char *zModel; const char *zEmbeds; } aRmEmbeds[] = {
@@ -245,6 +263,8 @@ static const pms_adapter_fixup aRmFixup[] = {
   { "leases",     rm_lease_fixup },
   { "residents",  rm_tenant_fixup },
   { "leads",      rm_prospect_fixup },
+  { "resident_charges",  rm_txn_fixup },
+  { "resident_payments", rm_txn_fixup },
   { 0, 0 }
 };
 

@@ -27,6 +27,14 @@
 **   with error code 429. POST /__entrata/ratelimits {"minute":N, "hour":N,
 **   "day":N, "minute_seconds":S} changes the limits (and, for tests, the
 **   length of the minute window); --no-rate-limit turns them off.
+** - arcodes/getArCodes (r1): the ledger's charge codes (ledger.c) as AR
+**   codes, result.arcodes.arcode[] of {id, code, name, codeType,
+**   chargeUsage, associatedLedger, debitGlAccountId, creditGlAccountId,
+**   displayAs, isDisabled, isEntrataDisabled, isTaxable} (the members of the
+**   generated client the research cites, mo05mAn/entrata_api_client, in
+**   Entrata's camelCase: inferred); company-wide, an optional propertyId
+**   must name a property. Its GL account ids: 1100 (accounts receivable,
+**   the debit) and 4000 + 100 i (the code's income account; chosen).
 ** - Writes: customers/updateCustomers, leads/sendLeads (create) and
 **   leads/updateLeads, validated and kept, so later reads return them and
 **   lastUpdatedDate moves. Other write methods answer error 405 ("not
@@ -36,6 +44,7 @@
 */
 #include "sandbox.h"
 #include "listing.h"
+#include "ledger.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -455,6 +464,31 @@ static void en_get_units(en_ctx *c, const en_call *k, sb_response *resp){
   free(ix);
 }
 
+static void en_arcode(en_ctx *c, sb_buf *b, uint32_t i){
+  const pf_charge_code *cc = pf_charge_code_at(i);
+  (void)c;
+  sb_printf(b, "{\"id\":%u,\"code\":%s", i + 1, cc->number);
+  en_kv(b, "name", cc->name, 1);
+  en_kv(b, "codeType", "Charge", 1);
+  en_kv(b, "chargeUsage", i == PF_CC_RENT ? "Rent" : "Other Income", 1);
+  en_kv(b, "chargeTiming", i == PF_CC_LATE_FEE ? "Late Fee" : "Monthly", 1);
+  en_kv(b, "associatedLedger", "Resident", 1);
+  sb_printf(b, ",\"debitGlAccountId\":1100,\"creditGlAccountId\":%u", 4000 + 100 * i);
+  en_kv(b, "displayAs", cc->desc, 1);
+  SB_LIT(b, ",\"isDisabled\":false,\"isEntrataDisabled\":false,\"isTaxable\":false}");
+}
+
+static void en_get_arcodes(en_ctx *c, const en_call *k, sb_response *resp){
+  const cJSON *v = cJSON_GetObjectItem(k->params, "propertyId");
+  uint32_t ix[PF_NCHARGECODES];
+  if( v && !cJSON_IsNull(v) && !(cJSON_IsNumber(v) && v->valuedouble >= 1 && v->valuedouble <= c->Pg) ){
+    en_error_body(resp, 200, 400, k->reqid, "Invalid parameter 'propertyId': no such property.");
+    return;
+  }
+  for(uint32_t i = 0; i < PF_NCHARGECODES; i++) ix[i] = i;
+  en_list(c, k, resp, "arcodes", "arcode", ix, PF_NCHARGECODES, en_arcode);
+}
+
 static void en_get_customers(en_ctx *c, const en_call *k, sb_response *resp){
   uint32_t p;
   if( !en_property_param(c, k, resp, &p) ) return;
@@ -708,6 +742,7 @@ static const struct {
 } en_methods[] = {
   { "properties",    "getProperties",    "r1",    en_get_properties,   0 },
   { "propertyunits", "getPropertyUnits", "r1",    en_get_units,        0 },
+  { "arcodes",       "getArCodes",       "r1",    en_get_arcodes,      0 },
   { "customers",     "getCustomers",     "r1",    en_get_customers,    0 },
   { "customers",     "updateCustomers",  "r1",    en_update_customers, 1 },
   { "customers",     "sendCustomers",    "r1",    en_not_supported,    1 },

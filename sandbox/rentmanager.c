@@ -34,7 +34,9 @@
 **
 ** Resources (GET list, GET /{id}, POST list = create/update array, POST
 ** /{id} = update one object): Properties, Units, Tenants, Leases,
-** Prospects, ServiceManagerIssues, Contacts; DELETE /Tenants/{id},
+** Prospects, ServiceManagerIssues, Contacts; the ledger's Charges and
+** Payments (POST creates only), RecurringCharges, ChargeTypes and Vendors
+** (read only; rentmanager_money.c has their shapes); DELETE /Tenants/{id},
 ** DELETE /Prospects/{id} and DELETE /<them>?ids=1,2 (-> 204; a tenant
 ** with leases is refused: 400 application error 2002; a deleted record's
 ** contacts go with it). Read-only lookup lists (the whole list with
@@ -87,7 +89,7 @@
 **   semantics); other comparisons are false for null fields. A malformed
 **   filter, unknown field or bad value -> 400 {"Message":"The request is
 **   invalid.","ModelState":{"filters":["..."]}}. UpdateDate and CreateDate
-**   filter on every resource.
+**   filter on every resource but ChargeTypes (which have no stamps).
 **   orderby=Field [ASC|DESC][, Field ...] (up to 4; nulls first ascending),
 **   default by id; an unknown field -> 400 (ModelState "orderby").
 **   embeds=A,B.C: Tenants Addresses, Contacts, Contacts.PhoneNumbers,
@@ -1236,7 +1238,8 @@ static void rm_deauth(rm_ctx *c, const sb_request *req, sb_response *resp){
 
 static const char *const rm_routes[RM_NKINDS] = {
   "properties", "units", "tenants", "leases", "prospects",
-  "servicemanagerissues", "contacts",
+  "servicemanagerissues", "contacts", "charges", "payments", "recurringcharges",
+  "chargetypes", "vendors",
 };
 
 static void rm_route(rm_ctx *c, const sb_request *req, sb_response *resp){
@@ -1277,7 +1280,7 @@ static void rm_route(rm_ctx *c, const sb_request *req, sb_response *resp){
     if( n == 1 ){
       if( strcmp(m, "GET") == 0 ){
         rm_list(c, kind, req, resp);
-      }else if( strcmp(m, "POST") == 0 ){
+      }else if( strcmp(m, "POST") == 0 && rm_writable(kind) ){
         rm_params p;
         if( !rm_params_parse(kind, req, &p, resp) ) return;
         rm_write(c, kind, PF_NONE, p.emb, p.nocontent, req, resp);
@@ -1297,7 +1300,7 @@ static void rm_route(rm_ctx *c, const sb_request *req, sb_response *resp){
     }
     if( strcmp(m, "GET") == 0 ){
       rm_get_one(c, kind, seg[1], req, resp);
-    }else if( strcmp(m, "POST") == 0 ){
+    }else if( strcmp(m, "POST") == 0 && rm_writable(kind) ){
       rm_params p;
       uint32_t idx = rm_path_id(seg[1]);
       if( !rm_params_parse(kind, req, &p, resp) ) return;
@@ -1356,6 +1359,7 @@ static void *rm_open(sb_portfolio *pf, const sb_options *opt){
   snprintf(c->pass, sizeof(c->pass), "sandbox-pass-%llu", (unsigned long long)opt->seed);
   snprintf(c->partner, sizeof(c->partner), "sandbox-partner-%llu", (unsigned long long)opt->seed);
   snprintf(c->base, sizeof(c->base), "http://127.0.0.1");
+  rm_money_open(c);
   return c;
 }
 
@@ -1379,6 +1383,7 @@ static void rm_close(void *vs){
   free(c->xl_by_unit);
   free(c->xc_by_parent[0]);
   free(c->xc_by_parent[1]);
+  rm_money_close(c);
   sb_list_cache_free(&c->lists);
   pthread_rwlock_destroy(&c->lock);
   pthread_mutex_destroy(&c->tok_mu);

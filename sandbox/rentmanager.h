@@ -10,6 +10,9 @@
 **                         and JSON rendering with embeds
 **   rentmanager_write.c   POST of record arrays: validation, UpdateDate
 **                         concurrency, creates and partial updates
+**   rentmanager_money.c   the ledger's resources (Charges, Payments,
+**                         RecurringCharges, ChargeTypes, Vendors): index
+**                         spaces, values, and posting a charge or payment
 **
 ** The file opening rentmanager.c documents the emulated behaviour.
 **
@@ -26,12 +29,17 @@
 
 #include "sandbox.h"
 #include "listing.h"
+#include "ledger.h"
 
 #include <pthread.h>
 
 /* Record kinds with an index space. Ids are index + 1 in every kind. */
 enum { RM_PROPERTIES, RM_UNITS, RM_TENANTS, RM_LEASES, RM_PROSPECTS,
-       RM_ISSUES, RM_CONTACTS, RM_NKINDS };
+       RM_ISSUES, RM_CONTACTS,
+       /* the ledger's kinds (rentmanager_money.c), RM_MONEY0 first */
+       RM_CHARGES, RM_PAYMENTS, RM_RECURRING, RM_CHARGETYPES, RM_VENDORS,
+       RM_NKINDS };
+#define RM_MONEY0 RM_CHARGES
 
 /* Index spaces (Pg, Ug, Rg, Ag = generated properties, units, residents,
 ** applicants; all fixed after generation):
@@ -40,6 +48,10 @@ enum { RM_PROPERTIES, RM_UNITS, RM_TENANTS, RM_LEASES, RM_PROSPECTS,
 **   leases:   [0, Rg) resident i's lease; [Rg, ..) created (rm_xlease);
 **   contacts: [0, Rg) tenant i's primary contact; [Rg, Rg+Ag) prospect
 **             i-Rg's primary contact; [Rg+Ag, ..) created (rm_xcontact).
+**   charges, payments: the portfolio ledger's transactions of that kind in
+**             lease order, then the ones posted (rm_money.chg / .pay);
+**   recurring charges: the ledger's, in lease order; charge types: the
+**             ledger's charge codes; vendors: its suppliers.
 ** Sub-record ids, unique per type:
 **   PhoneNumberID  tenant contact i: 3i+1 Cell, 3i+2 Home, 3i+3 Work;
 **                  prospect contact a: 3Rg+a+1; created from 3Rg+Ag+1
@@ -94,6 +106,22 @@ typedef struct rm_token {
   int live;
 } rm_token;
 
+/* A charge's or payment's place in its index space (rentmanager_money.c). */
+typedef struct rm_txref {
+  uint32_t txn;                 /* pf_txn id */
+  uint32_t lease;               /* the portfolio lease whose ledger has it */
+  uint32_t created;
+} rm_txref;
+
+typedef struct rm_money {
+  rm_txref *chg, *pay;
+  uint32_t nchg, npay, chg_cap, pay_cap;
+  uint32_t *rc;                 /* pf_recurring ids */
+  uint32_t nrc;
+  uint32_t *paid_at;            /* per portfolio lease: the last payment
+                                ** posted (it reallocates the charges) */
+} rm_money;
+
 typedef struct rm_ctx {
   sb_portfolio *pf;
   pthread_rwlock_t lock;        /* readers: GETs; writer: writes, deletes */
@@ -108,6 +136,7 @@ typedef struct rm_ctx {
   uint32_t xl_bt_cap, xl_bu_cap, xc_bp_cap[2];
   uint32_t Pg, Ug, Rg, Ag;
   int64_t next_phone_id, next_addr_id;
+  rm_money money;               /* the ledger's index spaces */
   sb_list_cache lists;          /* rendered pages, result sets */
   char base[64];
   int tzoff;                    /* seconds east of UTC of the location clock */
@@ -220,6 +249,19 @@ typedef struct rm_val {
 #define RE_PRIMARY_ADDRESS 0x100
 #define RE_PHONES          0x200   /* contacts resource: PhoneNumbers */
 
+/* Setting a value: an integer (or bool, time, cents), a text (NULL: null),
+** an index as its id (PF_NONE: null), a day as its midnight. */
+static inline void V_INT(rm_val *o, int64_t i){ o->null = 0; o->i = i; }
+static inline void V_STR(rm_val *o, const char *s){ o->null = s == NULL; o->s = s; }
+static inline void V_ID(rm_val *o, uint32_t idx){
+  o->null = idx == PF_NONE;
+  o->i = (int64_t)idx + 1;
+}
+static inline void V_DAY(rm_val *o, int32_t d){
+  o->null = d == PF_NODATE;
+  o->i = (int64_t)d * 86400;
+}
+
 typedef struct rm_embed {
   const char *name;
   unsigned bits;
@@ -254,6 +296,49 @@ int rm_field_cheap(int kind, int field);
 void rm_render(rm_ctx *c, int kind, uint32_t idx, uint64_t fmask,
                unsigned emb, sb_buf *b);
 
+/* ---- the ledger's kinds (rentmanager_money.c) ---- */
+
+/* One money record's values, filled once per record. */
+typedef struct rm_money_v {
+  pf_txn t;                     /* charges, payments */
+  pf_recurring r;               /* recurring charges */
+  pf_supplier s;                /* vendors */
+  uint32_t tenant;              /* the billed tenant (index) or PF_NONE */
+  uint32_t unit;                /* the lease's unit or PF_NONE */
+} rm_money_v;
+
+/* Their members, in output order ([0] is the id). */
+enum { CH_ID, CH_ID2, CH_ACCOUNT, CH_ACCTYPE, CH_TXTYPE, CH_AMOUNT, CH_ALLOC,
+       CH_FULL, CH_DATE, CH_PROP, CH_UNIT, CH_TYPE, CH_COMMENT, CH_REF,
+       CH_CDATE, CH_CUSER, CH_UDATE, CH_UUSER, CH_N };
+enum { PA_ID, PA_ACCOUNT, PA_ACCTYPE, PA_TXTYPE, PA_AMOUNT, PA_ALLOC, PA_FULL,
+       PA_DATE, PA_COMMENT, PA_REF, PA_CDATE, PA_CUSER, PA_UDATE, PA_UUSER,
+       PA_N };
+enum { RC_ID, RC_ETYPE, RC_EKEY, RC_UNIT, RC_FREQ, RC_TYPE, RC_AMOUNT,
+       RC_COMMENT, RC_FROM, RC_TO, RC_SORT, RC_CDATE, RC_CUSER, RC_UDATE,
+       RC_UUSER, RC_N };
+enum { CT_ID, CT_NAME, CT_DESC, CT_N };
+enum { VE_ID, VE_NAME, VE_PAYEE, VE_ACTIVE, VE_CDATE, VE_CUSER, VE_UDATE,
+       VE_UUSER, VE_N };
+extern const rm_field rm_f_charges[CH_N], rm_f_payments[PA_N],
+                      rm_f_recurring[RC_N], rm_f_chargetypes[CT_N],
+                      rm_f_vendors[VE_N];
+
+void rm_money_open(rm_ctx *c);
+void rm_money_close(rm_ctx *c);
+uint32_t rm_money_count(rm_ctx *c, int kind);
+uint32_t rm_money_created(rm_ctx *c, int kind, uint32_t idx);
+uint32_t rm_money_updated(rm_ctx *c, int kind, uint32_t idx);
+void rm_money_fill(rm_ctx *c, int kind, uint32_t idx, rm_money_v *v);
+/* The tenant whose account a tenant's lease bills (itself when primary),
+** PF_NONE without a lease. */
+uint32_t rm_money_account(rm_ctx *c, uint32_t tenant);
+/* Posts a validated charge or payment (JSON members as sent); its index. */
+uint32_t rm_money_post(rm_ctx *c, int kind, const cJSON *o, uint32_t now);
+/* A value other than the id, CreateDate, UpdateDate and the user ids. */
+void rm_money_value(rm_ctx *c, int kind, uint32_t idx, const rm_money_v *v,
+                    int f, rm_val *o);
+
 /* ---- errors (rentmanager.c) ---- */
 
 /* {"Message": msg} or, with errors, {"Message", "ModelState": {key: [..]}} */
@@ -277,6 +362,9 @@ void rm_invalidate(rm_ctx *c);      /* caller holds the write lock */
 #define RM_EC_UNAVAILABLE      5030
 
 /* ---- writes (rentmanager_write.c) ---- */
+
+/* Can the kind be written (POST)? */
+int rm_writable(int kind);
 
 /* POST /<Collection> (idx PF_NONE, body an array) or POST /<Collection>/{id}
 ** (body one object). emb: embeds for the answer. */

@@ -188,7 +188,8 @@ uint32_t rm_count(rm_ctx *c, int kind){
     case RM_LEASES: return c->Rg + c->nxl;
     case RM_PROSPECTS: return c->pf->apps.n;
     case RM_ISSUES: return c->pf->wos.n;
-    default: return c->Rg + c->Ag + c->nxc;
+    case RM_CONTACTS: return c->Rg + c->Ag + c->nxc;
+    default: return rm_money_count(c, kind);
   }
 }
 
@@ -209,10 +210,12 @@ uint32_t rm_created(rm_ctx *c, int kind, uint32_t idx){
       return c->xl[idx - c->Rg].created;
     case RM_PROSPECTS: return pf->apps.v[idx].created;
     case RM_ISSUES: return pf->wos.v[idx].created;
-    default:
+    case RM_CONTACTS:
       if( idx < c->Rg ) return pf->res.v[idx].created;
       if( idx < c->Rg + c->Ag ) return pf->apps.v[idx - c->Rg].created;
       return c->xc[idx - c->Rg - c->Ag].created;
+    default:
+      return rm_money_created(c, kind, idx);
   }
 }
 
@@ -230,12 +233,14 @@ uint32_t rm_updated(rm_ctx *c, int kind, uint32_t idx){
       return pf->leases.v[pf->res.v[idx].lease].updated;
     case RM_PROSPECTS: return pf->apps.v[idx].updated;
     case RM_ISSUES: return pf->wos.v[idx].updated;
-    default:
+    case RM_CONTACTS:
       if( idx >= c->Rg + c->Ag ) return c->xc[idx - c->Rg - c->Ag].updated;
       o = rm_ovr_get(c, kind, idx);
       if( o && o->updated ) return o->updated;
       /* A generated contact was last changed when it was created. */
       return rm_created(c, kind, idx);
+    default:
+      return rm_money_updated(c, kind, idx);
   }
 }
 
@@ -251,9 +256,11 @@ void rm_set_updated(rm_ctx *c, int kind, uint32_t idx, uint32_t t){
       if( idx >= c->Rg ) c->xl[idx - c->Rg].updated = t;
       else rm_ovr_make(c, kind, idx)->updated = t;
       break;
-    default:
+    case RM_CONTACTS:
       if( idx >= c->Rg + c->Ag ) c->xc[idx - c->Rg - c->Ag].updated = t;
       else rm_ovr_make(c, kind, idx)->updated = t;
+      break;
+    default:                    /* the ledger's records are never updated */
       break;
   }
 }
@@ -707,6 +714,11 @@ const rm_kind rm_kinds[RM_NKINDS] = {
   { "Prospects", "Prospect", rm_f_prospects, PS_N, rm_e_prospects },
   { "ServiceManagerIssues", "ServiceManagerIssue", rm_f_issues, IS_N, rm_e_none },
   { "Contacts", "Contact", rm_f_contacts, CO_N, rm_e_contacts },
+  { "Charges", "Charge", rm_f_charges, CH_N, rm_e_none },
+  { "Payments", "Payment", rm_f_payments, PA_N, rm_e_none },
+  { "RecurringCharges", "RecurringCharge", rm_f_recurring, RC_N, rm_e_none },
+  { "ChargeTypes", "ChargeType", rm_f_chargetypes, CT_N, rm_e_none },
+  { "Vendors", "Vendor", rm_f_vendors, VE_N, rm_e_none },
 };
 
 int rm_field_index(int kind, const char *name){
@@ -777,6 +789,7 @@ struct rm_view {
     rm_prospect_v a;
     rm_issue_v w;
     rm_contact_v k;
+    rm_money_v m;
   } v;
 };
 
@@ -1012,23 +1025,14 @@ void rm_view_fill(rm_ctx *c, int kind, uint32_t idx, rm_view *v){
     case RM_LEASES: rm_lease_view(c, idx, &v->v.l); break;
     case RM_PROSPECTS: rm_fill_prospect(c, idx, &v->v.a, &v->s); break;
     case RM_ISSUES: rm_fill_issue(c, idx, &v->v.w, &v->s); break;
-    default: rm_fill_contact(c, idx, &v->v.k, &v->s); break;
+    case RM_CONTACTS: rm_fill_contact(c, idx, &v->v.k, &v->s); break;
+    default: rm_money_fill(c, kind, idx, &v->v.m); break;
   }
 }
 
 /* ------------------------------------------------------------------ */
 /* Values                                                               */
 
-static void V_INT(rm_val *o, int64_t i){ o->null = 0; o->i = i; }
-static void V_STR(rm_val *o, const char *s){ o->null = s == NULL; o->s = s; }
-static void V_ID(rm_val *o, uint32_t idx){
-  o->null = idx == PF_NONE;
-  o->i = (int64_t)idx + 1;
-}
-static void V_DAY(rm_val *o, int32_t d){
-  o->null = d == PF_NODATE;
-  o->i = (int64_t)d * 86400;
-}
 
 void rm_value(rm_ctx *c, int kind, uint32_t idx, const rm_view *vw, int f,
               rm_val *o){
@@ -1146,7 +1150,7 @@ void rm_value(rm_ctx *c, int kind, uint32_t idx, const rm_view *vw, int f,
       }
       return;
     }
-    default: {
+    case RM_CONTACTS: {
       const rm_contact_v *v = &vw->v.k;
       switch( f ){
         case CO_FIRST: V_STR(o, v->first); break;
@@ -1164,6 +1168,9 @@ void rm_value(rm_ctx *c, int kind, uint32_t idx, const rm_view *vw, int f,
       }
       return;
     }
+    default:
+      rm_money_value(c, kind, idx, &vw->v.m, f, o);
+      return;
   }
 }
 

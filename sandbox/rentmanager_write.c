@@ -63,9 +63,12 @@
 **   ServiceManagerIssues: PropertyID (create only), Title (cannot be
 **     cleared); Description, UnitID (create only; a unit of the property),
 **     PriorityID (1-3), StatusID (1-5), DueDate.
+**   Charges, Payments: creates only (rentmanager_money.c has the rules).
+**   RecurringCharges, ChargeTypes, Vendors: read only (POST -> 405).
 */
 #include "rentmanager.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -188,10 +191,36 @@ static const rm_wfield rm_w_phone[] = {
   { NULL, 0, 0, 0, 0, 0, NULL }
 };
 
+static const char *const rm_account_types[] = { "Customer", NULL };
+/* A posted charge or payment: kept in the ledger, not in an override. */
+static const rm_wfield rm_w_charges[] = {
+  { "AccountID", 'i', W_REQ | W_NOSTORE, 0, 1, 2147483647, NULL },
+  { "AccountType", 's', W_NOSTORE, 0, 0, 0, rm_account_types },
+  { "ChargeTypeID", 'i', W_REQ | W_NOSTORE, 0, 1, PF_NCHARGECODES, NULL },
+  { "Amount", 'n', W_REQ | W_NOSTORE, 0, 0.01, 100000000, NULL },
+  { "TransactionDate", 'd', W_REQ | W_NOSTORE, 0, 0, 0, NULL },
+  { "Comment", 's', W_NOSTORE, 255, 0, 0, NULL },
+  { "Reference", 's', W_NOSTORE, 50, 0, 0, NULL },
+  { NULL, 0, 0, 0, 0, 0, NULL }
+};
+static const rm_wfield rm_w_payments[] = {
+  { "AccountID", 'i', W_REQ | W_NOSTORE, 0, 1, 2147483647, NULL },
+  { "AccountType", 's', W_NOSTORE, 0, 0, 0, rm_account_types },
+  { "Amount", 'n', W_REQ | W_NOSTORE, 0, 0.01, 100000000, NULL },
+  { "TransactionDate", 'd', W_REQ | W_NOSTORE, 0, 0, 0, NULL },
+  { "Comment", 's', W_NOSTORE, 255, 0, 0, NULL },
+  { "Reference", 's', W_NOSTORE, 50, 0, 0, NULL },
+  { NULL, 0, 0, 0, 0, 0, NULL }
+};
+
 static const rm_wfield *const rm_wfields[RM_NKINDS] = {
   rm_w_props, rm_w_units, rm_w_tenants, rm_w_leases, rm_w_prospects,
-  rm_w_issues, rm_w_contacts,
+  rm_w_issues, rm_w_contacts, rm_w_charges, rm_w_payments, NULL, NULL, NULL,
 };
+
+int rm_writable(int kind){
+  return rm_wfields[kind] != NULL;
+}
 
 /* ------------------------------------------------------------------ */
 /* Plumbing                                                             */
@@ -722,7 +751,8 @@ static void w_apply_contacts(wctx *w, int pkind, uint32_t parent, const cJSON *o
 
 static const char *const rm_id_names[RM_NKINDS] = {
   "PropertyID", "UnitID", "TenantID", "LeaseID", "ProspectID",
-  "ServiceManagerIssueID", "ContactID",
+  "ServiceManagerIssueID", "ContactID", "ChargeID", "ID", "RecurringChargeID",
+  "ChargeTypeID", "VendorID",
 };
 
 typedef struct witem {
@@ -759,6 +789,12 @@ static void w_check_item(wctx *w, int kind, witem *it){
     wkey(key, sizeof(key), px, "PropertyID");
     vd_add(w->e, key, "Properties cannot be created through the API; send the PropertyID "
            "of the property to update.");
+    return;
+  }
+  if( kind >= RM_MONEY0 && !it->create ){
+    wkey(key, sizeof(key), px, rm_id_names[kind]);
+    vd_add(w->e, key, "A posted %s cannot be changed through the API; post a new one.",
+           kind == RM_CHARGES ? "charge" : "payment");
     return;
   }
   w_check_fields(w, rm_wfields[kind], o, px, it->create);
@@ -848,6 +884,27 @@ static void w_check_item(wctx *w, int kind, witem *it){
         vd_add(w->e, key, "Unit %u is not in property %u.", (unsigned)unit + 1, (unsigned)prop + 1);
       }
       break;
+    case RM_CHARGES:
+    case RM_PAYMENTS: {
+      const cJSON *a = wget(o, "Amount");
+      if( cJSON_IsNumber(a) && fabs(a->valuedouble * 100 - round(a->valuedouble * 100)) > 1e-6 ){
+        wkey(key, sizeof(key), px, "Amount");
+        vd_add(w->e, key, "The Amount field must be in whole cents.");
+      }
+      if( w_ref(w, RM_TENANTS, o, "AccountID", px, &ref) == 1 ){
+        uint32_t billed = rm_money_account(c, ref);
+        if( billed != ref ){
+          wkey(key, sizeof(key), px, "AccountID");
+          if( billed == PF_NONE ){
+            vd_add(w->e, key, "Tenant %u has no lease to post to.", (unsigned)ref + 1);
+          }else{
+            vd_add(w->e, key, "Tenant %u's lease is billed to tenant %u; post to AccountID %u.",
+                   (unsigned)ref + 1, (unsigned)billed + 1, (unsigned)billed + 1);
+          }
+        }
+      }
+      break;
+    }
     default: {                                  /* contacts */
       if( it->create ){
         const char *pt = cJSON_GetStringValue(wget(o, "ParentType"));
@@ -925,6 +982,9 @@ static uint32_t w_apply_item(wctx *w, int kind, witem *it){
         idx = c->Rg + x;
         break;
       }
+      case RM_CHARGES:
+      case RM_PAYMENTS:
+        return rm_money_post(c, kind, o, now);
       default: {                                /* contacts */
         const char *pt = vd_enum_canon(rm_parent_types, cJSON_GetStringValue(wget(o, "ParentType")));
         uint32_t parent = (uint32_t)(cJSON_GetNumberValue(wget(o, "ParentID")) - 1);
