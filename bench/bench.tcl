@@ -805,6 +805,7 @@ proc bench_sharing {n latency} {
 }
 
 source [file join $::topdir bench many.tcl]
+source [file join $::topdir bench scale.tcl]
 
 # -------------------------------------------------------------------- main
 proc main {} {
@@ -813,6 +814,12 @@ proc main {} {
     many_targets [bench_many]
     section_end
     foreach t $::targets { puts "[lindex $t 0][expr {[lindex $t 1] ? "" : "   MISSED"}]" }
+    return
+  }
+  if {[info exists ::env(BENCH_ONLY)] && $::env(BENCH_ONLY) eq "scale"} {
+    # the measurements of docs/scale.md; nothing is written
+    bench_scale
+    section_end
     return
   }
   if {[info exists ::env(BENCH_READS_DB)] && [file exists $::env(BENCH_READS_DB)]} {

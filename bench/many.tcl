@@ -248,7 +248,13 @@ proc many_run {total} {
       set rl [jget $st {$.rate_limited}]
       incr n429 $rl
       set maxratio [expr {max($maxratio, double($mc) / $cap)}]
-      lappend per_sb "$sbname [jget $st {$.requests}] requests, max $mc connections (cap $cap), [jget $st {$.in_flight.max_concurrent}] in flight, $rl 429s"
+      set hwm ?
+      catch {
+        set fh [open /proc/[dict get $sb pid]/status r]
+        regexp {VmHWM:\s+(\d+)} [read $fh] -> hwm
+        close $fh
+      }
+      lappend per_sb "$sbname [jget $st {$.requests}] requests, max $mc connections (cap $cap), [jget $st {$.in_flight.max_concurrent}] in flight, $rl 429s, sandbox peak RSS $hwm kB"
     }
     say "  sandboxes: [join $per_sb {; }]"
     # time-to-fresh; the small accounts are the tenth with fewest residents
