@@ -42,10 +42,9 @@ proc many_cap {sbname} {
   jget $j {$.connections}
 }
 
-proc many_sb_start {sbname n reqfile} {
-  file delete -force $reqfile
-  set cmd [list $::sbbin --vendor $sbname --port 0 --seed $::many_seed --size $::many_size \
-             --accounts $n --record-requests $reqfile]
+# A sandbox of vendor sbname with the bench's seed and ARGS; a dict url pid chan.
+proc many_sb {sbname args} {
+  set cmd [list $::sbbin --vendor $sbname --port 0 --seed $::many_seed {*}$args]
   set chan [open "|$cmd 2>@stderr" r]
   set pid [lindex [pid $chan] 0]
   lappend ::sb_pids $pid
@@ -54,6 +53,10 @@ proc many_sb_start {sbname n reqfile} {
     error "sandbox did not start ($cmd): '$line'"
   }
   dict create url $url pid $pid chan $chan
+}
+proc many_sb_start {sbname n reqfile} {
+  file delete -force $reqfile
+  many_sb $sbname --size $::many_size --accounts $n --record-requests $reqfile
 }
 proc many_creds {sbname k} {
   exec $::sbbin --vendor $sbname --seed $::many_seed --size $::many_size --print-credentials --account $k

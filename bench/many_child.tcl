@@ -13,22 +13,7 @@
 package require sqlite3
 
 lassign $argv ext dbfile
-set clk_tck [exec getconf CLK_TCK]
-
-proc cpu_ms {} {
-  set f [open /proc/self/stat r]
-  set s [read $f]
-  close $f
-  set rest [string range $s [expr {[string last ")" $s] + 2}] end]
-  expr {1000.0 * ([lindex $rest 11] + [lindex $rest 12]) / $::clk_tck}
-}
-proc vm_hwm_kb {} {
-  set f [open /proc/self/status r]
-  set s [read $f]
-  close $f
-  if {[regexp {VmHWM:\s+(\d+)\s+kB} $s -> kb]} { return $kb }
-  return -1
-}
+source [file join [file dirname [info script]] proc_stats.tcl]
 
 sqlite3 db $dbfile
 db enable_load_extension 1

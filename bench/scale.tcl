@@ -41,17 +41,6 @@ proc scale_add {sbname vendor sb from to {size ""}} {
 proc scale_child {db} {
   exec timeout 3000 tclsh [file join $::topdir bench many_child.tcl] $::ext $db
 }
-proc scale_sb {sbname args} {
-  set cmd [list $::sbbin --vendor $sbname --port 0 --seed $::many_seed {*}$args]
-  set chan [open "|$cmd 2>@stderr" r]
-  set pid [lindex [pid $chan] 0]
-  lappend ::sb_pids $pid
-  pidfile_write
-  if {[gets $chan line] < 0 || ![regexp {listening on (http://127\.0\.0\.1:\d+)} $line -> url]} {
-    error "sandbox did not start ($cmd): '$line'"
-  }
-  dict create url $url pid $pid chan $chan
-}
 proc scale_line {what out sb n} {
   set wall [dict get $out wall_ms]
   set recs [dict get $out records]
@@ -71,7 +60,7 @@ proc bench_scale {} {
   set big [expr {$small ? 500 : 2000}]
   section "scale 1: per vendor, rate limits on: $nacc accounts of $::many_size residents; one account of $big"
   foreach {sbname vendor} $::many_vendors {
-    set sb [scale_sb $sbname --size $::many_size --accounts $nacc]
+    set sb [many_sb $sbname --size $::many_size --accounts $nacc]
     try {
       set db [scale_db $sbname-many]
       scale_add $sbname $vendor $sb 0 $nacc
@@ -82,7 +71,7 @@ proc bench_scale {} {
       catch {sdb close}
       sb_stop $sb
     }
-    set sb [scale_sb $sbname --size $big]
+    set sb [many_sb $sbname --size $big]
     try {
       set db [scale_db $sbname-one]
       scale_add $sbname $vendor $sb 0 1 $big
@@ -97,7 +86,7 @@ proc bench_scale {} {
 
   set n [expr {$small ? 12 : 40}]
   section "scale 2: shards: $n Buildium accounts of $::many_size residents, one process vs two shards at once"
-  set sb [scale_sb buildium --size $::many_size --accounts $n]
+  set sb [many_sb buildium --size $::many_size --accounts $n]
   try {
     set one [scale_db shard-all]
     scale_add buildium BUILDIUM $sb 0 $n

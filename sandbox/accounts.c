@@ -36,8 +36,7 @@ typedef struct acct {
 
 static struct {
   const sb_vendor *vendor;
-  sb_options opt;               /* the command line's: seed S, size LO */
-  uint32_t size_hi;             /* = opt.size unless a range was given */
+  sb_options opt;               /* the command line's: seed S, --size */
   int n;
   acct *a;
   char base_url[64];
