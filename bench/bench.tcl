@@ -19,6 +19,10 @@
 #                        and the application's write latency p50/p99/max
 #                        (its p99 is bounded by the longest apply, not by
 #                        the network)
+#   6. many integrations bench/many.tcl: one pms_sync_due() over ~1,000
+#                        (small: 120) integrations, one per account of six
+#                        vendor sandboxes (--accounts), vs. curl replaying
+#                        the same requests under the same per-host caps
 #
 # Raw figures are printed as they come; then one line per target,
 # "bench NAME ratio=R target=T". bench/RESULTS.md gets the machine and
@@ -800,8 +804,24 @@ proc bench_sharing {n latency} {
   return $res
 }
 
+source [file join $::topdir bench many.tcl]
+source [file join $::topdir bench scale.tcl]
+
 # -------------------------------------------------------------------- main
 proc main {} {
+  if {[info exists ::env(BENCH_ONLY)] && $::env(BENCH_ONLY) eq "many"} {
+    # development: only the many_integrations section; nothing is written
+    many_targets [bench_many]
+    section_end
+    foreach t $::targets { puts "[lindex $t 0][expr {[lindex $t 1] ? "" : "   MISSED"}]" }
+    return
+  }
+  if {[info exists ::env(BENCH_ONLY)] && $::env(BENCH_ONLY) eq "scale"} {
+    # the measurements of docs/scale.md; nothing is written
+    bench_scale
+    section_end
+    return
+  }
   if {[info exists ::env(BENCH_READS_DB)] && [file exists $::env(BENCH_READS_DB)]} {
     # development: only the read section, on a database a run kept
     # (BENCH_KEEP_DB=1 keeps build/bench/sync-<n>.db); nothing is written
@@ -834,6 +854,7 @@ proc main {} {
   set writes [bench_writes]
   bench_load
   set share [bench_sharing [expr {$::mode eq "small" ? 10000 : 100000}] 200]
+  set many [bench_many]
 
   target sync_${headname}_vs_download [expr {[dict get $head wall_ms] / [dict get $head download_ms]}] 1.25
   target sync_cpu_us_per_record [dict get $head us_per_record] 5
@@ -847,6 +868,7 @@ proc main {} {
   target share_lock_hold_vs_sync_wall [dict get $share hold_vs_wall] 0.5
   target share_app_write_p99_vs_lock_hold [dict get $share write_p99_vs_hold] 1.2
   target share_app_write_errors [dict get $share errors] 0
+  many_targets $many
 
   section_end
   set elapsed [expr {[clock milliseconds] - $::t_start}]

@@ -1074,6 +1074,12 @@ static void af_counts(void *vs, sb_buf *b){
   pthread_mutex_unlock(&c->mu);
 }
 
+/* --accounts: the Basic user is "sandbox-client-<seed>". */
+static int af_account_seed(const sb_request *req, uint64_t *seed){
+  char user[96];
+  return sb_basic_user(req, user, sizeof(user)) && sb_seed_after(user, "sandbox-client-", 0, seed);
+}
+
 const sb_vendor sb_vendor_appfolio = {
   .name = "appfolio",
   .api_prefix = "/api/",
@@ -1089,4 +1095,5 @@ const sb_vendor sb_vendor_appfolio = {
   .counts = af_counts,
   .fault = NULL,
   .empty_page = af_empty_page,
+  .account_seed = af_account_seed,
 };

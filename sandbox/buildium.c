@@ -1164,6 +1164,11 @@ static void bd_counts(void *vs, sb_buf *b){
   pthread_rwlock_unlock(&c->lock);
 }
 
+/* --accounts: the client id is "sandbox-client-<seed>". */
+static int bd_account_seed(const sb_request *req, uint64_t *seed){
+  return sb_seed_after(sb_request_header(req, "x-buildium-client-id"), "sandbox-client-", 0, seed);
+}
+
 const sb_vendor sb_vendor_buildium = {
   .name = "buildium",
   .api_prefix = "/v1/",
@@ -1176,4 +1181,5 @@ const sb_vendor sb_vendor_buildium = {
   .handle = bd_handle,
   .error = bd_vendor_error,
   .counts = bd_counts,
+  .account_seed = bd_account_seed,
 };

@@ -3,11 +3,20 @@
 ** settings (faults, latency, rate limit), the counters, the log of recent
 ** API requests, and the /__sandbox/ endpoints that expose them:
 **
-**   GET  /__sandbox/stats          counters and record counts
-**   GET  /__sandbox/config         current live settings
-**   POST /__sandbox/config         change settings (any subset), answer them
-**   POST /__sandbox/reset-stats    zero the counters and the request log
-**   GET  /__sandbox/requests?limit=N   last N API requests, oldest first
+**   GET  /__sandbox/stats          counters and record counts; with
+**                                  ?account=K one account's (--accounts),
+**                                  without it the totals of all accounts
+**   GET  /__sandbox/config         current live settings (?account=K: the
+**                                  fault settings account K sees)
+**   POST /__sandbox/config         change settings (any subset), answer them;
+**                                  with "account": K the fault settings
+**                                  (fault, fault_after, fault_rate) of
+**                                  account K alone, which from then on no
+**                                  longer follows the shared ones
+**   POST /__sandbox/reset-stats    zero the counters and the request log,
+**                                  maxima of concurrency back to current
+**   GET  /__sandbox/requests?limit=N[&account=K]   last N API requests
+**                                  (of account K), oldest first
 **
 ** server.c calls in here for every API request (ctl_note_request, then
 ** ctl_admit for the rate limit, ctl_pick_fault, ctl_note_done). One mutex
@@ -28,6 +37,18 @@
 ** max_requests_in_1s counts every API request, admitted or not, so a client
 ** that overruns the limit shows it; max_requests_in_60s is the same over
 ** any 60 s (in 100 ms buckets, so exact to within one bucket).
+**
+** With --accounts (accounts.c) every counter, window and maximum here is
+** kept per account as well as in total, and each account has its own
+** rate-limit windows: one customer's 429s never touch another's. An
+** account's connections are the open ones whose latest request was its.
+**
+** Concurrency, for checking a client's connection caps: "connections" counts
+** the open connections that have carried a request other than /__sandbox/
+** (so a test polling the stats is not one of them), "in_flight" the
+** requests being answered (from their headers read to their answer sent,
+** latency included); each reports its current value and the maximum seen.
+** POST /__sandbox/reset-stats sets each maximum back to its current value.
 */
 #include "sandbox.h"
 #include <time.h>
@@ -41,6 +62,7 @@
 #define CTL_LOG_SIZE 1000
 #define CTL_LOG_BODY_MAX (64 * 1024)
 #define CTL_WINDOW_SIZE 65536          /* timestamps kept for max_in_1s */
+#define CTL_ACCOUNT_WINDOW 1024        /* the same per account (max_in_1s saturates there) */
 #define CTL_MAX_CLIENTS 32
 #define CTL_RATE_MAX 64
 #define CTL_B60 600                    /* 100 ms buckets of the 60 s window */
@@ -53,6 +75,7 @@ static const char *const ctl_fault_names[SB_FAULT_COUNT] = {
 
 typedef struct ctl_logent {
   uint64_t seq;
+  int account;
   int64_t at_ms;            /* when it arrived, unix ms (orders requests across sandboxes) */
   char method[12];
   char *path, *query, *body;
@@ -68,30 +91,49 @@ typedef struct ctl_client {
   long win_count;                      /* admitted in the current window */
 } ctl_client;
 
-static struct {
-  pthread_mutex_t mu;
-  const sb_vendor *vendor;
-  void *vs;
-  uint64_t seed;
-  /* settings */
+/* Counters of one account, or of all (ctl.total). */
+typedef struct ctl_counts {
+  uint64_t requests, by_get, by_post, by_put, by_patch, by_delete;
+  uint64_t writes, writes_rejected, rate_limited, faults, max_in_1s;
+  double *window;                      /* wsize timestamps for max_in_1s */
+  uint64_t wsize, win_head, win_tail;
+  uint64_t max_in_60s, b60_sum, b60_last;
+  uint32_t b60[CTL_B60];
+  long conns, max_conns, in_flight, max_in_flight;
+} ctl_counts;
+
+/* Fault settings and the progress through them. */
+typedef struct ctl_faults {
   int kinds[CTL_MAX_KINDS], nkinds;
   long fault_after;
   double fault_rate;
+  uint64_t seen, rot, rng;
+} ctl_faults;
+
+/* One account: its counters (unused with one account, whose counters are
+** the totals), its own faults if set, its rate-limit windows. */
+typedef struct ctl_account {
+  ctl_counts n;
+  ctl_faults own;
+  int has_own;                         /* own faults set by a config POST */
+  ctl_client clients[CTL_MAX_CLIENTS];
+} ctl_account;
+
+static struct {
+  pthread_mutex_t mu;
+  const sb_vendor *vendor;
+  uint64_t seed;
+  /* settings */
+  ctl_faults faults;                   /* one stream shared by the accounts
+                                       ** without their own */
   long latency_ms;
   int rate_limit;
-  /* fault progress */
-  uint64_t fault_seen, fault_rot, fault_rng;
-  /* counters */
-  uint64_t requests, by_get, by_post, by_put, by_patch, by_delete;
-  uint64_t writes, writes_rejected, rate_limited, faults, max_in_1s;
-  double window[CTL_WINDOW_SIZE];
-  uint64_t win_head, win_tail;
-  uint64_t max_in_60s, b60_sum, b60_last;
-  uint32_t b60[CTL_B60];
+  ctl_counts total;
+  int naccounts;
+  ctl_account **acct;                  /* allocated on an account's first request */
   uint64_t fault_gen;
   ctl_logent log[CTL_LOG_SIZE];
   uint64_t seq;
-  ctl_client clients[CTL_MAX_CLIENTS];
 } ctl;
 
 const char *ctl_fault_name(int kind){
@@ -130,26 +172,43 @@ int ctl_parse_faults(const char *list, int *kinds, int max, char *err,
   return n;
 }
 
-static void ctl_reset_faults_locked(void){
-  ctl.fault_seen = 0;
-  ctl.fault_rot = 0;
-  ctl.fault_rng = sb_mix64(ctl.seed ^ 0xfa017ULL);
+static void ctl_faults_reset(ctl_faults *f, uint64_t seed){
+  f->seen = 0;
+  f->rot = 0;
+  f->rng = sb_mix64(seed ^ 0xfa017ULL);
 }
 
-void ctl_init(const sb_options *opt, const sb_vendor *v, void *vs){
+static void ctl_counts_init(ctl_counts *n, uint64_t wsize){
+  n->wsize = wsize;
+  n->window = sb_xcalloc(wsize, sizeof(double));
+}
+
+void ctl_init(const sb_options *opt, const sb_vendor *v, int naccounts){
   char err[128];
   memset(&ctl, 0, sizeof(ctl));
   pthread_mutex_init(&ctl.mu, NULL);
   ctl.vendor = v;
-  ctl.vs = vs;
   ctl.seed = opt->seed;
-  ctl.nkinds = ctl_parse_faults(opt->fault, ctl.kinds, CTL_MAX_KINDS, err, sizeof(err));
-  if( ctl.nkinds < 0 ) ctl.nkinds = 0;     /* main.c validated it already */
-  ctl.fault_after = opt->fault_after;
-  ctl.fault_rate = opt->fault_rate;
+  ctl.faults.nkinds = ctl_parse_faults(opt->fault, ctl.faults.kinds, CTL_MAX_KINDS, err, sizeof(err));
+  if( ctl.faults.nkinds < 0 ) ctl.faults.nkinds = 0;     /* main.c validated it already */
+  ctl.faults.fault_after = opt->fault_after;
+  ctl.faults.fault_rate = opt->fault_rate;
   ctl.latency_ms = opt->latency_ms;
   ctl.rate_limit = opt->rate_limit;
-  ctl_reset_faults_locked();
+  ctl_faults_reset(&ctl.faults, ctl.seed);
+  ctl_counts_init(&ctl.total, CTL_WINDOW_SIZE);
+  ctl.naccounts = naccounts < 1 ? 1 : naccounts;
+  ctl.acct = sb_xcalloc((size_t)ctl.naccounts, sizeof(ctl_account *));
+}
+
+/* Account k's state, allocated on first use; caller locks. */
+static ctl_account *ctl_acct_locked(int k){
+  if( k < 0 || k >= ctl.naccounts ) k = 0;
+  if( !ctl.acct[k] ){
+    ctl.acct[k] = sb_xcalloc(1, sizeof(ctl_account));
+    ctl_counts_init(&ctl.acct[k]->n, CTL_ACCOUNT_WINDOW);
+  }
+  return ctl.acct[k];
 }
 
 static void ctl_log_clear_locked(void){
@@ -164,44 +223,60 @@ static void ctl_log_clear_locked(void){
 void ctl_shutdown(void){
   pthread_mutex_lock(&ctl.mu);
   ctl_log_clear_locked();
+  for(int k = 0; k < ctl.naccounts; k++){
+    if( ctl.acct[k] ) free(ctl.acct[k]->n.window);
+    free(ctl.acct[k]);
+  }
+  free(ctl.acct);
+  ctl.acct = NULL;
+  free(ctl.total.window);
+  ctl.total.window = NULL;
   pthread_mutex_unlock(&ctl.mu);
 }
 
-uint64_t ctl_note_request(const sb_request *req){
-  double now = dt_mono();
-  uint64_t seq;
-  pthread_mutex_lock(&ctl.mu);
-  ctl.requests++;
-  if( strcmp(req->method, "GET") == 0 ) ctl.by_get++;
-  else if( strcmp(req->method, "POST") == 0 ) ctl.by_post++;
-  else if( strcmp(req->method, "PUT") == 0 ) ctl.by_put++;
-  else if( strcmp(req->method, "PATCH") == 0 ) ctl.by_patch++;
-  else if( strcmp(req->method, "DELETE") == 0 ) ctl.by_delete++;
+/* One request into a set of counters: by method, and the sliding 1 s and
+** 60 s windows. */
+static void ctl_count_request(ctl_counts *n, const char *method, double now){
+  n->requests++;
+  if( strcmp(method, "GET") == 0 ) n->by_get++;
+  else if( strcmp(method, "POST") == 0 ) n->by_post++;
+  else if( strcmp(method, "PUT") == 0 ) n->by_put++;
+  else if( strcmp(method, "PATCH") == 0 ) n->by_patch++;
+  else if( strcmp(method, "DELETE") == 0 ) n->by_delete++;
 
   /* Sliding one-second window over all API requests. */
-  ctl.window[ctl.win_head++ % CTL_WINDOW_SIZE] = now;
-  while( ctl.win_tail < ctl.win_head
-         && (ctl.window[ctl.win_tail % CTL_WINDOW_SIZE] <= now - 1.0
-             || ctl.win_head - ctl.win_tail > CTL_WINDOW_SIZE) ){
-    ctl.win_tail++;
+  n->window[n->win_head++ % n->wsize] = now;
+  while( n->win_tail < n->win_head
+         && (n->window[n->win_tail % n->wsize] <= now - 1.0
+             || n->win_head - n->win_tail > n->wsize) ){
+    n->win_tail++;
   }
-  if( ctl.win_head - ctl.win_tail > ctl.max_in_1s ) ctl.max_in_1s = ctl.win_head - ctl.win_tail;
+  if( n->win_head - n->win_tail > n->max_in_1s ) n->max_in_1s = n->win_head - n->win_tail;
 
   /* Sliding 60-second window in 100 ms buckets. */
   uint64_t bk = (uint64_t)(now * 10.0);
-  if( ctl.b60_sum == 0 || bk >= ctl.b60_last + CTL_B60 ){
-    memset(ctl.b60, 0, sizeof(ctl.b60));
-    ctl.b60_sum = 0;
+  if( n->b60_sum == 0 || bk >= n->b60_last + CTL_B60 ){
+    memset(n->b60, 0, sizeof(n->b60));
+    n->b60_sum = 0;
   }else{
-    for(uint64_t x = ctl.b60_last + 1; x <= bk; x++){
-      ctl.b60_sum -= ctl.b60[x % CTL_B60];
-      ctl.b60[x % CTL_B60] = 0;
+    for(uint64_t x = n->b60_last + 1; x <= bk; x++){
+      n->b60_sum -= n->b60[x % CTL_B60];
+      n->b60[x % CTL_B60] = 0;
     }
   }
-  if( bk > ctl.b60_last || ctl.b60_sum == 0 ) ctl.b60_last = bk;
-  ctl.b60[ctl.b60_last % CTL_B60]++;
-  ctl.b60_sum++;
-  if( ctl.b60_sum > ctl.max_in_60s ) ctl.max_in_60s = ctl.b60_sum;
+  if( bk > n->b60_last || n->b60_sum == 0 ) n->b60_last = bk;
+  n->b60[n->b60_last % CTL_B60]++;
+  n->b60_sum++;
+  if( n->b60_sum > n->max_in_60s ) n->max_in_60s = n->b60_sum;
+}
+
+uint64_t ctl_note_request(const sb_request *req, int account){
+  double now = dt_mono();
+  uint64_t seq;
+  pthread_mutex_lock(&ctl.mu);
+  ctl_account *a = ctl_acct_locked(account);
+  ctl_count_request(&ctl.total, req->method, now);
+  if( ctl.naccounts > 1 ) ctl_count_request(&a->n, req->method, now);
 
   seq = ++ctl.seq;
   ctl_logent *e = &ctl.log[seq % CTL_LOG_SIZE];
@@ -209,6 +284,7 @@ uint64_t ctl_note_request(const sb_request *req){
   free(e->query);
   free(e->body);
   e->seq = seq;
+  e->account = account;
   {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -224,30 +300,77 @@ uint64_t ctl_note_request(const sb_request *req){
   return seq;
 }
 
-void ctl_note_done(uint64_t seq, int is_write, int status){
+/* The counters of account k to bump beside the totals: NULL when there is
+** one account (its counters are the totals); caller locks. */
+static ctl_counts *ctl_acct_counts_locked(int k){
+  return ctl.naccounts > 1 ? &ctl_acct_locked(k)->n : NULL;
+}
+
+void ctl_note_done(uint64_t seq, int account, int is_write, int status){
   pthread_mutex_lock(&ctl.mu);
   ctl_logent *e = &ctl.log[seq % CTL_LOG_SIZE];
+  ctl_counts *a = ctl_acct_counts_locked(account);
   if( e->seq == seq ) e->status = status;
   if( is_write ){
-    if( status >= 200 && status < 300 ) ctl.writes++;
-    else ctl.writes_rejected++;
+    int ok = status >= 200 && status < 300;
+    if( ok ) ctl.total.writes++;
+    else ctl.total.writes_rejected++;
+    if( a && ok ) a->writes++;
+    else if( a ) a->writes_rejected++;
   }
   pthread_mutex_unlock(&ctl.mu);
 }
 
-int ctl_admit(const char *client){
-  return ctl_admit_ex(client, NULL);
+static void ctl_conn_add(ctl_counts *n, int delta){
+  n->conns += delta;
+  if( n->conns > n->max_conns ) n->max_conns = n->conns;
 }
 
-/* The client's slot, reusing the least recently seen one; caller locks. */
-static ctl_client *ctl_client_slot(const char *client, double now){
-  ctl_client *c = NULL, *oldest = &ctl.clients[0];
+/* A connection's request other than /__sandbox/ for account 'to', its
+** previous one having been for 'from' (-1: its first); to = -1 when it
+** closes after one. */
+void ctl_note_connection(int from, int to){
+  if( from == to ) return;
+  pthread_mutex_lock(&ctl.mu);
+  if( from < 0 ) ctl_conn_add(&ctl.total, 1);
+  if( to < 0 ) ctl_conn_add(&ctl.total, -1);
+  ctl_counts *a;
+  if( from >= 0 && (a = ctl_acct_counts_locked(from)) != NULL ) ctl_conn_add(a, -1);
+  if( to >= 0 && (a = ctl_acct_counts_locked(to)) != NULL ) ctl_conn_add(a, 1);
+  pthread_mutex_unlock(&ctl.mu);
+}
+
+static void ctl_in_flight_add(ctl_counts *n, int delta){
+  n->in_flight += delta;
+  if( n->in_flight > n->max_in_flight ) n->max_in_flight = n->in_flight;
+}
+
+/* A request other than /__sandbox/ begins (delta 1) or is answered (-1). */
+void ctl_note_in_flight(int account, int delta){
+  pthread_mutex_lock(&ctl.mu);
+  ctl_in_flight_add(&ctl.total, delta);
+  ctl_counts *a = ctl_acct_counts_locked(account);
+  if( a ) ctl_in_flight_add(a, delta);
+  pthread_mutex_unlock(&ctl.mu);
+}
+
+static void ctl_count_limited_locked(int account){
+  ctl_counts *a = ctl_acct_counts_locked(account);
+  ctl.total.rate_limited++;
+  if( a ) a->rate_limited++;
+}
+
+/* The client's slot among its account's, reusing the least recently seen
+** one; caller locks. */
+static ctl_client *ctl_client_slot(int account, const char *client, double now){
+  ctl_client *cl = ctl_acct_locked(account)->clients;
+  ctl_client *c = NULL, *oldest = &cl[0];
   for(int i = 0; i < CTL_MAX_CLIENTS; i++){
-    if( ctl.clients[i].last > 0 && strcmp(ctl.clients[i].key, client) == 0 ){
-      c = &ctl.clients[i];
+    if( cl[i].last > 0 && strcmp(cl[i].key, client) == 0 ){
+      c = &cl[i];
       break;
     }
-    if( ctl.clients[i].last < oldest->last ) oldest = &ctl.clients[i];
+    if( cl[i].last < oldest->last ) oldest = &cl[i];
   }
   if( !c ){
     c = oldest;
@@ -259,19 +382,19 @@ static ctl_client *ctl_client_slot(const char *client, double now){
 }
 
 /* Fixed one-minute windows per client (rate_per_min vendors). */
-static int ctl_admit_minute(const char *client, long limit, sb_rate *r){
+static int ctl_admit_minute(int account, const char *client, long limit, sb_rate *r){
   double now = dt_mono();
   int ok = 1;
   pthread_mutex_lock(&ctl.mu);
   if( ctl.rate_limit ){
-    ctl_client *c = ctl_client_slot(client, now);
+    ctl_client *c = ctl_client_slot(account, client, now);
     if( c->win_count == 0 || now - c->win_start >= 60.0 ){
       c->win_start = now;
       c->win_count = 0;
     }
     if( c->win_count >= limit ){
       ok = 0;
-      ctl.rate_limited++;
+      ctl_count_limited_locked(account);
     }else{
       c->win_count++;
     }
@@ -290,37 +413,24 @@ static int ctl_admit_minute(const char *client, long limit, sb_rate *r){
   return ok;
 }
 
-int ctl_admit_ex(const char *client, sb_rate *r){
+int ctl_admit_ex(int account, const char *client, sb_rate *r){
   int limit = ctl.vendor ? ctl.vendor->rate_per_sec : 0;
   double now = dt_mono();
   int ok = 1;
   if( r ) memset(r, 0, sizeof(*r));
   if( ctl.vendor && ctl.vendor->rate_per_min > 0 ){
-    return ctl_admit_minute(client, ctl.vendor->rate_per_min, r);
+    return ctl_admit_minute(account, client, ctl.vendor->rate_per_min, r);
   }
   if( limit <= 0 ) return 1;
   if( limit > CTL_RATE_MAX ) limit = CTL_RATE_MAX;
   pthread_mutex_lock(&ctl.mu);
   if( ctl.rate_limit ){
-    ctl_client *c = NULL, *oldest = &ctl.clients[0];
-    for(int i = 0; i < CTL_MAX_CLIENTS; i++){
-      if( ctl.clients[i].count && strcmp(ctl.clients[i].key, client) == 0 ){
-        c = &ctl.clients[i];
-        break;
-      }
-      if( ctl.clients[i].last < oldest->last ) oldest = &ctl.clients[i];
-    }
-    if( !c ){
-      c = oldest;
-      memset(c, 0, sizeof(*c));
-      snprintf(c->key, sizeof(c->key), "%s", client);
-    }
-    c->last = now;
+    ctl_client *c = ctl_client_slot(account, client, now);
     if( c->count >= limit ){
       double first = c->t[(c->head - c->count + CTL_RATE_MAX * 2) % CTL_RATE_MAX];
       if( first > now - 1.0 ){
         ok = 0;
-        ctl.rate_limited++;
+        ctl_count_limited_locked(account);
       }else{
         c->count--;
       }
@@ -335,14 +445,16 @@ int ctl_admit_ex(const char *client, sb_rate *r){
   return ok;
 }
 
-int ctl_pick_fault(void){
+int ctl_pick_fault(int account){
   int kind = SB_FAULT_NONE;
   pthread_mutex_lock(&ctl.mu);
-  if( ctl.nkinds > 0 ){
-    uint64_t n = ctl.fault_seen++;
-    if( n >= (uint64_t)ctl.fault_after
-        && (ctl.fault_rate >= 1.0 || sb_rng_unit(&ctl.fault_rng) < ctl.fault_rate) ){
-      kind = ctl.kinds[ctl.fault_rot++ % (uint64_t)ctl.nkinds];
+  ctl_account *a = ctl_acct_locked(account);
+  ctl_faults *f = a->has_own ? &a->own : &ctl.faults;
+  if( f->nkinds > 0 ){
+    uint64_t n = f->seen++;
+    if( n >= (uint64_t)f->fault_after
+        && (f->fault_rate >= 1.0 || sb_rng_unit(&f->rng) < f->fault_rate) ){
+      kind = f->kinds[f->rot++ % (uint64_t)f->nkinds];
     }
   }
   pthread_mutex_unlock(&ctl.mu);
@@ -356,9 +468,11 @@ uint64_t ctl_fault_generation(void){
   return g;
 }
 
-void ctl_count_fault(void){
+void ctl_count_fault(int account){
   pthread_mutex_lock(&ctl.mu);
-  ctl.faults++;
+  ctl_counts *a = ctl_acct_counts_locked(account);
+  ctl.total.faults++;
+  if( a ) a->faults++;
   pthread_mutex_unlock(&ctl.mu);
 }
 
@@ -378,64 +492,129 @@ static void ctl_json_error(sb_response *resp, int status, const char *msg){
   sb_putc(&resp->body, '}');
 }
 
-static void ctl_config_json_locked(sb_buf *b){
+/* The ?account=K of a control request: 1 and K (-1 when absent), or 0 with
+** a 400 in resp. */
+static int ctl_account_param(const sb_request *req, int *account, sb_response *resp){
+  sb_query q;
+  long k;
+  char msg[96];
+  *account = -1;
+  sb_query_parse(req->query, &q);
+  const char *s = sb_query_get(&q, "account");
+  int ok = !s || (sb_parse_long(s, &k) && k >= 0 && k < ctl.naccounts);
+  if( s && ok ) *account = (int)k;
+  sb_query_free(&q);
+  if( !ok ){
+    snprintf(msg, sizeof(msg), "account must be an integer from 0 to %d", ctl.naccounts - 1);
+    ctl_json_error(resp, 400, msg);
+  }
+  return ok;
+}
+
+static void ctl_config_json_locked(sb_buf *b, int account){
+  const ctl_faults *f = &ctl.faults;
+  if( account >= 0 && ctl.acct[account] && ctl.acct[account]->has_own ) f = &ctl.acct[account]->own;
   SB_LIT(b, "{\"fault\":\"");
-  for(int i = 0; i < ctl.nkinds; i++){
+  for(int i = 0; i < f->nkinds; i++){
     if( i ) sb_putc(b, ',');
-    sb_puts(b, ctl_fault_name(ctl.kinds[i]));
+    sb_puts(b, ctl_fault_name(f->kinds[i]));
   }
   SB_LIT(b, "\",\"fault_after\":");
-  jw_int(b, ctl.fault_after);
+  jw_int(b, f->fault_after);
   SB_LIT(b, ",\"fault_rate\":");
-  sb_printf(b, "%.6g", ctl.fault_rate);
+  sb_printf(b, "%.6g", f->fault_rate);
   SB_LIT(b, ",\"latency_ms\":");
   jw_int(b, ctl.latency_ms);
   SB_LIT(b, ",\"rate_limit\":");
   jw_bool(b, ctl.rate_limit);
+  if( account >= 0 ){
+    SB_LIT(b, ",\"account\":");
+    jw_int(b, account);
+  }
   sb_putc(b, '}');
 }
 
-static void ctl_stats(sb_response *resp){
+static void ctl_counts_json_locked(sb_buf *b, const ctl_counts *n){
+  SB_LIT(b, ",\"requests\":");
+  jw_int(b, (int64_t)n->requests);
+  SB_LIT(b, ",\"requests_by_method\":{\"GET\":");
+  jw_int(b, (int64_t)n->by_get);
+  SB_LIT(b, ",\"PUT\":");
+  jw_int(b, (int64_t)n->by_put);
+  SB_LIT(b, ",\"POST\":");
+  jw_int(b, (int64_t)n->by_post);
+  SB_LIT(b, ",\"PATCH\":");
+  jw_int(b, (int64_t)n->by_patch);
+  SB_LIT(b, ",\"DELETE\":");
+  jw_int(b, (int64_t)n->by_delete);
+  SB_LIT(b, "},\"writes\":");
+  jw_int(b, (int64_t)n->writes);
+  SB_LIT(b, ",\"writes_rejected\":");
+  jw_int(b, (int64_t)n->writes_rejected);
+  SB_LIT(b, ",\"rate_limited\":");
+  jw_int(b, (int64_t)n->rate_limited);
+  SB_LIT(b, ",\"faults_injected\":");
+  jw_int(b, (int64_t)n->faults);
+  SB_LIT(b, ",\"max_requests_in_1s\":");
+  jw_int(b, (int64_t)n->max_in_1s);
+  SB_LIT(b, ",\"max_requests_in_60s\":");
+  jw_int(b, (int64_t)n->max_in_60s);
+  SB_LIT(b, ",\"connections\":{\"current\":");
+  jw_int(b, n->conns);
+  SB_LIT(b, ",\"max_concurrent\":");
+  jw_int(b, n->max_conns);
+  SB_LIT(b, "},\"in_flight\":{\"current\":");
+  jw_int(b, n->in_flight);
+  SB_LIT(b, ",\"max_concurrent\":");
+  jw_int(b, n->max_in_flight);
+  sb_putc(b, '}');
+}
+
+/* The totals, or one account's counters and record counts. With several
+** accounts the totals carry no record counts (that would build every
+** account) but how many accounts there are and have been built. */
+static void ctl_stats(const sb_request *req, sb_response *resp){
   sb_buf *b = &resp->body;
+  int account;
+  if( !ctl_account_param(req, &account, resp) ) return;
+  void *vs = account >= 0 || ctl.naccounts == 1 ? acct_vs(account < 0 ? 0 : account) : NULL;
   SB_LIT(b, "{\"vendor\":");
   jw_str(b, ctl.vendor->name);
+  if( account >= 0 ){
+    sb_options o;
+    acct_account_options(account, &o);
+    SB_LIT(b, ",\"account\":");
+    jw_int(b, account);
+    SB_LIT(b, ",\"seed\":");
+    jw_int(b, (int64_t)o.seed);
+    SB_LIT(b, ",\"size\":");
+    jw_int(b, o.size);
+  }
   pthread_mutex_lock(&ctl.mu);
-  SB_LIT(b, ",\"requests\":");
-  jw_int(b, (int64_t)ctl.requests);
-  SB_LIT(b, ",\"requests_by_method\":{\"GET\":");
-  jw_int(b, (int64_t)ctl.by_get);
-  SB_LIT(b, ",\"PUT\":");
-  jw_int(b, (int64_t)ctl.by_put);
-  SB_LIT(b, ",\"POST\":");
-  jw_int(b, (int64_t)ctl.by_post);
-  SB_LIT(b, ",\"PATCH\":");
-  jw_int(b, (int64_t)ctl.by_patch);
-  SB_LIT(b, ",\"DELETE\":");
-  jw_int(b, (int64_t)ctl.by_delete);
-  SB_LIT(b, "},\"writes\":");
-  jw_int(b, (int64_t)ctl.writes);
-  SB_LIT(b, ",\"writes_rejected\":");
-  jw_int(b, (int64_t)ctl.writes_rejected);
-  SB_LIT(b, ",\"rate_limited\":");
-  jw_int(b, (int64_t)ctl.rate_limited);
-  SB_LIT(b, ",\"faults_injected\":");
-  jw_int(b, (int64_t)ctl.faults);
-  SB_LIT(b, ",\"max_requests_in_1s\":");
-  jw_int(b, (int64_t)ctl.max_in_1s);
-  SB_LIT(b, ",\"max_requests_in_60s\":");
-  jw_int(b, (int64_t)ctl.max_in_60s);
+  const ctl_counts *n = &ctl.total;
+  if( account >= 0 && ctl.naccounts > 1 ) n = &ctl_acct_locked(account)->n;
+  ctl_counts_json_locked(b, n);
   SB_LIT(b, ",\"config\":");
-  ctl_config_json_locked(b);
+  ctl_config_json_locked(b, account);
   pthread_mutex_unlock(&ctl.mu);
-  SB_LIT(b, ",\"counts\":");
-  ctl.vendor->counts(ctl.vs, b);
+  if( ctl.naccounts > 1 && account < 0 ){
+    SB_LIT(b, ",\"accounts\":{\"count\":");
+    jw_int(b, ctl.naccounts);
+    SB_LIT(b, ",\"built\":");
+    jw_int(b, acct_built());
+    sb_putc(b, '}');
+  }
+  if( vs ){
+    SB_LIT(b, ",\"counts\":");
+    ctl.vendor->counts(vs, b);
+  }
   sb_putc(b, '}');
 }
 
 static void ctl_config_post(const sb_request *req, sb_response *resp){
   cJSON *j = cJSON_ParseWithLength(req->body ? req->body : "", req->body_len);
   const cJSON *v;
-  int kinds[CTL_MAX_KINDS], nkinds = -1;
+  int kinds[CTL_MAX_KINDS], nkinds = -1, account = -1;
   char err[160];
   if( !cJSON_IsObject(j) ){
     cJSON_Delete(j);
@@ -458,6 +637,7 @@ static void ctl_config_post(const sb_request *req, sb_response *resp){
   const cJSON *rate = cJSON_GetObjectItemCaseSensitive(j, "fault_rate");
   const cJSON *lat = cJSON_GetObjectItemCaseSensitive(j, "latency_ms");
   const cJSON *rl = cJSON_GetObjectItemCaseSensitive(j, "rate_limit");
+  const cJSON *acc = cJSON_GetObjectItemCaseSensitive(j, "account");
   if( after && (!cJSON_IsNumber(after) || after->valuedouble < 0) ){
     ctl_json_error(resp, 400, "fault_after must be a number >= 0");
     goto done;
@@ -474,32 +654,61 @@ static void ctl_config_post(const sb_request *req, sb_response *resp){
     ctl_json_error(resp, 400, "rate_limit must be true or false");
     goto done;
   }
-  pthread_mutex_lock(&ctl.mu);
-  if( nkinds >= 0 ){
-    memcpy(ctl.kinds, kinds, sizeof(int) * (size_t)nkinds);
-    ctl.nkinds = nkinds;
+  if( acc ){
+    if( !cJSON_IsNumber(acc) || acc->valuedouble < 0 || acc->valuedouble >= ctl.naccounts
+        || acc->valuedouble != (double)(int)acc->valuedouble ){
+      snprintf(err, sizeof(err), "account must be an integer from 0 to %d", ctl.naccounts - 1);
+      ctl_json_error(resp, 400, err);
+      goto done;
+    }
+    if( lat || rl ){
+      ctl_json_error(resp, 400, "latency_ms and rate_limit are shared by every account: "
+                                "set them without \"account\"");
+      goto done;
+    }
+    account = (int)acc->valuedouble;
   }
-  if( after ) ctl.fault_after = (long)after->valuedouble;
-  if( rate ) ctl.fault_rate = rate->valuedouble;
+  pthread_mutex_lock(&ctl.mu);
+  ctl_faults *f = &ctl.faults;
+  if( account >= 0 ){
+    ctl_account *a = ctl_acct_locked(account);
+    if( !a->has_own ) a->own = ctl.faults;    /* starts from the shared settings */
+    a->has_own = 1;
+    f = &a->own;
+  }
+  if( nkinds >= 0 ){
+    memcpy(f->kinds, kinds, sizeof(int) * (size_t)nkinds);
+    f->nkinds = nkinds;
+  }
+  if( after ) f->fault_after = (long)after->valuedouble;
+  if( rate ) f->fault_rate = rate->valuedouble;
   if( lat ) ctl.latency_ms = (long)lat->valuedouble;
   if( rl ) ctl.rate_limit = cJSON_IsTrue(rl);
-  ctl_reset_faults_locked();
+  ctl_faults_reset(f, account >= 0 ? ctl.seed + (uint64_t)account : ctl.seed);
   ctl.fault_gen++;
-  ctl_config_json_locked(&resp->body);
+  ctl_config_json_locked(&resp->body, account);
   pthread_mutex_unlock(&ctl.mu);
 done:
   cJSON_Delete(j);
 }
 
+static void ctl_counts_reset(ctl_counts *n){
+  double *w = n->window;
+  uint64_t wsize = n->wsize;
+  long conns = n->conns, in_flight = n->in_flight;
+  memset(n, 0, sizeof(*n));
+  n->window = w;
+  n->wsize = wsize;
+  n->conns = n->max_conns = conns;
+  n->in_flight = n->max_in_flight = in_flight;
+}
+
 static void ctl_reset_stats(sb_response *resp){
   pthread_mutex_lock(&ctl.mu);
-  ctl.requests = ctl.by_get = ctl.by_post = ctl.by_put = 0;
-  ctl.by_patch = ctl.by_delete = 0;
-  ctl.writes = ctl.writes_rejected = ctl.rate_limited = ctl.faults = 0;
-  ctl.max_in_1s = 0;
-  ctl.win_head = ctl.win_tail = 0;
-  ctl.max_in_60s = ctl.b60_sum = ctl.b60_last = 0;
-  memset(ctl.b60, 0, sizeof(ctl.b60));
+  ctl_counts_reset(&ctl.total);
+  for(int k = 0; k < ctl.naccounts; k++){
+    if( ctl.acct[k] ) ctl_counts_reset(&ctl.acct[k]->n);
+  }
   ctl_log_clear_locked();
   pthread_mutex_unlock(&ctl.mu);
   SB_LIT(&resp->body, "{\"ok\":true}");
@@ -508,6 +717,8 @@ static void ctl_reset_stats(sb_response *resp){
 static void ctl_requests(const sb_request *req, sb_response *resp){
   sb_query q;
   long limit = 50;
+  int account;
+  if( !ctl_account_param(req, &account, resp) ) return;
   sb_query_parse(req->query, &q);
   const char *ls = sb_query_get(&q, "limit");
   if( ls ){
@@ -524,11 +735,19 @@ static void ctl_requests(const sb_request *req, sb_response *resp){
   sb_buf *b = &resp->body;
   sb_putc(b, '[');
   pthread_mutex_lock(&ctl.mu);
-  uint64_t last = ctl.seq, first = last > (uint64_t)limit ? last - (uint64_t)limit + 1 : 1;
+  /* the last 'limit' entries (of the account), walking back from the newest */
+  uint64_t last = ctl.seq, first = last + 1;
+  long found = 0;
+  while( first > 1 && last - first + 1 < CTL_LOG_SIZE && found < limit ){
+    ctl_logent *e = &ctl.log[(first - 1) % CTL_LOG_SIZE];
+    first--;
+    if( e->seq == first && (account < 0 || e->account == account) ) found++;
+  }
   int any = 0;
-  for(uint64_t s = first; s <= last && limit > 0; s++){
+  for(uint64_t s = first; s <= last && found > 0; s++){
     ctl_logent *e = &ctl.log[s % CTL_LOG_SIZE];
     if( e->seq != s ) continue;           /* cleared by reset-stats */
+    if( account >= 0 && e->account != account ) continue;
     if( any++ ) sb_putc(b, ',');
     SB_LIT(b, "{\"method\":");
     jw_str(b, e->method);
@@ -542,6 +761,10 @@ static void ctl_requests(const sb_request *req, sb_response *resp){
     jw_int(b, e->status);
     SB_LIT(b, ",\"at_ms\":");
     jw_int(b, e->at_ms);
+    if( ctl.naccounts > 1 ){
+      SB_LIT(b, ",\"account\":");
+      jw_int(b, e->account);
+    }
     sb_putc(b, '}');
   }
   pthread_mutex_unlock(&ctl.mu);
@@ -552,14 +775,16 @@ void ctl_handle(const sb_request *req, sb_response *resp){
   const char *p = req->path + strlen("/__sandbox/");
   int get = strcmp(req->method, "GET") == 0;
   int post = strcmp(req->method, "POST") == 0;
+  int account;
   resp->content_type = SB_JSON_TYPE;
   if( strcmp(p, "stats") == 0 && get ){
-    ctl_stats(resp);
+    ctl_stats(req, resp);
   }else if( strcmp(p, "config") == 0 && post ){
     ctl_config_post(req, resp);
   }else if( strcmp(p, "config") == 0 && get ){
+    if( !ctl_account_param(req, &account, resp) ) return;
     pthread_mutex_lock(&ctl.mu);
-    ctl_config_json_locked(&resp->body);
+    ctl_config_json_locked(&resp->body, account);
     pthread_mutex_unlock(&ctl.mu);
   }else if( strcmp(p, "reset-stats") == 0 && post ){
     ctl_reset_stats(resp);

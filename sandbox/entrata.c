@@ -1023,6 +1023,15 @@ static void en_counts(void *vs, sb_buf *b){
   pthread_rwlock_unlock(&c->lock);
 }
 
+/* --accounts: the API key is "sandbox-key-<seed>"; without one, the org
+** "sandbox<seed>" of the path. */
+static int en_account_seed(const sb_request *req, uint64_t *seed){
+  const char *k = sb_request_header(req, "X-Api-Key");
+  if( k ) return sb_seed_after(k, "sandbox-key-", 0, seed);
+  return strncmp(req->path, "/ext/orgs/", 10) == 0
+         && sb_seed_after(req->path + 10, "sandbox", '/', seed);
+}
+
 const sb_vendor sb_vendor_entrata = {
   .name = "entrata",
   .api_prefix = "/ext/orgs/",
@@ -1036,4 +1045,5 @@ const sb_vendor sb_vendor_entrata = {
   .error = en_vendor_error,
   .counts = en_counts,
   .empty_page = en_empty_page,
+  .account_seed = en_account_seed,
 };

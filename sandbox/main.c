@@ -1,11 +1,17 @@
 /*
 ** main.c — the pms-sandbox command line (PRODUCT.md §7):
 **
-**   pms-sandbox --vendor V --port P [--size N] [--seed S] [--latency-ms L]
+**   pms-sandbox --vendor V --port P [--size N|LO-HI] [--seed S] [--latency-ms L]
 **               [--fault KIND[,KIND...]] [--fault-after K] [--fault-rate R]
-**               [--no-rate-limit] [--print-credentials] [--cache-mb M]
+**               [--no-rate-limit] [--print-credentials [--account K]]
+**               [--accounts N] [--cache-mb M]
 **               [--token-ttl-seconds T] [--require-partner-token]
-**               [--utc-offset-minutes M] [--record FILE]
+**               [--utc-offset-minutes M] [--record FILE] [--record-requests FILE]
+**
+** --accounts N serves N customer accounts on the one port (accounts.c):
+** account K is the sandbox of --seed S+K, and with --size LO-HI its size is
+** drawn from the range by its seed. --print-credentials --account K prints
+** account K's credentials (K = 0 without --account: the same as before).
 **
 ** The last three are Rent Manager's: the idle lifetime of an API token
 ** (default 1800), requiring the X-RM12API-PartnerToken header (then the
@@ -17,6 +23,7 @@
 ** vendor's published spec. Without it, the environment variable
 ** PMS_SANDBOX_RECORD_DIR records to DIR/<vendor>-<pid>.jsonl: set for a
 ** whole `make test`, every sandbox the suite starts is recorded.
+** --record-requests FILE records the calls without their answers.
 **
 ** It binds 127.0.0.1:P (0 = any free port) first, so a busy port fails
 ** before a large portfolio is generated, then builds the portfolio, opens
@@ -42,11 +49,12 @@
 #include <unistd.h>
 
 static void usage(FILE *f){
-  fputs("usage: pms-sandbox --vendor V --port P [--size N] [--seed S]\n"
+  fputs("usage: pms-sandbox --vendor V --port P [--size N|LO-HI] [--seed S]\n"
         "         [--latency-ms L] [--fault KIND[,KIND...]] [--fault-after K]\n"
-        "         [--fault-rate R] [--no-rate-limit] [--print-credentials]\n"
+        "         [--fault-rate R] [--no-rate-limit] [--print-credentials [--account K]]\n"
+        "         [--accounts N]\n"
         "         [--cache-mb M] [--token-ttl-seconds T] [--require-partner-token]\n"
-        "         [--utc-offset-minutes M] [--record FILE]\n"
+        "         [--utc-offset-minutes M] [--record FILE] [--record-requests FILE]\n"
         "vendors:", f);
   for(int i = 0; sb_vendors[i]; i++) fprintf(f, " %s", sb_vendors[i]->name);
   fputs("\n"
@@ -107,10 +115,28 @@ static const sb_vendor *find_vendor(const char *name){
   return NULL;
 }
 
+/* --size N or LO-HI. */
+static void parse_size(const char *v, sb_options *opt){
+  const char *dash = strchr(v, '-');
+  char lo[32];
+  if( !dash ){
+    opt->size = (uint32_t)parse_int("--size", v, 0, PF_MAX_SIZE);
+    opt->size_max = 0;
+    return;
+  }
+  if( (size_t)(dash - v) >= sizeof(lo) ) die_usage("invalid value '%s' for --size", v);
+  memcpy(lo, v, (size_t)(dash - v));
+  lo[dash - v] = 0;
+  opt->size = (uint32_t)parse_int("--size", lo, 0, PF_MAX_SIZE);
+  opt->size_max = (uint32_t)parse_int("--size", dash + 1, 0, PF_MAX_SIZE);
+  if( opt->size_max < opt->size ) die_usage("--size range '%s' ends below its start", v);
+}
+
 int main(int argc, char **argv){
   sb_options opt;
-  int print_creds = 0;
+  int print_creds = 0, naccounts = 1, account = 0;
   const char *record = NULL;
+  int record_answers = 1;
   memset(&opt, 0, sizeof(opt));
   opt.port = -1;
   opt.size = 100;
@@ -138,7 +164,7 @@ int main(int argc, char **argv){
     static const char *const valued[] = {
       "--vendor", "--port", "--size", "--seed", "--latency-ms", "--fault",
       "--fault-after", "--fault-rate", "--cache-mb", "--token-ttl-seconds",
-      "--utc-offset-minutes", "--record", NULL
+      "--utc-offset-minutes", "--record", "--record-requests", "--accounts", "--account", NULL
     };
     int known = 0;
     for(int k = 0; valued[k]; k++) known |= strcmp(flag, valued[k]) == 0;
@@ -148,9 +174,12 @@ int main(int argc, char **argv){
       val = argv[++i];
     }
     if( strcmp(flag, "--vendor") == 0 ) opt.vendor = val;
-    else if( strcmp(flag, "--record") == 0 ) record = val;
+    else if( strcmp(flag, "--record") == 0 ){ record = val; record_answers = 1; }
+    else if( strcmp(flag, "--record-requests") == 0 ){ record = val; record_answers = 0; }
     else if( strcmp(flag, "--port") == 0 ) opt.port = (int)parse_int(flag, val, 0, 65535);
-    else if( strcmp(flag, "--size") == 0 ) opt.size = (uint32_t)parse_int(flag, val, 0, PF_MAX_SIZE);
+    else if( strcmp(flag, "--size") == 0 ) parse_size(val, &opt);
+    else if( strcmp(flag, "--accounts") == 0 ) naccounts = (int)parse_int(flag, val, 1, 100000);
+    else if( strcmp(flag, "--account") == 0 ) account = (int)parse_int(flag, val, 0, 100000);
     else if( strcmp(flag, "--seed") == 0 ) opt.seed = (uint64_t)parse_int(flag, val, 0, INT64_MAX);
     else if( strcmp(flag, "--latency-ms") == 0 ) opt.latency_ms = (long)parse_int(flag, val, 0, 3600000);
     else if( strcmp(flag, "--fault-after") == 0 ) opt.fault_after = (long)parse_int(flag, val, 0, INT32_MAX);
@@ -178,9 +207,20 @@ int main(int argc, char **argv){
   if( !opt.vendor ) die_usage("%s", "--vendor is required");
   const sb_vendor *v = find_vendor(opt.vendor);
   if( !v ) die_usage("unknown vendor '%s'", opt.vendor);
+  if( account > 0 && !print_creds ) die_usage("%s", "--account goes with --print-credentials");
+  if( account >= naccounts && naccounts > 1 ){
+    fprintf(stderr, "pms-sandbox: --account %d is not below --accounts %d\n", account, naccounts);
+    return 2;
+  }
+  if( naccounts > 1 && !v->account_seed ){
+    fprintf(stderr, "pms-sandbox: the %s sandbox serves one account (no --accounts)\n", v->name);
+    return 2;
+  }
   if( print_creds ){
     sb_buf b = { 0 };
-    v->credentials(&opt, &b);
+    sb_options ao;
+    acct_options(&opt, account, &ao);
+    v->credentials(&ao, &b);
     printf("%s\n", sb_cstr(&b));
     sb_buf_free(&b);
     return 0;
@@ -209,21 +249,21 @@ int main(int argc, char **argv){
     snprintf(recpath, sizeof(recpath), "%s/%s-%ld.jsonl", recdir, v->name, (long)getpid());
     record = recpath;
   }
-  if( record && rec_open(record) != 0 ){
+  if( record && rec_open(record, record_answers) != 0 ){
     fprintf(stderr, "pms-sandbox: cannot open --record file '%s': %s\n", record, strerror(errno));
     return 1;
   }
-  static sb_portfolio pf;
-  if( pf_generate(&pf, opt.size, opt.seed) != 0 ){
-    fprintf(stderr, "pms-sandbox: cannot generate a portfolio of %u\n", (unsigned)opt.size);
+  if( !acct_open(&opt, v, naccounts) ){
+    sb_options a0;
+    acct_options(&opt, 0, &a0);
+    fprintf(stderr, "pms-sandbox: cannot generate a portfolio of %u\n", (unsigned)a0.size);
     return 1;
   }
-  void *vs = v->open(&pf, &opt);
   char url[64];
   snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
-  if( v->set_base_url ) v->set_base_url(vs, url);
-  ctl_init(&opt, v, vs);
-  if( srv_start(fd, v, vs) != 0 ){
+  acct_set_base_url(url);
+  ctl_init(&opt, v, naccounts);
+  if( srv_start(fd, v, naccounts) != 0 ){
     fprintf(stderr, "pms-sandbox: cannot start the server\n");
     return 1;
   }
@@ -233,8 +273,7 @@ int main(int argc, char **argv){
   while( sigwait(&stop, &sig) != 0 ){}
   if( srv_stop() ){
     ctl_shutdown();
-    v->close(vs);
-    pf_free(&pf);
+    acct_close();
     rec_close();
   }
   return 0;

@@ -1670,6 +1670,11 @@ static void pw_counts(void *vs, sb_buf *b){
   pthread_rwlock_unlock(&x->lock);
 }
 
+/* --accounts: the client id is "pw-sandbox-client-<seed>". */
+static int pw_account_seed(const sb_request *req, uint64_t *seed){
+  return sb_seed_after(sb_request_header(req, "x-propertyware-client-id"), "pw-sandbox-client-", 0, seed);
+}
+
 const sb_vendor sb_vendor_propertyware = {
   .name = "propertyware",
   .api_prefix = PW_PREFIX "/",
@@ -1681,4 +1686,5 @@ const sb_vendor sb_vendor_propertyware = {
   .handle = pw_handle,
   .error = pw_vendor_error,
   .counts = pw_counts,
+  .account_seed = pw_account_seed,
 };

@@ -7,6 +7,11 @@
 **    "content_type":"application/json; charset=utf-8",
 **    "fault":"","response":"<body>"}
 **
+** With --accounts each line also names the request's "account". With
+** --record-requests FILE instead, lines stop after "fault": the requests
+** alone, small enough to keep for a whole benchmark (bench/many.tcl replays
+** them with curl as its baseline).
+**
 ** Bodies are JSON strings holding the raw bytes, so a record survives any
 ** answer (faulted HTML, truncated JSON). "fault" names the injected fault
 ** that produced or will damage the answer ("" for none): a checker skips
@@ -23,9 +28,11 @@
 #include <stdio.h>
 
 static FILE *rec_file;
+static int rec_answers;         /* 0: --record-requests */
 static pthread_mutex_t rec_mu = PTHREAD_MUTEX_INITIALIZER;
 
-int rec_open(const char *path){
+int rec_open(const char *path, int answers){
+  rec_answers = answers;
   rec_file = fopen(path, "a");
   return rec_file ? 0 : -1;
 }
@@ -35,7 +42,7 @@ void rec_close(void){
   rec_file = NULL;
 }
 
-void rec_note(const sb_request *req, const sb_response *resp, int fault){
+void rec_note(const sb_request *req, const sb_response *resp, int fault, int account){
   if( !rec_file ) return;
   sb_buf b = { 0 };
   size_t blen;
@@ -48,12 +55,18 @@ void rec_note(const sb_request *req, const sb_response *resp, int fault){
   jw_str(&b, req->query);
   SB_LIT(&b, ",\"request\":");
   jw_strn(&b, req->body ? req->body : "", req->body ? req->body_len : 0);
-  sb_printf(&b, ",\"status\":%d,\"content_type\":", resp->status);
-  jw_str(&b, resp->content_type ? resp->content_type : SB_JSON_TYPE);
+  sb_printf(&b, ",\"status\":%d", resp->status);
+  if( account >= 0 ) sb_printf(&b, ",\"account\":%d", account);
+  if( rec_answers ){
+    SB_LIT(&b, ",\"content_type\":");
+    jw_str(&b, resp->content_type ? resp->content_type : SB_JSON_TYPE);
+  }
   SB_LIT(&b, ",\"fault\":");
   jw_str(&b, ctl_fault_name(fault));
-  SB_LIT(&b, ",\"response\":");
-  jw_strn(&b, body ? body : "", body ? blen : 0);
+  if( rec_answers ){
+    SB_LIT(&b, ",\"response\":");
+    jw_strn(&b, body ? body : "", body ? blen : 0);
+  }
   SB_LIT(&b, "}\n");
   pthread_mutex_lock(&rec_mu);
   fwrite(b.p, 1, b.n, rec_file);

@@ -264,7 +264,9 @@ static void rm_tok_issue(rm_ctx *c, char *out){
   }
   uint64_t a = sb_mix64(c->seed ^ (++c->tok_counter * 0x9E3779B97F4A7C15ULL)
                         ^ (uint64_t)(now * 1e9));
-  uint64_t b = sb_mix64(a ^ (uint64_t)dt_now() ^ 0x5eed);
+  /* the second half carries the seed, so --accounts finds the account of
+  ** a token (rm_account_seed) */
+  uint64_t b = sb_mix64(a ^ 0x5eed) ^ c->seed;
   snprintf(slot->tok, sizeof(slot->tok), "%016llx%016llx",
            (unsigned long long)a, (unsigned long long)b);
   slot->last_used = now;
@@ -1510,6 +1512,43 @@ static void rm_counts(void *vs, sb_buf *b){
   pthread_rwlock_unlock(&c->lock);
 }
 
+/* --accounts: a login names its user "sandbox-user-<seed>"; every other
+** request carries a token whose second half is the seed masked by its
+** first (rm_tok_issue). */
+static int rm_account_seed(const sb_request *req, uint64_t *seed){
+  char path[256];
+  rm_norm_path(req->path, path, sizeof(path));
+  if( rm_is_login(path) ){
+    cJSON *j = cJSON_ParseWithLength(req->body ? req->body : "", req->body_len);
+    int ok = sb_seed_after(cJSON_GetStringValue(cJSON_GetObjectItem(j, "Username")),
+                           "sandbox-user-", 0, seed);
+    cJSON_Delete(j);
+    return ok;
+  }
+  const char *t = sb_request_header(req, "X-RM12Api-ApiToken");
+  sb_query q;
+  char tok[40] = "";
+  if( !t && rm_is_deauth(path) ){
+    sb_query_parse(req->query, &q);
+    const char *qt = rm_param(&q, "token");
+    snprintf(tok, sizeof(tok), "%s", qt ? qt : "");
+    sb_query_free(&q);
+    t = tok;
+  }
+  char half[17];
+  uint64_t a, b;
+  char *end;
+  if( !t || strlen(t) != 32 ) return 0;
+  memcpy(half, t, 16);
+  half[16] = 0;
+  a = strtoull(half, &end, 16);
+  if( *end ) return 0;
+  b = strtoull(t + 16, &end, 16);
+  if( *end ) return 0;
+  *seed = b ^ sb_mix64(a ^ 0x5eed);
+  return 1;
+}
+
 const sb_vendor sb_vendor_rentmanager = {
   .name = "rentmanager",
   .api_prefix = "/",
@@ -1524,4 +1563,5 @@ const sb_vendor sb_vendor_rentmanager = {
   .error = rm_vendor_error,
   .counts = rm_counts,
   .fault = rm_fault,
+  .account_seed = rm_account_seed,
 };

@@ -850,6 +850,12 @@ static void rv_counts(void *vs, sb_buf *b){
   pthread_mutex_unlock(&c->mu);
 }
 
+/* --accounts: the Basic user is "sandbox-key-<seed>". */
+static int rv_account_seed(const sb_request *req, uint64_t *seed){
+  char user[96];
+  return sb_basic_user(req, user, sizeof(user)) && sb_seed_after(user, "sandbox-key-", 0, seed);
+}
+
 const sb_vendor sb_vendor_rentvine = {
   .name = "rentvine",
   .api_prefix = RV_PREFIX "/",
@@ -863,4 +869,5 @@ const sb_vendor sb_vendor_rentvine = {
   .error = rv_vendor_error,
   .counts = rv_counts,
   .fault = NULL,
+  .account_seed = rv_account_seed,
 };

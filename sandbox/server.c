@@ -3,7 +3,8 @@
 ** connection, keep-alive, Content-Length and chunked request bodies,
 ** "Expect: 100-continue", and responses with Content-Length.
 **
-** Each request is routed here: /__sandbox/ goes to control.c; paths under
+** Each request is routed here: /__sandbox/ goes to control.c; any other
+** goes to the account its credentials name (accounts.c); paths under
 ** the vendor's API prefix are API calls, which are logged, authenticated,
 ** rate limited and possibly faulted (in that order) before the vendor
 ** handles them, then delayed by the configured latency; anything else goes
@@ -16,6 +17,9 @@
 ** Vendors limited per minute get Retry-After on their 429s and
 ** x-ratelimit-remaining / x-ratelimit-resettime on every admitted answer. Sleeping (latency, the slow fault) happens in the
 ** connection's own thread, so it never holds up other connections.
+** Every request but /__sandbox/ is counted in flight from its headers read
+** to its answer sent, and its connection as open from then until it closes
+** (control.c reports both, for checking a client's connection caps).
 **
 ** Sockets get TCP_NODELAY and a multi-megabyte send buffer: a list page of
 ** 1000 records is a few MB, and with Nagle or a small buffer its tail would
@@ -43,6 +47,7 @@
 
 typedef struct srv_conn {
   int fd;
+  int account;          /* of its latest request other than /__sandbox/; -1 none yet */
   struct srv_conn *prev, *next;
   char *buf;
   size_t len, cap;
@@ -50,7 +55,7 @@ typedef struct srv_conn {
 
 static struct {
   const sb_vendor *vendor;
-  void *vs;
+  int naccounts;
   int listen_fd;
   atomic_int stopping;
   pthread_t acceptor;
@@ -284,35 +289,36 @@ static void srv_rate_headers(sb_response *resp, const sb_rate *r){
             r->remaining, (long long)r->reset_at);
 }
 
-/* Runs an API request through auth, rate limit and fault selection. */
-static int srv_api(const sb_request *req, sb_response *resp){
+/* Runs an API request of an account (its vendor state vs) through auth,
+** rate limit and fault selection. */
+static int srv_api(const sb_request *req, sb_response *resp, int account, void *vs){
   const sb_vendor *v = srv.vendor;
   char key[128];
   int fault = SB_FAULT_NONE;
   sb_rate rate;
-  if( !v->authorize(srv.vs, req, key, sizeof(key), resp) ) return SB_FAULT_NONE;
-  if( !ctl_admit_ex(key, &rate) ){
+  if( !v->authorize(vs, req, key, sizeof(key), resp) ) return SB_FAULT_NONE;
+  if( !ctl_admit_ex(account, key, &rate) ){
     if( v->rate_per_min > 0 ){
       char msg[160];
       snprintf(msg, sizeof(msg), "The rate limit of %d requests per minute was "
                "exceeded. Retry after %ld seconds.", v->rate_per_min, rate.retry_after);
-      v->error(srv.vs, 429, msg, resp);
+      v->error(vs, 429, msg, resp);
       sb_printf(&resp->headers, "Retry-After: %ld\r\n", rate.retry_after);
       srv_rate_headers(resp, &rate);
     }else{
-      v->error(srv.vs, 429, "The rate limit of 10 requests per second was exceeded. "
+      v->error(vs, 429, "The rate limit of 10 requests per second was exceeded. "
                "Retry after a short interval (~200ms).", resp);
     }
     return SB_FAULT_NONE;
   }
-  fault = ctl_pick_fault();
-  if( fault != SB_FAULT_NONE && v->fault ) fault = v->fault(srv.vs, req, fault);
+  fault = ctl_pick_fault(account);
+  if( fault != SB_FAULT_NONE && v->fault ) fault = v->fault(vs, req, fault);
   switch( fault ){
     case SB_FAULT_429:
-      v->error(srv.vs, 429, "Too many requests.", resp);
+      v->error(vs, 429, "Too many requests.", resp);
       break;
     case SB_FAULT_429_RETRY:
-      v->error(srv.vs, 429, "Too many requests.", resp);
+      v->error(vs, 429, "Too many requests.", resp);
       SB_LIT(&resp->headers, "Retry-After: 1\r\n");
       break;
     case SB_FAULT_429_RETRY_DATE: {
@@ -320,19 +326,19 @@ static int srv_api(const sb_request *req, sb_response *resp){
       ** that ignores it and backs off briefly is caught out */
       char date[32];
       size_t n = dt_fmt_http_date(date, dt_now() + 2);
-      v->error(srv.vs, 429, "Too many requests.", resp);
+      v->error(vs, 429, "Too many requests.", resp);
       sb_printf(&resp->headers, "Retry-After: %.*s\r\n", (int)n, date);
       break;
     }
     case SB_FAULT_500:
-      v->error(srv.vs, 500, "An unexpected error has occurred.", resp);
+      v->error(vs, 500, "An unexpected error has occurred.", resp);
       break;
     case SB_FAULT_503:
-      v->error(srv.vs, 503, "The service is temporarily unavailable.", resp);
+      v->error(vs, 503, "The service is temporarily unavailable.", resp);
       SB_LIT(&resp->headers, "Retry-After: 1\r\n");
       break;
     case SB_FAULT_TOKEN_EXPIRY:
-      v->error(srv.vs, 401, "The API key couldn't be authorized. The client id "
+      v->error(vs, 401, "The API key couldn't be authorized. The client id "
                "and secret are no longer valid.", resp);
       break;
     case SB_FAULT_INVALID_JSON:
@@ -346,10 +352,10 @@ static int srv_api(const sb_request *req, sb_response *resp){
       break;
     case SB_FAULT_SLOW:
       if( !srv_sleep_ms(60000) ) return SB_FAULT_NONE;
-      v->handle(srv.vs, req, resp);
+      v->handle(vs, req, resp);
       break;
     default:
-      v->handle(srv.vs, req, resp);
+      v->handle(vs, req, resp);
       break;
   }
   if( fault == SB_FAULT_EMPTY_PAGE ){
@@ -358,13 +364,13 @@ static int srv_api(const sb_request *req, sb_response *resp){
       sb_blob_unref(resp->blob);
       resp->blob = NULL;
       resp->body.n = 0;
-      if( v->empty_page ) v->empty_page(srv.vs, req, resp);
+      if( v->empty_page ) v->empty_page(vs, req, resp);
       else SB_LIT(&resp->body, "[]");
     }else{
       fault = SB_FAULT_NONE;
     }
   }
-  if( fault != SB_FAULT_NONE ) ctl_count_fault();
+  if( fault != SB_FAULT_NONE ) ctl_count_fault(account);
   srv_rate_headers(resp, &rate);
   return fault;
 }
@@ -374,25 +380,35 @@ static int srv_handle(srv_conn *c, const sb_request *req, int keep_alive){
   int fault = SB_FAULT_NONE, api = 0;
   uint64_t seq = 0;
   const char *prefix = srv.vendor->api_prefix;
+  int control = strncmp(req->path, "/__sandbox/", 11) == 0, account = 0;
+  void *vs = NULL;
   sb_response_init(&resp);
-  if( strncmp(req->path, "/__sandbox/", 11) == 0 ){
+  if( !control ){
+    account = acct_of_request(req);
+    vs = acct_vs(account);
+    ctl_note_connection(c->account, account);
+    c->account = account;
+    ctl_note_in_flight(account, 1);
+  }
+  if( control ){
     ctl_handle(req, &resp);
   }else if( strncmp(req->path, prefix, strlen(prefix)) == 0 ){
     api = 1;
-    seq = ctl_note_request(req);
-    fault = srv_api(req, &resp);
+    seq = ctl_note_request(req, account);
+    fault = srv_api(req, &resp, account, vs);
     /* a request cut short by the server stopping is never answered */
-    if( !srv_stopping() ) rec_note(req, &resp, fault);
+    if( !srv_stopping() ) rec_note(req, &resp, fault, srv.naccounts > 1 ? account : -1);
     long lat = ctl_latency_ms();
     if( lat > 0 ) srv_sleep_ms(lat);
   }else{
-    srv.vendor->handle(srv.vs, req, &resp);
+    srv.vendor->handle(vs, req, &resp);
   }
   keep_alive = srv_send_response(c, req, &resp, fault, keep_alive);
+  if( !control ) ctl_note_in_flight(account, -1);
   if( api ){
     int is_write = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0
                    && !resp.not_write;
-    ctl_note_done(seq, is_write, resp.status);
+    ctl_note_done(seq, account, is_write, resp.status);
   }
   sb_response_free(&resp);
   return keep_alive;
@@ -533,6 +549,7 @@ static void *srv_conn_main(void *arg){
   while( srv_one_request(c) ){}
   srv_conn_unregister(c);
   close(c->fd);
+  if( c->account >= 0 ) ctl_note_connection(c->account, -1);
   free(c->buf);
   free(c);
   return NULL;
@@ -565,6 +582,7 @@ static void *srv_accept_main(void *arg){
     srv_tune_socket(fd);
     srv_conn *c = sb_xcalloc(1, sizeof(*c));
     c->fd = fd;
+    c->account = -1;
     pthread_mutex_lock(&srv.mu);
     c->next = srv.conns;
     if( srv.conns ) srv.conns->prev = c;
@@ -605,9 +623,9 @@ int srv_listen(int port, int *bound_port){
   return fd;
 }
 
-int srv_start(int listen_fd, const sb_vendor *v, void *vs){
+int srv_start(int listen_fd, const sb_vendor *v, int naccounts){
   srv.vendor = v;
-  srv.vs = vs;
+  srv.naccounts = naccounts;
   srv.listen_fd = listen_fd;
   if( pthread_create(&srv.acceptor, NULL, srv_accept_main, NULL) != 0 ) return -1;
   srv.acceptor_started = 1;
