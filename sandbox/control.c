@@ -6,7 +6,8 @@
 **   GET  /__sandbox/stats          counters and record counts
 **   GET  /__sandbox/config         current live settings
 **   POST /__sandbox/config         change settings (any subset), answer them
-**   POST /__sandbox/reset-stats    zero the counters and the request log
+**   POST /__sandbox/reset-stats    zero the counters and the request log,
+**                                  maxima of concurrency back to current
 **   GET  /__sandbox/requests?limit=N   last N API requests, oldest first
 **
 ** server.c calls in here for every API request (ctl_note_request, then
@@ -28,6 +29,13 @@
 ** max_requests_in_1s counts every API request, admitted or not, so a client
 ** that overruns the limit shows it; max_requests_in_60s is the same over
 ** any 60 s (in 100 ms buckets, so exact to within one bucket).
+**
+** Concurrency, for checking a client's connection caps: "connections" counts
+** the open connections that have carried a request other than /__sandbox/
+** (so a test polling the stats is not one of them), "in_flight" the
+** requests being answered (from their headers read to their answer sent,
+** latency included); each reports its current value and the maximum seen.
+** POST /__sandbox/reset-stats sets each maximum back to its current value.
 */
 #include "sandbox.h"
 #include <time.h>
@@ -89,6 +97,7 @@ static struct {
   uint64_t max_in_60s, b60_sum, b60_last;
   uint32_t b60[CTL_B60];
   uint64_t fault_gen;
+  long conns, max_conns, in_flight, max_in_flight;
   ctl_logent log[CTL_LOG_SIZE];
   uint64_t seq;
   ctl_client clients[CTL_MAX_CLIENTS];
@@ -232,6 +241,23 @@ void ctl_note_done(uint64_t seq, int is_write, int status){
     if( status >= 200 && status < 300 ) ctl.writes++;
     else ctl.writes_rejected++;
   }
+  pthread_mutex_unlock(&ctl.mu);
+}
+
+/* A connection's first request other than /__sandbox/ (open = 1), and its
+** close after one (open = 0). */
+void ctl_note_connection(int open){
+  pthread_mutex_lock(&ctl.mu);
+  ctl.conns += open ? 1 : -1;
+  if( ctl.conns > ctl.max_conns ) ctl.max_conns = ctl.conns;
+  pthread_mutex_unlock(&ctl.mu);
+}
+
+/* A request other than /__sandbox/ begins (delta 1) or is answered (-1). */
+void ctl_note_in_flight(int delta){
+  pthread_mutex_lock(&ctl.mu);
+  ctl.in_flight += delta;
+  if( ctl.in_flight > ctl.max_in_flight ) ctl.max_in_flight = ctl.in_flight;
   pthread_mutex_unlock(&ctl.mu);
 }
 
@@ -424,6 +450,15 @@ static void ctl_stats(sb_response *resp){
   jw_int(b, (int64_t)ctl.max_in_1s);
   SB_LIT(b, ",\"max_requests_in_60s\":");
   jw_int(b, (int64_t)ctl.max_in_60s);
+  SB_LIT(b, ",\"connections\":{\"current\":");
+  jw_int(b, ctl.conns);
+  SB_LIT(b, ",\"max_concurrent\":");
+  jw_int(b, ctl.max_conns);
+  SB_LIT(b, "},\"in_flight\":{\"current\":");
+  jw_int(b, ctl.in_flight);
+  SB_LIT(b, ",\"max_concurrent\":");
+  jw_int(b, ctl.max_in_flight);
+  sb_putc(b, '}');
   SB_LIT(b, ",\"config\":");
   ctl_config_json_locked(b);
   pthread_mutex_unlock(&ctl.mu);
@@ -500,6 +535,8 @@ static void ctl_reset_stats(sb_response *resp){
   ctl.win_head = ctl.win_tail = 0;
   ctl.max_in_60s = ctl.b60_sum = ctl.b60_last = 0;
   memset(ctl.b60, 0, sizeof(ctl.b60));
+  ctl.max_conns = ctl.conns;
+  ctl.max_in_flight = ctl.in_flight;
   ctl_log_clear_locked();
   pthread_mutex_unlock(&ctl.mu);
   SB_LIT(&resp->body, "{\"ok\":true}");

@@ -509,6 +509,8 @@ void ctl_init(const sb_options *opt, const sb_vendor *v, void *vs);
 void ctl_shutdown(void);
 uint64_t ctl_note_request(const sb_request *req);
 void ctl_note_done(uint64_t seq, int is_write, int status);
+void ctl_note_connection(int open);         /* 1: first non-control request, 0: closed */
+void ctl_note_in_flight(int delta);         /* +1 request begins, -1 answered */
 /* Rate limit state of one admission (per-minute vendors). */
 typedef struct sb_rate {
   int limited;                  /* 1 when a per-minute window applies */

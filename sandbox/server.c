@@ -16,6 +16,9 @@
 ** Vendors limited per minute get Retry-After on their 429s and
 ** x-ratelimit-remaining / x-ratelimit-resettime on every admitted answer. Sleeping (latency, the slow fault) happens in the
 ** connection's own thread, so it never holds up other connections.
+** Every request but /__sandbox/ is counted in flight from its headers read
+** to its answer sent, and its connection as open from then until it closes
+** (control.c reports both, for checking a client's connection caps).
 **
 ** Sockets get TCP_NODELAY and a multi-megabyte send buffer: a list page of
 ** 1000 records is a few MB, and with Nagle or a small buffer its tail would
@@ -43,6 +46,7 @@
 
 typedef struct srv_conn {
   int fd;
+  int counted;          /* has carried a request other than /__sandbox/ */
   struct srv_conn *prev, *next;
   char *buf;
   size_t len, cap;
@@ -374,8 +378,14 @@ static int srv_handle(srv_conn *c, const sb_request *req, int keep_alive){
   int fault = SB_FAULT_NONE, api = 0;
   uint64_t seq = 0;
   const char *prefix = srv.vendor->api_prefix;
+  int control = strncmp(req->path, "/__sandbox/", 11) == 0;
   sb_response_init(&resp);
-  if( strncmp(req->path, "/__sandbox/", 11) == 0 ){
+  if( !control ){
+    if( !c->counted ) ctl_note_connection(1);
+    c->counted = 1;
+    ctl_note_in_flight(1);
+  }
+  if( control ){
     ctl_handle(req, &resp);
   }else if( strncmp(req->path, prefix, strlen(prefix)) == 0 ){
     api = 1;
@@ -389,6 +399,7 @@ static int srv_handle(srv_conn *c, const sb_request *req, int keep_alive){
     srv.vendor->handle(srv.vs, req, &resp);
   }
   keep_alive = srv_send_response(c, req, &resp, fault, keep_alive);
+  if( !control ) ctl_note_in_flight(-1);
   if( api ){
     int is_write = strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0
                    && !resp.not_write;
@@ -533,6 +544,7 @@ static void *srv_conn_main(void *arg){
   while( srv_one_request(c) ){}
   srv_conn_unregister(c);
   close(c->fd);
+  if( c->counted ) ctl_note_connection(0);
   free(c->buf);
   free(c);
   return NULL;
