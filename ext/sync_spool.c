@@ -9,8 +9,9 @@
 ** (PRAGMA pms_sync_spool_bytes): a fetch thread about to write past it
 ** waits until applies free bytes. It waits only while something else can
 ** free them — a fetched run queued for its apply, or another fetch still
-** running that will end — so the last fetch over the bound goes on and
-** ends (a model must be spooled whole before its apply). The disk in use
+** running that will end. When nothing can, one run (pOver) goes on past
+** the bound to the end of its fetch (a model must be spooled whole before
+** its apply), and no other run writes past it meanwhile. The disk in use
 ** is thus at most the bound plus what one run writes past it.
 */
 #include "syncint.h"
@@ -54,7 +55,11 @@ static void sync_budget_take(sync_run *r, int64_t n){
   sync_budget *b = r->pBudget;
   if( b==0 ) return;
   pthread_mutex_lock(&b->mu);
-  while( b->nUsed>0 && b->nUsed+n>b->nMax && (b->nReady>0 || b->nFetching-b->nWaiting>1) ){
+  while( b->nUsed>0 && b->nUsed+n>b->nMax && b->pOver!=r ){
+    if( b->pOver==0 && b->nReady==0 && b->nFetching-b->nWaiting<=1 ){
+      b->pOver = r;             /* nothing else can free bytes: r goes on */
+      break;
+    }
     b->nWaiting++;
     pthread_cond_wait(&b->cv, &b->mu);
     b->nWaiting--;
@@ -75,6 +80,7 @@ void sync_budget_fetch(sync_run *r, int bEnd){
     b->nFetching++;
   }else{
     b->nFetching--;
+    if( b->pOver==r ) b->pOver = 0;
     if( r->nSpool>0 ){ r->bSpoolReady = 1; b->nReady++; }
     pthread_cond_broadcast(&b->cv);
   }

@@ -40,6 +40,7 @@ typedef struct sync_budget {
   int nFetching;            /* runs being fetched */
   int nWaiting;             /* of those, waiting for bytes */
   int nReady;               /* runs fetched, holding bytes, queued for their apply */
+  struct sync_run *pOver;   /* the one run that may write past nMax, or NULL */
 } sync_budget;
 
 typedef struct sync_stmts {
