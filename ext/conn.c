@@ -35,10 +35,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct { const char *zName; int eFlag; } aConnPragma[] = {
-  { "pms_ignore_unknown_fields", PMS_FLAG_IGNORE_UNKNOWN },
-  { "pms_dry_run",               PMS_FLAG_DRY_RUN },
-  { "pms_refresh_after_write",   PMS_FLAG_REFRESH },
+/* Kinds: 'b' ON/OFF, 'd' ON/OFF/DEFAULT, 'n' a whole number from rMin to
+** rMax or DEFAULT (its query form shows the value in effect). */
+static const struct { const char *zName; int eFlag; char eKind; double rMin, rMax; } aConnPragma[] = {
+  { "pms_ignore_unknown_fields", PMS_FLAG_IGNORE_UNKNOWN, 'b', 0, 0 },
+  { "pms_dry_run",               PMS_FLAG_DRY_RUN,        'b', 0, 0 },
+  { "pms_refresh_after_write",   PMS_FLAG_REFRESH,        'd', 0, 0 },
+  { "pms_sync_progress",         PMS_FLAG_SYNC_PROGRESS,  'd', 0, 0 },
+  { "pms_sync_parallel",         PMS_FLAG_SYNC_PARALLEL,  'n', 1, 256 },
+  { "pms_sync_spool_bytes",      PMS_FLAG_SYNC_SPOOL,     'n', 65536, 1099511627776.0 },
 };
 #define CONN_NPRAGMA ((int)(sizeof(aConnPragma)/sizeof(aConnPragma[0])))
 
@@ -56,6 +61,9 @@ pms_conn *pms_conn_new(sqlite3 *db){
   if( p==0 ) return 0;
   p->db = db;
   p->aFlag[PMS_FLAG_REFRESH] = -1;     /* the integration's option decides */
+  p->aFlag[PMS_FLAG_SYNC_PROGRESS] = -1;
+  p->aFlag[PMS_FLAG_SYNC_PARALLEL] = -1;
+  p->aFlag[PMS_FLAG_SYNC_SPOOL] = -1;
   pthread_mutex_lock(&connLiveMutex);
   if( nConnLive>=nConnLiveAlloc ){
     int n = nConnLiveAlloc ? nConnLiveAlloc*2 : 16;
@@ -100,7 +108,7 @@ static int conn_owns_file(pms_conn *p, sqlite3_file *f){
 }
 
 int pms_conn_flag(const pms_conn *p, int eFlag){
-  return p ? p->aFlag[eFlag] : 0;
+  return p ? (int)p->aFlag[eFlag] : 0;
 }
 
 static int conn_pragma_index(const char *zName){
@@ -111,27 +119,49 @@ static int conn_pragma_index(const char *zName){
   return -1;
 }
 
-/* ON/OFF, TRUE/FALSE, YES/NO, 1/0; and DEFAULT for the refresh pragma.
-** Returns 0/1 (or -1 for DEFAULT); -2 when the value is not understood. */
-static int conn_parse_value(int eFlag, const char *z){
+/* Pragma i's value: ON, TRUE, YES, 1 / OFF, FALSE, NO, 0; DEFAULT where
+** the pragma has one; a number in range for a number. Returns 0/1, the
+** number, or -1 for DEFAULT; -2 when the value is not understood. */
+static sqlite3_int64 conn_parse_value(int i, const char *z){
   static const char *const azOn[] = { "on", "true", "yes", "1", 0 };
   static const char *const azOff[] = { "off", "false", "no", "0", 0 };
-  int i;
+  int k;
   if( z==0 ) return -2;
-  for(i=0; azOn[i]; i++) if( sqlite3_stricmp(z, azOn[i])==0 ) return 1;
-  for(i=0; azOff[i]; i++) if( sqlite3_stricmp(z, azOff[i])==0 ) return 0;
-  if( eFlag==PMS_FLAG_REFRESH && sqlite3_stricmp(z, "default")==0 ) return -1;
+  if( aConnPragma[i].eKind!='b' && sqlite3_stricmp(z, "default")==0 ) return -1;
+  if( aConnPragma[i].eKind=='n' ){
+    char *zEnd = 0;
+    long long v = strtoll(z, &zEnd, 10);
+    if( zEnd==z || *zEnd || v<aConnPragma[i].rMin || v>aConnPragma[i].rMax ) return -2;
+    return v;
+  }
+  for(k=0; azOn[k]; k++) if( sqlite3_stricmp(z, azOn[k])==0 ) return 1;
+  for(k=0; azOff[k]; k++) if( sqlite3_stricmp(z, azOff[k])==0 ) return 0;
   return -2;
 }
 
-static char *conn_value_text(const pms_conn *p, int eFlag){
-  int v = p->aFlag[eFlag];
-  return sqlite3_mprintf("%s", v<0 ? "default" : v ? "1" : "0");
+/* What the query form shows: a number pragma its value in effect (the
+** sync decides its defaults), the others 0/1 or "default". */
+static sqlite3_int64 conn_value(const pms_conn *p, int i){
+  switch( aConnPragma[i].eFlag ){
+    case PMS_FLAG_SYNC_PARALLEL: return pms_sync_parallel(p);
+    case PMS_FLAG_SYNC_SPOOL:    return pms_sync_spool_max(p);
+  }
+  return p->aFlag[aConnPragma[i].eFlag];
+}
+
+static char *conn_value_text(const pms_conn *p, int i){
+  sqlite3_int64 v = conn_value(p, i);
+  return v<0 ? sqlite3_mprintf("default") : sqlite3_mprintf("%lld", (long long)v);
 }
 
 static char *conn_bad_value(int i, const char *zValue){
+  if( aConnPragma[i].eKind=='n' ){
+    return sqlite3_mprintf("pmsql: PRAGMA %s takes a whole number from %.0f to %.0f or DEFAULT "
+                           "(got '%s')", aConnPragma[i].zName, aConnPragma[i].rMin,
+                           aConnPragma[i].rMax, zValue);
+  }
   return sqlite3_mprintf("pmsql: PRAGMA %s takes ON or OFF%s (got '%s')", aConnPragma[i].zName,
-                         aConnPragma[i].eFlag==PMS_FLAG_REFRESH ? " or DEFAULT" : "", zValue);
+                         aConnPragma[i].eKind=='d' ? " or DEFAULT" : "", zValue);
 }
 
 /* --------------------------------------------------- authorizer (guard) */
@@ -146,7 +176,7 @@ static int conn_authorizer(void *pArg, int eAction, const char *z1, const char *
     tlsPragmaConn = 0;
     if( i>=0 ){
       if( z2 ){
-        int v = conn_parse_value(aConnPragma[i].eFlag, z2);
+        sqlite3_int64 v = conn_parse_value(i, z2);
         if( v==-2 ){
           /* the file control reports the error where there is a file;
           ** elsewhere the only way to fail is to deny */
@@ -194,15 +224,18 @@ static void conn_config_func(sqlite3_context *ctx, int argc, sqlite3_value **arg
   int i = conn_pragma_index(zName);
   char *z;
   if( i<0 ){
-    z = sqlite3_mprintf("pms_config: unknown setting '%s' (known: pms_ignore_unknown_fields, "
-                        "pms_dry_run, pms_refresh_after_write)", zName ? zName : "");
+    sqlite3_str *pKnown = sqlite3_str_new(0);
+    int k;
+    for(k=0; k<CONN_NPRAGMA; k++) sqlite3_str_appendf(pKnown, "%s%s", k ? ", " : "", aConnPragma[k].zName);
+    z = sqlite3_str_finish(pKnown);
+    z = sqlite3_mprintf("pms_config: unknown setting '%s' (known: %z)", zName ? zName : "", z);
     sqlite3_result_error(ctx, z, -1);
     sqlite3_free(z);
     return;
   }
   if( argc>1 ){
     const char *zVal = (const char*)sqlite3_value_text(argv[1]);
-    int v = conn_parse_value(aConnPragma[i].eFlag, zVal);
+    sqlite3_int64 v = conn_parse_value(i, zVal);
     if( v==-2 ){
       z = conn_bad_value(i, zVal ? zVal : "NULL");
       sqlite3_result_error(ctx, z, -1);
@@ -211,8 +244,8 @@ static void conn_config_func(sqlite3_context *ctx, int argc, sqlite3_value **arg
     }
     p->aFlag[aConnPragma[i].eFlag] = v;
   }
-  if( p->aFlag[aConnPragma[i].eFlag]<0 ) sqlite3_result_text(ctx, "default", -1, SQLITE_STATIC);
-  else sqlite3_result_int(ctx, p->aFlag[aConnPragma[i].eFlag]);
+  if( conn_value(p, i)<0 ) sqlite3_result_text(ctx, "default", -1, SQLITE_STATIC);
+  else sqlite3_result_int64(ctx, conn_value(p, i));
 }
 
 /* --------------------------------------- file wrapper for the pragma rows */
@@ -263,11 +296,11 @@ static int cm_file_control(sqlite3_file *f, int op, void *pArg){
         return SQLITE_ERROR;
       }
       if( az[2] ){
-        int v = conn_parse_value(aConnPragma[i].eFlag, az[2]);
+        sqlite3_int64 v = conn_parse_value(i, az[2]);
         if( v==-2 ){ az[0] = conn_bad_value(i, az[2]); return SQLITE_ERROR; }
         p->aFlag[aConnPragma[i].eFlag] = v;
       }
-      az[0] = conn_value_text(p, aConnPragma[i].eFlag);
+      az[0] = conn_value_text(p, i);
       return SQLITE_OK;
     }
   }

@@ -1,11 +1,13 @@
 /*
 ** http.c — the HTTP client every adapter goes through (libcurl multi).
 **
-** One pms_http per sync run (or write batch) holds a curl multi handle, so
-** connections are reused across pages; transfers run concurrently up to
-** maxConnections, and a sliding-window limiter keeps requests within the
-** vendor's documented rate (N requests in any window of W ms), so a
-** well-behaved run never earns a 429. Every transfer has a connect and a
+** One pms_http per session (a sync's integration, a write batch) queues
+** requests; the transfer thread of its host (http_host.c) runs them on
+** connections shared by every client of that host, up to the host's cap
+** and to the client's own maxConnections, and a sliding-window limiter
+** keeps requests within the vendor's documented rate (N requests in any
+** window of W ms), so a well-behaved run never earns a 429. Callbacks,
+** retries and parsing stay on the caller's thread. Every transfer has a connect and a
 ** total timeout. Retries are bounded: transport failures (reset, truncated
 ** body, timeout), 408, 429 and 5xx are retried with exponential backoff and
 ** jitter; 429/503 honour Retry-After (seconds or an HTTP date) up to
@@ -16,63 +18,14 @@
 ** travel only in request headers and are never copied into errors (and are
 ** wiped before they are freed).
 */
-#include "pmsql.h"
-#include <curl/curl.h>
-#include <pthread.h>
+#include "httpint.h"
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
-struct pms_request {
-  char *zMethod;
-  char *zUrl;
-  struct curl_slist *pHeaders;
-  struct curl_slist *pAuth;   /* replaced when a session re-authenticates */
-  struct curl_slist *pAll;    /* pHeaders + pAuth for the current attempt */
-  char *zBody;
-  void *pUser;
-  int iUser;
-  int bNotIdempotent;
-  int bTooLarge;              /* the body passed maxResponseBytes */
-  int64_t nMaxBody;
-  /* while queued or running */
-  CURL *pEasy;
-  pms_str body;
-  pms_str headers;
-  int nAttempt;
-  int64_t tNotBefore;
-  pms_request *pNext;
-};
-
-#define HTTP_WINDOW_MAX 1024
-
-/* Sliding-window rate limiter: the send times of the last nWindow requests.
-** One per rate key (integration and URL), shared by every client of the
-** process, so a write right after a sync still respects the vendor's limit. */
-typedef struct http_window {
-  char *zKey;
-  int nWindow;
-  int64_t msWindow;
-  int64_t aSent[HTTP_WINDOW_MAX];
-  int iSent;
-  struct http_window *pNext;
-} http_window;
-
 static http_window *pHttpWindows = 0;
 static pthread_mutex_t httpWindowMutex = PTHREAD_MUTEX_INITIALIZER;
-
-struct pms_http {
-  pms_http_config cfg;
-  CURLM *pMulti;
-  pms_request *pQueue;      /* waiting to start */
-  pms_request *pQueueTail;  /* its last entry: queueing is O(1) */
-  pms_request **apActive;   /* running */
-  int nActive;
-  http_window *pWindow;     /* NULL: no rate limit */
-  http_window ownWindow;    /* used when there is no rate key */
-  pms_http_stats stats;
-};
 
 static http_window *http_window_for(pms_http *h, int nWindow, int64_t msWindow){
   http_window *p;
@@ -117,6 +70,8 @@ pms_http *pms_http_new(const pms_http_config *pCfg){
   if( h->cfg.maxResponseBytes<=0 ) h->cfg.maxResponseBytes = PMS_HTTP_MAX_RESPONSE;
   h->cfg.zCaFile = pCfg->zCaFile ? pms_strdup(pCfg->zCaFile) : 0;
   h->cfg.zRateKey = pCfg->zRateKey ? pms_strdup(pCfg->zRateKey) : 0;
+  h->cfg.zHostUrl = pCfg->zHostUrl ? pms_strdup(pCfg->zHostUrl) : 0;
+  pthread_cond_init(&h->cv, 0);
   if( h->cfg.maxPerSecond>0 ){
     /* N per W ms with N whole: 10/s -> 10 per 1000 ms; 500/min -> 8 per 960 ms.
     ** A small margin covers the difference between send and arrival times. */
@@ -125,10 +80,7 @@ pms_http *pms_http_new(const pms_http_config *pCfg){
     h->pWindow = http_window_for(h, (int)n, (int64_t)(1000.0*n/h->cfg.maxPerSecond) + 50);
   }
   h->apActive = calloc((size_t)h->cfg.maxConnections, sizeof(pms_request*));
-  h->pMulti = curl_multi_init();
-  if( h->pMulti==0 || h->apActive==0 ){ pms_http_free(h); return 0; }
-  curl_multi_setopt(h->pMulti, CURLMOPT_MAX_HOST_CONNECTIONS, (long)h->cfg.maxConnections);
-  curl_multi_setopt(h->pMulti, CURLMOPT_MAXCONNECTS, (long)h->cfg.maxConnections);
+  if( h->apActive==0 || http_host_attach(h)!=SQLITE_OK ){ pms_http_free(h); return 0; }
   return h;
 }
 
@@ -160,21 +112,16 @@ void pms_request_free(pms_request *r){
 }
 
 void pms_http_free(pms_http *h){
-  int i;
   if( h==0 ) return;
-  for(i=0; i<h->nActive; i++){
-    curl_multi_remove_handle(h->pMulti, h->apActive[i]->pEasy);
-    pms_request_free(h->apActive[i]);
+  if( h->pHost ){
+    http_host_cancel(h);       /* anything still queued or running */
+    http_host_detach(h);
   }
-  while( h->pQueue ){
-    pms_request *r = h->pQueue;
-    h->pQueue = r->pNext;
-    pms_request_free(r);
-  }
-  if( h->pMulti ) curl_multi_cleanup(h->pMulti);
   free(h->apActive);
   free((char*)h->cfg.zCaFile);
   free((char*)h->cfg.zRateKey);
+  free((char*)h->cfg.zHostUrl);
+  pthread_cond_destroy(&h->cv);
   free(h);
 }
 
@@ -236,19 +183,14 @@ void *pms_request_user(const pms_request *r, int *piUser){
 const char *pms_request_url(const pms_request *r){ return r->zUrl; }
 
 void pms_http_submit(pms_http *h, pms_request *r){
+  pthread_mutex_lock(&httpHostMutex);
   r->pNext = 0;                      /* FIFO keeps page order */
+  r->pOwner = h;
   if( h->pQueue ) h->pQueueTail->pNext = r;
   else h->pQueue = r;
   h->pQueueTail = r;
-}
-
-/* Unlink *pp from the queue (keeping the tail pointer right). */
-static pms_request *http_unqueue(pms_http *h, pms_request **pp, pms_request *pPrev){
-  pms_request *r = *pp;
-  *pp = r->pNext;
-  if( h->pQueueTail==r ) h->pQueueTail = pPrev;
-  r->pNext = 0;
-  return r;
+  pthread_mutex_unlock(&httpHostMutex);
+  http_host_wake(h);
 }
 
 static size_t http_on_body(char *p, size_t sz, size_t n, void *pArg){
@@ -269,7 +211,8 @@ static size_t http_on_header(char *p, size_t sz, size_t n, void *pArg){
   return r->headers.oom ? 0 : sz*n;
 }
 
-static int http_start(pms_http *h, pms_request *r){
+/* The easy handle of r's next attempt (http_host.c starts it). */
+int http_prepare(pms_http *h, pms_request *r){
   CURL *e;
   http_request_reset(r);
   e = r->pEasy = curl_easy_init();
@@ -309,20 +252,21 @@ static int http_start(pms_http *h, pms_request *r){
   r->bTooLarge = 0;
   r->nAttempt++;
   h->stats.nRequest++;
-  if( h->pWindow ){
-    http_window *w = h->pWindow;
-    pthread_mutex_lock(&httpWindowMutex);
-    w->aSent[w->iSent] = pms_now_ms();
-    w->iSent = (w->iSent+1) % w->nWindow;
-    pthread_mutex_unlock(&httpWindowMutex);
-  }
-  if( curl_multi_add_handle(h->pMulti, e)!=CURLM_OK ) return SQLITE_ERROR;
-  h->apActive[h->nActive++] = r;
   return SQLITE_OK;
 }
 
+/* A request of h was sent at now: the limiter counts it. */
+void http_rate_note(pms_http *h, int64_t now){
+  http_window *w = h->pWindow;
+  if( w==0 ) return;
+  pthread_mutex_lock(&httpWindowMutex);
+  w->aSent[w->iSent] = now;
+  w->iSent = (w->iSent+1) % w->nWindow;
+  pthread_mutex_unlock(&httpWindowMutex);
+}
+
 /* Milliseconds until the limiter lets one more request go (0: now). */
-static int64_t http_rate_wait(pms_http *h, int64_t now){
+int64_t http_rate_wait(pms_http *h, int64_t now){
   int64_t tOldest, wait;
   http_window *w = h->pWindow;
   if( w==0 ) return 0;
@@ -509,120 +453,83 @@ static int64_t http_backoff(pms_http *h, int nAttempt){
   return ms/2 + (int64_t)((double)ms * ((double)rand() / RAND_MAX));
 }
 
+/* A finished transfer to the caller: retried (transient failures, with
+** back-off or the server's Retry-After) or handed to xDone. Runs on the
+** caller's thread. Returns xDone's verdict (PMS_HTTP_OK for a retry). */
+static int http_deliver(pms_http *h, pms_request *r, pms_http_done xDone, void *pArg){
+  pms_response resp;
+  int rc;
+  if( r->bStartFailed ){
+    r->bStartFailed = 0;
+    memset(&resp, 0, sizeof(resp));
+    snprintf(resp.zErr, sizeof(resp.zErr), "cannot start a transfer");
+    resp.nAttempt = r->nAttempt;
+    rc = xDone(pArg, r, &resp);
+    pms_request_free(r);
+    return rc==PMS_HTTP_STOP ? PMS_HTTP_STOP : PMS_HTTP_OK;
+  }
+  http_finish(h, r, r->eResult, &resp);
+  if( http_is_transient(r, &resp) && r->nAttempt < h->cfg.maxAttempts ){
+    int64_t wait = -1;
+    if( resp.status==429 || resp.status==503 ){
+      wait = resp.retryAfterMs>0 ? resp.retryAfterMs : http_retry_after(&resp);
+    }
+    if( wait>PMS_HTTP_MAX_RETRY_WAIT_MS ){
+      /* longer than pmsql waits: the caller gets the answer now */
+      snprintf(resp.zErr, sizeof(resp.zErr), "the server asked to retry after %lld s, "
+               "longer than pmsql waits (%d s)", (long long)(wait/1000),
+               PMS_HTTP_MAX_RETRY_WAIT_MS/1000);
+      goto deliver;
+    }
+    if( wait<0 ) wait = http_backoff(h, r->nAttempt);
+    r->tNotBefore = pms_now_ms() + wait;
+    h->stats.nRetry++;
+    pms_response_clear(&resp);
+    http_request_reset(r);
+    pms_http_submit(h, r);
+    return PMS_HTTP_OK;
+  }
+deliver:
+  rc = xDone(pArg, r, &resp);
+  pms_response_clear(&resp);
+  if( rc==PMS_HTTP_RETRY && r->nAttempt < h->cfg.maxAttempts ){
+    r->tNotBefore = pms_now_ms() + http_backoff(h, r->nAttempt);
+    h->stats.nRetry++;
+    http_request_reset(r);
+    pms_http_submit(h, r);
+    return PMS_HTTP_OK;
+  }
+  pms_request_free(r);
+  return rc==PMS_HTTP_STOP ? PMS_HTTP_STOP : PMS_HTTP_OK;
+}
+
+/* Wait for each of h's requests to finish on its host (http_host.c) and
+** deliver it here, until none is left or a callback says stop. */
 int pms_http_run(pms_http *h, pms_http_done xDone, void *pArg){
-  int bStop = 0;
-  while( !bStop && (h->pQueue || h->nActive) ){
-    int nRunning = 0, nMsg = 0;
-    int64_t now = pms_now_ms(), tWake = now + 200;
-    CURLMsg *pMsg;
-    /* start what the connection cap, the backoff times and the limiter allow */
-    while( h->pQueue && h->nActive < h->cfg.maxConnections ){
-      pms_request **pp = &h->pQueue, *r = 0, *pPrev = 0;
-      int64_t tRate = http_rate_wait(h, now);
-      if( tRate>0 ){ if( now+tRate<tWake ) tWake = now+tRate; break; }
-      while( *pp && (*pp)->tNotBefore > now ){
-        if( (*pp)->tNotBefore<tWake ) tWake = (*pp)->tNotBefore;
-        pPrev = *pp;
-        pp = &(*pp)->pNext;
-      }
-      if( *pp==0 ) break;
-      r = http_unqueue(h, pp, pPrev);
-      if( http_start(h, r) ){
-        pms_response resp;
-        memset(&resp, 0, sizeof(resp));
-        snprintf(resp.zErr, sizeof(resp.zErr), "cannot start a transfer");
-        resp.nAttempt = r->nAttempt;
-        if( xDone(pArg, r, &resp)==PMS_HTTP_STOP ) bStop = 1;
-        pms_request_free(r);
-      }
+  int bStop = 0, n = 0;
+  pms_request *r;
+  pthread_mutex_lock(&httpHostMutex);
+  while( !bStop && (h->pQueue || h->nActive || h->pDone) ){
+    r = h->pDone;
+    if( r==0 ){
+      pthread_cond_wait(&h->cv, &httpHostMutex);
+      continue;
     }
-    if( bStop ) break;
-    curl_multi_perform(h->pMulti, &nRunning);
-    while( !bStop && (pMsg = curl_multi_info_read(h->pMulti, &nMsg))!=0 ){
-      pms_request *r = 0;
-      pms_response resp;
-      int i, rc;
-      if( pMsg->msg!=CURLMSG_DONE ) continue;
-      curl_easy_getinfo(pMsg->easy_handle, CURLINFO_PRIVATE, (char**)&r);
-      curl_multi_remove_handle(h->pMulti, pMsg->easy_handle);
-      for(i=0; i<h->nActive && h->apActive[i]!=r; i++){}
-      if( i<h->nActive ) h->apActive[i] = h->apActive[--h->nActive];
-      http_finish(h, r, pMsg->data.result, &resp);
-      if( http_is_transient(r, &resp) && r->nAttempt < h->cfg.maxAttempts ){
-        int64_t wait = -1;
-        if( resp.status==429 || resp.status==503 ){
-          wait = resp.retryAfterMs>0 ? resp.retryAfterMs : http_retry_after(&resp);
-        }
-        if( wait>PMS_HTTP_MAX_RETRY_WAIT_MS ){
-          /* longer than pmsql waits: the caller gets the answer now */
-          snprintf(resp.zErr, sizeof(resp.zErr), "the server asked to retry after %lld s, "
-                   "longer than pmsql waits (%d s)", (long long)(wait/1000),
-                   PMS_HTTP_MAX_RETRY_WAIT_MS/1000);
-          goto deliver;
-        }
-        if( wait<0 ) wait = http_backoff(h, r->nAttempt);
-        r->tNotBefore = pms_now_ms() + wait;
-        h->stats.nRetry++;
-        pms_response_clear(&resp);
-        http_request_reset(r);
-        pms_http_submit(h, r);
-        continue;
-      }
-    deliver:
-      rc = xDone(pArg, r, &resp);
-      pms_response_clear(&resp);
-      if( rc==PMS_HTTP_RETRY && r->nAttempt < h->cfg.maxAttempts ){
-        r->tNotBefore = pms_now_ms() + http_backoff(h, r->nAttempt);
-        h->stats.nRetry++;
-        http_request_reset(r);
-        pms_http_submit(h, r);
-        continue;
-      }
-      pms_request_free(r);
-      if( rc==PMS_HTTP_STOP ) bStop = 1;
-    }
-    if( bStop ) break;
-    if( h->nActive || h->pQueue ){
-      int64_t wait;
-      now = pms_now_ms();
-      /* callbacks may have queued requests a free connection can start
-      ** now: wake for the earliest of them, not at the loop's old guess */
-      if( h->pQueue && h->nActive < h->cfg.maxConnections ){
-        pms_request *q;
-        int64_t tRate = now + http_rate_wait(h, now);
-        for(q=h->pQueue; q; q=q->pNext){
-          int64_t t = q->tNotBefore > tRate ? q->tNotBefore : tRate;
-          if( t<tWake ) tWake = t;
-        }
-      }
-      wait = tWake - now;
-      if( wait<0 ) wait = 0;
-      if( h->nActive ){
-        curl_multi_poll(h->pMulti, 0, 0, (int)(wait>100 ? 100 : wait), 0);
-      }else if( wait>0 ){
-        struct timespec ts = { wait/1000, (wait%1000)*1000000 };
-        nanosleep(&ts, 0);
-      }
-    }
+    h->pDone = r->pNext;
+    if( h->pDone==0 ) h->pDoneTail = 0;
+    r->pNext = 0;
+    pthread_mutex_unlock(&httpHostMutex);
+    bStop = http_deliver(h, r, xDone, pArg)==PMS_HTTP_STOP;
+    pthread_mutex_lock(&httpHostMutex);
   }
   if( bStop ){
-    int n = h->nActive;
-    pms_request *r;
+    n = h->nActive;
     for(r=h->pQueue; r; r=r->pNext) n++;
-    while( h->nActive ){
-      r = h->apActive[--h->nActive];
-      curl_multi_remove_handle(h->pMulti, r->pEasy);
-      pms_request_free(r);
-    }
-    while( h->pQueue ){
-      r = h->pQueue;
-      h->pQueue = r->pNext;
-      pms_request_free(r);
-    }
-    h->pQueueTail = 0;
-    return n;
+    for(r=h->pDone; r; r=r->pNext) n++;
   }
-  return 0;
+  pthread_mutex_unlock(&httpHostMutex);
+  if( bStop ) http_host_cancel(h);
+  return n;
 }
 
 typedef struct http_one {
@@ -652,10 +559,16 @@ int pms_http_perform(pms_http *h, pms_request *r, pms_response *pOut){
   one.pOut = pOut;
   pms_http_submit(pOne, r);
   pms_http_run(pOne, http_one_done, &one);
+  pthread_mutex_lock(&httpHostMutex);
   h->stats.nRequest += pOne->stats.nRequest;
   h->stats.nRetry += pOne->stats.nRetry;
+  pthread_mutex_unlock(&httpHostMutex);
   pms_http_free(pOne);
   return pOut->status>=200 && pOut->status<300 ? SQLITE_OK : SQLITE_ERROR;
 }
 
-void pms_http_get_stats(pms_http *h, pms_http_stats *p){ *p = h->stats; }
+void pms_http_get_stats(pms_http *h, pms_http_stats *p){
+  pthread_mutex_lock(&httpHostMutex);
+  *p = h->stats;
+  pthread_mutex_unlock(&httpHostMutex);
+}

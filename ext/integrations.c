@@ -37,6 +37,7 @@ static const struct { const char *zName; char eKind; double rMin, rMax; } aIntOp
   { "connect_timeout_ms",      'n', 100, 600000 },
   { "max_requests_per_second", 'n', 0, 100000 },
   { "max_connections",         'n', 1, 64 },
+  { "host_connections",        'n', 1, 64 },
   { "max_attempts",            'n', 1, 10 },
   { "retry_base_ms",           'n', 1, 60000 },
   { "page_size",               'n', 1, 100000 },
@@ -905,6 +906,10 @@ int pms_session_open(sqlite3 *db, const char *zDb, const char *zIntegration,
   cfg.timeoutMs = (long)pms_option_number(pSess, "timeout_ms", 60000);
   cfg.maxConnections = (int)pms_option_number(pSess, "max_connections",
                                               pSess->pAdapter->defaultConnections);
+  /* the connections every integration of this base URL's host shares */
+  cfg.hostConnections = (int)pms_option_number(pSess, "host_connections",
+                                               pSess->pAdapter->defaultConnections);
+  cfg.zHostUrl = pSess->zBaseUrl;
   cfg.maxPerSecond = pms_option_number(pSess, "max_requests_per_second",
                                        pSess->pAdapter->defaultPerSecond);
   cfg.maxAttempts = (int)pms_option_number(pSess, "max_attempts", 4);

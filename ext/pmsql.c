@@ -45,7 +45,7 @@ int sqlite3_pmsql_init(sqlite3 *db, char **pzErrMsg, const sqlite3_api_routines 
   if( rc==SQLITE_OK ) rc = pms_integrations_register(db);
   if( rc==SQLITE_OK ) rc = pms_capabilities_register(db);
   if( rc==SQLITE_OK ) rc = pms_init_register(db);
-  if( rc==SQLITE_OK ) rc = pms_sync_register(db);
+  if( rc==SQLITE_OK ) rc = pms_sync_register(db, pConn);
   pms_conn_unref(pConn);
   /* the default VFS wrapper lives in this library: never unload it */
   return rc==SQLITE_OK ? SQLITE_OK_LOAD_PERMANENTLY : rc;

@@ -173,7 +173,11 @@ int64_t pms_response_count(const pms_response *, const char *zHeader);
 typedef struct pms_http_config {
   long connectTimeoutMs;
   long timeoutMs;
-  int maxConnections;       /* concurrent transfers */
+  int maxConnections;       /* concurrent transfers of this client */
+  const char *zHostUrl;     /* base URL: its scheme://host:port is the host whose
+                            ** connections every client of it shares */
+  int hostConnections;      /* that host's cap (the smallest of its clients'
+                            ** wins); <=0: maxConnections */
   double maxPerSecond;      /* requests per second, <=0 for unlimited */
   int maxAttempts;          /* transport/5xx/429 attempts per request */
   long retryBaseMs;         /* first backoff */
@@ -586,7 +590,10 @@ const char *pms_credential(const pms_session *, const char *zKey);
 #define PMS_FLAG_IGNORE_UNKNOWN 0
 #define PMS_FLAG_DRY_RUN        1
 #define PMS_FLAG_REFRESH        2   /* -1: the integration's option decides */
-#define PMS_NFLAG               3
+#define PMS_FLAG_SYNC_PROGRESS  3   /* -1: when stderr is a terminal */
+#define PMS_FLAG_SYNC_PARALLEL  4   /* integrations at once; -1: from the cores */
+#define PMS_FLAG_SYNC_SPOOL     5   /* spool bytes at most; -1: PMS_SYNC_SPOOL_DEFAULT */
+#define PMS_NFLAG               6
 
 typedef struct pms_write pms_write;
 
@@ -596,7 +603,7 @@ typedef struct pms_write pms_write;
 typedef struct pms_conn {
   sqlite3 *db;
   int nRef;
-  int aFlag[PMS_NFLAG];
+  sqlite3_int64 aFlag[PMS_NFLAG];
   pms_write **apWrite;      /* staged, in statement order */
   int nWrite, nWriteAlloc;
   int aMark[64];            /* nWrite at each open savepoint */
@@ -691,7 +698,13 @@ int pms_vtab_register(sqlite3 *db, pms_conn *);
 /* ----------------------------------------------------------------- init */
 
 int pms_init_register(sqlite3 *db);
-int pms_sync_register(sqlite3 *db);
+int pms_sync_register(sqlite3 *db, pms_conn *);
+/* The effective values of the sync pragmas on a connection (NULL: the
+** defaults): integrations synced at once, the spool's byte bound, and
+** whether a progress line goes to stderr. */
+int pms_sync_parallel(const pms_conn *);
+sqlite3_int64 pms_sync_spool_max(const pms_conn *);
+int pms_sync_progress_on(const pms_conn *);
 
 /* Run SQL on db with printf-style args; returns rc, sets *pzErr. */
 int pms_exec(sqlite3 *db, char **pzErr, const char *zFmt, ...);

@@ -11,6 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The connection's sync pragmas, for one call. */
+static void sync_opts_get(sqlite3_context *ctx, sync_opts *pOpts){
+  const pms_conn *pConn = (const pms_conn*)sqlite3_user_data(ctx);
+  pOpts->nParallel = pms_sync_parallel(pConn);
+  pOpts->nSpoolMax = pms_sync_spool_max(pConn);
+  pOpts->bProgress = pms_sync_progress_on(pConn);
+}
+
 /* pms_sync([integration [, model [, mode]]]) */
 static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
@@ -23,6 +31,8 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   pms_str out = {0};
   char *zFail = 0, *zErr = 0;
   int nRun = 0;
+  int64_t nSpoolPeak = 0;
+  sync_opts opts;
 
   if( zDb==0 ){
     char *z = sqlite3_mprintf("pms_sync: %s", zWhy);
@@ -35,6 +45,7 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     free(zErr);
     return;
   }
+  sync_opts_get(ctx, &opts);
   if( zMode==0 ) zMode = "incremental";
   if( strcmp(zMode, "full")!=0 && strcmp(zMode, "incremental")!=0 && strcmp(zMode, "backsync")!=0 ){
     char *z = sqlite3_mprintf("pms_sync: mode must be 'full', 'incremental' or 'backsync' (got '%s')", zMode);
@@ -76,12 +87,13 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
       pms_str_reset(&out);
       return;
     }
-    sync_one(db, zDb, zInt, pA, pOnly, zMode, &out, &nRun, &zFail);
+    sync_one(db, zDb, zInt, pA, pOnly, zMode, &opts, &out, &nRun, &zFail, &nSpoolPeak);
   }else{
     sync_each(db, zDb, sqlite3_mprintf("SELECT id, vendor FROM \"%w\".pms_integrations_store ORDER BY id", zDb),
-              pOnly, zMode, 0, &out, &nRun, &zFail);
+              pOnly, zMode, 0, &opts, &out, &nRun, &zFail, &nSpoolPeak);
   }
-  pms_str_appendf(&out, "],\"status\":\"%s\"}", zFail ? "failed" : "succeeded");
+  pms_str_appendf(&out, "],\"spool_peak_bytes\":%lld,\"status\":\"%s\"}", (long long)nSpoolPeak,
+                  zFail ? "failed" : "succeeded");
   if( out.oom ){
     sqlite3_result_error_nomem(ctx);
   }else if( zFail ){
@@ -109,7 +121,10 @@ static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   char *zFail = 0;
   char zCalled[32];
   int nRun = 0, nSkip = 0;
+  int64_t nSpoolPeak = 0;
+  sync_opts opts;
   (void)argc; (void)argv;
+  sync_opts_get(ctx, &opts);
   pms_now_iso(zCalled);
   if( zDb==0 ){
     char *z = sqlite3_mprintf("pms_sync_due: %s", zWhy);
@@ -133,9 +148,9 @@ static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
       "SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE last_sync_at IS NULL "
       "OR julianday('now') - julianday(last_sync_at) >= "
       "coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0 ORDER BY id", zDb),
-      0, "incremental", zCalled, &out, &nRun, &zFail);
-  pms_str_appendf(&out, "],\"not_due\":[%s],\"status\":\"%s\"}", skipped.z ? skipped.z : "",
-                  zFail ? "failed" : "succeeded");
+      0, "incremental", zCalled, &opts, &out, &nRun, &zFail, &nSpoolPeak);
+  pms_str_appendf(&out, "],\"not_due\":[%s],\"spool_peak_bytes\":%lld,\"status\":\"%s\"}",
+                  skipped.z ? skipped.z : "", (long long)nSpoolPeak, zFail ? "failed" : "succeeded");
   if( out.oom ){
     sqlite3_result_error_nomem(ctx);
   }else if( zFail ){
@@ -150,15 +165,18 @@ static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   pms_str_reset(&skipped);
 }
 
-int pms_sync_register(sqlite3 *db){
+/* Each function holds a reference to the connection's state (its pragmas). */
+int pms_sync_register(sqlite3 *db, pms_conn *pConn){
   int rc = SQLITE_OK, i;
   for(i=0; rc==SQLITE_OK && i<=3; i++){
+    pms_conn_ref(pConn);
     rc = sqlite3_create_function_v2(db, "pms_sync", i, SQLITE_UTF8|SQLITE_DIRECTONLY,
-                                    0, sync_func, 0, 0, 0);
+                                    pConn, sync_func, 0, 0, pms_conn_unref);
   }
   if( rc==SQLITE_OK ){
+    pms_conn_ref(pConn);
     rc = sqlite3_create_function_v2(db, "pms_sync_due", 0, SQLITE_UTF8|SQLITE_DIRECTONLY,
-                                    0, sync_due_func, 0, 0, 0);
+                                    pConn, sync_due_func, 0, 0, pms_conn_unref);
   }
   return rc;
 }

@@ -113,7 +113,6 @@ void sync_run_init(sync_run *r, sqlite3 *db, const char *zDb, pms_session *pSess
   r->nTotal = -1;
   r->tStart = tStart;
   r->msBusy = msBusy;
-  r->bProgress = isatty(2);
   r->nPageSize = (int)pms_option_number(pSess, "page_size", pSess->pAdapter->nMaxPageSize);
   if( r->nPageSize>pSess->pAdapter->nMaxPageSize ) r->nPageSize = pSess->pAdapter->nMaxPageSize;
   r->nMaxPages = (int)pms_option_number(pSess, "max_pages", SYNC_MAX_PAGES);
@@ -191,6 +190,7 @@ void sync_run_free(sync_run *r){
   free(r->zSkipped);
   free(r->zSkip);
   if( r->pSpool ) fclose(r->pSpool);
+  sync_budget_release(r);
   memset(r, 0, sizeof(*r));
 }
 
@@ -282,6 +282,7 @@ void sync_run_report(sync_run *r, pms_str *pOut, int *pnRun, char **pzFail){
                   r->pM->zName, r->zMode, zStatus, (long long)r->iRunId,
                   r->nPages, r->nFetched, r->nNew, r->nChanged, r->nUnchanged,
                   (long long)(pms_now_ms() - r->tStart), (long long)r->msApply);
+  if( r->pBudget ) pms_str_appendf(pOut, ",\"spool_bytes\":%lld", (long long)r->nSpool);
   if( r->bRepass ) pms_str_appendz(pOut, ",\"consistency_pass\":true");
   if( r->nSkipped ) pms_str_appendf(pOut, ",\"skipped\":%d", r->nSkipped);
   if( r->bRetried ) pms_str_appendz(pOut, ",\"lock_retry\":true");

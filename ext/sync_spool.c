@@ -4,6 +4,15 @@
 ** A parallel sync's fetch threads never touch the database: they map each
 ** record and write the row here; the caller's thread replays the spool
 ** into the cache inside the run's savepoint.
+**
+** The spools of runs fetched but not yet applied share one byte bound
+** (PRAGMA pms_sync_spool_bytes): a fetch thread about to write past it
+** waits until applies free bytes. It waits only while something else can
+** free them — a fetched run queued for its apply, or another fetch still
+** running that will end. When nothing can, one run (pOver) goes on past
+** the bound to the end of its fetch (a model must be spooled whole before
+** its apply), and no other run writes past it meanwhile. The disk in use
+** is thus at most the bound plus what one run writes past it.
 */
 #include "syncint.h"
 #include <errno.h>
@@ -33,10 +42,94 @@ FILE *sync_spool_open(char **pzErr){
 ** thread, replayed into the cache by the caller's thread. One record: a
 ** flag byte (1: read by the consistency pass), then per column a type
 ** byte and its value (8 bytes, or a 4-byte length and the text). */
+void sync_budget_init(sync_budget *b, int64_t nMax){
+  memset(b, 0, sizeof(*b));
+  pthread_mutex_init(&b->mu, 0);
+  pthread_cond_init(&b->cv, 0);
+  b->nMax = nMax;
+}
+
+/* n more bytes for r's spool: waits while the bound is reached and an
+** apply or another fetch can free some. */
+static void sync_budget_take(sync_run *r, int64_t n){
+  sync_budget *b = r->pBudget;
+  if( b==0 ) return;
+  pthread_mutex_lock(&b->mu);
+  while( b->nUsed>0 && b->nUsed+n>b->nMax && b->pOver!=r ){
+    if( b->pOver==0 && b->nReady==0 && b->nFetching-b->nWaiting<=1 ){
+      b->pOver = r;             /* nothing else can free bytes: r goes on */
+      break;
+    }
+    b->nWaiting++;
+    pthread_cond_wait(&b->cv, &b->mu);
+    b->nWaiting--;
+  }
+  b->nUsed += n;
+  r->nSpool += n;
+  if( b->nUsed>b->nPeak ) b->nPeak = b->nUsed;
+  pthread_mutex_unlock(&b->mu);
+}
+
+/* A fetch begins (bEnd 0) or ends (1): a fetched run holding bytes is
+** queued for its apply. */
+void sync_budget_fetch(sync_run *r, int bEnd){
+  sync_budget *b = r->pBudget;
+  if( b==0 ) return;
+  pthread_mutex_lock(&b->mu);
+  if( !bEnd ){
+    b->nFetching++;
+  }else{
+    b->nFetching--;
+    if( b->pOver==r ) b->pOver = 0;
+    if( r->nSpool>0 ){ r->bSpoolReady = 1; b->nReady++; }
+    pthread_cond_broadcast(&b->cv);
+  }
+  pthread_mutex_unlock(&b->mu);
+}
+
+/* r's apply waits for the end of its integration (the write lock was
+** busy): no fetch may wait for it meanwhile. */
+void sync_budget_park(sync_run *r){
+  sync_budget *b = r->pBudget;
+  if( b==0 || !r->bSpoolReady ) return;
+  pthread_mutex_lock(&b->mu);
+  r->bSpoolReady = 0;
+  b->nReady--;
+  pthread_cond_broadcast(&b->cv);
+  pthread_mutex_unlock(&b->mu);
+}
+
+/* r is applied (or dropped): its bytes are free. */
+void sync_budget_release(sync_run *r){
+  sync_budget *b = r->pBudget;
+  if( b==0 ) return;
+  pthread_mutex_lock(&b->mu);
+  b->nUsed -= r->nSpool;
+  if( r->bSpoolReady ) b->nReady--;
+  r->nSpool = 0;
+  r->bSpoolReady = 0;
+  pthread_cond_broadcast(&b->cv);
+  pthread_mutex_unlock(&b->mu);
+}
+
+/* The bytes one row takes in the spool (the format of sync_spool_write). */
+static int64_t sync_spool_row_bytes(const sync_run *p){
+  int64_t n = 1;
+  int i;
+  for(i=0; i<p->pM->nCol; i++){
+    const pms_value *v = &p->row.a[i];
+    n += 1;
+    if( v->eType==SQLITE_INTEGER || v->eType==SQLITE_FLOAT ) n += 8;
+    else if( v->eType==SQLITE_TEXT ) n += 4 + v->n;
+  }
+  return n;
+}
+
 int sync_spool_write(sync_run *p){
   const pms_model *pM = p->pM;
   FILE *f = p->pSpool;
   int i, ok;
+  if( p->pBudget ) sync_budget_take(p, sync_spool_row_bytes(p));
   ok = fputc(p->bRepass ? 1 : 0, f)!=EOF;
   for(i=0; ok && i<pM->nCol; i++){
     const pms_value *v = &p->row.a[i];

@@ -9,8 +9,10 @@
 **                 watermark, commit-or-nothing in a savepoint, pms_sync_runs
 **   sync_page.c   reading a model's lists: pages, totals, retries, parts
 **   sync_cache.c  one record into "<model>_cache": map, hash, upsert, diff
-**   sync_spool.c  mapped rows parked in a file until the apply
-**   sync_pool.c   integrations in parallel: fetch threads, applied here
+**   sync_spool.c  mapped rows parked in a file until the apply; their
+**                 byte bound
+**   sync_pool.c   integrations in parallel: a bounded pool of fetch threads,
+**                 applied here; the progress line
 **   sync_lock.c   short write transactions that wait for the lock; leases
 **   sync_retention.c  how long pms_changes and pms_sync_runs rows are kept
 */
@@ -18,7 +20,28 @@
 #define PMSQL_SYNCINT_H
 
 #include "pmsql.h"
+#include <pthread.h>
 #include <stdio.h>
+
+/* How a call syncs its integrations (the connection's sync pragmas). */
+typedef struct sync_opts {
+  int nParallel;            /* integrations at once (PRAGMA pms_sync_parallel) */
+  int64_t nSpoolMax;        /* spool bytes (PRAGMA pms_sync_spool_bytes) */
+  int bProgress;            /* a progress line on stderr (PRAGMA pms_sync_progress) */
+} sync_opts;
+
+/* The spool's disk of one parallel sync (sync_spool.c): bytes of runs
+** fetched but not yet applied, bounded by nMax. */
+typedef struct sync_budget {
+  pthread_mutex_t mu;
+  pthread_cond_t cv;        /* bytes were freed, or a fetch ended */
+  int64_t nMax;
+  int64_t nUsed, nPeak;
+  int nFetching;            /* runs being fetched */
+  int nWaiting;             /* of those, waiting for bytes */
+  int nReady;               /* runs fetched, holding bytes, queued for their apply */
+  struct sync_run *pOver;   /* the one run that may write past nMax, or NULL */
+} sync_budget;
 
 typedef struct sync_stmts {
   sqlite3_stmt *pFind;     /* rowid, _hash, last_seen by id */
@@ -88,6 +111,9 @@ typedef struct sync_run {
   char zStarted[32];        /* started_at */
   char zWmNew[32];          /* the watermark a success saves */
   FILE *pSpool;             /* mapped rows, applied after the fetch */
+  sync_budget *pBudget;     /* the parallel sync's spool bound, or NULL */
+  int64_t nSpool;           /* bytes in pSpool (counted in pBudget) */
+  int bSpoolReady;          /* counted in pBudget->nReady */
   int msBusy;               /* pmsql's own wait for the write lock (sync_lock.c) */
   const char *zDueSince;    /* pms_sync_due: skip a model synced since then */
   char *zSkip;              /* skipped (another run holds it): why, malloc'd */
@@ -130,14 +156,20 @@ int sync_store(sync_run *p);
 void sync_run_replay(sync_run *r);
 FILE *sync_spool_open(char **pzErr);
 int sync_spool_write(sync_run *p);
+void sync_budget_init(sync_budget *b, int64_t nMax);
+void sync_budget_fetch(sync_run *r, int bEnd);
+void sync_budget_park(sync_run *r);
+void sync_budget_release(sync_run *r);
 
 /* sync_pool.c — integrations at once: fetch threads and the applying thread */
 void sync_each(sqlite3 *db, const char *zDb, char *zSql /* sqlite3_mprintf'd */,
                const pms_model *pOnly, const char *zMode, const char *zDueSince,
-               pms_str *pOut, int *pnRun, char **pzFail);
+               const sync_opts *pOpts, pms_str *pOut, int *pnRun, char **pzFail,
+               int64_t *pnSpoolPeak);
 
 void sync_one(sqlite3 *db, const char *zDb, const char *zInt, const pms_adapter *pA,
-              const pms_model *pOnly, const char *zMode, pms_str *pOut, int *pnRun, char **pzFail);
+              const pms_model *pOnly, const char *zMode, const sync_opts *pOpts,
+              pms_str *pOut, int *pnRun, char **pzFail, int64_t *pnSpoolPeak);
 
 /* sync_lock.c — short write transactions that wait for the lock; leases */
 int sync_lease_take(sync_run *r);

@@ -11,7 +11,8 @@
 # absent), extra header lines from DIR/N.headers, and the body gzip-compressed
 # (Content-Encoding: gzip) when DIR/N.gzip exists. Anything else answers 404.
 # Every request line and its headers are appended to DIR/requests.log (a
-# blank line after each), so tests can see exactly what pmsql sent.
+# blank line after each), so tests can see exactly what pmsql sent. Requests
+# may share a keep-alive connection (a request body is read past).
 set dir [lindex $argv 0]
 array set nSeen {}
 proc slurp {f} { set fh [open $f rb]; set d [read $fh]; close $fh; return $d }
@@ -19,7 +20,14 @@ proc answer {ch} {
   if {[eof $ch] || [catch {gets $ch line} n] || $n < 0} { close $ch; return }
   if {![regexp {^(\S+) (\S+)} $line -> method target]} { close $ch; return }
   set log "$line\n"
-  while {[gets $ch h] >= 0 && [string trim $h] ne ""} { append log "$h\n" }
+  set nBody 0
+  while {[gets $ch h] >= 0 && [string trim $h] ne ""} {
+    append log "$h\n"
+    regexp -nocase {^content-length:\s*([0-9]+)} $h -> nBody
+  }
+  # the body is read (not logged), so a keep-alive connection's next
+  # request starts where it should
+  if {$nBody > 0} { read $ch $nBody }
   set logf [file join $::dir requests.log]
   if {![file exists $logf]} { array unset ::nSeen }   ;# a cleared log restarts the counts
   set lf [open $logf ab]; puts $lf $log; close $lf
