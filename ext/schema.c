@@ -228,7 +228,23 @@ char *pms_model_cache_ddl(const pms_model *pM, const char *zDb){
 }
 
 char *pms_make_id(const char *zIntegration, const pms_model *pM, const char *zXId){
-  return sqlite3_mprintf("%s:%s:%s", zIntegration, pM->zTag, zXId);
+  /* "%s:%s:%s", by hand: every record makes one or more (sqlite3_malloc'd) */
+  size_t nI, nT, nX;
+  char *z;
+  if( zIntegration==0 ) zIntegration = "";     /* as sqlite3_mprintf prints NULL */
+  if( zXId==0 ) zXId = "";
+  nI = strlen(zIntegration);
+  nT = strlen(pM->zTag);
+  nX = strlen(zXId);
+  z = sqlite3_malloc64(nI + nT + nX + 3);
+  if( z ){
+    memcpy(z, zIntegration, nI);
+    z[nI] = ':';
+    memcpy(z+nI+1, pM->zTag, nT);
+    z[nI+1+nT] = ':';
+    memcpy(z+nI+nT+2, zXId, nX+1);
+  }
+  return z;
 }
 
 int pms_column_is_bookkeeping(const pms_model *pM, int i){

@@ -191,6 +191,8 @@ void sync_run_free(sync_run *r){
   free(r->zSkipped);
   free(r->zSkip);
   if( r->pSpool ) fclose(r->pSpool);
+  pms_json_arena_free(r->pArena);
+  free(r->zSpoolBuf);
   memset(r, 0, sizeof(*r));
 }
 

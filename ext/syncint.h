@@ -76,6 +76,8 @@ typedef struct sync_run {
   int *aiMapCol;            /* model column of each field-map entry */
   pms_link *pLink;          /* derived foreign keys (link.c), or NULL */
   int bOneRecord;           /* pms_cache_put: one record, not a whole list */
+  int bFresh;               /* no record of the integration cached at the apply's start */
+  pms_json_arena *pArena;   /* the list pages' trees (json_arena.c) */
   const char *zRaw;         /* the current record's raw text, if known */
   size_t nRaw;
   /* counters */
@@ -88,6 +90,8 @@ typedef struct sync_run {
   char zStarted[32];        /* started_at */
   char zWmNew[32];          /* the watermark a success saves */
   FILE *pSpool;             /* mapped rows, applied after the fetch */
+  char *zSpoolBuf;          /* one spooled record, written or read */
+  size_t nSpoolBuf;
   int msBusy;               /* pmsql's own wait for the write lock (sync_lock.c) */
   const char *zDueSince;    /* pms_sync_due: skip a model synced since then */
   char *zSkip;              /* skipped (another run holds it): why, malloc'd */
