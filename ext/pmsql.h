@@ -123,6 +123,8 @@ const pms_model *pms_model_find(const char *zName);
 int pms_model_column(const pms_model *, const char *zCol);  /* -1 if none */
 /* SQL for the cache table and its indexes in schema zDb (sqlite3_free). */
 char *pms_model_cache_ddl(const pms_model *, const char *zDb);
+/* The CREATE INDEX IF NOT EXISTS of the cache's index i (sqlite3_mprintf). */
+char *pms_model_index_ddl(const pms_model *, const char *zDb, int i);
 /* pmsql id of a record: "<integration>:<tag>:<x_id>" (sqlite3_mprintf). */
 char *pms_make_id(const char *zIntegration, const pms_model *, const char *zXId);
 

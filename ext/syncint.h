@@ -77,6 +77,7 @@ typedef struct sync_run {
   pms_link *pLink;          /* derived foreign keys (link.c), or NULL */
   int bOneRecord;           /* pms_cache_put: one record, not a whole list */
   int bFresh;               /* no record of the integration cached at the apply's start */
+  uint64_t mDeferred;       /* cache indexes dropped for the apply, built after */
   pms_json_arena *pArena;   /* the list pages' trees (json_arena.c) */
   const char *zRaw;         /* the current record's raw text, if known */
   size_t nRaw;
@@ -129,6 +130,8 @@ void sync_finalize_all(sync_run *p);
 int sync_prepare_all(sync_run *p);
 int sync_record(sync_run *p, const cJSON *pRec);
 int sync_store(sync_run *p);
+int sync_indexes_defer(sync_run *p);
+int sync_indexes_build(sync_run *p);
 
 /* sync_spool.c — spool files: rows mapped away from the database, applied later */
 void sync_run_replay(sync_run *r);
