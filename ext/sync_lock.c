@@ -119,21 +119,33 @@ static int lock_holder_alive(const char *zHolder, sqlite3_int64 pid){
 
 /* In the lease's transaction: is the model held by a live run, or (for
 ** pms_sync_due) synced by another run since zDueSince? Sets r->zSkip. */
-static int lock_check(sync_run *r){
+/* Who holds a live lease on zModel of the run's integration, as "process
+** N since T" (malloc'd in *pzWho), or *pzWho 0. */
+static int lock_holder(sync_run *r, const char *zModel, char **pzWho){
   sqlite3_stmt *pStmt = 0;
   int rc = sync_prepare(r->db, &pStmt, sqlite3_mprintf(
       "SELECT holder, pid, started_at FROM \"%w\".pms_sync_leases WHERE integration_id=?1 AND model=?2",
       r->zDb));
+  *pzWho = 0;
   if( rc ) return rc;
   sqlite3_bind_text(pStmt, 1, r->pSess->zIntegration, -1, SQLITE_STATIC);
-  sqlite3_bind_text(pStmt, 2, r->pM->zName, -1, SQLITE_STATIC);
+  sqlite3_bind_text(pStmt, 2, zModel, -1, SQLITE_STATIC);
   if( sqlite3_step(pStmt)==SQLITE_ROW
    && lock_holder_alive((const char*)sqlite3_column_text(pStmt, 0), sqlite3_column_int64(pStmt, 1)) ){
-    r->zSkip = pms_mprintf("already being synced by process %lld since %s",
-                           (long long)sqlite3_column_int64(pStmt, 1),
-                           (const char*)sqlite3_column_text(pStmt, 2));
+    *pzWho = pms_mprintf("process %lld since %s", (long long)sqlite3_column_int64(pStmt, 1),
+                         (const char*)sqlite3_column_text(pStmt, 2));
   }
-  rc = sqlite3_finalize(pStmt);
+  return sqlite3_finalize(pStmt);
+}
+
+static int lock_check(sync_run *r){
+  sqlite3_stmt *pStmt = 0;
+  char *zWho = 0;
+  int rc = lock_holder(r, r->pM->zName, &zWho);
+  if( zWho ){
+    r->zSkip = pms_mprintf("already being synced by %s", zWho);
+    free(zWho);
+  }
   if( rc || r->zSkip || r->zDueSince==0 ) return rc;
   rc = sync_prepare(r->db, &pStmt, sqlite3_mprintf(
       "SELECT finished_at FROM \"%w\".pms_sync_runs WHERE integration_id=?1 AND model=?2 "
@@ -212,4 +224,29 @@ void sync_lease_release(sync_run *r, int bOwnTx){
   }
   lock_local_set(r->zHolder, 0);
   r->zHolder[0] = 0;
+}
+
+/* A run served per a parent model that was never synced, while another
+** run holds the parent's lease (a pms_sync of the parent alone, in another
+** process): the run is skipped, not failed — the parent's list is on its
+** way. Returns 1 when it skipped the run (its lease given back, its row
+** logged), 0 when the parent is not held. */
+int sync_lease_skip_for_parent(sync_run *r, const char *zParent){
+  char *zWho = 0;
+  int bOwn, rc;
+  rc = pms_tx_begin(r->db, r->msBusy, &bOwn);
+  if( rc ) return 0;
+  rc = lock_holder(r, zParent, &zWho);
+  if( rc==SQLITE_OK && zWho ){
+    r->zSkip = pms_mprintf("served per %s, which is being synced by %s", zParent, zWho);
+    rc = sync_log_skip(r);
+    if( rc==SQLITE_OK ) sync_lease_release(r, 0);
+  }
+  free(zWho);
+  if( pms_tx_end(r->db, bOwn, rc==SQLITE_OK, r->msBusy) || rc ){
+    free(r->zSkip);
+    r->zSkip = 0;
+    return 0;
+  }
+  return r->zSkip!=0;
 }

@@ -230,7 +230,8 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
 
 /* The parts of a run's list: one, or one per synced record of the parent
 ** model (pms_adapter_model.zPartition), read from the cache. A parent never
-** synced is an error: its list cannot be read yet. */
+** synced is an error: its list cannot be read yet — unless another run is
+** syncing it now, when the run is skipped (SQLITE_DONE). */
 int sync_partitions(sync_run *p){
   const char *zParent = p->pAM->zPartition;
   const pms_model *pPM;
@@ -247,6 +248,7 @@ int sync_partitions(sync_run *p){
   }
   pPM = pms_model_find(zParent);
   zWm = pPM ? sync_watermark(p->db, p->zDb, p->pSess->zIntegration, zParent) : 0;
+  if( zWm==0 && pPM && sync_lease_skip_for_parent(p, zParent) ) return SQLITE_DONE;
   if( zWm==0 ){
     sync_fail(p, pms_mprintf("%s serves %s per %s: sync %s first",
                              p->pSess->pAdapter->zVendor, p->pM->zName, zParent, zParent));

@@ -92,7 +92,7 @@ static void sync_job_plan(sync_job *pJob){
 static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms_model *pOnly,
                          const char *zMode, const char *zDueSince, int bAlone){
   char *zErr = 0;
-  int i;
+  int i, bOwnTx = 0, msBusy;
   if( pJob->pA==0 || pms_session_open(db, zDb, pJob->zInt, &pJob->sess, &zErr) ){
     free(zErr);
     return 0;
@@ -100,6 +100,13 @@ static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms
   pJob->bSession = 1;
   pJob->aRun = calloc((size_t)pms_model_count(), sizeof(sync_run));
   if( pJob->aRun==0 ) return 0;
+  /* An integration's leases are taken together, in one transaction: two
+  ** processes syncing it at once never split its models between them, so
+  ** a model served per another (resident_charges per charge_codes) is
+  ** synced by the process that syncs its parent. Busy: each lease is
+  ** then tried on its own and fails saying the database is locked. */
+  msBusy = pms_busy_budget(db, &pJob->sess);
+  pms_tx_begin(db, msBusy, &bOwnTx);
   for(i=0; i<pms_model_count(); i++){
     const pms_model *pM = pms_model_at(i);
     const pms_adapter_model *pAM;
@@ -118,6 +125,7 @@ static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms
     }
     r->bFetched = r->zErr!=0 || r->zSkip!=0;
   }
+  pms_tx_end(db, bOwnTx, 1, msBusy);
   return 1;
 }
 

@@ -266,6 +266,7 @@ void sync_run_step(sync_run *r, int bLast){
       else sync_run_fetch(r);
     }
   }
+  if( r->zSkip ) return;      /* its parent is being synced by another run */
   if( sync_run_apply(r, bLast)==SQLITE_BUSY ) r->bDeferred = 1;
 }
 

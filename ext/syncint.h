@@ -149,6 +149,7 @@ void sync_one(sqlite3 *db, const char *zDb, const char *zInt, const pms_adapter 
 /* sync_lock.c — short write transactions that wait for the lock; leases */
 int sync_lease_take(sync_run *r);
 void sync_lease_release(sync_run *r, int bOwnTx);
+int sync_lease_skip_for_parent(sync_run *r, const char *zParent);
 
 /* sync_retention.c — old pms_changes and pms_sync_runs rows of an integration */
 void sync_retention(sqlite3 *db, const char *zDb, const pms_session *pSess);
