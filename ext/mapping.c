@@ -174,19 +174,27 @@ void pms_row_set_preferred_unit(pms_row *pRow, const char *zXUnit){
   sqlite3_free(zId);
 }
 
+/* The member zKey[0..nKey) of an object: the first one, as
+** cJSON_GetObjectItemCaseSensitive finds it, without copying the key out of
+** the path (every field of every record comes through here). */
+static const cJSON *map_member(const cJSON *pObj, const char *zKey, size_t nKey){
+  const cJSON *c;
+  for(c=pObj->child; c && c->string; c=c->next){
+    if( (nKey==0 || c->string[0]==zKey[0]) && strncmp(c->string, zKey, nKey)==0 && c->string[nKey]==0 ) return c;
+  }
+  return 0;
+}
+
 const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath){
   const cJSON *p = pRoot;
-  char zPart[128];
   while( p && zPath && *zPath ){
     const char *zDot = strchr(zPath, '.');
     size_t n = zDot ? (size_t)(zDot - zPath) : strlen(zPath);
-    if( n>=sizeof(zPart) ) return 0;
-    memcpy(zPart, zPath, n);
-    zPart[n] = 0;
-    if( cJSON_IsArray(p) && zPart[0]>='0' && zPart[0]<='9' ){
-      p = cJSON_GetArrayItem(p, atoi(zPart));   /* "Lines.0.Amount": an element */
+    if( n>=128 ) return 0;                      /* no key is that long */
+    if( cJSON_IsArray(p) && zPath[0]>='0' && zPath[0]<='9' ){
+      p = cJSON_GetArrayItem(p, atoi(zPath));   /* "Lines.0.Amount": an element */
     }else{
-      p = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p, zPart) : 0;
+      p = cJSON_IsObject(p) ? map_member(p, zPath, n) : 0;
     }
     zPath = zDot ? zDot+1 : 0;
   }
