@@ -100,6 +100,13 @@ static pms_json_arena *sync_page_arena(sync_run *p){
   return p->pArena;
 }
 
+/* The adapter parses the page; pms_response_json puts the tree in the
+** run's arena. */
+static int sync_list_parse(sync_run *p, pms_response *pResp, pms_list_result *pLr, char **pzErr){
+  pResp->pArena = sync_page_arena(p);
+  return p->pSess->pAdapter->xListParse(p->pSess, p->pAM, pResp, pLr, pzErr);
+}
+
 static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   sync_run *p = (sync_run*)pArg;
   pms_list_result lr;
@@ -123,8 +130,7 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   }else if( pResp->status<200 || pResp->status>=300 ){
     sync_fail(p, sync_http_error(p, pResp));
     return PMS_HTTP_STOP;
-  }else if( (pResp->pArena = sync_page_arena(p),
-              p->pSess->pAdapter->xListParse(p->pSess, p->pAM, pResp, &lr, &zErr)) ){
+  }else if( sync_list_parse(p, pResp, &lr, &zErr) ){
     sync_page_drop(p, lr.pRoot);
     if( pResp->nAttempt < (int)pms_option_number(p->pSess, "max_attempts", 4) ){
       free(zErr);
@@ -316,6 +322,8 @@ void sync_run_fetch(sync_run *r){
       if( r->zErr==0 && nLeft ) r->zErr = pms_strdup("sync stopped with requests outstanding");
     }
   }
+  pms_json_arena_free(r->pArena);     /* the pages are read: memory back now, */
+  r->pArena = 0;                      /* not when the run is reported */
   pms_http_get_stats(r->pSess->pHttp, &st1);
   r->st.nRequest = st1.nRequest - st0.nRequest;
   r->st.nRetry = st1.nRetry - st0.nRetry;
