@@ -40,6 +40,7 @@ typedef struct vt_stmt {
   int bInUse;
   unsigned iLastUse;
   signed char aiOut[64];     /* model column -> result column, -1 if unread */
+  int bTextCmp;              /* a comparison on a TEXT column takes a value */
 } vt_stmt;
 
 typedef struct vt_table {
@@ -227,6 +228,28 @@ static int vt_col_lookup(const pms_model *pM, const char *zCol){
   return iCol<0 && strcmp(zCol, "rowid")!=0 ? -2 : iCol;
 }
 
+/* Does a column of declared type zType compare as text (TEXT or BLOB
+** affinity, SQLite's rules of "Determination Of Column Affinity")? A
+** number compared with such a column is compared as text when it has no
+** affinity (a literal, a parameter) but the column's value is converted
+** to a number when the number has one (a numeric column of another table:
+** "r.zip = u.bedrooms"). xBestIndex cannot see which, so such terms are
+** checked again by SQLite, and a number reaching xFilter for one reads a
+** superset of rows (vt_numeric_key). */
+static int vt_text_affinity(const char *zType){
+  if( zType==0 || zType[0]==0 ) return 1;
+  if( strcasestr(zType, "INT") ) return 0;
+  if( strcasestr(zType, "CHAR") || strcasestr(zType, "CLOB") || strcasestr(zType, "TEXT") ) return 1;
+  return strcasestr(zType, "BLOB")!=0;
+}
+
+/* A comparison whose value SQLite may convert (see vt_text_affinity). */
+static int vt_converting_op(unsigned char op){
+  return op==SQLITE_INDEX_CONSTRAINT_EQ || op==SQLITE_INDEX_CONSTRAINT_IS
+      || op==SQLITE_INDEX_CONSTRAINT_GT || op==SQLITE_INDEX_CONSTRAINT_GE
+      || op==SQLITE_INDEX_CONSTRAINT_LT || op==SQLITE_INDEX_CONSTRAINT_LE;
+}
+
 /* The collation SQLite compares constraint i with. The model columns and
 ** their cache columns are BINARY, so a BINARY comparison (*pzColl = 0) is
 ** pushed as is, and NOCASE or RTRIM (an explicit COLLATE in the query) is
@@ -312,6 +335,14 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
     pInfo->aConstraintUsage[i].omit = pC->op==SQLITE_INDEX_CONSTRAINT_EQ
       || pC->op==SQLITE_INDEX_CONSTRAINT_IS || pC->op==SQLITE_INDEX_CONSTRAINT_ISNULL
       || pC->op==SQLITE_INDEX_CONSTRAINT_ISNOTNULL;
+    if( pC->iColumn>=0 && vt_converting_op(pC->op) && vt_text_affinity(pM->aCol[pC->iColumn].zType) ){
+      /* unless the value is known text, SQLite checks the term again */
+      sqlite3_value *pRhs = 0;
+      if( sqlite3_vtab_rhs_value(pInfo, i, &pRhs)!=SQLITE_OK || pRhs==0
+       || (sqlite3_value_type(pRhs)!=SQLITE_TEXT && sqlite3_value_type(pRhs)!=SQLITE_NULL) ){
+        pInfo->aConstraintUsage[i].omit = 0;
+      }
+    }
     sqlite3_str_appendf(pStr, "%s%s%s%s%s;",
                         bHintInt>0 && pC->iColumn==pM->iIntegration ? "+" : "",
                         vt_col_name(pM, pC->iColumn), aVtOp[j].zTag,
@@ -424,9 +455,10 @@ static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
       sqlite3_str_appendf(pOrder, "%s\"%w\"%s", sqlite3_str_length(pOrder) ? ", " : " ORDER BY ",
                           vt_col_name(pM, iCol), bDesc ? " DESC" : "");
     }else{
-      int k = 0, iCol, j, m = n, bPlus = 0;
+      int k = 0, iCol, j, m = n, bPlus = 0, bNum = 0;
       const char *zColl = 0;
       char zCol[64];
+      if( n>0 && z[0]=='~' ){ bNum = 1; z++; n--; m--; }
       if( n>0 && z[0]=='+' ){ bPlus = 1; z++; n--; m--; }
       while( k<n && k<63 && (z[k]=='_' || (z[k]>='a'&&z[k]<='z') || (z[k]>='0'&&z[k]<='9')) ) k++;
       memcpy(zCol, z, k); zCol[k] = 0;
@@ -442,6 +474,26 @@ static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
         return SQLITE_CORRUPT_VTAB;
       }
       nArg++;
+      if( iCol>=0 && vt_converting_op(aVtOp[j].op) && vt_text_affinity(pM->aCol[iCol].zType) ){
+        if( !bNum ) pS->bTextCmp = 1;
+      }else if( bNum ){
+        sqlite3_free(sqlite3_str_finish(pSql));
+        sqlite3_free(sqlite3_str_finish(pOrder));
+        return SQLITE_CORRUPT_VTAB;
+      }
+      if( bNum ){
+        /* a number for a TEXT column (vt_numeric_key): every row whose
+        ** value converts to that number (CAST gives the number of each
+        ** text that converts, and more); SQLite checks the term again.
+        ** A range keeps every row: text sorts after any number. */
+        if( aVtOp[j].op==SQLITE_INDEX_CONSTRAINT_EQ || aVtOp[j].op==SQLITE_INDEX_CONSTRAINT_IS ){
+          sqlite3_str_appendf(pSql, " %s CAST(\"%w\" AS NUMERIC) %s ?%d", bWhere ? "AND" : "WHERE",
+                              vt_col_name(pM, iCol), aVtOp[j].zSql, nArg);
+          bWhere = 1;
+        }
+        z = zEnd ? zEnd+1 : 0;
+        continue;
+      }
       sqlite3_str_appendf(pSql, " %s %s\"%w\" %s", bWhere ? "AND" : "WHERE",
                           bPlus ? "+" : "", vt_col_name(pM, iCol), aVtOp[j].zSql);
       if( aVtOp[j].bArg ) sqlite3_str_appendf(pSql, " ?%d", nArg);
@@ -603,6 +655,54 @@ static int vt_count_rows(vt_cursor *pCur){
   return SQLITE_OK;
 }
 
+/* The key of the statement to use when a number is compared with a TEXT
+** column (see vt_text_affinity): idxStr with those terms marked "~", or 0
+** when no value is a number. */
+static char *vt_numeric_key(const pms_model *pM, const char *idxStr, int argc, sqlite3_value **argv){
+  sqlite3_str *pKey;
+  const char *z = idxStr;
+  int i, iArg = 0, bAny = 0;
+  for(i=0; i<argc && !bAny; i++){
+    int t = sqlite3_value_type(argv[i]);
+    bAny = t==SQLITE_INTEGER || t==SQLITE_FLOAT;
+  }
+  if( !bAny || idxStr==0 ) return 0;
+  bAny = 0;
+  pKey = sqlite3_str_new(0);
+  while( *z && *z!='#' ){
+    const char *zEnd = strchr(z, ';');
+    int n = zEnd ? (int)(zEnd - z) : (int)strlen(z);
+    if( strncmp(z, "ORDER ", 6)!=0 ){
+      const char *zc = z + (z[0]=='+');
+      int k = 0, iCol, j, t = iArg<argc ? sqlite3_value_type(argv[iArg]) : SQLITE_NULL;
+      char zCol[64];
+      while( k<63 && (zc[k]=='_' || (zc[k]>='a'&&zc[k]<='z') || (zc[k]>='0'&&zc[k]<='9')) ) k++;
+      memcpy(zCol, zc, k); zCol[k] = 0;
+      iCol = vt_col_lookup(pM, zCol);
+      for(j=0; j<VT_NOP; j++){
+        int m = (int)strlen(aVtOp[j].zTag);
+        if( strncmp(aVtOp[j].zTag, zc+k, m)==0 && (zc[k+m]==';' || zc[k+m]=='/' || zc[k+m]==0) ) break;
+      }
+      if( (t==SQLITE_INTEGER || t==SQLITE_FLOAT) && iCol>=0 && j<VT_NOP
+       && vt_converting_op(aVtOp[j].op) && vt_text_affinity(pM->aCol[iCol].zType) ){
+        sqlite3_str_appendchar(pKey, 1, '~');
+        bAny = 1;
+      }
+      iArg++;
+    }
+    sqlite3_str_append(pKey, z, n);
+    sqlite3_str_appendchar(pKey, 1, ';');
+    if( zEnd==0 ) break;
+    z = zEnd+1;
+  }
+  sqlite3_str_appendall(pKey, z[0]=='#' ? z : "");
+  if( !bAny ){
+    sqlite3_free(sqlite3_str_finish(pKey));
+    return 0;
+  }
+  return sqlite3_str_finish(pKey);
+}
+
 static int vt_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
                      int argc, sqlite3_value **argv){
   vt_cursor *pCur = (vt_cursor*)cur;
@@ -623,6 +723,20 @@ static int vt_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
     }
   }else{
     sqlite3_reset(pCur->pS->pStmt);
+  }
+  if( pCur->pS->bTextCmp ){
+    char *zNum = vt_numeric_key(p->pModel, idxStr, argc, argv);
+    if( zNum ){
+      vt_release(pCur->pS);
+      pCur->pS = 0;
+      rc = vt_acquire(p, zNum, &pCur->pS);
+      sqlite3_free(zNum);
+      if( rc ){
+        if( rc!=SQLITE_NOMEM ) vt_set_error(p, "pmsql: %s", sqlite3_errmsg(p->db));
+        return rc;
+      }
+      idxNum &= ~1;           /* "01" and "1.0" both convert to 1 */
+    }
   }
   for(i=0; i<argc; i++){
     rc = sqlite3_bind_value(pCur->pS->pStmt, i+1, argv[i]);
