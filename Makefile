@@ -13,7 +13,7 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN      = -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE
 PIC       = -fPIC
-LIBS      = -lsqlite3 -lcurl -lcjson -lpthread -lm
+LIBS      = -lsqlite3 -lcurl -lcjson -lyajl -lpthread -lm
 # libxml2 (Yardi's SOAP/XML), asked of xml2-config when a recipe runs, so
 # that make deps can install it first.
 XML_CFLAGS = $$(xml2-config --cflags)
@@ -33,7 +33,7 @@ SB_GEN    = $(BUILD)/sb_vendor_list.c
 # Debian packages the build, the tests and the demo need. python3: Debian's
 # sqlite3 module can load extensions (examples/python); g++: node-gyp builds
 # better-sqlite3 (examples/node) when npm cannot download a prebuilt binary.
-DEB_PKGS  = libsqlite3-dev libcurl4-openssl-dev libcjson-dev libxml2-dev tcl libsqlite3-tcl sqlite3 curl openssl socat \
+DEB_PKGS  = libsqlite3-dev libcurl4-openssl-dev libcjson-dev libxml2-dev libyajl-dev tcl libsqlite3-tcl sqlite3 curl openssl socat \
             python3 g++
 DEPS_OK   = $(BUILD)/.deps-ok
 

@@ -288,7 +288,8 @@ cJSON *pms_response_json(const pms_response *pResp, int bPlusJson, char **pzErr)
     *pzErr = pms_mprintf("expected JSON, got %s", pResp->zContentType ? pResp->zContentType : "no content type");
     return 0;
   }
-  p = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
+  p = pResp->pArena && pResp->zBody ? pms_json_arena_parse(pResp->pArena, pResp->zBody, pResp->nBody) : 0;
+  if( p==0 ) p = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
   if( p==0 ) *pzErr = pms_strdup("the response is not valid JSON");
   return p;
 }

@@ -17,6 +17,19 @@
 
 #define MAP_MAX_TEXT (1<<20)   /* longest text value kept (1 MiB) */
 
+/* v in decimal into z (at least 21 bytes), as "%lld" prints it, without
+** printf's cost (several ids per record). Returns z. */
+static char *map_int_text(char *z, long long v){
+  char zRev[24];
+  unsigned long long u = v<0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+  int n = 0, i = 0;
+  do{ zRev[n++] = (char)('0' + u%10); u /= 10; }while( u );
+  if( v<0 ) z[i++] = '-';
+  while( n ) z[i++] = zRev[--n];
+  z[i] = 0;
+  return z;
+}
+
 void pms_row_init(pms_row *pRow, const pms_model *pM, const char *zIntegration){
   pRow->pModel = pM;
   pRow->zIntegration = zIntegration;
@@ -27,7 +40,7 @@ void pms_row_clear(pms_row *pRow){
   int i;
   if( pRow->a==0 ) return;
   for(i=0; i<pRow->pModel->nCol; i++){
-    free(pRow->a[i].z);
+    if( !pRow->a[i].bRef ) free(pRow->a[i].z);
     memset(&pRow->a[i], 0, sizeof(pms_value));
   }
 }
@@ -40,7 +53,7 @@ void pms_row_free(pms_row *pRow){
 
 void pms_row_set_null(pms_row *pRow, int iCol){
   pms_value *v = &pRow->a[iCol];
-  free(v->z);
+  if( !v->bRef ) free(v->z);
   memset(v, 0, sizeof(*v));
 }
 
@@ -57,18 +70,32 @@ void pms_row_set_real(pms_row *pRow, int iCol, double r){
   pRow->a[iCol].r = r;
 }
 
+/* Plain ASCII without NUL, eight bytes at a time (a record's raw text is
+** a kilobyte and more). */
+int pms_text_is_clean(const char *z, size_t n){
+  const uint64_t k01 = 0x0101010101010101ull, k80 = 0x8080808080808080ull;
+  size_t i = 0;
+  for(; i+8<=n; i+=8){
+    uint64_t w;
+    memcpy(&w, z+i, 8);
+    if( (w & k80) || ((w - k01) & ~w & k80) ) return 0;   /* a high bit, a zero byte */
+  }
+  for(; i<n; i++){
+    if( z[i]==0 || (unsigned char)z[i]>=0x80 ) return 0;
+  }
+  return 1;
+}
+
 /* Copy text, dropping NUL bytes and replacing invalid UTF-8 with U+FFFD. */
 static char *map_clean_text(const char *z, int n, int *pnOut){
   pms_str s = {0};
   const unsigned char *p = (const unsigned char*)z;
   const unsigned char *e;
-  int i;
   if( n<0 ) n = (int)strlen(z);
   if( n>MAP_MAX_TEXT ) n = MAP_MAX_TEXT;
   e = p + n;
   /* the common case, plain ASCII without NUL: one copy */
-  for(i=0; i<n && p[i] && p[i]<0x80; i++){}
-  if( i==n ){
+  if( pms_text_is_clean(z, (size_t)n) ){
     char *zOut = malloc((size_t)n + 1);
     if( zOut ){ memcpy(zOut, z, (size_t)n); zOut[n] = 0; *pnOut = n; }
     return zOut;
@@ -99,6 +126,21 @@ void pms_row_set_text(pms_row *pRow, int iCol, const char *z, int n){
   v = &pRow->a[iCol];
   v->z = map_clean_text(z, n, &v->n);
   if( v->z ) v->eType = SQLITE_TEXT;
+}
+
+void pms_row_borrow_text(pms_row *pRow, int iCol, const char *z, int n){
+  pms_value *v;
+  pms_row_set_null(pRow, iCol);
+  v = &pRow->a[iCol];
+  v->eType = SQLITE_TEXT;
+  v->z = (char*)z;
+  v->n = n;
+  v->bRef = 1;
+}
+
+void pms_row_set_text_nocopy(pms_row *pRow, int iCol, const char *z, int n){
+  if( n>=0 && n<=MAP_MAX_TEXT && pms_text_is_clean(z, (size_t)n) ) pms_row_borrow_text(pRow, iCol, z, n);
+  else pms_row_set_text(pRow, iCol, z, n);
 }
 
 void pms_row_take_text(pms_row *pRow, int iCol, char *z){
@@ -132,19 +174,27 @@ void pms_row_set_preferred_unit(pms_row *pRow, const char *zXUnit){
   sqlite3_free(zId);
 }
 
+/* The member zKey[0..nKey) of an object: the first one, as
+** cJSON_GetObjectItemCaseSensitive finds it, without copying the key out of
+** the path (every field of every record comes through here). */
+static const cJSON *map_member(const cJSON *pObj, const char *zKey, size_t nKey){
+  const cJSON *c;
+  for(c=pObj->child; c && c->string; c=c->next){
+    if( (nKey==0 || c->string[0]==zKey[0]) && strncmp(c->string, zKey, nKey)==0 && c->string[nKey]==0 ) return c;
+  }
+  return 0;
+}
+
 const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath){
   const cJSON *p = pRoot;
-  char zPart[128];
   while( p && zPath && *zPath ){
     const char *zDot = strchr(zPath, '.');
     size_t n = zDot ? (size_t)(zDot - zPath) : strlen(zPath);
-    if( n>=sizeof(zPart) ) return 0;
-    memcpy(zPart, zPath, n);
-    zPart[n] = 0;
-    if( cJSON_IsArray(p) && zPart[0]>='0' && zPart[0]<='9' ){
-      p = cJSON_GetArrayItem(p, atoi(zPart));   /* "Lines.0.Amount": an element */
+    if( n>=128 ) return 0;                      /* no key is that long */
+    if( cJSON_IsArray(p) && zPath[0]>='0' && zPath[0]<='9' ){
+      p = cJSON_GetArrayItem(p, atoi(zPath));   /* "Lines.0.Amount": an element */
     }else{
-      p = cJSON_IsObject(p) ? cJSON_GetObjectItemCaseSensitive(p, zPart) : 0;
+      p = cJSON_IsObject(p) ? map_member(p, zPath, n) : 0;
     }
     zPath = zDot ? zDot+1 : 0;
   }
@@ -203,7 +253,7 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
         char zNum[64];
         double r = pVal->valuedouble;
         if( isfinite(r) && r==floor(r) && fabs(r)<9.0e15 ){
-          snprintf(zNum, sizeof(zNum), "%lld", (long long)r);
+          map_int_text(zNum, (long long)r);
         }else{
           snprintf(zNum, sizeof(zNum), "%.17g", r);
         }
@@ -274,7 +324,7 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
         zV = pVal->valuestring;
       }else if( cJSON_IsNumber(pVal) && pVal->valuedouble==floor(pVal->valuedouble)
              && fabs(pVal->valuedouble)<9.0e15 ){
-        snprintf(zNum, sizeof(zNum), "%lld", (long long)pVal->valuedouble);   /* enum ids */
+        map_int_text(zNum, (long long)pVal->valuedouble);   /* enum ids */
         zV = zNum;
       }
       if( zV ){
@@ -292,7 +342,7 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
       const char *zX = 0;
       if( cJSON_IsString(pVal) ) zX = pVal->valuestring;
       else if( cJSON_IsNumber(pVal) && fabs(pVal->valuedouble)<9.0e15 ){
-        snprintf(zNum, sizeof(zNum), "%lld", (long long)pVal->valuedouble);
+        map_int_text(zNum, (long long)pVal->valuedouble);
         zX = zNum;
       }
       if( zX && pTarget ){
@@ -398,7 +448,8 @@ char *pms_json_id_text(const cJSON *p){
   if( cJSON_IsNumber(p) ){
     double r = p->valuedouble;
     if( !(r>=-9.0e15 && r<=9.0e15) || r!=(double)(long long)r ) return 0;
-    return pms_mprintf("%lld", (long long)r);
+    char zNum[32];
+    return pms_strdup(map_int_text(zNum, (long long)r));
   }
   if( cJSON_IsString(p) ) return pms_strdup(p->valuestring);
   return 0;

@@ -123,6 +123,8 @@ const pms_model *pms_model_find(const char *zName);
 int pms_model_column(const pms_model *, const char *zCol);  /* -1 if none */
 /* SQL for the cache table and its indexes in schema zDb (sqlite3_free). */
 char *pms_model_cache_ddl(const pms_model *, const char *zDb);
+/* The CREATE INDEX IF NOT EXISTS of the cache's index i (sqlite3_mprintf). */
+char *pms_model_index_ddl(const pms_model *, const char *zDb, int i);
 /* pmsql id of a record: "<integration>:<tag>:<x_id>" (sqlite3_mprintf). */
 char *pms_make_id(const char *zIntegration, const pms_model *, const char *zXId);
 
@@ -151,6 +153,8 @@ typedef struct pms_response {
   char zErr[256];       /* transport error text, never holds secrets */
   int nAttempt;         /* attempts made, including retries */
   long retryAfterMs;    /* wait a 429/503 asks for, set by xClassify; 0 = none */
+  struct pms_json_arena *pArena;  /* set by a sync for its list pages: the body
+                        ** is parsed into it (json_arena.c), not by cJSON_Parse */
 } pms_response;
 
 /* Find a response header (case-insensitive); returns malloc'd value. */
@@ -158,8 +162,20 @@ char *pms_response_header(const pms_response *, const char *zName);
 /* Does the response say it is JSON? bPlusJson: structured-syntax suffixes
 ** ("application/problem+json") count too. */
 int pms_response_is_json(const pms_response *, int bPlusJson);
-/* The body parsed as JSON, or NULL with *pzErr saying what came instead. */
+/* The body parsed as JSON, or NULL with *pzErr saying what came instead.
+** With pArena set the tree may live in the arena (pms_json_arena_owns). */
 cJSON *pms_response_json(const pms_response *, int bPlusJson, char **pzErr);
+
+/* json_arena.c — a list page parsed by yajl into reusable blocks, as the
+** cJSON tree cJSON_ParseWithLength would build, with the raw text of each
+** element of a top-level array. Never cJSON_Delete such a tree. */
+typedef struct pms_json_arena pms_json_arena;
+pms_json_arena *pms_json_arena_new(void);
+void pms_json_arena_reset(pms_json_arena *);
+void pms_json_arena_free(pms_json_arena *);
+cJSON *pms_json_arena_parse(pms_json_arena *, const char *z, size_t n);
+int pms_json_arena_owns(const pms_json_arena *, const cJSON *);
+int pms_json_arena_spans(const pms_json_arena *, const char *const **pazRaw, const size_t **panRaw);
 /* A non-negative count from a header (X-Total-Count …), or -1. */
 int64_t pms_response_count(const pms_response *, const char *zHeader);
 
@@ -290,8 +306,9 @@ typedef struct pms_value {
   int eType;          /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT */
   sqlite3_int64 i;
   double r;
-  char *z;            /* malloc'd */
+  char *z;            /* malloc'd, or borrowed (bRef) */
   int n;
+  int bRef;           /* z is not the row's: never freed (pms_row_borrow_text) */
 } pms_value;
 
 typedef struct pms_row {
@@ -309,6 +326,16 @@ void pms_row_set_real(pms_row *, int iCol, double);
 void pms_row_set_text(pms_row *, int iCol, const char *z, int n);
 /* Takes ownership of a malloc'd string. */
 void pms_row_take_text(pms_row *, int iCol, char *z);
+/* Points the value at z[0..n) without a copy: the caller keeps z alive
+** until the value changes or the row is cleared, and z is clean already
+** (valid UTF-8, no NUL byte; pms_text_is_clean). z[n] need not be 0 unless
+** the value is read as a C string. */
+void pms_row_borrow_text(pms_row *, int iCol, const char *z, int n);
+/* pms_row_set_text, but text it would keep as is (short enough, clean) is
+** borrowed as pms_row_borrow_text does: z[0..n) must outlive the value. */
+void pms_row_set_text_nocopy(pms_row *, int iCol, const char *z, int n);
+/* Is z[0..n) plain ASCII without NUL (what pms_row_set_text keeps as is)? */
+int pms_text_is_clean(const char *z, size_t n);
 int pms_row_col(const pms_row *, const char *zColumn);   /* -1 if none */
 /* unit_id_preferred / x_unit_id_preferred from one vendor unit id (escaped). */
 void pms_row_set_preferred_unit(pms_row *, const char *zXUnit);

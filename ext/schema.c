@@ -201,11 +201,23 @@ int pms_model_column(const pms_model *pM, const char *zCol){
   return -1;
 }
 
+static void schema_index_ddl(sqlite3_str *p, const pms_model *pM, const char *zDb, int i){
+  const pms_index *pI = &pM->aIndex[i];
+  int j;
+  sqlite3_str_appendf(p, "CREATE %sINDEX IF NOT EXISTS \"%w\".\"%w_cache_%w\" ON \"%w_cache\"(",
+                      pI->bUnique ? "UNIQUE " : "", zDb, pM->zName, pI->zSuffix, pM->zName);
+  for(j=0; j<pI->nCol; j++){
+    sqlite3_str_appendf(p, "%s\"%w\"%s%s", j ? ", " : "", pM->aCol[pI->aiCol[j]].zName,
+                        pI->azColl[j] ? " COLLATE " : "", pI->azColl[j] ? pI->azColl[j] : "");
+  }
+  sqlite3_str_appendall(p, ");\n");
+}
+
 /* The cache table has the model's columns (none hidden) plus _hash, the
 ** content hash the sync engine compares to skip unchanged records. */
 char *pms_model_cache_ddl(const pms_model *pM, const char *zDb){
   sqlite3_str *p = sqlite3_str_new(0);
-  int i, j;
+  int i;
   sqlite3_str_appendf(p, "CREATE TABLE IF NOT EXISTS \"%w\".\"%w_cache\"(", zDb, pM->zName);
   for(i=0; i<pM->nCol; i++){
     const pms_column *pC = &pM->aCol[i];
@@ -214,21 +226,36 @@ char *pms_model_cache_ddl(const pms_model *pM, const char *zDb){
                         pC->bNotNull ? " NOT NULL" : "");
   }
   sqlite3_str_appendall(p, ", _hash INTEGER);\n");
-  for(i=0; i<pM->nIndex; i++){
-    const pms_index *pI = &pM->aIndex[i];
-    sqlite3_str_appendf(p, "CREATE %sINDEX IF NOT EXISTS \"%w\".\"%w_cache_%w\" ON \"%w_cache\"(",
-                        pI->bUnique ? "UNIQUE " : "", zDb, pM->zName, pI->zSuffix, pM->zName);
-    for(j=0; j<pI->nCol; j++){
-      sqlite3_str_appendf(p, "%s\"%w\"%s%s", j ? ", " : "", pM->aCol[pI->aiCol[j]].zName,
-                          pI->azColl[j] ? " COLLATE " : "", pI->azColl[j] ? pI->azColl[j] : "");
-    }
-    sqlite3_str_appendall(p, ");\n");
-  }
+  for(i=0; i<pM->nIndex; i++) schema_index_ddl(p, pM, zDb, i);
+  return sqlite3_str_finish(p);
+}
+
+/* CREATE INDEX IF NOT EXISTS of the cache's index i (the sync builds some
+** after a large first sync). */
+char *pms_model_index_ddl(const pms_model *pM, const char *zDb, int i){
+  sqlite3_str *p = sqlite3_str_new(0);
+  schema_index_ddl(p, pM, zDb, i);
   return sqlite3_str_finish(p);
 }
 
 char *pms_make_id(const char *zIntegration, const pms_model *pM, const char *zXId){
-  return sqlite3_mprintf("%s:%s:%s", zIntegration, pM->zTag, zXId);
+  /* "%s:%s:%s", by hand: every record makes one or more (sqlite3_malloc'd) */
+  size_t nI, nT, nX;
+  char *z;
+  if( zIntegration==0 ) zIntegration = "";     /* as sqlite3_mprintf prints NULL */
+  if( zXId==0 ) zXId = "";
+  nI = strlen(zIntegration);
+  nT = strlen(pM->zTag);
+  nX = strlen(zXId);
+  z = sqlite3_malloc64(nI + nT + nX + 3);
+  if( z ){
+    memcpy(z, zIntegration, nI);
+    z[nI] = ':';
+    memcpy(z+nI+1, pM->zTag, nT);
+    z[nI+1+nT] = ':';
+    memcpy(z+nI+nT+2, zXId, nX+1);
+  }
+  return z;
 }
 
 int pms_column_is_bookkeeping(const pms_model *pM, int i){

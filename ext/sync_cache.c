@@ -10,6 +10,7 @@
 ** stops. pms_cache_put is the same path for one record (refresh).
 */
 #include "syncint.h"
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,17 @@ int sync_prepare_all(sync_run *p){
       "UPDATE \"%w\".\"%w_cache\" SET last_seen=?1 WHERE rowid=?2", p->zDb, pM->zName));
   if( rc==SQLITE_OK ) rc = sync_prepare(p->db, &p->s.pOld, sqlite3_mprintf(
       "SELECT %s FROM \"%w\".\"%w_cache\" WHERE rowid=?1", zCols, p->zDb, pM->zName));
+  if( rc==SQLITE_OK && !p->bOneRecord ){
+    /* none of the integration's records cached yet (a first sync) */
+    sqlite3_stmt *pAny = 0;
+    rc = sync_prepare(p->db, &pAny, sqlite3_mprintf(
+        "SELECT 1 FROM \"%w\".\"%w_cache\" WHERE integration_id=?1 LIMIT 1", p->zDb, pM->zName));
+    if( rc==SQLITE_OK ){
+      sqlite3_bind_text(pAny, 1, p->pSess->zIntegration, -1, SQLITE_STATIC);
+      p->bFresh = sqlite3_step(pAny)==SQLITE_DONE;
+      rc = sqlite3_finalize(pAny);
+    }
+  }
   if( rc==SQLITE_OK ) rc = sync_prepare(p->db, &p->s.pChange, sqlite3_mprintf(
       "INSERT INTO \"%w\".pms_changes(integration_id, integration_vendor, model, record_id, "
       "x_id, event, diff, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", p->zDb));
@@ -55,6 +67,65 @@ done:
   sqlite3_free(zVals);
   sqlite3_free(zSet);
   if( rc ) sync_fail(p, pms_mprintf("cannot prepare the cache statements: %s", sqlite3_errmsg(p->db)));
+  return rc;
+}
+
+/* A first sync that brings more records than the cache table holds (and
+** at least SYNC_DEFER_MIN) drops the model's non-unique indexes before the
+** rows go in and builds them after: one sort each instead of a b-tree
+** insert per row. Both happen inside the run's savepoint, so a failed run
+** gets them back with the rest; the unique ones stay (they find a record
+** met twice). */
+#define SYNC_DEFER_MIN 1000
+
+static int sync_exec_free(sqlite3 *db, char *zSql /* sqlite3_mprintf'd */){
+  int rc = zSql ? sqlite3_exec(db, zSql, 0, 0, 0) : SQLITE_NOMEM;
+  sqlite3_free(zSql);
+  return rc;
+}
+
+int sync_indexes_defer(sync_run *p){
+  const pms_model *pM = p->pM;
+  sqlite3_stmt *pStmt = 0;
+  sqlite3_int64 nRows = 0;
+  int i, rc;
+  p->mDeferred = 0;
+  if( p->bOneRecord || p->nFetched<SYNC_DEFER_MIN || pM->nIndex>64 ) return SQLITE_OK;
+  rc = sync_prepare(p->db, &pStmt, sqlite3_mprintf(
+      "SELECT max(rowid) FROM \"%w\".\"%w_cache\"", p->zDb, pM->zName));
+  if( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ) nRows = sqlite3_column_int64(pStmt, 0);
+  sqlite3_finalize(pStmt);
+  if( rc || nRows>=p->nFetched ) return rc;
+  rc = sync_prepare(p->db, &pStmt, sqlite3_mprintf(
+      "SELECT 1 FROM \"%w\".sqlite_master WHERE type='index' AND name=?1", p->zDb));
+  for(i=0; rc==SQLITE_OK && i<pM->nIndex; i++){
+    char *zName;
+    int bExists;
+    if( pM->aIndex[i].bUnique ) continue;
+    zName = sqlite3_mprintf("%s_cache_%s", pM->zName, pM->aIndex[i].zSuffix);
+    if( zName==0 ){ rc = SQLITE_NOMEM; break; }
+    sqlite3_bind_text(pStmt, 1, zName, -1, SQLITE_STATIC);
+    bExists = sqlite3_step(pStmt)==SQLITE_ROW;
+    sqlite3_reset(pStmt);
+    if( bExists ){
+      rc = sync_exec_free(p->db, sqlite3_mprintf("DROP INDEX \"%w\".\"%w\"", p->zDb, zName));
+      if( rc==SQLITE_OK ) p->mDeferred |= (uint64_t)1<<i;
+    }
+    sqlite3_free(zName);
+  }
+  sqlite3_finalize(pStmt);
+  if( rc ) sync_fail(p, pms_mprintf("cannot set the %s indexes aside: %s", pM->zName, sqlite3_errmsg(p->db)));
+  return rc;
+}
+
+/* Build what sync_indexes_defer dropped. */
+int sync_indexes_build(sync_run *p){
+  int i, rc = SQLITE_OK;
+  for(i=0; rc==SQLITE_OK && i<p->pM->nIndex; i++){
+    if( p->mDeferred & ((uint64_t)1<<i) ) rc = sync_exec_free(p->db, pms_model_index_ddl(p->pM, p->zDb, i));
+  }
+  if( rc ) sync_fail(p, pms_mprintf("cannot build the %s indexes: %s", p->pM->zName, sqlite3_errmsg(p->db)));
+  p->mDeferred = 0;
   return rc;
 }
 
@@ -148,6 +219,39 @@ static int sync_record_change(sync_run *p, const char *zEvent, const char *zDiff
   return rc;
 }
 
+/* Insert p->row as a new record (and its NEW event). */
+static int sync_insert(sync_run *p, uint64_t h){
+  const pms_model *pM = p->pM;
+  pms_row *pRow = &p->row;
+  sqlite3_stmt *pS = p->s.pInsert;
+  int rc = SQLITE_OK, i;
+  pms_row_borrow_text(pRow, pM->iCreated, p->zNow, (int)strlen(p->zNow));
+  pms_row_borrow_text(pRow, pM->iUpdated, p->zNow, (int)strlen(p->zNow));
+  pms_row_borrow_text(pRow, pM->iLastSeen, p->zNow, (int)strlen(p->zNow));
+  for(i=0; i<pM->nCol; i++) sync_bind_value(pS, i+1, &pRow->a[i]);
+  sqlite3_bind_int64(pS, pM->nCol+1, (sqlite3_int64)h);
+  sqlite3_step(pS);
+  rc = sqlite3_reset(pS);
+  if( rc ) return rc;
+  p->nNew++;
+  if( p->bEvents ){
+    pms_str d = {0};
+    int bFirst = 1;
+    pms_str_appendz(&d, "{\"new\":{");
+    for(i=0; i<pM->nCol; i++){
+      if( pms_column_is_engine(pM, i) || pRow->a[i].eType==SQLITE_NULL ) continue;
+      pms_str_appendf(&d, "%s\"%s\":", bFirst ? "" : ",", pM->aCol[i].zName);
+      sync_json_value(&d, &pRow->a[i]);
+      bFirst = 0;
+    }
+    pms_str_appendz(&d, "},\"previous\":{}}");
+    if( d.oom ){ pms_str_reset(&d); return SQLITE_NOMEM; }
+    rc = sync_record_change(p, "NEW", d.z);
+    pms_str_reset(&d);
+  }
+  return rc;
+}
+
 /* Upsert p->row (core columns already filled but timestamps). */
 static int sync_upsert(sync_run *p){
   const pms_model *pM = p->pM;
@@ -156,6 +260,14 @@ static int sync_upsert(sync_run *p){
   sqlite3_int64 iRowid = 0, iHash = 0;
   int bFound = 0, bSeen = 0, rc, i;
   sqlite3_stmt *pS;
+
+  if( p->bFresh && !p->bRepass ){
+    /* the cache held none of the integration's records when the apply
+    ** began: insert without looking first; a record met twice (pages that
+    ** overlap) breaks the unique id and goes the usual way below */
+    rc = sync_insert(p, h);
+    if( (rc & 0xff)!=SQLITE_CONSTRAINT ) return rc;
+  }
 
   sync_bind_value(p->s.pFind, 1, &pRow->a[pM->iId]);
   if( sqlite3_step(p->s.pFind)==SQLITE_ROW ){
@@ -171,34 +283,7 @@ static int sync_upsert(sync_run *p){
   rc = sqlite3_reset(p->s.pFind);
   if( rc ) return rc;
 
-  if( !bFound ){
-    pms_row_set_text(pRow, pM->iCreated, p->zNow, -1);
-    pms_row_set_text(pRow, pM->iUpdated, p->zNow, -1);
-    pms_row_set_text(pRow, pM->iLastSeen, p->zNow, -1);
-    pS = p->s.pInsert;
-    for(i=0; i<pM->nCol; i++) sync_bind_value(pS, i+1, &pRow->a[i]);
-    sqlite3_bind_int64(pS, pM->nCol+1, (sqlite3_int64)h);
-    sqlite3_step(pS);
-    rc = sqlite3_reset(pS);
-    if( rc ) return rc;
-    p->nNew++;
-    if( p->bEvents ){
-      pms_str d = {0};
-      int bFirst = 1;
-      pms_str_appendz(&d, "{\"new\":{");
-      for(i=0; i<pM->nCol; i++){
-        if( pms_column_is_engine(pM, i) || pRow->a[i].eType==SQLITE_NULL ) continue;
-        pms_str_appendf(&d, "%s\"%s\":", bFirst ? "" : ",", pM->aCol[i].zName);
-        sync_json_value(&d, &pRow->a[i]);
-        bFirst = 0;
-      }
-      pms_str_appendz(&d, "},\"previous\":{}}");
-      if( d.oom ){ pms_str_reset(&d); return SQLITE_NOMEM; }
-      rc = sync_record_change(p, "NEW", d.z);
-      pms_str_reset(&d);
-    }
-    return rc;
-  }
+  if( !bFound ) return sync_insert(p, h);
 
   if( (uint64_t)iHash==h ){
     pS = p->s.pTouch;
@@ -298,8 +383,11 @@ int sync_record(sync_run *p, const cJSON *pRec){
     sync_fail(p, zErr ? zErr : pms_strdup("cannot map a record"));
     return rc;
   }
-  if( p->zRaw ){
-    pms_row_set_text(pRow, pM->iRemote, p->zRaw, (int)p->nRaw);   /* as received */
+  if( p->zRaw && p->pSpool ){
+    /* as received, straight from the page into the spool */
+    pms_row_set_text_nocopy(pRow, pM->iRemote, p->zRaw, p->nRaw>INT_MAX ? INT_MAX : (int)p->nRaw);
+  }else if( p->zRaw ){
+    pms_row_set_text(pRow, pM->iRemote, p->zRaw, p->nRaw>INT_MAX ? INT_MAX : (int)p->nRaw);   /* as received */
   }else{
     zRaw = cJSON_PrintUnformatted(pRec);
     if( zRaw ){ pms_row_set_text(pRow, pM->iRemote, zRaw, -1); cJSON_free(zRaw); }

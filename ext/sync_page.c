@@ -87,6 +87,26 @@ void sync_progress(sync_run *p){
   fflush(stderr);
 }
 
+/* Let go of a page's tree: the arena's is reset, cJSON's deleted. */
+static void sync_page_drop(sync_run *p, cJSON *pRoot){
+  if( pms_json_arena_owns(p->pArena, pRoot) ) pms_json_arena_reset(p->pArena);
+  else cJSON_Delete(pRoot);
+}
+
+/* The run's arena for page trees, made on the first page (NULL if out of
+** memory: cJSON parses then). */
+static pms_json_arena *sync_page_arena(sync_run *p){
+  if( p->pArena==0 ) p->pArena = pms_json_arena_new();
+  return p->pArena;
+}
+
+/* The adapter parses the page; pms_response_json puts the tree in the
+** run's arena. */
+static int sync_list_parse(sync_run *p, pms_response *pResp, pms_list_result *pLr, char **pzErr){
+  pResp->pArena = sync_page_arena(p);
+  return p->pSess->pAdapter->xListParse(p->pSess, p->pAM, pResp, pLr, pzErr);
+}
+
 static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   sync_run *p = (sync_run*)pArg;
   pms_list_result lr;
@@ -110,8 +130,8 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   }else if( pResp->status<200 || pResp->status>=300 ){
     sync_fail(p, sync_http_error(p, pResp));
     return PMS_HTTP_STOP;
-  }else if( p->pSess->pAdapter->xListParse(p->pSess, p->pAM, pResp, &lr, &zErr) ){
-    cJSON_Delete(lr.pRoot);
+  }else if( sync_list_parse(p, pResp, &lr, &zErr) ){
+    sync_page_drop(p, lr.pRoot);
     if( pResp->nAttempt < (int)pms_option_number(p->pSess, "max_attempts", 4) ){
       free(zErr);
       return PMS_HTTP_RETRY;
@@ -130,7 +150,7 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
     int64_t nLeft = lr.nTotal - (int64_t)iPage*p->nPageSize;
     int64_t nExpect = nLeft < p->nPageSize ? nLeft : p->nPageSize;
     if( lr.nTotal>=0 && n<nExpect ){
-      cJSON_Delete(lr.pRoot);
+      sync_page_drop(p, lr.pRoot);
       if( pResp->nAttempt < (int)pms_option_number(p->pSess, "max_attempts", 4) ) return PMS_HTTP_RETRY;
       sync_fail(p, pms_mprintf("%s %s page %d: %d records where %lld were expected (after %d attempts)",
                                p->pSess->pAdapter->zVendor, p->pM->zName, iPage+1, n,
@@ -144,34 +164,43 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
     ** (taken as the end, an incremental run would move its watermark past
     ** records it never read); ask once more */
     pPart->iReasked = iPage;
-    cJSON_Delete(lr.pRoot);
+    sync_page_drop(p, lr.pRoot);
     return sync_submit_page(p, pPart, iPage) ? PMS_HTTP_STOP : PMS_HTTP_OK;
   }
   p->nPages++;
   i = 0;
   {
-    /* the raw text of each record, when the body is the array itself */
-    const char **azRaw = 0;
-    size_t *anRaw = 0;
+    /* the raw text of each record, when the body is the array itself:
+    ** noted by the arena's parse, else found by a scan */
+    const char *const *azRaw = 0;
+    const size_t *anRaw = 0;
+    const char **azScan = 0;
+    size_t *anScan = 0;
     int nRaw = -1;
     if( lr.pItems==lr.pRoot && n>0 && pResp->zBody ){
-      azRaw = malloc(sizeof(char*)*n);
-      anRaw = malloc(sizeof(size_t)*n);
-      if( azRaw && anRaw ) nRaw = pms_json_array_slices(pResp->zBody, pResp->nBody, azRaw, anRaw, n);
+      if( pms_json_arena_owns(p->pArena, lr.pRoot) ){
+        nRaw = pms_json_arena_spans(p->pArena, &azRaw, &anRaw);
+      }else{
+        azScan = malloc(sizeof(char*)*n);
+        anScan = malloc(sizeof(size_t)*n);
+        if( azScan && anScan ) nRaw = pms_json_array_slices(pResp->zBody, pResp->nBody, azScan, anScan, n);
+        azRaw = azScan;
+        anRaw = anScan;
+      }
     }
     cJSON_ArrayForEach(pItem, lr.pItems){
       p->zRaw = nRaw==n ? azRaw[i] : 0;
       p->nRaw = nRaw==n ? anRaw[i] : 0;
       if( sync_record(p, pItem) ){
         p->zRaw = 0;
-        free(azRaw); free(anRaw);
-        cJSON_Delete(lr.pRoot);
+        free(azScan); free(anScan);
+        sync_page_drop(p, lr.pRoot);
         return PMS_HTTP_STOP;
       }
       i++;
     }
     p->zRaw = 0;
-    free(azRaw); free(anRaw);
+    free(azScan); free(anScan);
   }
   p->nFetched += i;
   if( lr.nTotal>=0 && lr.nTotal<pPart->nTotal ) pPart->bShrunk = p->bShrunk = 1;
@@ -183,25 +212,25 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
     ** added while we read (ordered by a unique key ascending, they land at
     ** the end) raise the total, and the pages it now needs follow */
     int64_t nPages = sync_page_count(p, lr.nTotal);
-    if( nPages<0 ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+    if( nPages<0 ){ sync_page_drop(p, lr.pRoot); return PMS_HTTP_STOP; }
     if( !pPart->bPagesQueued ){
       pPart->bPagesQueued = 1;
       pPart->nPageExpected = (int)nPages;
     }else if( nPages>pPart->nPageExpected ){
       pPart->nPageExpected = (int)nPages;
     }
-    if( sync_queue_window(p, pPart) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+    if( sync_queue_window(p, pPart) ){ sync_page_drop(p, lr.pRoot); return PMS_HTTP_STOP; }
   }else if( !pPart->bPagesQueued && (lr.bMore || (!lr.bLast && n>=p->nPageSize)) ){
     if( iPage+1>=p->nMaxPages ){
       sync_fail(p, pms_mprintf("%s %s: the list has not ended after max_pages (%d) pages of %d "
                                "and gives no total; raise the option max_pages if it is that long",
                                p->pSess->pAdapter->zVendor, p->pM->zName, p->nMaxPages, p->nPageSize));
-      cJSON_Delete(lr.pRoot);
+      sync_page_drop(p, lr.pRoot);
       return PMS_HTTP_STOP;
     }
-    if( sync_submit_page(p, pPart, iPage+1) ){ cJSON_Delete(lr.pRoot); return PMS_HTTP_STOP; }
+    if( sync_submit_page(p, pPart, iPage+1) ){ sync_page_drop(p, lr.pRoot); return PMS_HTTP_STOP; }
   }
-  cJSON_Delete(lr.pRoot);
+  sync_page_drop(p, lr.pRoot);
   return PMS_HTTP_OK;
 }
 
@@ -293,6 +322,8 @@ void sync_run_fetch(sync_run *r){
       if( r->zErr==0 && nLeft ) r->zErr = pms_strdup("sync stopped with requests outstanding");
     }
   }
+  pms_json_arena_free(r->pArena);     /* the pages are read: memory back now, */
+  r->pArena = 0;                      /* not when the run is reported */
   pms_http_get_stats(r->pSess->pHttp, &st1);
   r->st.nRequest = st1.nRequest - st0.nRequest;
   r->st.nRetry = st1.nRetry - st0.nRetry;

@@ -191,6 +191,8 @@ void sync_run_free(sync_run *r){
   free(r->zSkip);
   if( r->pSpool ) fclose(r->pSpool);
   sync_budget_release(r);
+  pms_json_arena_free(r->pArena);
+  free(r->zSpoolBuf);
   memset(r, 0, sizeof(*r));
 }
 
@@ -224,7 +226,9 @@ int sync_run_apply(sync_run *r, int bLast){
     r->msApply = 0;
     return SQLITE_OK;
   }
-  if( r->zErr==0 && sync_prepare_all(r)==SQLITE_OK && r->pSpool ) sync_run_replay(r);
+  if( r->zErr==0 && (r->pSpool==0 || sync_indexes_defer(r)==SQLITE_OK)
+   && sync_prepare_all(r)==SQLITE_OK && r->pSpool ) sync_run_replay(r);
+  if( r->zErr==0 && r->mDeferred ) sync_indexes_build(r);
   sync_run_commit(r);
   sync_lease_release(r, 0);
   rc = pms_tx_end(db, bOwn, 1, r->msBusy);

@@ -16,9 +16,12 @@
 */
 #include "syncint.h"
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#define SYNC_SPOOL_IOBUF (1<<20)
 
 /* A spool file: unnamed (unlinked at once) in $TMPDIR, else /tmp. */
 FILE *sync_spool_open(char **pzErr){
@@ -33,15 +36,15 @@ FILE *sync_spool_open(char **pzErr){
     unlink(zPath);
     f = fdopen(fd, "w+b");
     if( f==0 ) close(fd);
+    /* a megabyte per system call instead of stdio's 4 KiB: a model's spool
+    ** is tens of megabytes, written once and read once */
+    else if( setvbuf(f, 0, _IOFBF, SYNC_SPOOL_IOBUF)!=0 ){ fclose(f); f = 0; errno = ENOMEM; }
   }
   if( f==0 ) *pzErr = pms_mprintf("cannot create a sync spool file in %s: %s", zDir, strerror(errno));
   return f;
 }
 
-/* The spool of a parallel sync: rows mapped by an integration's fetch
-** thread, replayed into the cache by the caller's thread. One record: a
-** flag byte (1: read by the consistency pass), then per column a type
-** byte and its value (8 bytes, or a 4-byte length and the text). */
+/* The spool bound (see the head of this file). */
 void sync_budget_init(sync_budget *b, int64_t nMax){
   memset(b, 0, sizeof(*b));
   pthread_mutex_init(&b->mu, 0);
@@ -112,78 +115,105 @@ void sync_budget_release(sync_run *r){
   pthread_mutex_unlock(&b->mu);
 }
 
-/* The bytes one row takes in the spool (the format of sync_spool_write). */
-static int64_t sync_spool_row_bytes(const sync_run *p){
-  int64_t n = 1;
-  int i;
-  for(i=0; i<p->pM->nCol; i++){
-    const pms_value *v = &p->row.a[i];
-    n += 1;
-    if( v->eType==SQLITE_INTEGER || v->eType==SQLITE_FLOAT ) n += 8;
-    else if( v->eType==SQLITE_TEXT ) n += 4 + v->n;
+/* The spool of a parallel sync: rows mapped by an integration's fetch
+** thread, replayed into the cache by the caller's thread. One record: its
+** length (4 bytes), a flag byte (1: read by the consistency pass), then per
+** column a type byte and its value (8 bytes, or a 4-byte length, the text
+** and a 0). A record goes out in one write and comes back in one read, and
+** the replayed row points into that buffer: no copy per value. */
+static int sync_spool_reserve(sync_run *p, size_t n){
+  if( n>p->nSpoolBuf ){
+    size_t nNew = p->nSpoolBuf ? p->nSpoolBuf : 4096;
+    char *z;
+    while( nNew<n ) nNew *= 2;
+    z = realloc(p->zSpoolBuf, nNew);
+    if( z==0 ) return SQLITE_NOMEM;
+    p->zSpoolBuf = z;
+    p->nSpoolBuf = nNew;
   }
-  return n;
+  return SQLITE_OK;
 }
 
 int sync_spool_write(sync_run *p){
   const pms_model *pM = p->pM;
-  FILE *f = p->pSpool;
-  int i, ok;
-  if( p->pBudget ) sync_budget_take(p, sync_spool_row_bytes(p));
-  ok = fputc(p->bRepass ? 1 : 0, f)!=EOF;
-  for(i=0; ok && i<pM->nCol; i++){
+  size_t n = 4 + 1, i;
+  uint32_t nRec;
+  char *z;
+  for(i=0; i<(size_t)pM->nCol; i++){
+    const pms_value *v = &p->row.a[i];
+    n += 1 + (v->eType==SQLITE_TEXT ? 4 + (size_t)v->n + 1 : v->eType==SQLITE_INTEGER || v->eType==SQLITE_FLOAT ? 8 : 0);
+  }
+  if( n>UINT32_MAX || sync_spool_reserve(p, n) ){
+    sync_fail(p, pms_mprintf("a %s record too large for the sync spool", pM->zName));
+    return SQLITE_NOMEM;
+  }
+  if( p->pBudget ) sync_budget_take(p, (int64_t)n);
+  z = p->zSpoolBuf;
+  nRec = (uint32_t)(n - 4);
+  memcpy(z, &nRec, 4);
+  z += 4;
+  *z++ = p->bRepass ? 1 : 0;
+  for(i=0; i<(size_t)pM->nCol; i++){
     const pms_value *v = &p->row.a[i];
     int e = v->eType==0 ? SQLITE_NULL : v->eType;
-    ok = fputc(e, f)!=EOF;
-    if( !ok ) break;
-    if( e==SQLITE_INTEGER ) ok = fwrite(&v->i, sizeof(v->i), 1, f)==1;
-    else if( e==SQLITE_FLOAT ) ok = fwrite(&v->r, sizeof(v->r), 1, f)==1;
+    *z++ = (char)e;
+    if( e==SQLITE_INTEGER ){ memcpy(z, &v->i, 8); z += 8; }
+    else if( e==SQLITE_FLOAT ){ memcpy(z, &v->r, 8); z += 8; }
     else if( e==SQLITE_TEXT ){
-      uint32_t n = (uint32_t)v->n;
-      ok = fwrite(&n, sizeof(n), 1, f)==1 && (n==0 || fwrite(v->z, n, 1, f)==1);
+      uint32_t nText = (uint32_t)v->n;
+      memcpy(z, &nText, 4);
+      if( nText ) memcpy(z+4, v->z, nText);
+      z[4+nText] = 0;
+      z += 4 + nText + 1;
     }
   }
-  if( !ok ){
+  if( fwrite(p->zSpoolBuf, n, 1, p->pSpool)!=1 ){
     sync_fail(p, pms_mprintf("cannot write the sync spool of %s (disk full?)", pM->zName));
     return SQLITE_IOERR;
   }
   return SQLITE_OK;
 }
 
-/* Read one spooled row into p->row; 0 at the end, -1 on a damaged spool. */
+/* Read one spooled row into p->row, its text borrowed from the spool
+** buffer; 0 at the end, -1 on a damaged spool. */
 static int sync_spool_read(sync_run *p, int *pbRepass){
   const pms_model *pM = p->pM;
-  FILE *f = p->pSpool;
-  int i, c = fgetc(f);
-  if( c==EOF ) return 0;
-  *pbRepass = c==1;
+  uint32_t nRec;
+  const char *z, *zEnd;
+  int i;
+  if( fread(&nRec, 4, 1, p->pSpool)!=1 ) return 0;
   pms_row_clear(&p->row);
+  if( nRec<1 || sync_spool_reserve(p, nRec) || fread(p->zSpoolBuf, nRec, 1, p->pSpool)!=1 ) return -1;
+  z = p->zSpoolBuf;
+  zEnd = z + nRec;
+  *pbRepass = *z++==1;
   for(i=0; i<pM->nCol; i++){
-    int e = fgetc(f);
-    if( e==SQLITE_INTEGER ){
-      sqlite3_int64 v;
-      if( fread(&v, sizeof(v), 1, f)!=1 ) return -1;
-      pms_row_set_int(&p->row, i, v);
-    }else if( e==SQLITE_FLOAT ){
-      double v;
-      if( fread(&v, sizeof(v), 1, f)!=1 ) return -1;
-      pms_row_set_real(&p->row, i, v);
+    int e = z<zEnd ? *z++ : -1;
+    if( e==SQLITE_INTEGER || e==SQLITE_FLOAT ){
+      if( zEnd-z<8 ) return -1;
+      if( e==SQLITE_INTEGER ){
+        sqlite3_int64 v;
+        memcpy(&v, z, 8);
+        pms_row_set_int(&p->row, i, v);
+      }else{
+        double v;
+        memcpy(&v, z, 8);
+        pms_row_set_real(&p->row, i, v);
+      }
+      z += 8;
     }else if( e==SQLITE_TEXT ){
       uint32_t n;
-      char *z;
-      if( fread(&n, sizeof(n), 1, f)!=1 ) return -1;
-      z = malloc((size_t)n + 1);
-      if( z==0 || (n>0 && fread(z, n, 1, f)!=1) ){ free(z); return -1; }
-      z[n] = 0;
-      pms_row_set_text(&p->row, i, z, (int)n);
-      free(z);
+      if( zEnd-z<4 ) return -1;
+      memcpy(&n, z, 4);
+      if( (size_t)(zEnd-z-4)<(size_t)n+1 || n>INT_MAX || z[4+n]!=0 ) return -1;
+      pms_row_borrow_text(&p->row, i, z+4, (int)n);    /* cleaned when mapped */
+      z += 4 + n + 1;
     }else if( e!=SQLITE_NULL ){
       return -1;
     }
   }
-  return 1;
+  return z==zEnd ? 1 : -1;
 }
-
 /* Apply what a fetch thread spooled, in the run's savepoint. */
 void sync_run_replay(sync_run *r){
   int bRepass = r->bRepass, bRowRepass = 0, rc;

@@ -99,6 +99,9 @@ typedef struct sync_run {
   int *aiMapCol;            /* model column of each field-map entry */
   pms_link *pLink;          /* derived foreign keys (link.c), or NULL */
   int bOneRecord;           /* pms_cache_put: one record, not a whole list */
+  int bFresh;               /* no record of the integration cached at the apply's start */
+  uint64_t mDeferred;       /* cache indexes dropped for the apply, built after */
+  pms_json_arena *pArena;   /* the list pages' trees (json_arena.c) */
   const char *zRaw;         /* the current record's raw text, if known */
   size_t nRaw;
   /* counters */
@@ -114,6 +117,8 @@ typedef struct sync_run {
   sync_budget *pBudget;     /* the parallel sync's spool bound, or NULL */
   int64_t nSpool;           /* bytes in pSpool (counted in pBudget) */
   int bSpoolReady;          /* counted in pBudget->nReady */
+  char *zSpoolBuf;          /* one spooled record, written or read */
+  size_t nSpoolBuf;
   int msBusy;               /* pmsql's own wait for the write lock (sync_lock.c) */
   const char *zDueSince;    /* pms_sync_due: skip a model synced since then */
   char *zSkip;              /* skipped (another run holds it): why, malloc'd */
@@ -151,6 +156,8 @@ void sync_finalize_all(sync_run *p);
 int sync_prepare_all(sync_run *p);
 int sync_record(sync_run *p, const cJSON *pRec);
 int sync_store(sync_run *p);
+int sync_indexes_defer(sync_run *p);
+int sync_indexes_build(sync_run *p);
 
 /* sync_spool.c — spool files: rows mapped away from the database, applied later */
 void sync_run_replay(sync_run *r);
