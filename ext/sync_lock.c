@@ -166,7 +166,7 @@ int sync_lease_take(sync_run *r){
   char zHolder[64];
   rc = pms_tx_begin(r->db, r->msBusy, &bOwn);
   if( rc==SQLITE_BUSY ) return rc;
-  if( rc==SQLITE_OK ) rc = lock_check(r);
+  if( rc==SQLITE_OK && r->zSkip==0 ) rc = lock_check(r);
   if( rc==SQLITE_OK && r->zSkip ){
     rc = sync_log_skip(r);
   }else if( rc==SQLITE_OK ){
@@ -249,4 +249,42 @@ int sync_lease_skip_for_parent(sync_run *r, const char *zParent){
     return 0;
   }
   return r->zSkip!=0;
+}
+
+/* pms_sync_due, in the transaction that takes an integration's leases:
+** another process may have synced it, or be syncing it, since this call
+** found it due. Its models finished before this call began, so the
+** per-model check (lock_check) cannot see them: the whole integration is
+** skipped when it is no longer due (another run's pass ended), or when
+** another live run holds a lease of it (a pass under way — its leases
+** are taken together, sync_pool.c). Returns why (malloc'd) or 0. */
+char *sync_due_recheck(sqlite3 *db, const char *zDb, const pms_session *pSess){
+  sqlite3_stmt *pStmt = 0;
+  char *zWhy = 0;
+  double nHours = pms_option_number(pSess, "sync_interval_hours", 12);
+  if( sync_prepare(db, &pStmt, sqlite3_mprintf(
+        "SELECT last_sync_at FROM \"%w\".pms_integrations_store WHERE id=?1 AND last_sync_at IS NOT NULL "
+        "AND julianday('now') - julianday(last_sync_at) < ?2/24.0", zDb))==SQLITE_OK ){
+    sqlite3_bind_text(pStmt, 1, pSess->zIntegration, -1, SQLITE_STATIC);
+    sqlite3_bind_double(pStmt, 2, nHours);
+    if( sqlite3_step(pStmt)==SQLITE_ROW ){
+      zWhy = pms_mprintf("synced by another run at %s", (const char*)sqlite3_column_text(pStmt, 0));
+    }
+    sqlite3_finalize(pStmt);
+  }
+  if( zWhy ) return zWhy;
+  if( sync_prepare(db, &pStmt, sqlite3_mprintf(
+        "SELECT holder, pid, started_at FROM \"%w\".pms_sync_leases WHERE integration_id=?1 "
+        "ORDER BY started_at", zDb))==SQLITE_OK ){
+    sqlite3_bind_text(pStmt, 1, pSess->zIntegration, -1, SQLITE_STATIC);
+    while( zWhy==0 && sqlite3_step(pStmt)==SQLITE_ROW ){
+      if( lock_holder_alive((const char*)sqlite3_column_text(pStmt, 0), sqlite3_column_int64(pStmt, 1)) ){
+        zWhy = pms_mprintf("already being synced by process %lld since %s",
+                           (long long)sqlite3_column_int64(pStmt, 1),
+                           (const char*)sqlite3_column_text(pStmt, 2));
+      }
+    }
+    sqlite3_finalize(pStmt);
+  }
+  return zWhy;
 }

@@ -130,7 +130,7 @@ static void sync_job_plan(sync_job *pJob){
 ** integration must go the serial way (it reports its own failure). */
 static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms_model *pOnly,
                          const char *zMode, const char *zDueSince, int bProgress){
-  char *zErr = 0;
+  char *zErr = 0, *zNotDue = 0;
   int i, bOwnTx = 0, msBusy;
   if( pJob->pA==0 || pms_session_open(db, zDb, pJob->zInt, &pJob->sess, &zErr) ){
     free(zErr);
@@ -146,6 +146,7 @@ static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms
   ** then tried on its own and fails saying the database is locked. */
   msBusy = pms_busy_budget(db, &pJob->sess);
   pms_tx_begin(db, msBusy, &bOwnTx);
+  if( zDueSince && bOwnTx ) zNotDue = sync_due_recheck(db, zDb, &pJob->sess);
   for(i=0; i<pms_model_count(); i++){
     const pms_model *pM = pms_model_at(i);
     const pms_adapter_model *pAM;
@@ -159,12 +160,14 @@ static int sync_job_open(sqlite3 *db, const char *zDb, sync_job *pJob, const pms
     r->zDueSince = zDueSince;
     r->aiMapCol = pms_map_columns(r->pM, pAM->aMap, &zErr);
     if( r->aiMapCol==0 ){ sync_fail(r, zErr ? zErr : pms_strdup("out of memory")); zErr = 0; }
+    if( r->zErr==0 && zNotDue ) r->zSkip = pms_strdup(zNotDue);
     if( r->zErr==0 && sync_lease_take(r)==SQLITE_BUSY ){
       sync_fail(r, pms_strdup("database is locked by another connection"));
     }
     r->bFetched = r->zErr!=0 || r->zSkip!=0;
   }
   pms_tx_end(db, bOwnTx, 1, msBusy);
+  free(zNotDue);
   return 1;
 }
 

@@ -182,6 +182,7 @@ void sync_one(sqlite3 *db, const char *zDb, const char *zInt, const pms_adapter 
 int sync_lease_take(sync_run *r);
 void sync_lease_release(sync_run *r, int bOwnTx);
 int sync_lease_skip_for_parent(sync_run *r, const char *zParent);
+char *sync_due_recheck(sqlite3 *db, const char *zDb, const pms_session *pSess);
 
 /* sync_retention.c — old pms_changes and pms_sync_runs rows of an integration */
 void sync_retention(sqlite3 *db, const char *zDb, const pms_session *pSess);
