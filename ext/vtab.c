@@ -413,6 +413,35 @@ static int vt_best_index(sqlite3_vtab *pVtab, sqlite3_index_info *pInfo){
   return SQLITE_OK;
 }
 
+/* One constraint term of an idxStr, "[~][+]<col><op>[/NOCASE|/RTRIM]". */
+typedef struct vt_term {
+  int iCol;                  /* model column, -1 the rowid */
+  int iOp;                   /* index in aVtOp */
+  const char *zColl;         /* 0 (BINARY), "NOCASE" or "RTRIM" */
+  int bPlus;                 /* "+": kept from the inner planner's index choice */
+  int bNum;                  /* "~": a number for a TEXT column (vt_numeric_key) */
+} vt_term;
+
+/* Parse the term z[0..n). Non-zero when it names no column or operator. */
+static int vt_term_parse(const pms_model *pM, const char *z, int n, vt_term *pT){
+  int k = 0, m;
+  char zCol[64];
+  memset(pT, 0, sizeof(*pT));
+  if( n>0 && z[0]=='~' ){ pT->bNum = 1; z++; n--; }
+  if( n>0 && z[0]=='+' ){ pT->bPlus = 1; z++; n--; }
+  m = n;
+  while( k<n && k<63 && (z[k]=='_' || (z[k]>='a'&&z[k]<='z') || (z[k]>='0'&&z[k]<='9')) ) k++;
+  memcpy(zCol, z, k); zCol[k] = 0;
+  pT->iCol = vt_col_lookup(pM, zCol);
+  if( m>k+7 && strncmp(z+m-7, "/NOCASE", 7)==0 ){ pT->zColl = "NOCASE"; m -= 7; }
+  else if( m>k+6 && strncmp(z+m-6, "/RTRIM", 6)==0 ){ pT->zColl = "RTRIM"; m -= 6; }
+  for(pT->iOp=0; pT->iOp<VT_NOP; pT->iOp++){
+    const char *zTag = aVtOp[pT->iOp].zTag;
+    if( (int)strlen(zTag)==m-k && strncmp(zTag, z+k, m-k)==0 ) break;
+  }
+  return pT->iCol<-1 || pT->iOp==VT_NOP;
+}
+
 /* Build the inner statement for an idxStr. Column names are checked against
 ** the compiled-in model, so nothing from user text reaches the SQL. */
 static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
@@ -455,55 +484,43 @@ static int vt_prepare(vt_table *p, const char *zKey, vt_stmt *pS){
       sqlite3_str_appendf(pOrder, "%s\"%w\"%s", sqlite3_str_length(pOrder) ? ", " : " ORDER BY ",
                           vt_col_name(pM, iCol), bDesc ? " DESC" : "");
     }else{
-      int k = 0, iCol, j, m = n, bPlus = 0, bNum = 0;
-      const char *zColl = 0;
-      char zCol[64];
-      if( n>0 && z[0]=='~' ){ bNum = 1; z++; n--; m--; }
-      if( n>0 && z[0]=='+' ){ bPlus = 1; z++; n--; m--; }
-      while( k<n && k<63 && (z[k]=='_' || (z[k]>='a'&&z[k]<='z') || (z[k]>='0'&&z[k]<='9')) ) k++;
-      memcpy(zCol, z, k); zCol[k] = 0;
-      iCol = vt_col_lookup(pM, zCol);
-      if( m>k+7 && strncmp(z+m-7, "/NOCASE", 7)==0 ){ zColl = "NOCASE"; m -= 7; }
-      else if( m>k+6 && strncmp(z+m-6, "/RTRIM", 6)==0 ){ zColl = "RTRIM"; m -= 6; }
-      for(j=0; j<VT_NOP; j++){
-        if( (int)strlen(aVtOp[j].zTag)==m-k && strncmp(aVtOp[j].zTag, z+k, m-k)==0 ) break;
-      }
-      if( iCol<-1 || j==VT_NOP ){
+      vt_term t;
+      if( vt_term_parse(pM, z, n, &t) ){
         sqlite3_free(sqlite3_str_finish(pSql));
         sqlite3_free(sqlite3_str_finish(pOrder));
         return SQLITE_CORRUPT_VTAB;
       }
       nArg++;
-      if( iCol>=0 && vt_converting_op(aVtOp[j].op) && vt_text_affinity(pM->aCol[iCol].zType) ){
-        if( !bNum ) pS->bTextCmp = 1;
-      }else if( bNum ){
+      if( t.iCol>=0 && vt_converting_op(aVtOp[t.iOp].op) && vt_text_affinity(pM->aCol[t.iCol].zType) ){
+        if( !t.bNum ) pS->bTextCmp = 1;
+      }else if( t.bNum ){
         sqlite3_free(sqlite3_str_finish(pSql));
         sqlite3_free(sqlite3_str_finish(pOrder));
         return SQLITE_CORRUPT_VTAB;
       }
-      if( bNum ){
+      if( t.bNum ){
         /* a number for a TEXT column (vt_numeric_key): every row whose
         ** value converts to that number (CAST gives the number of each
         ** text that converts, and more); SQLite checks the term again.
         ** A range keeps every row: text sorts after any number. */
-        if( aVtOp[j].op==SQLITE_INDEX_CONSTRAINT_EQ || aVtOp[j].op==SQLITE_INDEX_CONSTRAINT_IS ){
+        if( aVtOp[t.iOp].op==SQLITE_INDEX_CONSTRAINT_EQ || aVtOp[t.iOp].op==SQLITE_INDEX_CONSTRAINT_IS ){
           sqlite3_str_appendf(pSql, " %s CAST(\"%w\" AS NUMERIC) %s ?%d", bWhere ? "AND" : "WHERE",
-                              vt_col_name(pM, iCol), aVtOp[j].zSql, nArg);
+                              vt_col_name(pM, t.iCol), aVtOp[t.iOp].zSql, nArg);
           bWhere = 1;
         }
         z = zEnd ? zEnd+1 : 0;
         continue;
       }
       sqlite3_str_appendf(pSql, " %s %s\"%w\" %s", bWhere ? "AND" : "WHERE",
-                          bPlus ? "+" : "", vt_col_name(pM, iCol), aVtOp[j].zSql);
-      if( aVtOp[j].bArg ) sqlite3_str_appendf(pSql, " ?%d", nArg);
-      if( zColl ) sqlite3_str_appendf(pSql, " COLLATE %s", zColl);
+                          t.bPlus ? "+" : "", vt_col_name(pM, t.iCol), aVtOp[t.iOp].zSql);
+      if( aVtOp[t.iOp].bArg ) sqlite3_str_appendf(pSql, " ?%d", nArg);
+      if( t.zColl ) sqlite3_str_appendf(pSql, " COLLATE %s", t.zColl);
       /* An exact equality implies the NOCASE one: written too, it lets a
       ** NOCASE index of the column (its only one) find the rows. */
-      if( zColl==0 && iCol>=0 && !vt_indexed(pM, iCol, 0) && vt_indexed(pM, iCol, "NOCASE")
-       && (aVtOp[j].op==SQLITE_INDEX_CONSTRAINT_EQ || aVtOp[j].op==SQLITE_INDEX_CONSTRAINT_IS) ){
-        sqlite3_str_appendf(pSql, " AND \"%w\" %s ?%d COLLATE NOCASE", pM->aCol[iCol].zName,
-                            aVtOp[j].zSql, nArg);
+      if( t.zColl==0 && t.iCol>=0 && !vt_indexed(pM, t.iCol, 0) && vt_indexed(pM, t.iCol, "NOCASE")
+       && (aVtOp[t.iOp].op==SQLITE_INDEX_CONSTRAINT_EQ || aVtOp[t.iOp].op==SQLITE_INDEX_CONSTRAINT_IS) ){
+        sqlite3_str_appendf(pSql, " AND \"%w\" %s ?%d COLLATE NOCASE", pM->aCol[t.iCol].zName,
+                            aVtOp[t.iOp].zSql, nArg);
       }
       bWhere = 1;
     }
@@ -673,18 +690,10 @@ static char *vt_numeric_key(const pms_model *pM, const char *idxStr, int argc, s
     const char *zEnd = strchr(z, ';');
     int n = zEnd ? (int)(zEnd - z) : (int)strlen(z);
     if( strncmp(z, "ORDER ", 6)!=0 ){
-      const char *zc = z + (z[0]=='+');
-      int k = 0, iCol, j, t = iArg<argc ? sqlite3_value_type(argv[iArg]) : SQLITE_NULL;
-      char zCol[64];
-      while( k<63 && (zc[k]=='_' || (zc[k]>='a'&&zc[k]<='z') || (zc[k]>='0'&&zc[k]<='9')) ) k++;
-      memcpy(zCol, zc, k); zCol[k] = 0;
-      iCol = vt_col_lookup(pM, zCol);
-      for(j=0; j<VT_NOP; j++){
-        int m = (int)strlen(aVtOp[j].zTag);
-        if( strncmp(aVtOp[j].zTag, zc+k, m)==0 && (zc[k+m]==';' || zc[k+m]=='/' || zc[k+m]==0) ) break;
-      }
-      if( (t==SQLITE_INTEGER || t==SQLITE_FLOAT) && iCol>=0 && j<VT_NOP
-       && vt_converting_op(aVtOp[j].op) && vt_text_affinity(pM->aCol[iCol].zType) ){
+      vt_term t;
+      int e = iArg<argc ? sqlite3_value_type(argv[iArg]) : SQLITE_NULL;
+      if( (e==SQLITE_INTEGER || e==SQLITE_FLOAT) && vt_term_parse(pM, z, n, &t)==0 && t.iCol>=0
+       && vt_converting_op(aVtOp[t.iOp].op) && vt_text_affinity(pM->aCol[t.iCol].zType) ){
         sqlite3_str_appendchar(pKey, 1, '~');
         bAny = 1;
       }
