@@ -147,7 +147,7 @@ test-asan: $(DEPS_OK) $(GEN_SRC) sandbox/pms-sandbox $(SPEC_CHECK)
 FUZZ_SECONDS ?= 30
 FUZZ_QUERIES ?= 100000
 FUZZ_SEED    ?= $(shell date +%s)
-FUZZ_TARGETS  = slices mapping validate time response request stored xml
+FUZZ_TARGETS  = slices mapping validate time response request stored xml arena
 fuzz-differential: all
 	PMSQL_DIFF_COUNT=$(FUZZ_QUERIES) PMSQL_DIFF_SEED=$(FUZZ_SEED) PMSQL_TESTS=differential.test tclsh test/all.tcl
 fuzz: fuzz-differential $(DEPS_OK) $(GEN_SRC)

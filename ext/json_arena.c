@@ -20,6 +20,7 @@
 */
 #include "pmsql.h"
 #include <yajl/yajl_parse.h>
+#include <ctype.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -246,17 +247,41 @@ void pms_json_arena_free(pms_json_arena *a){
 
 /* Parse z[0..n) into the arena (after a reset). NULL when yajl refuses the
 ** text or memory runs out: the caller asks cJSON. */
+/* Does z[0..n) hold a \uD800-\uDBFF escape? yajl turns a high surrogate
+** without its pair into "?" where cJSON refuses the text, so a page with
+** any is left to cJSON (a pair decodes the same either way; rare in pages). */
+static int ja_has_surrogate(const char *z, size_t n){
+  const char *zEnd = z + n, *p = z;
+  while( (p = memchr(p, '\\', (size_t)(zEnd - p)))!=0 ){
+    if( zEnd - p >= 4 && p[1]=='u' && (p[2]=='d' || p[2]=='D')
+     && strchr("89abAB", p[3]) && p[3]!=0 ){
+      return 1;
+    }
+    p += 2;               /* the escaped character is never an escape */
+    if( p>=zEnd ) break;
+  }
+  return 0;
+}
+
 cJSON *pms_json_arena_parse(pms_json_arena *a, const char *z, size_t n){
   int ok;
   pms_json_arena_reset(a);
+  if( ja_has_surrogate(z, n) ) return 0;
   a->zText = (const unsigned char*)z;
   a->bRawOk = 1;
   a->h = yajl_alloc(&jaCallbacks, 0, a);
   if( a->h==0 ) return 0;
   yajl_config(a->h, yajl_dont_validate_strings, 1);   /* cJSON keeps bytes as sent */
   yajl_config(a->h, yajl_allow_trailing_garbage, 1);  /* as cJSON_ParseWithLength */
-  ok = yajl_parse(a->h, (const unsigned char*)z, n)==yajl_status_ok
-    && yajl_complete_parse(a->h)==yajl_status_ok
+  ok = yajl_parse(a->h, (const unsigned char*)z, n)==yajl_status_ok;
+  if( ok ){
+    /* cJSON reads a number greedily ("0123" is 123) where yajl stops
+    ** ("0", then trailing text): text that goes on with a token
+    ** character right after the value is left to cJSON */
+    size_t nUsed = yajl_get_bytes_consumed(a->h);
+    if( nUsed<n && (isalnum((unsigned char)z[nUsed]) || strchr(".+-", z[nUsed])) ) ok = 0;
+  }
+  ok = ok && yajl_complete_parse(a->h)==yajl_status_ok
     && a->pRoot!=0 && a->nDepth==0 && !a->bOom;
   yajl_free(a->h);
   a->h = 0;

@@ -25,6 +25,8 @@
 */
 #include "../../ext/pmsql.h"
 #include <assert.h>
+#include <float.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -428,6 +430,43 @@ int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
   free(zIn);
   return 0;
 }
+#elif defined(PMS_FUZZ_ARENA)
+/* List pages parsed by yajl into the arena (json_arena.c) must give the
+** tree cJSON gives the same text: whatever the arena accepts, cJSON accepts
+** too, and the trees are the same (member names, order and values). */
+/* cJSON_Compare, except that numbers out of range (inf) equal each other:
+** cJSON_Compare's relative epsilon makes inf unequal to itself. */
+static int fuzz_json_same(const cJSON *a, const cJSON *b){
+  if( (a->type & 0xff)!=(b->type & 0xff) ) return 0;
+  if( cJSON_IsNumber(a) ){
+    double x = a->valuedouble, y = b->valuedouble;
+    return x==y || (isnan(x) && isnan(y)) || fabs(x-y) <= fmax(fabs(x), fabs(y))*DBL_EPSILON;
+  }
+  if( cJSON_IsString(a) ) return strcmp(a->valuestring, b->valuestring)==0;
+  if( cJSON_IsArray(a) || cJSON_IsObject(a) ){
+    const cJSON *p = a->child, *q = b->child;
+    for(; p && q; p = p->next, q = q->next){
+      if( cJSON_IsObject(a) && strcmp(p->string, q->string)!=0 ) return 0;
+      if( !fuzz_json_same(p, q) ) return 0;
+    }
+    return p==0 && q==0;
+  }
+  return 1;
+}
+
+int LLVMFuzzerTestOneInput(const unsigned char *aData, size_t nData){
+  static pms_json_arena *pArena = 0;
+  cJSON *pA, *pC;
+  if( pArena==0 ) pArena = pms_json_arena_new();
+  if( pArena==0 ) return 0;
+  pA = pms_json_arena_parse(pArena, (const char*)aData, nData);
+  if( pA==0 ) return 0;
+  pC = cJSON_ParseWithLength((const char*)aData, nData);
+  assert( pC!=0 );
+  assert( fuzz_json_same(pA, pC) );
+  cJSON_Delete(pC);
+  return 0;
+}
 #else
-# error "choose a target: -DPMS_FUZZ_SLICES, _MAPPING, _VALIDATE, _TIME, _RESPONSE, _REQUEST, _STORED or _XML"
+# error "choose a target: -DPMS_FUZZ_SLICES, _MAPPING, _VALIDATE, _TIME, _RESPONSE, _REQUEST, _STORED, _XML or _ARENA"
 #endif
