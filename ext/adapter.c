@@ -162,27 +162,37 @@ int pms_manifest_authorize(pms_session *pS, pms_request *r){
   return SQLITE_OK;
 }
 
-/* GET <base><resource>?<query>&<since>=<time>: the query's {limit},
-** {offset} and {page} (from 1) filled in. */
+/* A resource or query template with {limit}, {offset}, {page} (from 1) and
+** {partition} (the parent's id, read.partition) filled in. */
+static void ad_fill(pms_str *u, const char *zTmpl, const pms_list_page *pPg){
+  const char *z;
+  for(z=zTmpl; *z; z++){
+    if( strncmp(z, "{limit}", 7)==0 ){ pms_str_appendf(u, "%d", pPg->nPageSize); z += 6; }
+    else if( strncmp(z, "{offset}", 8)==0 ){ pms_str_appendf(u, "%lld", (long long)pPg->iPage * pPg->nPageSize); z += 7; }
+    else if( strncmp(z, "{page}", 6)==0 ){ pms_str_appendf(u, "%d", pPg->iPage + 1); z += 5; }
+    else if( strncmp(z, "{partition}", 11)==0 ){
+      pms_str_append_url_escaped(u, pPg->zPartition ? pPg->zPartition : "");
+      z += 10;
+    }
+    else pms_str_append(u, z, 1);
+  }
+}
+
+/* GET <base><resource>?<query>&<since>=<time>, both templates filled in
+** (a list per parent may name it in the path: /leases/{partition}/autocharges). */
 static pms_request *ad_list_request(pms_session *pS, const pms_adapter_model *pAM,
                                     const pms_list_page *pPg){
   pms_str u = {0};
   pms_request *r = 0;
-  const char *z;
-  pms_str_appendf(&u, "%s%s?", pS->zBaseUrl, pAM->zPath);
-  for(z=pAM->zQuery; *z; z++){
-    if( strncmp(z, "{limit}", 7)==0 ){ pms_str_appendf(&u, "%d", pPg->nPageSize); z += 6; }
-    else if( strncmp(z, "{offset}", 8)==0 ){ pms_str_appendf(&u, "%lld", (long long)pPg->iPage * pPg->nPageSize); z += 7; }
-    else if( strncmp(z, "{page}", 6)==0 ){ pms_str_appendf(&u, "%d", pPg->iPage + 1); z += 5; }
-    else if( strncmp(z, "{partition}", 11)==0 ){   /* the parent's id (read.partition) */
-      pms_str_append_url_escaped(&u, pPg->zPartition ? pPg->zPartition : "");
-      z += 10;
-    }
-    else pms_str_append(&u, z, 1);
+  pms_str_appendz(&u, pS->zBaseUrl);
+  ad_fill(&u, pAM->zPath, pPg);
+  if( pAM->zQuery[0] ){
+    pms_str_appendz(&u, "?");
+    ad_fill(&u, pAM->zQuery, pPg);
   }
   if( pPg->zSince && pAM->zSince ){
     char zDate[11];
-    pms_str_appendf(&u, "&%s=", pAM->zSince);
+    pms_str_appendf(&u, "%s%s=", pAM->zQuery[0] ? "&" : "?", pAM->zSince);
     if( pAM->bSinceDate ){
       snprintf(zDate, sizeof(zDate), "%s", pPg->zSince);
       pms_str_append_url_escaped(&u, zDate);
@@ -198,7 +208,7 @@ static pms_request *ad_list_request(pms_session *pS, const pms_adapter_model *pA
 /* A list answered as a bare JSON array; the total in X-Total-Count. */
 static int ad_list_parse(pms_session *pS, const pms_adapter_model *pAM,
                          pms_response *pResp, pms_list_result *pOut, char **pzErr){
-  (void)pS; (void)pAM;
+  (void)pS;
   pOut->pRoot = pms_response_json(pResp, 1, pzErr);
   if( pOut->pRoot==0 ) return SQLITE_ERROR;
   if( !cJSON_IsArray(pOut->pRoot) ){
@@ -207,6 +217,7 @@ static int ad_list_parse(pms_session *pS, const pms_adapter_model *pAM,
   }
   pOut->pItems = pOut->pRoot;
   pOut->nTotal = pms_response_count(pResp, "X-Total-Count");
+  pOut->bLast = pAM->zPaging && strcmp(pAM->zPaging, "none")==0;   /* one answer is all */
   return SQLITE_OK;
 }
 
@@ -214,9 +225,12 @@ static char *ad_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
   return pms_json_id_text(pms_json_path(pRec, pAM->zIdPath ? pAM->zIdPath : "Id"));
 }
 
+/* GET <resource>/<id>; none for a list served per parent (its resource
+** names the parent: the vendor has no path to one record alone). */
 static pms_request *ad_get_request(pms_session *pS, const pms_adapter_model *pAM,
                                    const char *zXId, const cJSON *pCached){
   (void)pCached;
+  if( pAM->zPath && strstr(pAM->zPath, "{partition}") ) return 0;
   return pms_get_by_id(pS, pAM, zXId);
 }
 

@@ -398,6 +398,9 @@ static int mf_models(mf_ctx *c, pms_manifest *pMf){
        && (zPart==0 || pms_model_find(zPart)==0 || strcmp(zPart, pM->zName)==0) ){
         rc = mf_fail(c, zSub ? zSub : zPath, "\"partition\" must name another unified model (the parent)"); goto next;
       }
+      if( zPart==0 && (strstr(pRes->valuestring, "{partition}") || strstr(mf_str(pRead, "query") ? mf_str(pRead, "query") : "", "{partition}")) ){
+        rc = mf_fail(c, zSub ? zSub : zPath, "{partition} in \"resource\" or \"query\" needs \"partition\" (the parent model)"); goto next;
+      }
       am.zModel = pM->zName;
       am.zPath = pRes->valuestring;
       am.bIncremental = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pRead, "incremental"));

@@ -30,9 +30,21 @@ static char *map_int_text(char *z, long long v){
   return z;
 }
 
+/* The shortest text that reads back as r: 2552.19, not the %.17g
+** 2552.1900000000001 (the vendor sent the short one). */
+static void map_real_text(char *z, size_t n, double r){
+  int p;
+  for(p=15; p<17; p++){
+    snprintf(z, n, "%.*g", p, r);
+    if( strtod(z, 0)==r ) return;
+  }
+  snprintf(z, n, "%.17g", r);
+}
+
 void pms_row_init(pms_row *pRow, const pms_model *pM, const char *zIntegration){
   pRow->pModel = pM;
   pRow->zIntegration = zIntegration;
+  pRow->zPartition = 0;
   pRow->a = calloc((size_t)pM->nCol, sizeof(pms_value));
 }
 
@@ -255,7 +267,7 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
         if( isfinite(r) && r==floor(r) && fabs(r)<9.0e15 ){
           map_int_text(zNum, (long long)r);
         }else{
-          snprintf(zNum, sizeof(zNum), "%.17g", r);
+          map_real_text(zNum, sizeof(zNum), r);
         }
         pms_row_set_text(pRow, iCol, zNum, -1);
       }else if( cJSON_IsBool(pVal) ){
@@ -555,21 +567,21 @@ int pms_map_unapply(const pms_field_map *aMap, const char *zPart, const cJSON *p
   const cJSON *pV;
   cJSON_ArrayForEach(pV, pFields){
     const pms_field_map *pF;
-    cJSON *pOut;
+    int nOut = 0;
+    /* every entry of the column in this part: a list may write one column
+    ** to several vendor fields (a payment's date is also its depositDate) */
     for(pF=aMap; pF && pF->zColumn; pF++){
-      if( strcmp(pF->zColumn, pV->string)==0 && pF->eXform!=PMS_X_ID
-       && map_same_part(pF->zPart, zPart) ) break;
+      cJSON *pOut;
+      if( strcmp(pF->zColumn, pV->string)!=0 || pF->eXform==PMS_X_ID || !map_same_part(pF->zPart, zPart) ) continue;
+      pOut = map_unvalue(pF, pV, pzErr);
+      if( pOut==0 ){
+        if( *pzErr==0 ) *pzErr = pms_mprintf("cannot write %s", pV->string);
+        return SQLITE_ERROR;
+      }
+      if( map_set_path(pBody, pF->zPath, pOut) ) return SQLITE_ERROR;
+      nOut++;
     }
-    if( pF==0 || pF->zColumn==0 ){
-      if( pLeft ) cJSON_AddItemToObject(pLeft, pV->string, cJSON_Duplicate(pV, 1));
-      continue;
-    }
-    pOut = map_unvalue(pF, pV, pzErr);
-    if( pOut==0 ){
-      if( *pzErr==0 ) *pzErr = pms_mprintf("cannot write %s", pV->string);
-      return SQLITE_ERROR;
-    }
-    if( map_set_path(pBody, pF->zPath, pOut) ) return SQLITE_ERROR;
+    if( nOut==0 && pLeft ) cJSON_AddItemToObject(pLeft, pV->string, cJSON_Duplicate(pV, 1));
   }
   return SQLITE_OK;
 }

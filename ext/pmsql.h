@@ -315,6 +315,9 @@ typedef struct pms_row {
   const pms_model *pModel;
   const char *zIntegration;
   pms_value *a;       /* pModel->nCol entries */
+  const char *zPartition;  /* a list served per parent: the parent's x_id
+                           ** (for fix-ups of records that do not name it),
+                           ** else NULL */
 } pms_row;
 
 void pms_row_init(pms_row *, const pms_model *, const char *zIntegration);

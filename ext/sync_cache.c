@@ -352,6 +352,7 @@ int sync_record(sync_run *p, const cJSON *pRec){
   char *zX, *zId, *zErr = 0, *zRaw;
   int rc;
   pms_row_clear(pRow);
+  pRow->zPartition = p->zPartKey;
   zX = p->pSess->pAdapter->xRecordId(p->pAM, pRec);
   if( zX==0 || *zX==0 ){
     free(zX);

@@ -127,6 +127,9 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
   lr.nTotal = -1;
   if( pResp->status && pResp->status==p->pSess->pAdapter->iEmptyListStatus ){
     lr.nTotal = 0;              /* the vendor's way of saying "no rows" */
+  }else if( pResp->status==404 && pPart->zKey ){
+    lr.nTotal = 0;              /* a list per parent: the parent is gone since
+                                ** it was synced, so nothing is under it */
   }else if( pResp->status<200 || pResp->status>=300 ){
     sync_fail(p, sync_http_error(p, pResp));
     return PMS_HTTP_STOP;
@@ -188,11 +191,13 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
         anRaw = anScan;
       }
     }
+    p->zPartKey = pPart->zKey;
     cJSON_ArrayForEach(pItem, lr.pItems){
       p->zRaw = nRaw==n ? azRaw[i] : 0;
       p->nRaw = nRaw==n ? anRaw[i] : 0;
       if( sync_record(p, pItem) ){
         p->zRaw = 0;
+        p->zPartKey = 0;
         free(azScan); free(anScan);
         sync_page_drop(p, lr.pRoot);
         return PMS_HTTP_STOP;
@@ -200,6 +205,7 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
       i++;
     }
     p->zRaw = 0;
+    p->zPartKey = 0;
     free(azScan); free(anScan);
   }
   p->nFetched += i;

@@ -102,6 +102,7 @@ typedef struct sync_run {
   int bFresh;               /* no record of the integration cached at the apply's start */
   uint64_t mDeferred;       /* cache indexes dropped for the apply, built after */
   pms_json_arena *pArena;   /* the list pages' trees (json_arena.c) */
+  const char *zPartKey;     /* the current page's parent x_id (per-parent lists) */
   const char *zRaw;         /* the current record's raw text, if known */
   size_t nRaw;
   /* counters */
