@@ -16,7 +16,7 @@
 ** belong to a building), units, leases (tenants from the lease's contacts[]),
 ** contacts of type TENANT -> residents, prospects -> leads, work orders ->
 ** service_requests, income GL accounts -> charge_codes, vendors, lease
-** charges and payments. Propertyware has no applicants resource of its own
+** charges and payments, lease auto charges -> recurring_resident_charges. Propertyware has no applicants resource of its own
 ** (screening is outside this API). Regular fields are the tables below;
 ** phones (five named slots), lease contacts, prospect contacts and entry
 ** permission are the fix-ups.
@@ -30,7 +30,13 @@
 ** (GET + PUT /units/{unitID}, SaveUnit) and properties update (GET + PUT
 ** /buildings/{buildingID}, SaveBuilding); residents, leases and
 ** service_requests delete (DELETE, 204); resident_charges create (POST
-** /leases/charges, SaveCharge, fields as the manifest writes them).
+** /leases/charges, SaveCharge, fields as the manifest writes them) and
+** resident_payments create (POST /leases/payments, SavePayment: the same,
+** and paymentType OTHER when no method is given).
+**
+** Auto charges (recurring_resident_charges) are read per lease from
+** /leases/{leaseId}/autocharges; the records do not name the lease, so the
+** fix-up takes it from the list they came in (pms_row.zPartition).
 */
 #include "../ext/pmsql.h"
 #include <stdio.h>
@@ -193,6 +199,23 @@ static int pw_txn_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char 
   return SQLITE_OK;
 }
 
+/* An auto charge names neither its lease (the list's, read per lease) nor a
+** numeric due day (dueDay is text: "1st of the month"). */
+static int pw_autocharge_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const char *zDue = pw_str(pRec, "dueDay");
+  (void)pS; (void)pzErr;
+  if( pRow->zPartition ){
+    cJSON *pLease = cJSON_CreateString(pRow->zPartition);
+    pms_row_set_fk(pRow, "lease_id", "x_lease_id", "leases", pLease);
+    cJSON_Delete(pLease);
+  }
+  if( zDue && zDue[0]>='0' && zDue[0]<='9' ){
+    int iDay = atoi(zDue);
+    if( iDay>=1 && iDay<=31 ) pms_row_set_int(pRow, pms_row_col(pRow, "charge_due_day"), iDay);
+  }
+  return SQLITE_OK;
+}
+
 static const pms_adapter_fixup aPwFixup[] = {
   { "properties",       pw_building_fixup },
   { "units",            pw_unit_fixup },
@@ -203,6 +226,7 @@ static const pms_adapter_fixup aPwFixup[] = {
   { "charge_codes",     pw_glaccount_fixup },
   { "resident_charges", pw_txn_fixup },
   { "resident_payments", pw_txn_fixup },
+  { "recurring_resident_charges", pw_autocharge_fixup },
   { 0, 0 }
 };
 
@@ -468,6 +492,22 @@ static int pw_charge_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, cha
   return SQLITE_OK;
 }
 
+/* SavePayment requires a paymentType; a payment written without a method
+** is OTHER (the value map's word for it). */
+static int pw_payment_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
+  (void)pCurrent;
+  if( pLeft->child ){
+    *pzErr = pms_mprintf("the Propertyware adapter cannot write resident_payments.%s", pLeft->child->string);
+    return SQLITE_ERROR;
+  }
+  if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(pBody, "paymentType")) ){
+    const char *zOther = pms_enum_vendor(pms_adapter_value_map(pms_adapter_find(PW_VENDOR), "payment_method"), "OTHER");
+    cJSON_DeleteItemFromObjectCaseSensitive(pBody, "paymentType");
+    cJSON_AddStringToObject(pBody, "paymentType", zOther ? zOther : "OTHER");
+  }
+  return SQLITE_OK;
+}
+
 /* Per writable model: the fields of its request body the write maps leave. */
 static const struct {
   const char *zModel;
@@ -480,6 +520,7 @@ static const struct {
   { "leads",            pw_prospect_body },
   { "service_requests", pw_workorder_body },
   { "resident_charges", pw_charge_body },
+  { "resident_payments", pw_payment_body },
 };
 
 static int pw_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,

@@ -108,6 +108,8 @@ typedef struct pw_ctx {
   pthread_rwlock_t lock;
   pw_coll c[PW_NKINDS];
   int64_t next_wo_number;
+  const char **pay_type;      /* paymentType posted, by written ledger id */
+  uint32_t npay_type;
   char client_id[64], client_secret[64], system_id[32];
 } pw_ctx;
 
@@ -553,7 +555,9 @@ static cJSON *pw_txn_json(pw_ctx *x, const pf_txn *t, int64_t modified){
     pw_set_date(o, "depositDate", t->date);
     cJSON_AddNumberToObject(o, "destinationAccountID", PW_ID_BANK);
     cJSON_AddBoolToObject(o, "isDeposited", 1);
-    cJSON_AddStringToObject(o, "paymentType", pw_pay_types[t->code % PF_NPAYMETHODS]);
+    uint32_t w = t->id - PF_TX_WRITTEN;            /* a written one: as posted */
+    cJSON_AddStringToObject(o, "paymentType", t->id >= PF_TX_WRITTEN && w < x->npay_type && x->pay_type[w]
+                            ? x->pay_type[w] : pw_pay_types[t->code % PF_NPAYMETHODS]);
     cJSON_AddStringToObject(o, "status", "Active");
   }
   pw_set_str(o, "comments", t->memo ? t->memo : pf_ledger_memo(t));
@@ -1360,17 +1364,18 @@ static const struct { const char *path, *body; } pw_fixed[] = {
     "{\"id\":3,\"categoryName\":\"Prospect\"}]" },
 };
 
-/* GET /leases/{leaseId}/autocharges: the lease's recurring charges (Charge). */
+/* GET /leases/{leaseId}/autocharges: the lease's recurring charges (Charge);
+** a lease created through the API has none yet, a deleted one is 404. */
 static void pw_autocharges_get(pw_ctx *x, int64_t id, sb_response *resp){
   pf_recurring rc[PF_RC_SLOTS];
   int64_t j = id - pw_kinds[PW_LEASES].base - 1;
   pthread_rwlock_rdlock(&x->lock);
-  if( pw_find(x, PW_LEASES, id) == NULL || j < 0 || j >= x->pf->leases.n ){
+  if( pw_find(x, PW_LEASES, id) == NULL ){
     pthread_rwlock_unlock(&x->lock);
     pw_not_found(resp);
     return;
   }
-  int n = pf_recurring_lease(x->pf, (uint32_t)j, rc);
+  int n = j >= 0 && j < x->pf->leases.n ? pf_recurring_lease(x->pf, (uint32_t)j, rc) : 0;
   cJSON *a = cJSON_CreateArray();
   for(int i = 0; i < n; i++){
     const pf_charge_code *cc = pf_charge_code_at(rc[i].code);
@@ -1380,6 +1385,11 @@ static void pw_autocharges_get(pw_ctx *x, int64_t id, sb_response *resp){
     cJSON_AddNumberToObject(o, "amount", rc[i].amount_cents / 100.0);
     cJSON_AddStringToObject(o, "description", cc->name);
     cJSON_AddStringToObject(o, "dueDay", "1st of the month");
+    if( rc[i].code != PF_CC_RENT ){                  /* the extra: a reference of its own */
+      char ref[24];
+      snprintf(ref, sizeof(ref), "AC-%u", (unsigned)rc[i].id);
+      cJSON_AddStringToObject(o, "referenceNumber", ref);
+    }
     pw_set_date(o, "endDate", rc[i].end);
     cJSON_AddStringToObject(o, "frequency", "MONTHLY");
     cJSON_AddNumberToObject(o, "glAccountID", (double)pw_gen_id(PW_GLACCOUNTS, rc[i].code));
@@ -1472,6 +1482,16 @@ static void pw_save_txn_w(pw_ctx *x, int kind, const sb_request *req, sb_respons
     t.memo = vd_str(body, "comments");
     t.reference = vd_str(body, "refNo");
     uint32_t id = pf_ledger_add(x->pf, &t);
+    if( kind == PW_PAYMENTS ){
+      uint32_t w = id - PF_TX_WRITTEN;
+      if( w >= x->npay_type ){
+        uint32_t n = w + 16;
+        x->pay_type = sb_xrealloc(x->pay_type, n * sizeof(*x->pay_type));
+        memset(x->pay_type + x->npay_type, 0, (n - x->npay_type) * sizeof(*x->pay_type));
+        x->npay_type = n;
+      }
+      x->pay_type[w] = vd_enum_canon(pw_pay_types_in, vd_str(body, "paymentType"));
+    }
     pw_render_ledger(x, (uint32_t)j, now);
     pw_rec *lr = pw_find(x, PW_LEASES, lease);          /* its leaseBalance moves */
     cJSON *lo = pw_load(lr);
@@ -1615,6 +1635,7 @@ static void pw_close(void *vs){
     for(uint32_t i = 0; i < x->c[k].n; i++) pw_rec_clear(&x->c[k].v[i]);
     free(x->c[k].v);
   }
+  free(x->pay_type);
   pthread_rwlock_destroy(&x->lock);
   free(x);
 }
