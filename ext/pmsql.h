@@ -726,6 +726,8 @@ int pms_vtab_register(sqlite3 *db, pms_conn *);
 
 /* ----------------------------------------------------------------- init */
 
+/* NULL if schema zDb has every table pms_init makes, else why not (sqlite3_free). */
+char *pms_init_outdated(sqlite3 *db, const char *zDb);
 int pms_init_register(sqlite3 *db);
 int pms_sync_register(sqlite3 *db, pms_conn *);
 /* The effective values of the sync pragmas on a connection (NULL: the
