@@ -95,7 +95,11 @@ char *pms_error_message(const pms_adapter *pA, const pms_response *pResp){
 }
 
 pms_request *pms_get_by_id(pms_session *pS, const pms_adapter_model *pAM, const char *zXId){
-  char *zSeg = pms_url_segment(zXId);
+  char *zSeg;
+  /* none for a list served per parent: its resource names the parent, and
+  ** the record alone does not */
+  if( pAM->zPath==0 || strstr(pAM->zPath, "{partition}") ) return 0;
+  zSeg = pms_url_segment(zXId);
   char *zUrl = zSeg ? pms_mprintf("%s%s/%s", pS->zBaseUrl, pAM->zPath, zSeg) : 0;
   pms_request *r = zUrl ? pms_request_new("GET", zUrl) : 0;
   free(zSeg);
@@ -225,12 +229,9 @@ static char *ad_record_id(const pms_adapter_model *pAM, const cJSON *pRec){
   return pms_json_id_text(pms_json_path(pRec, pAM->zIdPath ? pAM->zIdPath : "Id"));
 }
 
-/* GET <resource>/<id>; none for a list served per parent (its resource
-** names the parent: the vendor has no path to one record alone). */
 static pms_request *ad_get_request(pms_session *pS, const pms_adapter_model *pAM,
                                    const char *zXId, const cJSON *pCached){
   (void)pCached;
-  if( pAM->zPath && strstr(pAM->zPath, "{partition}") ) return 0;
   return pms_get_by_id(pS, pAM, zXId);
 }
 

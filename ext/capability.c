@@ -344,6 +344,7 @@ static void cap_manifest_func(sqlite3_context *ctx, int argc, sqlite3_value **ar
     cJSON_AddBoolToObject(pM, "incremental", pAM->bIncremental);
     if( pAM->zSince ) cJSON_AddStringToObject(pM, "since", pAM->zSince);
     if( pAM->zPartition ) cJSON_AddStringToObject(pM, "partition", pAM->zPartition);
+    if( pAM->zPartitionKey ) cJSON_AddStringToObject(pM, "partition_key", pAM->zPartitionKey);
     if( pAM->zIdPath ) cJSON_AddStringToObject(pM, "id", pAM->zIdPath);
     cJSON_AddBoolToObject(pM, "fixup", pAM->xFixup!=0);
     cJSON_AddItemToObject(pM, "read", cap_map_json(pA, pAM->aMap, 0));

@@ -11,6 +11,13 @@
 ** before the row is hashed, so the hash and pms_changes see the derived
 ** values like any other. Rules are data; identifiers come from this file.
 **
+** A rule may instead gather many rows of the other model into one JSON
+** column (an aggregate): a service request's history is the array of its
+** service_request_history rows, in Propexo's nested shape (their last_seen
+** left out: it moves every sync, the array would churn with it). Such a
+** column is filled when its model syncs, and again (pms_link_refresh) right
+** after the model it gathers from syncs, which is the later of the two.
+**
 ** A sync loads the integration's links once (sorted, searched by id); a
 ** single record (pms_refresh, refresh after a write) asks the database.
 */
@@ -24,15 +31,26 @@ typedef struct link_rule {
   const char *zModel;      /* the model whose rows get the link */
   const char *zFrom;       /* the model that holds it */
   const char *zMeta;       /* JSON array column of zFrom naming zModel's rows */
-  const char *zKey;        /* key of each array element: our row's id */
+  const char *zKey;        /* key of each array element: our row's id (an
+                           ** aggregate: the column of zFrom holding it) */
   const char *azTo[LINK_NCOL];    /* columns of zModel filled ... */
   const char *azFromCol[LINK_NCOL];  /* ... from these columns of zFrom */
+  /* an aggregate: SELECT k, <azTo[0]'s value> from zFrom's cache ("%w" its
+  ** schema, "%s" the one-key filter on ?2), ordered by k; else NULL */
+  const char *zAggregate;
 } link_rule;
 
 static const link_rule aLinkRule[] = {
   { "residents", "leases", "residents_meta_data", "resident_id",
     { "lease_id", "x_lease_id", "unit_id", "x_unit_id", "property_id", "x_property_id" },
-    { "id", "x_id", "unit_id", "x_unit_id", "property_id", "x_property_id" } },
+    { "id", "x_id", "unit_id", "x_unit_id", "property_id", "x_property_id" }, 0 },
+  { "service_requests", "service_request_history", 0, "service_request_id", { "history" }, { 0 },
+    "SELECT service_request_id AS k, json_group_array(json(e)) AS v FROM ("
+    " SELECT service_request_id, json_object('id', id, 'created_at', created_at, 'updated_at', updated_at,"
+    " 'x_id', x_id, 'x_created_at', x_created_at, 'notes', notes, 'creator_name', creator_name,"
+    " 'status_raw', status_raw, 'service_request_id', service_request_id) AS e"
+    " FROM \"%w\".service_request_history_cache WHERE integration_id=?1 AND service_request_id IS NOT NULL%s"
+    " ORDER BY service_request_id, x_created_at, x_id) GROUP BY k ORDER BY k" },
 };
 
 typedef struct link_entry {
@@ -53,8 +71,15 @@ struct pms_link {
 };
 
 static char *link_sql(const link_rule *pR, const char *zDb, int bOne){
-  sqlite3_str *p = sqlite3_str_new(0);
+  sqlite3_str *p;
   int i;
+  if( pR->zAggregate ){
+    char *zOne = bOne ? sqlite3_mprintf(" AND \"%w\"=?2", pR->zKey) : 0;
+    char *z = bOne && zOne==0 ? 0 : sqlite3_mprintf(pR->zAggregate, zDb, zOne ? zOne : "");
+    sqlite3_free(zOne);
+    return z;
+  }
+  p = sqlite3_str_new(0);
   sqlite3_str_appendf(p, "SELECT k");
   for(i=0; i<LINK_NCOL; i++) sqlite3_str_appendf(p, ", \"%w\"", pR->azFromCol[i]);
   sqlite3_str_appendf(p,
@@ -82,7 +107,7 @@ pms_link *pms_link_new(sqlite3 *db, const char *zDb, const char *zIntegration,
   p->bBulk = bBulk;
   p->zSql = link_sql(pR, zDb, !bBulk);
   p->zIntegration = pms_strdup(zIntegration);
-  for(i=0; i<LINK_NCOL; i++) p->aiCol[i] = pms_model_column(pM, pR->azTo[i]);
+  for(i=0; i<LINK_NCOL; i++) p->aiCol[i] = pR->azTo[i] ? pms_model_column(pM, pR->azTo[i]) : -1;
   if( p->zSql==0 || p->zIntegration==0 || p->aiCol[0]<0 ){ pms_link_free(p); return 0; }
   return p;
 }
@@ -170,6 +195,36 @@ int pms_link_apply(pms_link *p, pms_row *pRow, const char *zId){
       link_fill(p, pRow, az);
     }
     rc = sqlite3_finalize(pStmt);
+  }
+  return rc;
+}
+
+/* After a sync of zFrom: the aggregate columns gathered from it, again, in
+** the rows that have something to gather (the run's savepoint holds both). */
+int pms_link_refresh(sqlite3 *db, const char *zDb, const char *zIntegration, const char *zFrom){
+  size_t i;
+  int rc = SQLITE_OK;
+  for(i=0; rc==SQLITE_OK && i<sizeof(aLinkRule)/sizeof(aLinkRule[0]); i++){
+    const link_rule *pR = &aLinkRule[i];
+    char *zAgg, *zSql;
+    if( pR->zAggregate==0 || strcmp(pR->zFrom, zFrom)!=0 ) continue;
+    zAgg = link_sql(pR, zDb, 0);
+    zSql = zAgg ? sqlite3_mprintf(
+        "WITH a AS (%s) UPDATE \"%w\".\"%w_cache\" SET \"%w\" = (SELECT a.v FROM a WHERE a.k = id)"
+        " WHERE integration_id=?1 AND id IN (SELECT k FROM a)",
+        zAgg, zDb, pR->zModel, pR->azTo[0]) : 0;
+    if( zSql==0 ) rc = SQLITE_NOMEM;
+    else{
+      sqlite3_stmt *pStmt = 0;
+      rc = sqlite3_prepare_v2(db, zSql, -1, &pStmt, 0);
+      if( rc==SQLITE_OK ){
+        sqlite3_bind_text(pStmt, 1, zIntegration, -1, SQLITE_STATIC);
+        sqlite3_step(pStmt);
+        rc = sqlite3_finalize(pStmt);
+      }
+    }
+    sqlite3_free(zAgg);
+    sqlite3_free(zSql);
   }
   return rc;
 }

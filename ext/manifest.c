@@ -46,7 +46,7 @@ static const char *const azMfModelKey[] = { "resource", "notes", "operations", "
 static const char *const azMfFieldKey[] = { "type", "read", "create", "update", "write",
   "value_map", "max_length", "min_length", "enum", "format", "minimum", "maximum", "notes", 0 };
 static const char *const azMfReadOpKey[] = { "supported", "notes", "incremental", "paging",
-  "since", "since_format", "query", "partition", "id", 0 };
+  "since", "since_format", "query", "partition", "partition_key", "id", 0 };
 static const char *const azMfOpKey[] = { "supported", "notes", "readback", "carry", "fixed", 0 };
 static const char *const azMfReadKey[] = { "path", "transform", "model", 0 };
 static const char *const azMfWriteKey[] = { "to", "transform", "model", "part", 0 };
@@ -405,6 +405,11 @@ static int mf_models(mf_ctx *c, pms_manifest *pMf){
       am.zPath = pRes->valuestring;
       am.bIncremental = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pRead, "incremental"));
       am.zPartition = zPart ? pms_model_find(zPart)->zName : 0;
+      am.zPartitionKey = mf_str(pRead, "partition_key");
+      if( cJSON_GetObjectItemCaseSensitive(pRead, "partition_key") && (zPart==0 || am.zPartitionKey==0
+          || am.zPartitionKey[strspn(am.zPartitionKey, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.")]) ){
+        rc = mf_fail(c, zSub ? zSub : zPath, "\"partition_key\" must be a dotted path of the parent's record (with \"partition\")"); goto next;
+      }
       am.zPaging = mf_str(pRead, "paging");
       am.zSince = mf_str(pRead, "since");
       am.zIdPath = mf_str(pRead, "id");

@@ -224,6 +224,21 @@ const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath){
   return p;
 }
 
+/* The same dotted path as SQLite's json_extract takes it ("Lines.0.Id" ->
+** "$.Lines[0].Id"), malloc'd; for paths of names, digits and '_' only. */
+char *pms_json_path_sql(const char *zPath){
+  pms_str s = {0};
+  pms_str_appendz(&s, "$");
+  while( zPath && *zPath ){
+    const char *zDot = strchr(zPath, '.');
+    int n = zDot ? (int)(zDot - zPath) : (int)strlen(zPath);
+    if( n>0 && (int)strspn(zPath, "0123456789")==n ) pms_str_appendf(&s, "[%.*s]", n, zPath);
+    else pms_str_appendf(&s, ".%.*s", n, zPath);
+    zPath = zDot ? zDot+1 : 0;
+  }
+  return pms_str_finish(&s);
+}
+
 const char *pms_enum_lookup(const pms_enum_map *aMap, const char *zVendor){
   const pms_enum_map *p;
   for(p=aMap; p->zVendor; p++){

@@ -354,6 +354,7 @@ int pms_map_apply_cols(pms_row *, const pms_field_map *, const int *aiCol,
 int pms_json_array_slices(const char *z, size_t n, const char **azStart,
                           size_t *anLen, int nMax);
 const cJSON *pms_json_path(const cJSON *pRoot, const char *zPath);
+char *pms_json_path_sql(const char *zPath);   /* "A.0.B" -> "$.A[0].B", malloc'd */
 /* Writes: put unified fields into a vendor body along a write map (the
 ** entries of part zPart: NULL = the entries without a part), reversing each
 ** transform; fields without an entry there go to pLeft. */
@@ -425,6 +426,11 @@ typedef struct pms_adapter_model {
   ** the paged list once per parent (pms_list_page.zPartition), all in the
   ** model's one atomic run. NULL: one list. */
   const char *zPartition;
+  /* read.partition_key: the list is keyed not by the parent's id but by this
+  ** dotted path of the parent's vendor record ("Task.Id": Buildium's task
+  ** history, per task of a work order); pms_row.zPartition stays the
+  ** parent's x_id. NULL: the parent's id. */
+  const char *zPartitionKey;
   const pms_field_map *aWrite; /* regular fields written ("write"), all parts */
   const char *zPaging;         /* "offset", "page", "cursor", "none" or NULL */
   const char *zSince;          /* the vendor's change-time filter, or NULL */
@@ -577,7 +583,8 @@ cJSON *pms_response_record(const pms_response *, char **pzErr);
 /* A readable error from a response along the manifest's "errors" shape:
 ** "message [code] (key: value; …)", else the first 200 bytes. malloc'd. */
 char *pms_error_message(const pms_adapter *, const pms_response *);
-/* GET <base><resource>/<id>: the regular single read. */
+/* GET <base><resource>/<id>: the regular single read (NULL when the model
+** has no resource, or its resource names a parent: {partition}). */
 pms_request *pms_get_by_id(pms_session *, const pms_adapter_model *, const char *zXId);
 
 /* ------------------------------------------------------------------ links */
@@ -591,6 +598,8 @@ pms_link *pms_link_new(sqlite3 *db, const char *zDb, const char *zIntegration,
 /* Fill the row's link columns the vendor left NULL (row id zId). */
 int pms_link_apply(pms_link *, pms_row *, const char *zId);
 void pms_link_free(pms_link *);
+/* After a sync of model zFrom: refill the columns other models gather from it. */
+int pms_link_refresh(sqlite3 *db, const char *zDb, const char *zIntegration, const char *zFrom);
 
 /* ---------------------------------------------------------- integrations */
 

@@ -191,7 +191,7 @@ static int sync_on_page(void *pArg, pms_request *r, pms_response *pResp){
         anRaw = anScan;
       }
     }
-    p->zPartKey = pPart->zKey;
+    p->zPartKey = pPart->zParentX ? pPart->zParentX : pPart->zKey;
     cJSON_ArrayForEach(pItem, lr.pItems){
       p->zRaw = nRaw==n ? azRaw[i] : 0;
       p->nRaw = nRaw==n ? anRaw[i] : 0;
@@ -267,14 +267,21 @@ int sync_partitions(sync_run *p){
     return SQLITE_ERROR;
   }
   free(zWm);
+  /* with a partition_key, the list is keyed by a value of the parent's
+  ** vendor record (a work order's Task.Id), not by its id; a parent
+  ** without one has nothing under it */
   rc = sync_prepare(p->db, &pStmt, sqlite3_mprintf(
-      "SELECT x_id FROM \"%w\".\"%w_cache\" WHERE integration_id=?1 ORDER BY x_id", p->zDb, zParent));
+      "SELECT %s, x_id FROM \"%w\".\"%w_cache\" WHERE integration_id=?1 ORDER BY x_id",
+      p->pAM->zPartitionKey ? "json_extract(remote_data, ?2)" : "x_id", p->zDb, zParent));
   if( rc==SQLITE_OK ){
+    char *zJsonPath = p->pAM->zPartitionKey ? pms_json_path_sql(p->pAM->zPartitionKey) : 0;
     sqlite3_bind_text(pStmt, 1, p->pSess->zIntegration, -1, SQLITE_STATIC);
-    while( sqlite3_step(pStmt)==SQLITE_ROW ){
+    if( zJsonPath ) sqlite3_bind_text(pStmt, 2, zJsonPath, -1, free);
+    else if( p->pAM->zPartitionKey ) rc = SQLITE_NOMEM;
+    while( rc==SQLITE_OK && sqlite3_step(pStmt)==SQLITE_ROW ){
       sync_part *aNew;
       const char *zKey = (const char*)sqlite3_column_text(pStmt, 0);
-      if( zKey==0 ) continue;
+      if( zKey==0 || *zKey==0 ) continue;
       aNew = realloc(p->aPart, sizeof(sync_part)*(size_t)(p->nPart+1));
       if( aNew==0 ){ rc = SQLITE_NOMEM; break; }
       p->aPart = aNew;
@@ -282,6 +289,10 @@ int sync_partitions(sync_run *p){
       aNew[p->nPart].nPageExpected = -1;
       aNew[p->nPart].iReasked = -1;
       aNew[p->nPart].zKey = pms_strdup(zKey);
+      if( p->pAM->zPartitionKey ){
+        aNew[p->nPart].zParentX = pms_strdup((const char*)sqlite3_column_text(pStmt, 1));
+        if( aNew[p->nPart].zParentX==0 ){ p->nPart++; rc = SQLITE_NOMEM; break; }
+      }
       if( aNew[p->nPart++].zKey==0 ){ rc = SQLITE_NOMEM; break; }
     }
     if( rc==SQLITE_OK ) rc = sqlite3_finalize(pStmt);

@@ -148,6 +148,9 @@ void sync_run_commit(sync_run *r){
   sqlite3 *db = r->db;
   int rc = SQLITE_OK;
   sync_finalize_all(r);
+  if( r->zErr==0 && pms_link_refresh(db, r->zDb, r->pSess->zIntegration, r->pM->zName) ){
+    r->zErr = pms_mprintf("cannot gather %s into the models that show it: %s", r->pM->zName, sqlite3_errmsg(db));
+  }
   if( r->zErr==0 ) rc = sync_save_state(r, r->zWmNew);
   if( r->zErr==0 && rc ) r->zErr = pms_mprintf("cannot save the watermark: %s", sqlite3_errmsg(db));
   if( r->zErr ){
@@ -182,7 +185,7 @@ void sync_run_free(sync_run *r){
   if( r->zHolder[0] ) sync_lease_release(r, 1);
   sync_finalize_all(r);
   pms_row_free(&r->row);
-  for(i=0; i<r->nPart; i++) free(r->aPart[i].zKey);
+  for(i=0; i<r->nPart; i++){ free(r->aPart[i].zKey); free(r->aPart[i].zParentX); }
   free(r->aPart);
   free(r->zSince);
   free(r->zWm);

@@ -55,7 +55,9 @@ typedef struct sync_stmts {
 /* One paged list of a run: the whole list, or one parent's part of it
 ** (pms_adapter_model.zPartition). */
 typedef struct sync_part {
-  char *zKey;               /* the parent's x_id, NULL for the whole list */
+  char *zKey;               /* the parent's x_id, or its partition_key value
+                            ** (what the list's URL takes); NULL for the whole list */
+  char *zParentX;           /* the parent's x_id when zKey is its partition_key */
   int bPagesQueued;         /* the total is known: pages go by the window */
   int nPageExpected;        /* pages the total needs; -1 unknown */
   int nPageNext;            /* next page not yet submitted */
