@@ -19,6 +19,9 @@
 ** Charges and payments are read from the general ledger, one list per
 ** income GL account (the query's {partition}), and posted to a lease's
 ** ledger (POST /leases/{leaseId}/charges or /payments), read back by id.
+** A work order's history is its task's (/v1/tasks/{taskId}/history, read
+** per work order by the Task.Id of its record: read.partition_key); the
+** fix-up names the work order the list was read for.
 */
 #include "../ext/pmsql.h"
 #include <stdio.h>
@@ -240,6 +243,26 @@ static int bd_work_order_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec
   return SQLITE_OK;
 }
 
+/* A task history entry names neither its work order (the list's: read per
+** work order, by its Task.Id) nor its creator as one name. */
+static int bd_task_history_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pUser = cJSON_GetObjectItemCaseSensitive(pRec, "CreatedByUser");
+  const char *zFirst = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pUser, "FirstName"));
+  const char *zLast = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pUser, "LastName"));
+  (void)pS; (void)pzErr;
+  if( pRow->zPartition ){
+    cJSON *pWo = cJSON_CreateString(pRow->zPartition);
+    pms_row_set_fk(pRow, "service_request_id", "x_service_request_id", "service_requests", pWo);
+    cJSON_Delete(pWo);
+  }
+  if( (zFirst && *zFirst) || (zLast && *zLast) ){
+    char *z = pms_mprintf("%s%s%s", zFirst ? zFirst : "", zFirst && *zFirst && zLast && *zLast ? " " : "",
+                          zLast ? zLast : "");
+    if( z ){ pms_row_set_column(pRow, "creator_name", z); free(z); }
+  }
+  return SQLITE_OK;
+}
+
 /* General-ledger transactions: charges and payments share the list; each
 ** model keeps its own TransactionType of lease transactions. post_month is
 ** the month of the date. */
@@ -312,6 +335,7 @@ static const pms_adapter_fixup aBdFixup[] = {
   { "residents",        bd_resident_fixup },
   { "applicants",       bd_applicant_fixup },
   { "service_requests", bd_work_order_fixup },
+  { "service_request_history", bd_task_history_fixup },
   { "vendors",          bd_vendor_fixup },
   { "resident_charges", bd_charge_fixup },
   { "resident_payments", bd_payment_fixup },

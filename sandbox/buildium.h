@@ -43,6 +43,7 @@
 
 /* The money routes (buildium_money.c) */
 #define BD_ID_TXN         100000001     /* lease transactions: + ledger id */
+#define BD_ID_TASKHIST    76000001      /* task history: + ledger.c's entry id */
 #define BD_ID_CHARGECODE  99500101      /* income GL accounts: + charge code */
 #define BD_ID_RECURRING   1500000001    /* recurring charges: + pf id   */
 

@@ -29,6 +29,9 @@
 **        accounts charges are booked to: the portfolio's charge codes)
 **   GET  /vendors, /vendors/{id}               VendorMessage
 **        ?lastupdatedfrom&lastupdatedto
+**   GET  /tasks/{taskId}/history               TaskHistoryMessage[] (a work
+**        order's task: one entry per status it went through, ledger.c)
+**   GET  /tasks/{taskId}/history/{id}          TaskHistoryMessage
 **
 ** Lists page with limit (default 50, at most 1000) and offset and give
 ** X-Total-Count, like every Buildium list. Simplifications: orderby is
@@ -727,6 +730,90 @@ static uint32_t bdm_lease_idx(const char *seg){
   return (uint32_t)(v - BD_ID_LEASE);
 }
 
+/* The work order behind task number t (its index), or PF_NONE. */
+static uint32_t bdm_task_wo(const bd_ctx *c, int64_t t){
+  for(uint32_t w = 0; t >= 0 && w < c->pf->wos.n; w++){
+    if( c->pf->wos.v[w].task == (uint64_t)t ) return w;
+  }
+  return PF_NONE;
+}
+
+static void bdm_history_user(bd_ctx *c, unsigned staff, sb_buf *b){
+  const pf_staff *s = pf_staff_at(staff);
+  SB_LIT(b, "{\"Id\":");
+  jw_int(b, BD_ID_STAFF + (int64_t)staff - 1);
+  SB_LIT(b, ",\"FirstName\":");
+  jw_str(b, s ? s->first : NULL);
+  SB_LIT(b, ",\"LastName\":");
+  jw_str(b, s ? s->last : NULL);
+  SB_LIT(b, ",\"Href\":\"");
+  sb_puts(b, c->base);
+  SB_LIT(b, "/v1/users/");
+  jw_int(b, BD_ID_STAFF + (int64_t)staff - 1);
+  SB_LIT(b, "\",\"UserType\":\"Staff\"}");
+}
+
+/* TaskHistoryMessage (the spec spells CreatedDateTIme so). */
+static void bdm_history(bd_ctx *c, const pf_wo_history *h, sb_buf *b){
+  const pf_workorder *o = &c->pf->wos.v[h->wo];
+  SB_LIT(b, "{\"Id\":");
+  jw_int(b, BD_ID_TASKHIST + (int64_t)h->id);
+  SB_LIT(b, ",\"Priority\":");
+  jw_str(b, bd_wo_priority_names[o->priority % 3]);
+  SB_LIT(b, ",\"TaskStatus\":");
+  jw_str(b, bd_wo_status_names[h->status % 5]);
+  SB_LIT(b, ",\"AssignedToUserId\":");
+  jw_int(b, BD_ID_STAFF + (int64_t)h->staff - 1);
+  SB_LIT(b, ",\"DueDate\":");
+  jw_date(b, o->due);
+  SB_LIT(b, ",\"Message\":");
+  jw_str(b, h->note);
+  SB_LIT(b, ",\"SharedWith\":[],\"FileIds\":[],\"CreatedDateTIme\":");
+  jw_datetime(b, h->at);
+  SB_LIT(b, ",\"CreatedByUser\":");
+  bdm_history_user(c, h->staff, b);
+  SB_LIT(b, ",\"LastUpdatedDateTime\":");
+  jw_datetime(b, h->at);
+  SB_LIT(b, ",\"LastUpdatedByUser\":");
+  bdm_history_user(c, h->staff, b);
+  sb_putc(b, '}');
+}
+
+/* GET /tasks/{taskId}/history[/{id}]: 404 for a task no work order has. */
+static void bdm_task_history(bd_ctx *c, const char *task, const char *one, const sb_query *q,
+                             sb_response *resp){
+  bdm_page p = { &resp->body, 0, 0, 0, 0 };
+  pf_wo_history h[PF_WH_SLOTS];
+  int64_t t, id = -1;
+  if( !one && !bdm_paging(q, &p.limit, &p.offset, resp) ) return;
+  if( one && !bdm_int(one, &id) ) id = -1;
+  pthread_rwlock_rdlock(&c->lock);
+  uint32_t w = bdm_int(task, &t) ? bdm_task_wo(c, t - BD_ID_TASK) : PF_NONE;
+  int n = w == PF_NONE ? 0 : pf_wo_history_of(c->pf, w, h);
+  if( w == PF_NONE ){
+    pthread_rwlock_unlock(&c->lock);
+    bdm_not_found(resp);
+    return;
+  }
+  if( one ){
+    int i;
+    for(i = 0; i < n && BD_ID_TASKHIST + (int64_t)h[i].id != id; i++){}
+    if( i < n ){
+      resp->status = 200;
+      resp->content_type = SB_JSON_TYPE;
+      bdm_history(c, &h[i], &resp->body);
+    }else{
+      bdm_not_found(resp);
+    }
+    pthread_rwlock_unlock(&c->lock);
+    return;
+  }
+  sb_putc(p.b, '[');
+  for(int i = 0; i < n; i++) if( bdm_take(&p) ) bdm_history(c, &h[i], p.b);
+  pthread_rwlock_unlock(&c->lock);
+  bdm_list_done(&p, resp);
+}
+
 int bd_money_route(bd_ctx *c, const sb_request *req, char **seg, int n,
                    sb_response *resp){
   int get = strcmp(req->method, "GET") == 0;
@@ -748,6 +835,9 @@ int bd_money_route(bd_ctx *c, const sb_request *req, char **seg, int n,
   }else if( strcmp(seg[0], "leases") == 0 && n == 2 && get
             && strcmp(seg[1], "recurringtransactions") == 0 ){
     bdm_recurring_list(c, PF_NONE, &q, resp);
+  }else if( strcmp(seg[0], "tasks") == 0 && (n == 3 || n == 4) && get && bdm_digits(seg[1])
+            && strcmp(seg[2], "history") == 0 ){
+    bdm_task_history(c, seg[1], n == 4 ? seg[3] : NULL, &q, resp);
   }else if( strcmp(seg[0], "leases") == 0 && n == 2 && get
             && strcmp(seg[1], "outstandingbalances") == 0 ){
     bdm_outstanding(c, &q, resp);
