@@ -30,6 +30,18 @@ static char *map_int_text(char *z, long long v){
   return z;
 }
 
+/* A number as the shortest text that reads back as the same double:
+** 3570.68, not %.17g's 3570.6799999999998. */
+static char *map_num_text(char *z, size_t n, double r){
+  int nDigit;
+  for(nDigit=15; nDigit<17; nDigit++){
+    snprintf(z, n, "%.*g", nDigit, r);
+    if( strtod(z, 0)==r ) return z;
+  }
+  snprintf(z, n, "%.17g", r);
+  return z;
+}
+
 void pms_row_init(pms_row *pRow, const pms_model *pM, const char *zIntegration){
   pRow->pModel = pM;
   pRow->zIntegration = zIntegration;
@@ -266,7 +278,7 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
         if( isfinite(r) && r==floor(r) && fabs(r)<9.0e15 ){
           map_int_text(zNum, (long long)r);
         }else{
-          snprintf(zNum, sizeof(zNum), "%.17g", r);
+          map_num_text(zNum, sizeof(zNum), r);
         }
         pms_row_set_text(pRow, iCol, zNum, -1);
       }else if( cJSON_IsBool(pVal) ){
@@ -522,8 +534,7 @@ static cJSON *map_unvalue(const pms_field_map *pF, const cJSON *pV, char **pzErr
     case PMS_X_DATETIME:
       if( cJSON_IsNumber(pV) ){
         char zNum[64];
-        snprintf(zNum, sizeof(zNum), "%.17g", pV->valuedouble);
-        return cJSON_CreateString(zNum);
+        return cJSON_CreateString(map_num_text(zNum, sizeof(zNum), pV->valuedouble));
       }
       return cJSON_Duplicate(pV, 1);
     case PMS_X_INT:

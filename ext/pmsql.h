@@ -610,6 +610,7 @@ char *pms_integration_check(const char *zId, const char *zVendor, const char *zU
                             const cJSON *pCred, const cJSON *pOpt);
 /* Option helpers with defaults. */
 double pms_option_number(const pms_session *, const char *zKey, double dflt);
+double pms_option_window_days(const pms_session *, const char *zModel);
 const char *pms_option_string(const pms_session *, const char *zKey);
 const char *pms_credential(const pms_session *, const char *zKey);
 
