@@ -567,6 +567,25 @@ static int en_parse_day(const char *z, int32_t *pd){
   return 1;
 }
 
+/* An ids param (a comma list, or one number) as text; NULL if absent. */
+static const char *en_ids_param(const cJSON *v, char *buf, size_t n){
+  if( cJSON_IsNumber(v) ){ snprintf(buf, n, "%.0f", v->valuedouble); return buf; }
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Is id in the comma-separated id list z ("12,15")? */
+static int en_in_ids(const char *z, unsigned long id){
+  for(const char *q = z; *q; ){
+    char *e;
+    unsigned long v = strtoul(q, &e, 10);
+    if( e == q ) return 0;
+    if( v == id ) return 1;
+    if( *e && *e != ',' ) return 0;
+    q = *e ? e + 1 : e;
+  }
+  return 0;
+}
+
 static int en_tx_open(const pf_txn *t){ return t->paid_cents < t->amount_cents; }
 
 static void en_tx_date(sb_buf *b, const char *k, int32_t days){
@@ -660,22 +679,10 @@ static void en_get_lease_ar(en_ctx *c, const en_call *k, sb_response *resp){
   uint32_t n0 = c->lease_off[p + 1] - c->lease_off[p], n = 0;
   uint32_t *ix = sb_xmalloc(sizeof(uint32_t) * (n0 + 1));
   char buf[32];
-  const char *z = cJSON_IsString(ids) ? ids->valuestring : NULL;
-  if( cJSON_IsNumber(ids) ){ snprintf(buf, sizeof(buf), "%.0f", ids->valuedouble); z = buf; }
+  const char *z = en_ids_param(ids, buf, sizeof(buf));
   for(uint32_t i = 0; i < n0; i++){
     uint32_t l = c->lease_ix[c->lease_off[p] + i];
-    if( z ){
-      int hit = 0;
-      for(const char *q = z; *q; ){
-        char *e;
-        unsigned long v = strtoul(q, &e, 10);
-        if( e == q ) break;
-        if( v == l + 1 ) hit = 1;
-        q = *e == ',' ? e + 1 : e;
-        if( *e && *e != ',' ) break;
-      }
-      if( !hit ) continue;
-    }
+    if( z && !en_in_ids(z, l + 1) ) continue;
     ix[n++] = l;
   }
   en_list(c, k, resp, "leases", "lease", ix, n, en_ar_lease);
@@ -808,21 +815,9 @@ static void en_get_vendors(en_ctx *c, const en_call *k, sb_response *resp){
   const cJSON *ids = cJSON_GetObjectItem(k->params, "vendorIds");
   uint32_t ix[PF_NVENDORS], n = 0;
   char buf[32];
-  const char *z = cJSON_IsString(ids) ? ids->valuestring : NULL;
-  if( cJSON_IsNumber(ids) ){ snprintf(buf, sizeof(buf), "%.0f", ids->valuedouble); z = buf; }
+  const char *z = en_ids_param(ids, buf, sizeof(buf));
   for(uint32_t v = 0; v < PF_NVENDORS; v++){
-    if( z ){
-      int hit = 0;
-      for(const char *q = z; *q; ){
-        char *e;
-        unsigned long x = strtoul(q, &e, 10);
-        if( e == q ) break;
-        if( x == v + 1 ) hit = 1;
-        q = *e == ',' ? e + 1 : e;
-        if( *e && *e != ',' ) break;
-      }
-      if( !hit ) continue;
-    }
+    if( z && !en_in_ids(z, v + 1) ) continue;
     ix[n++] = v;
   }
   en_call all = *k;
