@@ -678,12 +678,12 @@ static cJSON *en_cached_property(const pms_write *w){
   return pOut;
 }
 
-static int en_charge_seq = 0;
-
 /* artransactions/sendLeaseArTransactions r1: leaseId, arCodeId and
 ** transactionAmount by the manifest's write map; the dates here, in
 ** Entrata's forms (MM/DD/YYYY, MM/YYYY); transactionId, the client
-** system's unique id, from the clock and a counter. */
+** system's unique id: 53 random bits (exact in a JSON number), since
+** writes go out concurrently and from several processes (a clock and a
+** counter gave two writes of one millisecond the same id). */
 static pms_request *en_charge_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                     char **pzErr){
   cJSON *pParams = cJSON_CreateObject();
@@ -691,7 +691,10 @@ static pms_request *en_charge_begin(pms_session *pS, const pms_adapter_model *pA
   const char *zPm = cJSON_GetStringValue(en_get(w->pFields, "post_month"));
   char z[16];
   pms_request *r;
-  int64_t iTx = pms_now_ms()*10 + __atomic_add_fetch(&en_charge_seq, 1, __ATOMIC_RELAXED) % 10;
+  sqlite3_uint64 uRand;
+  int64_t iTx;
+  sqlite3_randomness(sizeof(uRand), &uRand);
+  iTx = (int64_t)(uRand & ((1ull<<53) - 1)) | 1;
   cJSON_AddNumberToObject(pParams, "transactionId", (double)iTx);
   if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pParams, 0, pzErr) ){
     cJSON_Delete(pParams);
