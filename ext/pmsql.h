@@ -548,6 +548,10 @@ pms_request *pms_rest_write_begin(pms_session *, const pms_adapter_model *, pms_
                                   int bDry, char **pzErr);
 pms_request *pms_rest_write_step(pms_session *, const pms_adapter_model *, pms_write *,
                                  pms_response *);
+/* Its request body: carried keys (update), fixed fields (create), the write
+** map, then the adapter's xWriteFields. malloc'd JSON text, or NULL. */
+char *pms_rest_write_body(pms_session *, const pms_adapter_model *, pms_write *,
+                          const cJSON *pCurrent, char **pzErr);
 
 /* The adapters, bound to their manifests (adapter.c). */
 int pms_adapter_init(char **pzErr);
@@ -666,6 +670,8 @@ struct pms_write {
   char *zCachedRemote;       /* the cached remote_data (update) */
   int iStep;                 /* adapter's progress through its requests */
   cJSON *pCurrent;           /* record as read back before a full replace */
+  cJSON *pLookup;            /* what an adapter's lookup step found before the
+                             ** write (Buildium: the vendor category's id) */
   /* outcome, recorded in pms_writes */
   char *zMethod;
   char *zUrl;
