@@ -488,7 +488,8 @@ static int pw_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_wr
   for(i=0; i<sizeof(aPwWrite)/sizeof(aPwWrite[0]); i++){
     if( strcmp(aPwWrite[i].zModel, pAM->zModel)==0 ) return aPwWrite[i].xBody(pBody, pLeft, pCurrent, pzErr);
   }
-  *pzErr = pms_mprintf("the Propertyware adapter does not write %s", pAM->zModel);
+  if( pLeft->child==0 ) return SQLITE_OK;   /* the write map placed every field (vendors) */
+  *pzErr = pms_mprintf("the Propertyware adapter cannot write %s.%s", pAM->zModel, pLeft->child->string);
   return SQLITE_ERROR;
 }
 

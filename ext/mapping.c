@@ -566,21 +566,21 @@ int pms_map_unapply(const pms_field_map *aMap, const char *zPart, const cJSON *p
   const cJSON *pV;
   cJSON_ArrayForEach(pV, pFields){
     const pms_field_map *pF;
-    cJSON *pOut;
+    int nOut = 0;
+    /* every entry of the column in this part: a list may write one column
+    ** to several vendor fields (a payment's date is also its depositDate) */
     for(pF=aMap; pF && pF->zColumn; pF++){
-      if( strcmp(pF->zColumn, pV->string)==0 && pF->eXform!=PMS_X_ID
-       && map_same_part(pF->zPart, zPart) ) break;
+      cJSON *pOut;
+      if( strcmp(pF->zColumn, pV->string)!=0 || pF->eXform==PMS_X_ID || !map_same_part(pF->zPart, zPart) ) continue;
+      pOut = map_unvalue(pF, pV, pzErr);
+      if( pOut==0 ){
+        if( *pzErr==0 ) *pzErr = pms_mprintf("cannot write %s", pV->string);
+        return SQLITE_ERROR;
+      }
+      if( map_set_path(pBody, pF->zPath, pOut) ) return SQLITE_ERROR;
+      nOut++;
     }
-    if( pF==0 || pF->zColumn==0 ){
-      if( pLeft ) cJSON_AddItemToObject(pLeft, pV->string, cJSON_Duplicate(pV, 1));
-      continue;
-    }
-    pOut = map_unvalue(pF, pV, pzErr);
-    if( pOut==0 ){
-      if( *pzErr==0 ) *pzErr = pms_mprintf("cannot write %s", pV->string);
-      return SQLITE_ERROR;
-    }
-    if( map_set_path(pBody, pF->zPath, pOut) ) return SQLITE_ERROR;
+    if( nOut==0 && pLeft ) cJSON_AddItemToObject(pLeft, pV->string, cJSON_Duplicate(pV, 1));
   }
   return SQLITE_OK;
 }
