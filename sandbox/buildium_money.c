@@ -816,6 +816,16 @@ static int64_t bdm_check_lines(const cJSON *lines, vd_errors *e){
   return total;
 }
 
+/* A write on a lease's ledger: the write lock taken (1), or a 404 answered
+** for a lease that does not exist (0, unlocked). */
+static int bdm_lock_lease(bd_ctx *c, uint32_t lease, sb_response *resp){
+  pthread_rwlock_wrlock(&c->lock);
+  if( lease < c->pf->leases.n ) return 1;
+  pthread_rwlock_unlock(&c->lock);
+  bdm_not_found(resp);
+  return 0;
+}
+
 static void bdm_post(bd_ctx *c, uint32_t lease, int payment, const sb_request *req,
                      sb_response *resp){
   const vd_schema *s = payment ? &bdm_s_payment : &bdm_s_charge;
@@ -829,12 +839,7 @@ static void bdm_post(bd_ctx *c, uint32_t lease, int payment, const sb_request *r
     bd_invalid(resp, &e);
     goto out;
   }
-  pthread_rwlock_wrlock(&c->lock);
-  if( lease >= c->pf->leases.n ){
-    pthread_rwlock_unlock(&c->lock);
-    bdm_not_found(resp);
-    goto out;
-  }
+  if( !bdm_lock_lease(c, lease, resp) ) goto out;
   pf_txn t;
   memset(&t, 0, sizeof(t));
   t.lease = lease;
@@ -931,12 +936,7 @@ static void bdm_post_recurring(bd_ctx *c, uint32_t lease, const sb_request *req,
     bd_invalid(resp, &e);
     goto out;
   }
-  pthread_rwlock_wrlock(&c->lock);
-  if( lease >= c->pf->leases.n ){
-    pthread_rwlock_unlock(&c->lock);
-    bdm_not_found(resp);
-    goto out;
-  }
+  if( !bdm_lock_lease(c, lease, resp) ) goto out;
   if( c->nrcs == c->rcs_cap ){
     c->rcs_cap = c->rcs_cap ? c->rcs_cap * 2 : 16;
     c->rcs = sb_xrealloc(c->rcs, c->rcs_cap * sizeof(bd_recurring_w));
