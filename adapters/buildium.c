@@ -388,6 +388,38 @@ static cJSON *bd_vendor_tax_for_write(const cJSON *pV){
   return pOut;
 }
 
+/* A tax id's TaxPayerType, told by its format (Buildium's own formats for
+** each); NULL when it has neither. */
+static const char *bd_tax_payer_type(const char *z){
+  static const char *const aShape[][2] = { { "dd-ddddddd", "EIN" }, { "ddd-dd-dddd", "SSN" } };
+  int i, k;
+  for(i=0; i<2; i++){
+    const char *p = aShape[i][0];
+    for(k=0; p[k] && z[k] && (p[k]=='d' ? (z[k]>='0' && z[k]<='9') : z[k]==p[k]); k++){}
+    if( p[k]==0 && z[k]==0 ) return aShape[i][1];
+  }
+  return 0;
+}
+
+/* tax_id into the body's TaxInformation (carried on update) with its
+** type; NULL or '' clears both. */
+static void bd_vendor_tax_id(cJSON *pBody, const cJSON *pV, int bCreate){
+  cJSON *pTax = cJSON_GetObjectItemCaseSensitive(pBody, "TaxInformation");
+  const char *z = cJSON_IsString(pV) ? pV->valuestring : "";
+  if( !cJSON_IsObject(pTax) ){
+    cJSON_DeleteItemFromObjectCaseSensitive(pBody, "TaxInformation");
+    pTax = cJSON_AddObjectToObject(pBody, "TaxInformation");
+  }
+  cJSON_DeleteItemFromObjectCaseSensitive(pTax, "TaxPayerId");
+  cJSON_DeleteItemFromObjectCaseSensitive(pTax, "TaxPayerType");
+  if( *z ){
+    cJSON_AddStringToObject(pTax, "TaxPayerId", z);
+    cJSON_AddStringToObject(pTax, "TaxPayerType", bd_tax_payer_type(z));
+  }
+  /* a PUT's TaxInformationSaveMessage requires it */
+  if( !bCreate && !cJSON_GetObjectItemCaseSensitive(pTax, "IncludeIn1099") ) cJSON_AddFalseToObject(pTax, "IncludeIn1099");
+}
+
 /* A key update.carry carries over from the current record, in the shape a
 ** PUT takes: phones as slots, the manager and entry contact as their ids;
 ** a vendor's category as its id, its insurance expiration as a date. */
@@ -453,6 +485,8 @@ static int bd_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_wr
     if( strncmp(z, "phone_", 6)==0 ) continue;
     if( strcmp(z, "lease_id")==0 && bCreate && strcmp(pAM->zModel, "recurring_resident_charges")==0 ){
       /* in the path: bd_write_begin */
+    }else if( strcmp(z, "tax_id")==0 && strcmp(pAM->zModel, "vendors")==0 ){
+      bd_vendor_tax_id(pBody, pF, bCreate);
     }else if( strcmp(z, "type")==0 && strcmp(pAM->zModel, "vendors")==0 ){
       /* the category bd_vendor_category found; a dry run looks nothing up,
       ** so its body has the carried CategoryId, or none on a create */
@@ -625,6 +659,14 @@ static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM
   cJSON *pX;
   char *zBody, *zLease, *zUrl;
   pms_request *r = 0;
+  if( strcmp(pAM->zModel, "vendors")==0 ){
+    const cJSON *pTax = cJSON_GetObjectItemCaseSensitive(w->pFields, "tax_id");
+    if( cJSON_IsString(pTax) && pTax->valuestring[0] && bd_tax_payer_type(pTax->valuestring)==0 ){
+      *pzErr = pms_mprintf("Buildium takes a vendor's tax_id as an EIN (12-3456789) or an SSN "
+                           "(123-45-6789), which tells it the TaxPayerType; '%s' is neither", pTax->valuestring);
+      return 0;
+    }
+  }
   if( bd_wants_category(pAM, w) && !bDry ){
     w->iStep = BD_STEP_CATEGORIES;
     zUrl = pms_mprintf("%s/v1/vendors/categories?limit=1000&offset=0", pS->zBaseUrl);
