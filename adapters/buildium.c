@@ -420,6 +420,95 @@ static void bd_vendor_tax_id(cJSON *pBody, const cJSON *pV, int bCreate){
   if( !bCreate && !cJSON_GetObjectItemCaseSensitive(pTax, "IncludeIn1099") ) cJSON_AddFalseToObject(pTax, "IncludeIn1099");
 }
 
+/* A vendor's contacts as written: one object of name, email, phone and
+** phone_type (Buildium's vendor has one primary e-mail; its phones are
+** slots). The parsed contact, or NULL with *pzErr. */
+static cJSON *bd_vendor_contact(const cJSON *pV, char **pzErr){
+  static const char *const azKey[] = { "name", "email", "phone", "phone_type", 0 };
+  cJSON *pArr = cJSON_IsString(pV) ? cJSON_Parse(pV->valuestring) : 0, *pC, *pK;
+  if( !cJSON_IsArray(pArr) || cJSON_GetArraySize(pArr)!=1 || !cJSON_IsObject(cJSON_GetArrayItem(pArr, 0)) ){
+    *pzErr = pms_strdup("Buildium vendor contacts must be one contact: [{\"email\": ..., \"phone\": ..., "
+                        "\"phone_type\": ...}] (a vendor has one primary e-mail)");
+    cJSON_Delete(pArr);
+    return 0;
+  }
+  pC = cJSON_DetachItemFromArray(pArr, 0);
+  cJSON_Delete(pArr);
+  cJSON_ArrayForEach(pK, pC){
+    int k;
+    for(k=0; azKey[k] && strcmp(azKey[k], pK->string)!=0; k++){}
+    if( azKey[k]==0 ){
+      *pzErr = pms_mprintf("Buildium vendor contacts take name, email, phone and phone_type, not '%s'", pK->string);
+      cJSON_Delete(pC);
+      return 0;
+    }
+  }
+  return pC;
+}
+
+/* The vendor's name as read: CompanyName, or FirstName LastName. */
+static int bd_vendor_name_is(const cJSON *pCurrent, const char *z){
+  const cJSON *pCo = cJSON_GetObjectItemCaseSensitive(pCurrent, "CompanyName");
+  const cJSON *pF = cJSON_GetObjectItemCaseSensitive(pCurrent, "FirstName");
+  const cJSON *pL = cJSON_GetObjectItemCaseSensitive(pCurrent, "LastName");
+  char *zName;
+  int bSame;
+  if( cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pCurrent, "IsCompany")) ){
+    return cJSON_IsString(pCo) && strcmp(pCo->valuestring, z)==0;
+  }
+  zName = pms_mprintf("%s %s", cJSON_IsString(pF) ? pF->valuestring : "", cJSON_IsString(pL) ? pL->valuestring : "");
+  bSame = zName && strcmp(zName, z)==0;
+  free(zName);
+  return bSame;
+}
+
+/* contacts into the body: email as PrimaryEmail, phone and phone_type as
+** the first phone (the others carried on update). Its name is the
+** vendor's name: one that is not fails the write (name says it). */
+static int bd_vendor_contacts(pms_session *pS, pms_write *w, cJSON *pBody, const cJSON *pV,
+                              const cJSON *pCurrent, char **pzErr){
+  cJSON *pC = bd_vendor_contact(pV, pzErr);
+  const cJSON *pName, *pEmail, *pWant = cJSON_GetObjectItemCaseSensitive(w->pFields, "name");
+  if( pC==0 ) return SQLITE_ERROR;
+  pName = cJSON_GetObjectItemCaseSensitive(pC, "name");
+  if( cJSON_IsString(pName) && (cJSON_IsString(pWant) ? strcmp(pWant->valuestring, pName->valuestring)!=0
+                                                      : !pCurrent || !bd_vendor_name_is(pCurrent, pName->valuestring)) ){
+    *pzErr = pms_mprintf("a Buildium vendor's contact is named as the vendor: set name, not contacts[0].name ('%s')",
+                         pName->valuestring);
+    cJSON_Delete(pC);
+    return SQLITE_ERROR;
+  }
+  pEmail = cJSON_GetObjectItemCaseSensitive(pC, "email");
+  if( pEmail ){
+    cJSON *pE = cJSON_IsString(pEmail) ? cJSON_CreateString(pEmail->valuestring) : cJSON_CreateNull();
+    if( cJSON_GetObjectItemCaseSensitive(pBody, "PrimaryEmail") ) cJSON_ReplaceItemInObjectCaseSensitive(pBody, "PrimaryEmail", pE);
+    else cJSON_AddItemToObject(pBody, "PrimaryEmail", pE);
+  }
+  if( cJSON_GetObjectItemCaseSensitive(pC, "phone") || cJSON_GetObjectItemCaseSensitive(pC, "phone_type") ){
+    const pms_enum_map *aType = pms_adapter_value_map(pS->pAdapter, "phone_type");
+    const cJSON *pT = cJSON_GetObjectItemCaseSensitive(pC, "phone_type");
+    cJSON *pAs = cJSON_CreateObject(), *pPh;
+    if( cJSON_IsString(pT) && pms_enum_vendor(aType, pT->valuestring)==0 ){
+      *pzErr = pms_mprintf("Buildium vendor contacts[0].phone_type '%s' is not one of HOME, MOBILE, WORK, FAX",
+                           pT->valuestring);
+      cJSON_Delete(pAs);
+      cJSON_Delete(pC);
+      return SQLITE_ERROR;
+    }
+    /* the contact's phone is the first phone (phone_1 of bd_phones_for_write) */
+    if( cJSON_GetObjectItemCaseSensitive(pC, "phone") ){
+      cJSON_AddItemToObject(pAs, "phone_1", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pC, "phone"), 1));
+    }
+    if( pT ) cJSON_AddItemToObject(pAs, "phone_1_type", cJSON_Duplicate(pT, 1));
+    pPh = bd_phones_for_write(aType, pCurrent ? cJSON_GetObjectItemCaseSensitive(pCurrent, "PhoneNumbers") : 0, pAs);
+    cJSON_Delete(pAs);
+    if( cJSON_GetObjectItemCaseSensitive(pBody, "PhoneNumbers") ) cJSON_ReplaceItemInObjectCaseSensitive(pBody, "PhoneNumbers", pPh);
+    else cJSON_AddItemToObject(pBody, "PhoneNumbers", pPh);
+  }
+  cJSON_Delete(pC);
+  return SQLITE_OK;
+}
+
 /* A key update.carry carries over from the current record, in the shape a
 ** PUT takes: phones as slots, the manager and entry contact as their ids;
 ** a vendor's category as its id, its insurance expiration as a date. */
@@ -485,6 +574,8 @@ static int bd_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_wr
     if( strncmp(z, "phone_", 6)==0 ) continue;
     if( strcmp(z, "lease_id")==0 && bCreate && strcmp(pAM->zModel, "recurring_resident_charges")==0 ){
       /* in the path: bd_write_begin */
+    }else if( strcmp(z, "contacts")==0 && strcmp(pAM->zModel, "vendors")==0 ){
+      if( bd_vendor_contacts(pS, w, pBody, pF, pCurrent, pzErr) ) return SQLITE_ERROR;
     }else if( strcmp(z, "tax_id")==0 && strcmp(pAM->zModel, "vendors")==0 ){
       bd_vendor_tax_id(pBody, pF, bCreate);
     }else if( strcmp(z, "type")==0 && strcmp(pAM->zModel, "vendors")==0 ){
@@ -661,6 +752,12 @@ static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM
   pms_request *r = 0;
   if( strcmp(pAM->zModel, "vendors")==0 ){
     const cJSON *pTax = cJSON_GetObjectItemCaseSensitive(w->pFields, "tax_id");
+    const cJSON *pCon = cJSON_GetObjectItemCaseSensitive(w->pFields, "contacts");
+    if( pCon ){
+      cJSON *pC = bd_vendor_contact(pCon, pzErr);   /* its shape, before any request */
+      if( pC==0 ) return 0;
+      cJSON_Delete(pC);
+    }
     if( cJSON_IsString(pTax) && pTax->valuestring[0] && bd_tax_payer_type(pTax->valuestring)==0 ){
       *pzErr = pms_mprintf("Buildium takes a vendor's tax_id as an EIN (12-3456789) or an SSN "
                            "(123-45-6789), which tells it the TaxPayerType; '%s' is neither", pTax->valuestring);
