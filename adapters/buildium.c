@@ -269,6 +269,15 @@ static int bd_payment_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, c
   return bd_transaction_fixup(pRow, pRec, "Payment");
 }
 
+/* A person vendor's name: FirstName LastName (malloc'd). */
+static char *bd_vendor_person_name(const cJSON *pRec){
+  const cJSON *pF = cJSON_GetObjectItemCaseSensitive(pRec, "FirstName");
+  const cJSON *pL = cJSON_GetObjectItemCaseSensitive(pRec, "LastName");
+  return pms_mprintf("%s%s%s", cJSON_IsString(pF) ? pF->valuestring : "",
+                     cJSON_IsString(pF) && cJSON_IsString(pL) ? " " : "",
+                     cJSON_IsString(pL) ? pL->valuestring : "");
+}
+
 /* A person's name when the vendor is not a company; contacts as Propexo's
 ** [{name, email, phone, phone_type}]. */
 static int bd_vendor_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
@@ -276,34 +285,17 @@ static int bd_vendor_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
   const cJSON *pPhone = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), 0);
   const cJSON *pNum = cJSON_GetObjectItemCaseSensitive(pPhone, "Number");
   const cJSON *pType = cJSON_GetObjectItemCaseSensitive(pPhone, "Type");
-  const cJSON *pF = cJSON_GetObjectItemCaseSensitive(pRec, "FirstName");
-  const cJSON *pL = cJSON_GetObjectItemCaseSensitive(pRec, "LastName");
-  cJSON *pArr, *pC;
   char *z;
+  int iName;
   (void)pzErr;
   if( !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pRec, "IsCompany")) ){
-    z = pms_mprintf("%s%s%s", cJSON_IsString(pF) ? pF->valuestring : "",
-                    cJSON_IsString(pF) && cJSON_IsString(pL) ? " " : "",
-                    cJSON_IsString(pL) ? pL->valuestring : "");
+    z = bd_vendor_person_name(pRec);
     if( z ){ pms_row_set_column(pRow, "name", z); free(z); }
   }
-  pArr = cJSON_CreateArray();
-  pC = cJSON_CreateObject();
-  if( pArr==0 || pC==0 ){ cJSON_Delete(pArr); cJSON_Delete(pC); return SQLITE_NOMEM; }
-  cJSON_AddItemToArray(pArr, pC);
-  cJSON_AddItemToObject(pC, "name", pms_row_col(pRow, "name")>=0 && pRow->a[pms_row_col(pRow, "name")].z
-                        ? cJSON_CreateString(pRow->a[pms_row_col(pRow, "name")].z) : cJSON_CreateNull());
-  cJSON_AddItemToObject(pC, "email", cJSON_IsString(pEmail) ? cJSON_CreateString(pEmail->valuestring) : cJSON_CreateNull());
-  cJSON_AddItemToObject(pC, "phone", cJSON_IsString(pNum) ? cJSON_CreateString(pNum->valuestring) : cJSON_CreateNull());
-  cJSON_AddItemToObject(pC, "phone_type", cJSON_IsString(pType)
-      ? cJSON_CreateString(pms_enum_lookup(pms_adapter_value_map(pS->pAdapter, "phone_type"), pType->valuestring))
-      : cJSON_CreateNull());
-  z = cJSON_PrintUnformatted(pArr);
-  cJSON_Delete(pArr);
-  if( z==0 ) return SQLITE_NOMEM;
-  pms_row_set_column(pRow, "contacts", z);
-  cJSON_free(z);
-  return SQLITE_OK;
+  iName = pms_row_col(pRow, "name");
+  return pms_row_set_vendor_contact(pRow, iName>=0 ? pRow->a[iName].z : 0,
+      cJSON_IsString(pEmail) ? pEmail->valuestring : 0, cJSON_IsString(pNum) ? pNum->valuestring : 0,
+      cJSON_IsString(pType) ? pms_enum_lookup(pms_adapter_value_map(pS->pAdapter, "phone_type"), pType->valuestring) : 0);
 }
 
 static const pms_adapter_fixup aBdFixup[] = {
@@ -420,43 +412,15 @@ static void bd_vendor_tax_id(cJSON *pBody, const cJSON *pV, int bCreate){
   if( !bCreate && !cJSON_GetObjectItemCaseSensitive(pTax, "IncludeIn1099") ) cJSON_AddFalseToObject(pTax, "IncludeIn1099");
 }
 
-/* A vendor's contacts as written: one object of name, email, phone and
-** phone_type (Buildium's vendor has one primary e-mail; its phones are
-** slots). The parsed contact, or NULL with *pzErr. */
-static cJSON *bd_vendor_contact(const cJSON *pV, char **pzErr){
-  static const char *const azKey[] = { "name", "email", "phone", "phone_type", 0 };
-  cJSON *pArr = cJSON_IsString(pV) ? cJSON_Parse(pV->valuestring) : 0, *pC, *pK;
-  if( !cJSON_IsArray(pArr) || cJSON_GetArraySize(pArr)!=1 || !cJSON_IsObject(cJSON_GetArrayItem(pArr, 0)) ){
-    *pzErr = pms_strdup("Buildium vendor contacts must be one contact: [{\"email\": ..., \"phone\": ..., "
-                        "\"phone_type\": ...}] (a vendor has one primary e-mail)");
-    cJSON_Delete(pArr);
-    return 0;
-  }
-  pC = cJSON_DetachItemFromArray(pArr, 0);
-  cJSON_Delete(pArr);
-  cJSON_ArrayForEach(pK, pC){
-    int k;
-    for(k=0; azKey[k] && strcmp(azKey[k], pK->string)!=0; k++){}
-    if( azKey[k]==0 ){
-      *pzErr = pms_mprintf("Buildium vendor contacts take name, email, phone and phone_type, not '%s'", pK->string);
-      cJSON_Delete(pC);
-      return 0;
-    }
-  }
-  return pC;
-}
-
 /* The vendor's name as read: CompanyName, or FirstName LastName. */
 static int bd_vendor_name_is(const cJSON *pCurrent, const char *z){
   const cJSON *pCo = cJSON_GetObjectItemCaseSensitive(pCurrent, "CompanyName");
-  const cJSON *pF = cJSON_GetObjectItemCaseSensitive(pCurrent, "FirstName");
-  const cJSON *pL = cJSON_GetObjectItemCaseSensitive(pCurrent, "LastName");
   char *zName;
   int bSame;
   if( cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pCurrent, "IsCompany")) ){
     return cJSON_IsString(pCo) && strcmp(pCo->valuestring, z)==0;
   }
-  zName = pms_mprintf("%s %s", cJSON_IsString(pF) ? pF->valuestring : "", cJSON_IsString(pL) ? pL->valuestring : "");
+  zName = bd_vendor_person_name(pCurrent);
   bSame = zName && strcmp(zName, z)==0;
   free(zName);
   return bSame;
@@ -467,7 +431,7 @@ static int bd_vendor_name_is(const cJSON *pCurrent, const char *z){
 ** vendor's name: one that is not fails the write (name says it). */
 static int bd_vendor_contacts(pms_session *pS, pms_write *w, cJSON *pBody, const cJSON *pV,
                               const cJSON *pCurrent, char **pzErr){
-  cJSON *pC = bd_vendor_contact(pV, pzErr);
+  cJSON *pC = pms_vendor_contact(pV, "Buildium", pzErr);
   const cJSON *pName, *pEmail, *pWant = cJSON_GetObjectItemCaseSensitive(w->pFields, "name");
   if( pC==0 ) return SQLITE_ERROR;
   pName = cJSON_GetObjectItemCaseSensitive(pC, "name");
@@ -754,7 +718,7 @@ static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM
     const cJSON *pTax = cJSON_GetObjectItemCaseSensitive(w->pFields, "tax_id");
     const cJSON *pCon = cJSON_GetObjectItemCaseSensitive(w->pFields, "contacts");
     if( pCon ){
-      cJSON *pC = bd_vendor_contact(pCon, pzErr);   /* its shape, before any request */
+      cJSON *pC = pms_vendor_contact(pCon, "Buildium", pzErr);   /* its shape, before any request */
       if( pC==0 ) return 0;
       cJSON_Delete(pC);
     }

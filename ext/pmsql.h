@@ -339,6 +339,12 @@ int pms_text_is_clean(const char *z, size_t n);
 int pms_row_col(const pms_row *, const char *zColumn);   /* -1 if none */
 /* bathrooms_full / bathrooms_half from a vendor's count (2.5 = 2 and 1). */
 void pms_row_set_bathrooms(pms_row *, double rCount);
+/* vendors.contacts: the one contact a vendor record carries, as read
+** ([{name, email, phone, phone_type}]), and as a write gives it (the parsed
+** contact, or NULL with *pzErr naming zVendor). */
+int pms_row_set_vendor_contact(pms_row *, const char *zName, const char *zEmail,
+                               const char *zPhone, const char *zPhoneType);
+cJSON *pms_vendor_contact(const cJSON *pV, const char *zVendor, char **pzErr);
 /* unit_id_preferred / x_unit_id_preferred from one vendor unit id (escaped). */
 void pms_row_set_preferred_unit(pms_row *, const char *zXUnit);
 
