@@ -1,7 +1,7 @@
 /*
 ** buildium_write.c — Buildium's POST (create) and PUT (full replace)
-** endpoints for rentals, units, leases, tenants, applicants, work orders and
-** tenant notes.
+** endpoints for rentals, units, leases, tenants, applicants, work orders,
+** tenant notes and vendors.
 **
 ** Request schemas mirror the spec's *PostMessage / *PutMessage definitions:
 ** required members, maxLength, enums (Country is the spec's full list),
