@@ -177,18 +177,6 @@ static int pw_glaccount_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   return z && strcmp(z, "Income")==0 ? SQLITE_OK : PMS_SKIP_RECORD;
 }
 
-/* post_month is the month of the post date; a charge is open while
-** something is due on it. */
-static int pw_txn_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
-  const char *zDate = pw_str(pRec, "date");
-  const cJSON *pDue = cJSON_GetObjectItemCaseSensitive(pRec, "amountDue");
-  int iOpen = pms_row_col(pRow, "is_open");
-  (void)pS; (void)pzErr;
-  if( zDate && strlen(zDate)>=7 ) pms_row_set_text(pRow, pms_row_col(pRow, "post_month"), zDate, 7);
-  if( iOpen>=0 && cJSON_IsNumber(pDue) ) pms_row_set_int(pRow, iOpen, pDue->valuedouble>0.004);
-  return SQLITE_OK;
-}
-
 /* contacts: the vendor's one contact, its name the vendor's; the Vendor's
 ** phone has no type. */
 static int pw_vendor_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
@@ -201,7 +189,20 @@ static int pw_vendor_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
                                     cJSON_IsString(pPhone) ? pPhone->valuestring : 0, 0);
 }
 
+/* post_month is the month of the post date; a charge is open while
+** something is due on it. */
+static int pw_txn_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const char *zDate = pw_str(pRec, "date");
+  const cJSON *pDue = cJSON_GetObjectItemCaseSensitive(pRec, "amountDue");
+  int iOpen = pms_row_col(pRow, "is_open");
+  (void)pS; (void)pzErr;
+  if( zDate && strlen(zDate)>=7 ) pms_row_set_text(pRow, pms_row_col(pRow, "post_month"), zDate, 7);
+  if( iOpen>=0 && cJSON_IsNumber(pDue) ) pms_row_set_int(pRow, iOpen, pDue->valuedouble>0.004);
+  return SQLITE_OK;
+}
+
 static const pms_adapter_fixup aPwFixup[] = {
+  { "vendors",          pw_vendor_fixup },
   { "properties",       pw_building_fixup },
   { "units",            pw_unit_fixup },
   { "leases",           pw_lease_fixup },
@@ -209,7 +210,6 @@ static const pms_adapter_fixup aPwFixup[] = {
   { "leads",            pw_prospect_fixup },
   { "service_requests", pw_workorder_fixup },
   { "charge_codes",     pw_glaccount_fixup },
-  { "vendors",          pw_vendor_fixup },
   { "resident_charges", pw_txn_fixup },
   { "resident_payments", pw_txn_fixup },
   { 0, 0 }
@@ -470,16 +470,6 @@ static int pw_building_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, c
   return pw_structure_body("properties", pBody, pLeft, pzErr);
 }
 
-/* SaveCharge: every field the create accepts is written by the manifest. */
-static int pw_charge_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
-  (void)pBody; (void)pCurrent;
-  if( pLeft->child ){
-    *pzErr = pms_mprintf("the Propertyware adapter cannot write resident_charges.%s", pLeft->child->string);
-    return SQLITE_ERROR;
-  }
-  return SQLITE_OK;
-}
-
 /* A vendor's contacts: SaveVendor's email and phone (which has no type);
 ** its name is the vendor's name. */
 static int pw_vendor_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
@@ -512,11 +502,22 @@ static int pw_vendor_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, cha
   return *pzErr ? SQLITE_ERROR : SQLITE_OK;
 }
 
+/* SaveCharge: every field the create accepts is written by the manifest. */
+static int pw_charge_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
+  (void)pBody; (void)pCurrent;
+  if( pLeft->child ){
+    *pzErr = pms_mprintf("the Propertyware adapter cannot write resident_charges.%s", pLeft->child->string);
+    return SQLITE_ERROR;
+  }
+  return SQLITE_OK;
+}
+
 /* Per writable model: the fields of its request body the write maps leave. */
 static const struct {
   const char *zModel;
   int (*xBody)(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr);
 } aPwWrite[] = {
+  { "vendors",          pw_vendor_body },
   { "residents",        pw_contact_body },
   { "leases",           pw_lease_body },
   { "units",            pw_unit_body },
@@ -524,7 +525,6 @@ static const struct {
   { "leads",            pw_prospect_body },
   { "service_requests", pw_workorder_body },
   { "resident_charges", pw_charge_body },
-  { "vendors",          pw_vendor_body },
 };
 
 static int pw_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,

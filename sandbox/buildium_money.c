@@ -28,13 +28,13 @@
 **   GET  /leases/outstandingbalances           LeaseOutstandingBalanceMessage[]
 **        (leases whose balance is not zero; open charges aged from their
 **        date to the portfolio's as-of date) ?leaseids (repeatable)
+**   POST /vendors, PUT /vendors/{id}           VendorPostMessage,
+**        VendorPutMessage (buildium_write.c) -> 201/200 VendorMessage
+**   GET  /vendors/categories                   VendorCategoryMessage[]
 **   GET  /glaccounts, /glaccounts/{id}         GLAccountMessage (the income
 **        accounts charges are booked to: the portfolio's charge codes)
 **   GET  /vendors, /vendors/{id}               VendorMessage
 **        ?lastupdatedfrom&lastupdatedto
-**   POST /vendors, PUT /vendors/{id}           VendorPostMessage,
-**        VendorPutMessage (buildium_write.c) -> 201/200 VendorMessage
-**   GET  /vendors/categories                   VendorCategoryMessage[]
 **
 ** Lists page with limit (default 50, at most 1000) and offset and give
 ** X-Total-Count, like every Buildium list. Simplifications: orderby is
