@@ -85,6 +85,7 @@ typedef struct pms_column {
   char *zType;        /* declared type without HIDDEN */
   int bHidden;        /* HIDDEN in the virtual table */
   int bNotNull;
+  int bWriteOnly;     /* WRITEONLY: a create-only field (see pms_model.nField) */
 } pms_column;
 
 typedef struct pms_index {
@@ -98,8 +99,13 @@ typedef struct pms_index {
 typedef struct pms_model {
   const char *zName;  /* "residents" */
   const char *zTag;   /* short tag used inside pmsql ids: "res" */
-  int nCol;
-  pms_column *aCol;
+  int nCol;           /* the stored columns: cache, sync, rows */
+  pms_column *aCol;   /* nField entries: the nCol stored columns, then the
+                      ** write-only ones (WRITEONLY in sql/<model>.sql): fields
+                      ** of the vendor's create body that no read returns.
+                      ** The model table has them as HIDDEN columns an INSERT
+                      ** may set; SELECT reads NULL; never cached */
+  int nField;
   int nIndex;
   pms_index *aIndex;
   /* positions of the core columns */
@@ -121,12 +127,18 @@ int pms_model_count(void);
 const pms_model *pms_model_at(int i);
 const pms_model *pms_model_find(const char *zName);
 int pms_model_column(const pms_model *, const char *zCol);  /* -1 if none */
+/* The same over every field a write may name: the stored columns and the
+** write-only ones (index >= nCol). */
+int pms_model_field(const pms_model *, const char *zField);
 /* SQL for the cache table and its indexes in schema zDb (sqlite3_free). */
 char *pms_model_cache_ddl(const pms_model *, const char *zDb);
 /* The CREATE INDEX IF NOT EXISTS of the cache's index i (sqlite3_mprintf). */
 char *pms_model_index_ddl(const pms_model *, const char *zDb, int i);
 /* pmsql id of a record: "<integration>:<tag>:<x_id>" (sqlite3_mprintf). */
 char *pms_make_id(const char *zIntegration, const pms_model *, const char *zXId);
+/* The model whose record a pmsql id of integration zIntegration names, or
+** NULL when it is no such id (another integration's, no tag, no x_id). */
+const pms_model *pms_id_model(const char *zId, const char *zIntegration);
 
 /* ------------------------------------------------------------ capability */
 

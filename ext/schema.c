@@ -7,6 +7,10 @@
 ** parses it; the result is an immutable, process-wide array of pms_model that
 ** the virtual tables, the cache DDL, the sync engine and pms_capabilities all
 ** use. A column whose declared type says HIDDEN is hidden in the virtual table.
+** A column declared WRITEONLY (after every stored column) is a create-only
+** field: a hidden column of the virtual table that an INSERT may set and
+** the vendor's create body carries, which no read returns; it is not a
+** column of the cache (pms_model.nCol counts the stored ones only).
 */
 #include "pmsql.h"
 #include <pthread.h>
@@ -67,6 +71,12 @@ static int schema_read_columns(sqlite3 *db, pms_model *pM){
     pC->zName = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
     pC->zType = pms_strdup(zType ? zType : "");
     pC->bNotNull = sqlite3_column_int(pStmt, 2);
+    zHidden = strstr(pC->zType, "WRITEONLY");
+    if( zHidden ){
+      pC->bWriteOnly = pC->bHidden = 1;
+      while( zHidden>pC->zType && zHidden[-1]==' ' ) zHidden--;
+      *zHidden = 0;
+    }
     zHidden = strstr(pC->zType, "HIDDEN");
     if( zHidden ){
       pC->bHidden = 1;
@@ -74,6 +84,9 @@ static int schema_read_columns(sqlite3 *db, pms_model *pM){
       *zHidden = 0;
     }
   }
+  /* the stored columns first, then the write-only ones */
+  pM->nField = pM->nCol;
+  while( pM->nCol>0 && pM->aCol[pM->nCol-1].bWriteOnly ) pM->nCol--;
   return sqlite3_finalize(pStmt);
 }
 
@@ -118,7 +131,7 @@ static int schema_read_indexes(sqlite3 *db, pms_model *pM){
 
 static void schema_load_once(void){
   sqlite3 *db = 0;
-  int i, rc;
+  int i, k, rc;
   rc = sqlite3_open_v2(":memory:", &db,
                        SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE, 0);
   for(i=0; rc==SQLITE_OK && i<SCHEMA_NMODEL; i++){
@@ -153,9 +166,16 @@ static void schema_load_once(void){
     pM->iProperty = pms_model_column(pM, "property_id");
     if( pM->iId<0 || pM->iIntegration<0 || pM->iVendor<0 || pM->iXId<0
      || pM->iCreated<0 || pM->iUpdated<0 || pM->iLastSeen<0 || pM->iRemote<0
-     || pM->nCol>62 ){
+     || pM->nField>62 ){
       zSchemaErr = pms_mprintf("pmsql: sql/%s.sql lacks a core column "
                                "or has more than 62 columns", pM->zName);
+      rc = SQLITE_ERROR;
+      break;
+    }
+    for(k=0; k<pM->nCol && !pM->aCol[k].bWriteOnly; k++){}
+    if( k<pM->nCol ){
+      zSchemaErr = pms_mprintf("pmsql: sql/%s.sql: WRITEONLY column %s must follow "
+                               "every stored column", pM->zName, pM->aCol[k].zName);
       rc = SQLITE_ERROR;
       break;
     }
@@ -193,12 +213,20 @@ const pms_model *pms_model_find(const char *zName){
   return 0;
 }
 
-int pms_model_column(const pms_model *pM, const char *zCol){
+static int schema_find(const pms_model *pM, int n, const char *zCol){
   int i;
-  for(i=0; zCol && i<pM->nCol; i++){
+  for(i=0; zCol && i<n; i++){
     if( sqlite3_stricmp(pM->aCol[i].zName, zCol)==0 ) return i;
   }
   return -1;
+}
+
+int pms_model_column(const pms_model *pM, const char *zCol){
+  return schema_find(pM, pM->nCol, zCol);
+}
+
+int pms_model_field(const pms_model *pM, const char *zField){
+  return schema_find(pM, pM->nField, zField);
 }
 
 static void schema_index_ddl(sqlite3_str *p, const pms_model *pM, const char *zDb, int i){
@@ -256,6 +284,18 @@ char *pms_make_id(const char *zIntegration, const pms_model *pM, const char *zXI
     memcpy(z+nI+nT+2, zXId, nX+1);
   }
   return z;
+}
+
+const pms_model *pms_id_model(const char *zId, const char *zIntegration){
+  size_t nI = strlen(zIntegration ? zIntegration : "");
+  int i;
+  if( zId==0 || strncmp(zId, zIntegration ? zIntegration : "", nI)!=0 || zId[nI]!=':' ) return 0;
+  zId += nI+1;
+  for(i=0; i<nSchemaModel; i++){
+    size_t nT = strlen(aSchemaModel[i].zTag);
+    if( strncmp(zId, aSchemaModel[i].zTag, nT)==0 && zId[nT]==':' && zId[nT+1]!=0 ) return &aSchemaModel[i];
+  }
+  return 0;
 }
 
 int pms_column_is_bookkeeping(const pms_model *pM, int i){

@@ -22,6 +22,12 @@ static const struct { const char *zCol; const char *zModel; } aValRef[] = {
   { "unit_id",     "units" },
   { "lease_id",    "leases" },
   { "resident_id", "residents" },
+  { "vendor_id",   "vendors" },
+};
+
+/* JSON-array fields of ids ([{"id": ...}]) and the models an id may name. */
+static const struct { const char *zCol; const char *azModel[4]; } aValRefList[] = {
+  { "tenants", { "residents", "applicants", "leads", 0 } },
 };
 
 static const char *const azValUsState[] = {
@@ -118,6 +124,35 @@ static const char *val_json_type(const cJSON *pV){
   return "JSON";
 }
 
+/* A list of ids: a JSON array (text) of {"id": <pmsql id>} objects, each a
+** record of the integration, as Propexo's lease create takes "tenants". */
+static void val_ref_list(cJSON *pProblems, const char *zV, const pms_model *pM, const char *zOp,
+                         const char *zField, const cJSON *pVal, const char *zIntegration){
+  size_t k;
+  for(k=0; k<sizeof(aValRefList)/sizeof(aValRefList[0]); k++){
+    const char *const *az = aValRefList[k].azModel;
+    cJSON *pArr, *pE;
+    int bOk;
+    if( strcmp(aValRefList[k].zCol, zField)!=0 ) continue;
+    pArr = cJSON_IsString(pVal) ? cJSON_Parse(pVal->valuestring) : 0;
+    bOk = cJSON_IsArray(pArr) && cJSON_GetArraySize(pArr)>0;
+    cJSON_ArrayForEach(pE, pArr){
+      const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pE, "id");
+      const pms_model *pT = cJSON_IsString(pId) ? pms_id_model(pId->valuestring, zIntegration) : 0;
+      int j;
+      for(j=0; pT && az[j] && strcmp(az[j], pT->zName)!=0; j++){}
+      if( !bOk || !cJSON_IsObject(pE) || pT==0 || az[j]==0 ) bOk = 0;
+    }
+    cJSON_Delete(pArr);
+    if( !bOk ){
+      val_problem(pProblems, zV, pM, zField, "reference",
+                  pms_mprintf("%s field '%s' on %s %s must be a JSON array of {\"id\": ...}, each id "
+                              "one of integration %s's %s, %s or %s", zV, zField, pM->zName, zOp,
+                              zIntegration ? zIntegration : "?", az[0], az[1], az[2]));
+    }
+  }
+}
+
 /* Value rules of one supplied field. */
 static void val_field_rules(cJSON *pProblems, const char *zV, const pms_model *pM, const char *zOp,
                             const char *zField, const cJSON *pRule, const cJSON *pVal,
@@ -211,6 +246,7 @@ static void val_field_rules(cJSON *pProblems, const char *zV, const pms_model *p
     }
     free(zPrefix);
   }
+  val_ref_list(pProblems, zV, pM, zOp, zField, pVal, zIntegration);
 }
 
 int pms_validate_write(const char *zVendor, const pms_model *pM, const char *zOp,
@@ -232,7 +268,7 @@ int pms_validate_write(const char *zVendor, const pms_model *pM, const char *zOp
   }
   for(pF = pFields ? pFields->child : 0; pF; pF = pNext){
     const char *zField = pF->string;
-    int iCol = pms_model_column(pM, zField);
+    int iCol = pms_model_field(pM, zField);
     const cJSON *pRule, *pFlag;
     pNext = pF->next;
     if( iCol<0 ){
@@ -273,7 +309,7 @@ int pms_validate_write(const char *zVendor, const pms_model *pM, const char *zOp
     val_field_rules(pProblems, zVendor, pM, zOp, zField, pRule, pF, zIntegration);
   }
   if( bCreate ){
-    for(i=0; i<pM->nCol; i++){
+    for(i=0; i<pM->nField; i++){
       const char *zField = pM->aCol[i].zName;
       const cJSON *pFlag = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(pRules, zField), "create");
       if( cJSON_IsString(pFlag) && strcmp(pFlag->valuestring, "required")==0
