@@ -482,10 +482,59 @@ static const struct {
   { "resident_charges", pw_charge_body },
 };
 
+/* A lease create's tenants ([{"id": <pmsql id>}]) as the residents_meta_data
+** pw_lease_body sends ([{"resident_id": ...}], the first primary): SaveLease
+** takes tenant contacts only, so an applicant or a lead is refused. A create
+** needs one of the two. */
+static int pw_lease_tenants(const pms_write *w, cJSON *pLeft, char **pzErr){
+  cJSON *pT = cJSON_DetachItemFromObjectCaseSensitive(pLeft, "tenants");
+  cJSON *pArr, *pE, *pMeta;
+  char *zMeta;
+  int rc = SQLITE_OK;
+  if( pT==0 ){
+    if( strcmp(w->zOp, "create")==0 && cJSON_GetObjectItemCaseSensitive(pLeft, "residents_meta_data")==0 ){
+      *pzErr = pms_mprintf("%s requires field 'residents_meta_data' or 'tenants' on leases create", PW_VENDOR);
+      return SQLITE_ERROR;
+    }
+    return SQLITE_OK;
+  }
+  if( cJSON_GetObjectItemCaseSensitive(pLeft, "residents_meta_data") ){
+    *pzErr = pms_mprintf("%s leases create takes residents_meta_data or tenants, not both", PW_VENDOR);
+    cJSON_Delete(pT);
+    return SQLITE_ERROR;
+  }
+  pArr = cJSON_IsString(pT) ? cJSON_Parse(pT->valuestring) : 0;
+  pMeta = cJSON_CreateArray();
+  cJSON_ArrayForEach(pE, pArr){
+    const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pE, "id");
+    const pms_model *pM = cJSON_IsString(pId) ? pms_id_model(pId->valuestring, w->zIntegration) : 0;
+    cJSON *pR;
+    if( pM==0 || strcmp(pM->zName, "residents")!=0 ){
+      *pzErr = pms_mprintf("%s field 'tenants' on leases create: %s is not a resident "
+                           "(SaveLease takes tenant contacts only)", PW_VENDOR,
+                           cJSON_IsString(pId) ? pId->valuestring : "?");
+      rc = SQLITE_ERROR;
+      break;
+    }
+    pR = cJSON_CreateObject();
+    cJSON_AddStringToObject(pR, "resident_id", pId->valuestring);
+    cJSON_AddItemToArray(pMeta, pR);
+  }
+  zMeta = rc==SQLITE_OK ? cJSON_PrintUnformatted(pMeta) : 0;
+  if( zMeta ) cJSON_AddStringToObject(pLeft, "residents_meta_data", zMeta);
+  else if( rc==SQLITE_OK ) rc = SQLITE_NOMEM;
+  cJSON_free(zMeta);
+  cJSON_Delete(pMeta);
+  cJSON_Delete(pArr);
+  cJSON_Delete(pT);
+  return rc;
+}
+
 static int pw_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                            cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
   size_t i;
-  (void)pS; (void)w;
+  (void)pS;
+  if( strcmp(pAM->zModel, "leases")==0 && pw_lease_tenants(w, pLeft, pzErr) ) return SQLITE_ERROR;
   for(i=0; i<sizeof(aPwWrite)/sizeof(aPwWrite[0]); i++){
     if( strcmp(aPwWrite[i].zModel, pAM->zModel)==0 ) return aPwWrite[i].xBody(pBody, pLeft, pCurrent, pzErr);
   }

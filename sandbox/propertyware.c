@@ -912,6 +912,7 @@ static const vd_field pw_save_workorder_f[] = {
   { "scheduledEndDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
   { "searchTag", VT_STRING, 0, 0, 0, 0, 0, 0 },
   { "unitIDs", VT_INT_ARRAY, VF_SAVE_ONLY, 0, 0, 0, 0, 0 },
+  { "requestedBy", VT_INT, VF_SAVE_ONLY, 0, 0, 0, 0, 0 },
   { 0, 0, 0, 0, 0, 0, 0, 0 }
 };
 static const vd_schema pw_save_workorder = { "SaveWorkOrder", pw_save_workorder_f, 0 };
@@ -1143,6 +1144,13 @@ static void pw_save_workorder_w(pw_ctx *x, const sb_request *req, sb_response *r
     }
     i++;
   }
+  /* requestedBy: the id of the contact who reported it (SaveWorkOrder); the
+  ** WorkOrder read shows that person's name */
+  const cJSON *rq = vd_get(body, "requestedBy");
+  const pw_rec *who = rq && cJSON_IsNumber(rq) ? pw_find(x, PW_CONTACTS, (int64_t)rq->valuedouble) : NULL;
+  if( rq && cJSON_IsNumber(rq) && !who ){
+    vd_add(&e, "requestedBy", "Contact %lld does not exist.", (long long)rq->valuedouble);
+  }
   if( e.n ){
     pw_bad_request(resp, &e);
     goto done;
@@ -1151,6 +1159,16 @@ static void pw_save_workorder_w(pw_ctx *x, const sb_request *req, sb_response *r
   pw_new_stamp(o, x->c[PW_WORKORDERS].next_id++);
   cJSON_AddNumberToObject(o, "number", (double)x->next_wo_number++);
   pw_apply(o, &pw_save_workorder, body, 1);
+  if( who ){
+    cJSON *c = pw_load(who);
+    const cJSON *fn = cJSON_GetObjectItemCaseSensitive(c, "firstName");
+    const cJSON *ln = cJSON_GetObjectItemCaseSensitive(c, "lastName");
+    char name[256];
+    snprintf(name, sizeof(name), "%s %s", cJSON_IsString(fn) ? fn->valuestring : "",
+             cJSON_IsString(ln) ? ln->valuestring : "");
+    cJSON_AddStringToObject(o, "requestedBy", name);
+    cJSON_Delete(c);
+  }
   cJSON_AddStringToObject(o, "status", "Open");
   if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "priority")) ){
     pw_put_item(o, "priority", cJSON_CreateString("MEDIUM"));
