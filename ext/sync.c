@@ -19,6 +19,25 @@ static void sync_opts_get(sqlite3_context *ctx, sync_opts *pOpts){
   pOpts->bProgress = pms_sync_progress_on(pConn);
 }
 
+/* The models parsed, and schema zDb holding every table this build uses
+** (pms_init_outdated); else an error named after zFunc and 0. */
+static int sync_schema_ready(sqlite3_context *ctx, sqlite3 *db, const char *zDb, const char *zFunc){
+  char *zErr = 0, *zOld;
+  if( pms_schema_load(&zErr) ){
+    sqlite3_result_error(ctx, zErr, -1);
+    free(zErr);
+    return 0;
+  }
+  if( (zOld = pms_init_outdated(db, zDb))!=0 ){
+    char *z = sqlite3_mprintf("%s: %s", zFunc, zOld);
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
+    sqlite3_free(zOld);
+    return 0;
+  }
+  return 1;
+}
+
 /* pms_sync([integration [, model [, mode]]]) */
 static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
@@ -40,11 +59,7 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     sqlite3_free(z);
     return;
   }
-  if( pms_schema_load(&zErr) ){
-    sqlite3_result_error(ctx, zErr, -1);
-    free(zErr);
-    return;
-  }
+  if( !sync_schema_ready(ctx, db, zDb, "pms_sync") ) return;
   sync_opts_get(ctx, &opts);
   if( zMode==0 ) zMode = "incremental";
   if( strcmp(zMode, "full")!=0 && strcmp(zMode, "incremental")!=0 && strcmp(zMode, "backsync")!=0 ){
@@ -132,6 +147,7 @@ static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     sqlite3_free(z);
     return;
   }
+  if( !sync_schema_ready(ctx, db, zDb, "pms_sync_due") ) return;
   /* what is not due, before syncing moves anyone's last_sync_at */
   if( sync_prepare(db, &pStmt, sqlite3_mprintf(
         "SELECT id FROM \"%w\".pms_integrations_store WHERE NOT (last_sync_at IS NULL "
