@@ -124,7 +124,8 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
 
 /* pms_sync_due(): an incremental sync of every integration whose sync
 ** interval (option sync_interval_hours, default 12, Propexo's default) has
-** elapsed since its last sync. For cron. Two at once sync each due model
+** elapsed since its last sync, or sync_retry_minutes (30) since a failed
+** one (SYNC_DUE_SQL). For cron. Two at once sync each due model
 ** once between them: a model another run holds, or synced since this call
 ** began, is skipped (sync_lock.c). */
 static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
@@ -150,9 +151,7 @@ static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   if( !sync_schema_ready(ctx, db, zDb, "pms_sync_due") ) return;
   /* what is not due, before syncing moves anyone's last_sync_at */
   if( sync_prepare(db, &pStmt, sqlite3_mprintf(
-        "SELECT id FROM \"%w\".pms_integrations_store WHERE NOT (last_sync_at IS NULL "
-        "OR julianday('now') - julianday(last_sync_at) >= "
-        "coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0) ORDER BY id", zDb))==SQLITE_OK ){
+        "SELECT id FROM \"%w\".pms_integrations_store WHERE NOT " SYNC_DUE_SQL " ORDER BY id", zDb))==SQLITE_OK ){
     while( sqlite3_step(pStmt)==SQLITE_ROW ){
       if( nSkip++ ) pms_str_appendz(&skipped, ",");
       pms_str_append_json_string(&skipped, (const char*)sqlite3_column_text(pStmt, 0));
@@ -161,9 +160,7 @@ static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   }
   pms_str_appendz(&out, "{\"runs\":[");
   sync_each(db, zDb, sqlite3_mprintf(
-      "SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE last_sync_at IS NULL "
-      "OR julianday('now') - julianday(last_sync_at) >= "
-      "coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0 ORDER BY id", zDb),
+      "SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE " SYNC_DUE_SQL " ORDER BY id", zDb),
       0, "incremental", zCalled, &opts, &out, &nRun, &zFail, &nSpoolPeak);
   pms_str_appendf(&out, "],\"not_due\":[%s],\"spool_peak_bytes\":%lld,\"status\":\"%s\"}",
                   skipped.z ? skipped.z : "", (long long)nSpoolPeak, zFail ? "failed" : "succeeded");
