@@ -481,27 +481,16 @@ static const struct {
   { "resident_charges", pw_charge_body },
 };
 
-/* A lease create's tenants ([{"id": <pmsql id>}]) as the residents_meta_data
+/* A lease create's tenants ([{"id": <pmsql id>}]; validation saw to it that
+** residents_meta_data is not given too) as the residents_meta_data
 ** pw_lease_body sends ([{"resident_id": ...}], the first primary): SaveLease
-** takes tenant contacts only, so an applicant or a lead is refused. A create
-** needs one of the two. */
+** takes tenant contacts only, so an applicant or a lead is refused. */
 static int pw_lease_tenants(const pms_write *w, cJSON *pLeft, char **pzErr){
   cJSON *pT = cJSON_DetachItemFromObjectCaseSensitive(pLeft, "tenants");
   cJSON *pArr, *pE, *pMeta;
   char *zMeta;
   int rc = SQLITE_OK;
-  if( pT==0 ){
-    if( strcmp(w->zOp, "create")==0 && cJSON_GetObjectItemCaseSensitive(pLeft, "residents_meta_data")==0 ){
-      *pzErr = pms_mprintf("%s requires field 'residents_meta_data' or 'tenants' on leases create", PW_VENDOR);
-      return SQLITE_ERROR;
-    }
-    return SQLITE_OK;
-  }
-  if( cJSON_GetObjectItemCaseSensitive(pLeft, "residents_meta_data") ){
-    *pzErr = pms_mprintf("%s leases create takes residents_meta_data or tenants, not both", PW_VENDOR);
-    cJSON_Delete(pT);
-    return SQLITE_ERROR;
-  }
+  if( pT==0 ) return SQLITE_OK;
   pArr = cJSON_IsString(pT) ? cJSON_Parse(pT->valuestring) : 0;
   pMeta = cJSON_CreateArray();
   cJSON_ArrayForEach(pE, pArr){

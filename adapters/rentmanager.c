@@ -446,8 +446,9 @@ static cJSON *rm_phone_type_id(pms_session *pS, const char *zUnified){
 }
 
 /* A lease create's tenant: residents_meta_data (its first resident_id) or
-** the create-only tenants, exactly one resident either way (a Rent Manager
-** lease has one TenantID; a second tenant is a second lease). */
+** the create-only tenants (validation saw to it that one of the two is
+** given), exactly one resident either way (a Rent Manager lease has one
+** TenantID; a second tenant is a second lease). */
 static int rm_lease_tenant(pms_write *w, cJSON *pRec, char **pzErr){
   const cJSON *pMeta = cJSON_GetObjectItemCaseSensitive(w->pFields, "residents_meta_data");
   const cJSON *pTen = cJSON_GetObjectItemCaseSensitive(w->pFields, "tenants");
@@ -455,16 +456,12 @@ static int rm_lease_tenant(pms_write *w, cJSON *pRec, char **pzErr){
   const cJSON *pR;
   const pms_model *pM;
   int rc = SQLITE_ERROR;
-  if( pMeta && pTen ){
-    *pzErr = pms_mprintf("%s leases create takes residents_meta_data or tenants, not both", w->zVendor);
-  }else if( pMeta==0 && pTen==0 ){
-    *pzErr = pms_mprintf("%s requires field 'residents_meta_data' or 'tenants' on leases create", w->zVendor);
-  }else if( pMeta ){
+  if( pMeta ){
     pA = cJSON_IsString(pMeta) ? cJSON_Parse(pMeta->valuestring) : 0;
     pR = pms_json_path(cJSON_GetArrayItem(pA, 0), "resident_id");
     cJSON_AddItemToObject(pRec, "TenantID", pms_fk_to_vendor(cJSON_IsString(pR) ? pR->valuestring : 0));
     rc = SQLITE_OK;
-  }else{
+  }else if( pTen ){
     pA = cJSON_IsString(pTen) ? cJSON_Parse(pTen->valuestring) : 0;
     pR = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(pA, 0), "id");
     pM = cJSON_IsString(pR) ? pms_id_model(pR->valuestring, w->zIntegration) : 0;
@@ -475,6 +472,8 @@ static int rm_lease_tenant(pms_write *w, cJSON *pRec, char **pzErr){
       cJSON_AddItemToObject(pRec, "TenantID", pms_fk_to_vendor(pR->valuestring));
       rc = SQLITE_OK;
     }
+  }else{
+    rc = SQLITE_OK;
   }
   cJSON_Delete(pA);
   return rc;

@@ -6,7 +6,8 @@
 ** the object is collected (not just the first), each as
 **   {"vendor","model","field","rule","message"}
 ** with rule one of: operation, unknown, readonly, unsupported, required,
-** type, max_length, min_length, format, enum, minimum, maximum, reference.
+** conflict, type, max_length, min_length, format, enum, minimum, maximum,
+** reference.
 ** With ignore_unknown_fields the unknown and unsupported fields are removed
 ** from the object and listed as stripped instead. Rules come from
 ** capability/<vendor>.json (format in capability/README.md).
@@ -24,6 +25,25 @@ static const struct { const char *zCol; const char *zModel; } aValRef[] = {
   { "resident_id", "residents" },
   { "vendor_id",   "vendors" },
 };
+
+/* Two fields that say the same thing two ways (a create-only field and the
+** stored column a vendor's manifest may already take for it): a create gives
+** one or the other, never both, and either satisfies a "required" on the
+** other. */
+static const struct { const char *zModel, *zA, *zB; } aValAlt[] = {
+  { "leases", "tenants", "residents_meta_data" },
+};
+
+/* The alternative of field zField of model pM, or NULL. */
+static const char *val_alternative(const pms_model *pM, const char *zField){
+  size_t k;
+  for(k=0; k<sizeof(aValAlt)/sizeof(aValAlt[0]); k++){
+    if( strcmp(aValAlt[k].zModel, pM->zName)!=0 ) continue;
+    if( strcmp(aValAlt[k].zA, zField)==0 ) return aValAlt[k].zB;
+    if( strcmp(aValAlt[k].zB, zField)==0 ) return aValAlt[k].zA;
+  }
+  return 0;
+}
 
 /* JSON-array fields of ids ([{"id": ...}]) and the models an id may name. */
 static const struct { const char *zCol; const char *azModel[4]; } aValRefList[] = {
@@ -311,11 +331,20 @@ int pms_validate_write(const char *zVendor, const pms_model *pM, const char *zOp
   if( bCreate ){
     for(i=0; i<pM->nField; i++){
       const char *zField = pM->aCol[i].zName;
+      const char *zAlt = val_alternative(pM, zField);
       const cJSON *pFlag = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(pRules, zField), "create");
-      if( cJSON_IsString(pFlag) && strcmp(pFlag->valuestring, "required")==0
-       && cJSON_GetObjectItemCaseSensitive(pFields, zField)==0 ){
+      int bHas = cJSON_GetObjectItemCaseSensitive(pFields, zField)!=0;
+      int bHasAlt = zAlt && cJSON_GetObjectItemCaseSensitive(pFields, zAlt)!=0;
+      if( cJSON_IsString(pFlag) && strcmp(pFlag->valuestring, "required")==0 && !bHas && !bHasAlt ){
+        char *zOr = zAlt ? pms_mprintf(" (or '%s')", zAlt) : 0;
         val_problem(pProblems, zVendor, pM, zField, "required",
-                    pms_mprintf("%s requires field '%s' on %s create", zVendor, zField, pM->zName));
+                    pms_mprintf("%s requires field '%s'%s on %s create", zVendor, zField,
+                                zOr ? zOr : "", pM->zName));
+        free(zOr);
+      }
+      if( bHas && bHasAlt && strcmp(zField, zAlt)<0 ){
+        val_problem(pProblems, zVendor, pM, zField, "conflict",
+                    pms_mprintf("%s %s create takes '%s' or '%s', not both", zVendor, pM->zName, zField, zAlt));
       }
     }
   }
