@@ -165,10 +165,14 @@ static void val_ref_list(cJSON *pProblems, const char *zV, const pms_model *pM, 
     }
     cJSON_Delete(pArr);
     if( !bOk ){
+      pms_str s = {0};
+      int j;
+      for(j=0; az[j]; j++) pms_str_appendf(&s, "%s%s", j==0 ? "" : az[j+1] ? ", " : " or ", az[j]);
       val_problem(pProblems, zV, pM, zField, "reference",
                   pms_mprintf("%s field '%s' on %s %s must be a JSON array of {\"id\": ...}, each id "
-                              "one of integration %s's %s, %s or %s", zV, zField, pM->zName, zOp,
-                              zIntegration ? zIntegration : "?", az[0], az[1], az[2]));
+                              "one of integration %s's %s", zV, zField, pM->zName, zOp,
+                              zIntegration ? zIntegration : "?", s.z ? s.z : "records"));
+      pms_str_reset(&s);
     }
   }
 }
