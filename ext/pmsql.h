@@ -127,6 +127,10 @@ char *pms_model_cache_ddl(const pms_model *, const char *zDb);
 char *pms_model_index_ddl(const pms_model *, const char *zDb, int i);
 /* pmsql id of a record: "<integration>:<tag>:<x_id>" (sqlite3_mprintf). */
 char *pms_make_id(const char *zIntegration, const pms_model *, const char *zXId);
+/* pmsql id of a record nested in a model's JSON column, by Propexo's kind
+** ("applications", "resident_vehicles", "lead_pets" ...): the same form with
+** the kind's tag (sqlite3_malloc'd); NULL for a kind pmsql does not know. */
+char *pms_make_nested_id(const char *zIntegration, const char *zKind, const char *zXId);
 
 /* ------------------------------------------------------------ capability */
 

@@ -238,24 +238,44 @@ char *pms_model_index_ddl(const pms_model *pM, const char *zDb, int i){
   return sqlite3_str_finish(p);
 }
 
-char *pms_make_id(const char *zIntegration, const pms_model *pM, const char *zXId){
-  /* "%s:%s:%s", by hand: every record makes one or more (sqlite3_malloc'd) */
+/* "<integration>:<tag>:<x_id>", by hand: every record makes one or more
+** (sqlite3_malloc'd) */
+static char *schema_tag_id(const char *zIntegration, const char *zTag, const char *zXId){
   size_t nI, nT, nX;
   char *z;
   if( zIntegration==0 ) zIntegration = "";     /* as sqlite3_mprintf prints NULL */
   if( zXId==0 ) zXId = "";
   nI = strlen(zIntegration);
-  nT = strlen(pM->zTag);
+  nT = strlen(zTag);
   nX = strlen(zXId);
   z = sqlite3_malloc64(nI + nT + nX + 3);
   if( z ){
     memcpy(z, zIntegration, nI);
     z[nI] = ':';
-    memcpy(z+nI+1, pM->zTag, nT);
+    memcpy(z+nI+1, zTag, nT);
     z[nI+1+nT] = ':';
     memcpy(z+nI+nT+2, zXId, nX+1);
   }
   return z;
+}
+
+char *pms_make_id(const char *zIntegration, const pms_model *pM, const char *zXId){
+  return schema_tag_id(zIntegration, pM->zTag, zXId);
+}
+
+/* Records that live only inside a model's JSON column, by Propexo's name
+** for them (its x-propexo derivedFromModel), and the tag of their ids. */
+static const struct { const char *zKind; const char *zTag; } aNestedTag[] = {
+  { "applications",      "apn"  },
+  { "resident_vehicles", "rveh" },
+};
+
+char *pms_make_nested_id(const char *zIntegration, const char *zKind, const char *zXId){
+  size_t i;
+  for(i=0; i<sizeof(aNestedTag)/sizeof(aNestedTag[0]); i++){
+    if( strcmp(aNestedTag[i].zKind, zKind)==0 ) return schema_tag_id(zIntegration, aNestedTag[i].zTag, zXId);
+  }
+  return 0;
 }
 
 int pms_column_is_bookkeeping(const pms_model *pM, int i){
