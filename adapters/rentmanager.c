@@ -113,6 +113,40 @@ static int rm_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   return SQLITE_OK;
 }
 
+/* vehicles in Propexo's names (resident_vehicles) from each contact's
+** Vehicle, a free-text field: it is the vehicle's notes, make, model and
+** plate stay null (Rent Manager does not split them); x_id is the contact's. */
+static int rm_vehicles(pms_row *pRow, const cJSON *pRec){
+  static const char *const azNull[] = { "make", "model", "color", "year",
+    "license_plate_number", "license_plate_state" };
+  cJSON *pArr = cJSON_CreateArray();
+  const cJSON *pC;
+  char *z;
+  if( pArr==0 ) return SQLITE_NOMEM;
+  cJSON_ArrayForEach(pC, cJSON_GetObjectItemCaseSensitive(pRec, "Contacts")){
+    const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pC, "Vehicle");
+    char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pC, "ContactID"));
+    char *zId = zX ? pms_make_nested_id(pRow->zIntegration, "resident_vehicles", zX) : 0;
+    cJSON *pO;
+    size_t k;
+    if( zId && cJSON_IsString(pV) && pV->valuestring[0] && (pO = cJSON_CreateObject())!=0 ){
+      cJSON_AddStringToObject(pO, "id", zId);
+      cJSON_AddStringToObject(pO, "x_id", zX);
+      for(k=0; k<sizeof(azNull)/sizeof(azNull[0]); k++) cJSON_AddNullToObject(pO, azNull[k]);
+      cJSON_AddStringToObject(pO, "notes", pV->valuestring);
+      cJSON_AddItemToArray(pArr, pO);
+    }
+    sqlite3_free(zId);
+    free(zX);
+  }
+  z = cJSON_PrintUnformatted(pArr);
+  cJSON_Delete(pArr);
+  if( z==0 ) return SQLITE_NOMEM;
+  pms_row_set_column(pRow, "vehicles", z);
+  cJSON_free(z);
+  return SQLITE_OK;
+}
+
 static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pAddrs = cJSON_GetObjectItemCaseSensitive(pRec, "Addresses");
   const cJSON *pPrimary = rm_primary(pAddrs), *pA, *pL, *pCur = 0;
@@ -163,7 +197,7 @@ static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
       free(zX);
     }
   }
-  return SQLITE_OK;
+  return rm_vehicles(pRow, pRec);
 }
 
 /* Rent Manager leases carry no status: it follows the dates, as of today
