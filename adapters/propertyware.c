@@ -153,11 +153,73 @@ static int pw_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
   return SQLITE_OK;
 }
 
+/* petWeights read as one number per pet ("25, 40"): how many (at most
+** nMax), or -1 when the text is anything else. */
+static int pw_weights(const char *z, double *aW, int nMax){
+  int n = 0;
+  while( z && *z ){
+    char *zEnd;
+    double r = strtod(z, &zEnd);
+    if( zEnd==z || n==nMax ) return -1;
+    while( *zEnd==' ' ) zEnd++;
+    if( *zEnd && *zEnd!=',' ) return -1;
+    aW[n++] = r;
+    z = *zEnd ? zEnd + 1 : zEnd;
+  }
+  return n;
+}
+
+/* pets in Propexo's names (lead_pets) from the prospect's summary: hasPets,
+** numberOfPets, one petType for all and petWeights, free text. Each pet is
+** of petType; its weight is the n-th number of petWeights when the text is
+** exactly one number per pet (separated by commas), else the text is every
+** pet's notes. Propertyware keeps no pet records: id and x_id are null. */
+static int pw_pets(pms_row *pRow, const cJSON *pRec){
+  static const char *const azNull[] = { "id", "x_id", "name", "breed", "color",
+    "gender_raw", "age_in_years", "is_fixed", "is_service_animal" };
+  const cJSON *pHas = cJSON_GetObjectItemCaseSensitive(pRec, "hasPets");
+  const cJSON *pNum = cJSON_GetObjectItemCaseSensitive(pRec, "numberOfPets");
+  const char *zType = pw_str(pRec, "petType");
+  const char *zW = pw_str(pRec, "petWeights");
+  double aW[16];
+  int n, nW, i;
+  cJSON *pArr;
+  char *z;
+  if( pHas==0 && pNum==0 ) return SQLITE_OK;        /* not told: stays NULL */
+  n = cJSON_IsNumber(pNum) && pNum->valuedouble>0 ? (int)pNum->valuedouble : 0;
+  if( n==0 && cJSON_IsTrue(pHas) ) n = 1;
+  if( cJSON_IsFalse(pHas) ) n = 0;
+  if( n>(int)(sizeof(aW)/sizeof(aW[0])) ) n = (int)(sizeof(aW)/sizeof(aW[0]));
+  nW = pw_weights(zW, aW, n);
+  pArr = cJSON_CreateArray();
+  if( pArr==0 ) return SQLITE_NOMEM;
+  for(i=0; i<n; i++){
+    cJSON *pO = cJSON_CreateObject();
+    size_t k;
+    if( pO==0 ) break;
+    for(k=0; k<sizeof(azNull)/sizeof(azNull[0]); k++) cJSON_AddNullToObject(pO, azNull[k]);
+    if( zType ) cJSON_AddStringToObject(pO, "type", zType); else cJSON_AddNullToObject(pO, "type");
+    if( nW==n ) cJSON_AddNumberToObject(pO, "weight_in_pounds", aW[i]);
+    else cJSON_AddNullToObject(pO, "weight_in_pounds");
+    if( nW!=n && zW ) cJSON_AddStringToObject(pO, "notes", zW); else cJSON_AddNullToObject(pO, "notes");
+    cJSON_AddItemToArray(pArr, pO);
+  }
+  z = cJSON_PrintUnformatted(pArr);
+  cJSON_Delete(pArr);
+  if( z==0 ) return SQLITE_NOMEM;
+  pms_row_set_column(pRow, "pets", z);
+  cJSON_free(z);
+  return SQLITE_OK;
+}
+
 /* The prospect's first contact carries the person. */
 static int pw_prospect_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pC = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(pRec, "contacts"), 0);
+  int rc;
   (void)pS; (void)pzErr;
   pw_custom_data(pRow, pRec);
+  rc = pw_pets(pRow, pRec);
+  if( rc ) return rc;
   if( !cJSON_IsObject(pC) ) return SQLITE_OK;
   pms_row_set_column(pRow, "first_name", pw_str(pC, "firstName"));
   pms_row_set_column(pRow, "last_name", pw_str(pC, "lastName"));
