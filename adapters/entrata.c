@@ -155,6 +155,48 @@ static int en_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   return SQLITE_OK;
 }
 
+/* vehicles in Propexo's names (resident_vehicles) from the customer's
+** Vehicles[] (the research names the list; its members' names are inferred,
+** as capability/entrata.json says). A customer without the list stays NULL. */
+static int en_vehicles(pms_row *pRow, const cJSON *pRec){
+  static const struct { const char *zFrom, *zTo; } aKey[] = {
+    { "Make", "make" }, { "Model", "model" }, { "Color", "color" }, { "Year", "year" },
+    { "LicensePlateNumber", "license_plate_number" },
+    { "LicensePlateState", "license_plate_state" },
+  };
+  const cJSON *pList = en_get(pRec, "Vehicles"), *pV;
+  cJSON *pArr;
+  char *z;
+  if( !cJSON_IsArray(pList) ) return SQLITE_OK;
+  pArr = cJSON_CreateArray();
+  if( pArr==0 ) return SQLITE_NOMEM;
+  cJSON_ArrayForEach(pV, pList){
+    char *zX = pms_json_id_text(pms_json_path(pV, "@attributes.Id"));
+    char *zId = zX ? pms_make_nested_id(pRow->zIntegration, "resident_vehicles", zX) : 0;
+    cJSON *pO = cJSON_CreateObject();
+    size_t k;
+    if( pO ){
+      cJSON_AddItemToObject(pO, "id", zId ? cJSON_CreateString(zId) : cJSON_CreateNull());
+      cJSON_AddItemToObject(pO, "x_id", zX ? cJSON_CreateString(zX) : cJSON_CreateNull());
+      for(k=0; k<sizeof(aKey)/sizeof(aKey[0]); k++){
+        char *zVal = pms_json_id_text(en_get(pV, aKey[k].zFrom));   /* text or number, as text */
+        cJSON_AddItemToObject(pO, aKey[k].zTo, zVal ? cJSON_CreateString(zVal) : cJSON_CreateNull());
+        free(zVal);
+      }
+      cJSON_AddNullToObject(pO, "notes");
+      cJSON_AddItemToArray(pArr, pO);
+    }
+    sqlite3_free(zId);
+    free(zX);
+  }
+  z = cJSON_PrintUnformatted(pArr);
+  cJSON_Delete(pArr);
+  if( z==0 ) return SQLITE_NOMEM;
+  pms_row_set_column(pRow, "vehicles", z);
+  cJSON_free(z);
+  return SQLITE_OK;
+}
+
 static int en_customer_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pL, *pLeases = en_get(pRec, "LeaseId");
   pms_str s = {0};
@@ -179,7 +221,7 @@ static int en_customer_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
   pms_str_reset(&s);
   /* the current lease: the last one listed */
   if( n ) pms_row_set_fk(pRow, "lease_id", "x_lease_id", "leases", cJSON_GetArrayItem(pLeases, n-1));
-  return SQLITE_OK;
+  return en_vehicles(pRow, pRec);
 }
 
 static int en_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
