@@ -147,11 +147,7 @@ static int en_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   if( cJSON_IsString(pSt) ){
     pms_row_set_int(pRow, pms_row_col(pRow, "is_vacant"), strncasecmp(pSt->valuestring, "Vacant", 6)==0);
   }
-  if( cJSON_IsNumber(pBath) ){
-    double r = pBath->valuedouble;
-    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_full"), (double)(long long)r);
-    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_half"), r - (double)(long long)r > 0.25 ? 1.0 : 0.0);
-  }
+  if( cJSON_IsNumber(pBath) ) pms_row_set_bathrooms(pRow, pBath->valuedouble);
   return SQLITE_OK;
 }
 

@@ -117,11 +117,7 @@ static int pw_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
     if( sqlite3_stricmp(zStatus, "Vacant")==0 ) pms_row_set_int(pRow, pms_row_col(pRow, "is_vacant"), 1);
     else if( sqlite3_stricmp(zStatus, "Occupied")==0 ) pms_row_set_int(pRow, pms_row_col(pRow, "is_vacant"), 0);
   }
-  if( cJSON_IsNumber(pBath) ){
-    double r = pBath->valuedouble;
-    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_full"), (double)(long long)r);
-    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_half"), r - (double)(long long)r > 0.25 ? 1.0 : 0.0);
-  }
+  if( cJSON_IsNumber(pBath) ) pms_row_set_bathrooms(pRow, pBath->valuedouble);
   return SQLITE_OK;
 }
 
@@ -489,10 +485,13 @@ static int pw_rename_fields(const char *zModel, cJSON *pBody, char **pzErr){
       cJSON_Delete(pV);
       pV = cJSON_CreateNumber(r);
     }else if( cJSON_IsNumber(pV) && pR->bString ){
-      char zNum[32];
-      snprintf(zNum, sizeof(zNum), "%lld", (long long)pV->valuedouble);
+      /* an integer as its digits; anything else (3.5, 1e300) as %.17g,
+      ** never through an integer cast that truncates or overflows */
+      char zNum[32], *zId = pms_json_id_text(pV);
+      if( zId==0 ) snprintf(zNum, sizeof(zNum), "%.17g", pV->valuedouble);
       cJSON_Delete(pV);
-      pV = cJSON_CreateString(zNum);
+      pV = cJSON_CreateString(zId ? zId : zNum);
+      free(zId);
     }
     cJSON_AddItemToObject(pBody, pR->zSave, pV);
   }

@@ -104,11 +104,7 @@ static int rm_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   const cJSON *pOcc = cJSON_GetObjectItemCaseSensitive(pRec, "CurrentOccupants");
   (void)pS; (void)pzErr;
   rm_address(pRow, rm_primary(cJSON_GetObjectItemCaseSensitive(pRec, "Addresses")), "");
-  if( cJSON_IsNumber(pBath) ){
-    double r = pBath->valuedouble;
-    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_full"), (double)(long long)r);
-    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_half"), r - (double)(long long)r > 0.25 ? 1.0 : 0.0);
-  }
+  if( cJSON_IsNumber(pBath) ) pms_row_set_bathrooms(pRow, pBath->valuedouble);
   if( cJSON_IsArray(pOcc) ) pms_row_set_int(pRow, pms_row_col(pRow, "is_vacant"), cJSON_GetArraySize(pOcc)==0);
   return SQLITE_OK;
 }

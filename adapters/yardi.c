@@ -703,11 +703,7 @@ static int yd_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   const char *zBa = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(pRec, "Bathrooms"));
   (void)pS; (void)pzErr;
   if( zSt ) pms_row_set_int(pRow, pms_row_col(pRow, "is_vacant"), strncasecmp(zSt, "Vacant", 6)==0);
-  if( zBa && *zBa ){
-    double r = atof(zBa);
-    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_full"), (double)(long long)r);
-    pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_half"), r - (double)(long long)r > 0.25 ? 1.0 : 0.0);
-  }
+  if( zBa && *zBa ) pms_row_set_bathrooms(pRow, atof(zBa));
   return SQLITE_OK;
 }
 

@@ -122,6 +122,34 @@ static int init_schema_exists(sqlite3 *db, const char *zDb){
   return bFound;
 }
 
+/* Does schema zDb hold every table this build's pms_init makes? A database
+** set up by an older pmsql lacks the tables added since (pms_sync_leases, a
+** newer model's table): a sync would fail on the first one with SQLite's
+** bare "no such table", so it is refused up front, naming the table and the
+** cure. NULL when current, else the message (sqlite3_mprintf'd). */
+char *pms_init_outdated(sqlite3 *db, const char *zDb){
+  static const char *const azOwn[] = {
+    "pms_sync_state", "pms_sync_runs", "pms_changes", "pms_sync_leases", "pms_writes"
+  };
+  const char *zMissing = 0;
+  int i;
+  for(i=0; zMissing==0 && i<(int)(sizeof(azOwn)/sizeof(azOwn[0])); i++){
+    if( sqlite3_table_column_metadata(db, zDb, azOwn[i], 0, 0, 0, 0, 0, 0)!=SQLITE_OK ) zMissing = azOwn[i];
+  }
+  for(i=0; zMissing==0 && i<pms_model_count(); i++){
+    const char *zModel = pms_model_at(i)->zName;
+    if( sqlite3_table_column_metadata(db, zDb, zModel, 0, 0, 0, 0, 0, 0)!=SQLITE_OK ) zMissing = zModel;
+  }
+  if( zMissing==0 ) return 0;
+  return strcmp(zDb, "main")==0
+    ? sqlite3_mprintf("database 'main' was set up by an older pmsql and has no table %s; "
+                      "run SELECT pms_init() once to add the tables this version uses "
+                      "(it keeps every row)", zMissing)
+    : sqlite3_mprintf("database '%s' was set up by an older pmsql and has no table %s; "
+                      "run SELECT pms_init('%s') once to add the tables this version uses "
+                      "(it keeps every row)", zDb, zMissing, zDb);
+}
+
 static void init_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
   const char *zDb = argc>0 ? (const char*)sqlite3_value_text(argv[0]) : "main";

@@ -33,6 +33,7 @@
 ** 's' string), minimum and maximum for numbers. */
 static const struct { const char *zName; char eKind; double rMin, rMax; } aIntOption[] = {
   { "sync_interval_hours",     'n', 0.0167, 8760 },
+  { "sync_retry_minutes",      'n', 1, 525600 },
   { "timeout_ms",              'n', 100, 3600000 },
   { "connect_timeout_ms",      'n', 100, 600000 },
   { "max_requests_per_second", 'n', 0, 100000 },

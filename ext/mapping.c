@@ -152,6 +152,17 @@ int pms_row_col(const pms_row *pRow, const char *zColumn){
   return pms_model_column(pRow->pModel, zColumn);
 }
 
+/* A unit's bathrooms_full and bathrooms_half from one vendor count such as
+** 2.5. The count is a server's number: NaN, negatives and absurd values
+** (which would overflow the integer cast) leave both columns NULL. */
+void pms_row_set_bathrooms(pms_row *pRow, double r){
+  double rFull;
+  if( !(r>=0.0 && r<1.0e6) ) return;
+  rFull = floor(r);
+  pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_full"), rFull);
+  pms_row_set_real(pRow, pms_row_col(pRow, "bathrooms_half"), r - rFull > 0.25 ? 1.0 : 0.0);
+}
+
 /* A lead's one preferred unit (vendor id zXUnit): unit_id_preferred and
 ** x_unit_id_preferred as one-element JSON arrays. The id is vendor text, so
 ** it is escaped, never pasted into the JSON. */

@@ -341,6 +341,8 @@ void pms_row_set_text_nocopy(pms_row *, int iCol, const char *z, int n);
 /* Is z[0..n) plain ASCII without NUL (what pms_row_set_text keeps as is)? */
 int pms_text_is_clean(const char *z, size_t n);
 int pms_row_col(const pms_row *, const char *zColumn);   /* -1 if none */
+/* bathrooms_full / bathrooms_half from a vendor's count (2.5 = 2 and 1). */
+void pms_row_set_bathrooms(pms_row *, double rCount);
 /* unit_id_preferred / x_unit_id_preferred from one vendor unit id (escaped). */
 void pms_row_set_preferred_unit(pms_row *, const char *zXUnit);
 
@@ -728,6 +730,8 @@ int pms_vtab_register(sqlite3 *db, pms_conn *);
 
 /* ----------------------------------------------------------------- init */
 
+/* NULL if schema zDb has every table pms_init makes, else why not (sqlite3_free). */
+char *pms_init_outdated(sqlite3 *db, const char *zDb);
 int pms_init_register(sqlite3 *db);
 int pms_sync_register(sqlite3 *db, pms_conn *);
 /* The effective values of the sync pragmas on a connection (NULL: the

@@ -19,6 +19,25 @@ static void sync_opts_get(sqlite3_context *ctx, sync_opts *pOpts){
   pOpts->bProgress = pms_sync_progress_on(pConn);
 }
 
+/* The models parsed, and schema zDb holding every table this build uses
+** (pms_init_outdated); else an error named after zFunc and 0. */
+static int sync_schema_ready(sqlite3_context *ctx, sqlite3 *db, const char *zDb, const char *zFunc){
+  char *zErr = 0, *zOld;
+  if( pms_schema_load(&zErr) ){
+    sqlite3_result_error(ctx, zErr, -1);
+    free(zErr);
+    return 0;
+  }
+  if( (zOld = pms_init_outdated(db, zDb))!=0 ){
+    char *z = sqlite3_mprintf("%s: %s", zFunc, zOld);
+    sqlite3_result_error(ctx, z, -1);
+    sqlite3_free(z);
+    sqlite3_free(zOld);
+    return 0;
+  }
+  return 1;
+}
+
 /* pms_sync([integration [, model [, mode]]]) */
 static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   sqlite3 *db = sqlite3_context_db_handle(ctx);
@@ -40,11 +59,7 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     sqlite3_free(z);
     return;
   }
-  if( pms_schema_load(&zErr) ){
-    sqlite3_result_error(ctx, zErr, -1);
-    free(zErr);
-    return;
-  }
+  if( !sync_schema_ready(ctx, db, zDb, "pms_sync") ) return;
   sync_opts_get(ctx, &opts);
   if( zMode==0 ) zMode = "incremental";
   if( strcmp(zMode, "full")!=0 && strcmp(zMode, "incremental")!=0 && strcmp(zMode, "backsync")!=0 ){
@@ -109,7 +124,8 @@ static void sync_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
 
 /* pms_sync_due(): an incremental sync of every integration whose sync
 ** interval (option sync_interval_hours, default 12, Propexo's default) has
-** elapsed since its last sync. For cron. Two at once sync each due model
+** elapsed since its last sync, or sync_retry_minutes (30) since a failed
+** one (SYNC_DUE_SQL). For cron. Two at once sync each due model
 ** once between them: a model another run holds, or synced since this call
 ** began, is skipped (sync_lock.c). */
 static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
@@ -132,11 +148,10 @@ static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
     sqlite3_free(z);
     return;
   }
+  if( !sync_schema_ready(ctx, db, zDb, "pms_sync_due") ) return;
   /* what is not due, before syncing moves anyone's last_sync_at */
   if( sync_prepare(db, &pStmt, sqlite3_mprintf(
-        "SELECT id FROM \"%w\".pms_integrations_store WHERE NOT (last_sync_at IS NULL "
-        "OR julianday('now') - julianday(last_sync_at) >= "
-        "coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0) ORDER BY id", zDb))==SQLITE_OK ){
+        "SELECT id FROM \"%w\".pms_integrations_store WHERE NOT " SYNC_DUE_SQL " ORDER BY id", zDb))==SQLITE_OK ){
     while( sqlite3_step(pStmt)==SQLITE_ROW ){
       if( nSkip++ ) pms_str_appendz(&skipped, ",");
       pms_str_append_json_string(&skipped, (const char*)sqlite3_column_text(pStmt, 0));
@@ -145,9 +160,7 @@ static void sync_due_func(sqlite3_context *ctx, int argc, sqlite3_value **argv){
   }
   pms_str_appendz(&out, "{\"runs\":[");
   sync_each(db, zDb, sqlite3_mprintf(
-      "SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE last_sync_at IS NULL "
-      "OR julianday('now') - julianday(last_sync_at) >= "
-      "coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0 ORDER BY id", zDb),
+      "SELECT id, vendor FROM \"%w\".pms_integrations_store WHERE " SYNC_DUE_SQL " ORDER BY id", zDb),
       0, "incremental", zCalled, &opts, &out, &nRun, &zFail, &nSpoolPeak);
   pms_str_appendf(&out, "],\"not_due\":[%s],\"spool_peak_bytes\":%lld,\"status\":\"%s\"}",
                   skipped.z ? skipped.z : "", (long long)nSpoolPeak, zFail ? "failed" : "succeeded");

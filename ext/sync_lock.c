@@ -261,12 +261,10 @@ int sync_lease_skip_for_parent(sync_run *r, const char *zParent){
 char *sync_due_recheck(sqlite3 *db, const char *zDb, const pms_session *pSess){
   sqlite3_stmt *pStmt = 0;
   char *zWhy = 0;
-  double nHours = pms_option_number(pSess, "sync_interval_hours", 12);
   if( sync_prepare(db, &pStmt, sqlite3_mprintf(
-        "SELECT last_sync_at FROM \"%w\".pms_integrations_store WHERE id=?1 AND last_sync_at IS NOT NULL "
-        "AND julianday('now') - julianday(last_sync_at) < ?2/24.0", zDb))==SQLITE_OK ){
+        "SELECT last_sync_at FROM \"%w\".pms_integrations_store WHERE id=?1 AND NOT " SYNC_DUE_SQL,
+        zDb))==SQLITE_OK ){
     sqlite3_bind_text(pStmt, 1, pSess->zIntegration, -1, SQLITE_STATIC);
-    sqlite3_bind_double(pStmt, 2, nHours);
     if( sqlite3_step(pStmt)==SQLITE_ROW ){
       zWhy = pms_mprintf("synced by another run at %s", (const char*)sqlite3_column_text(pStmt, 0));
     }

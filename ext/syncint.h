@@ -178,6 +178,17 @@ void sync_one(sqlite3 *db, const char *zDb, const char *zInt, const pms_adapter 
               const pms_model *pOnly, const char *zMode, const sync_opts *pOpts,
               pms_str *pOut, int *pnRun, char **pzFail, int64_t *pnSpoolPeak);
 
+/* When pms_sync_due finds a row of pms_integrations_store due, as one SQL
+** condition (the one place it is written): never synced, or its
+** sync_interval_hours (12) passed since the last sync — or, when that sync
+** failed, its sync_retry_minutes (30) passed, so one failure at 3 a.m. does
+** not leave the cache stale until the next interval. */
+#define SYNC_DUE_SQL \
+  "(last_sync_at IS NULL OR julianday('now') - julianday(last_sync_at) >= " \
+  "min(coalesce(json_extract(options, '$.sync_interval_hours'), 12) / 24.0, " \
+  "CASE WHEN last_sync_status='error' " \
+  "THEN coalesce(json_extract(options, '$.sync_retry_minutes'), 30) / 1440.0 ELSE 1e9 END))"
+
 /* sync_lock.c — short write transactions that wait for the lock; leases */
 int sync_lease_take(sync_run *r);
 void sync_lease_release(sync_run *r, int bOwnTx);

@@ -990,6 +990,27 @@ static void yd_counts(void *vs, sb_buf *b){
   pthread_rwlock_unlock(&c->lock);
 }
 
+/* --accounts: the credentials travel inside the call, so the account is
+** the seed of its UserName ("sandbox<seed>", yd_names). */
+static int yd_account_seed(const sb_request *req, uint64_t *seed){
+  sb_response scratch;
+  yd_call k;
+  char *user;
+  int ok;
+  memset(&scratch, 0, sizeof(scratch));
+  if( !yd_parse(req, &k, &scratch) ){
+    yd_call_free(&k);
+    sb_response_free(&scratch);
+    return 0;
+  }
+  user = yd_text(k.op, "UserName");
+  ok = sb_seed_after(user, "sandbox", 0, seed);
+  free(user);
+  yd_call_free(&k);
+  sb_response_free(&scratch);
+  return ok;
+}
+
 const sb_vendor sb_vendor_yardi = {
   .name = "yardi",
   .api_prefix = "/webservices/",
@@ -1003,4 +1024,5 @@ const sb_vendor sb_vendor_yardi = {
   .handle = yd_handle,
   .error = yd_vendor_error,
   .counts = yd_counts,
+  .account_seed = yd_account_seed,
 };
