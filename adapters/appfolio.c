@@ -66,8 +66,9 @@ static void af_split_name(pms_row *pRow, const cJSON *pRec, const char *zKey){
 static int af_application_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pSt = cJSON_GetObjectItemCaseSensitive(pRec, "status");
   cJSON *pA = cJSON_CreateArray(), *pO = cJSON_CreateObject();
-  char *z, *zX, *zId;
+  char *zX, *zId;
   (void)pzErr;
+  if( pA==0 || pO==0 ){ cJSON_Delete(pA); cJSON_Delete(pO); return SQLITE_NOMEM; }
   af_split_name(pRow, pRec, "applicants");
   /* the application itself, in Propexo's names: applicants has no status
   ** column; a row is one application, so the applicant's is the row's id */
@@ -85,10 +86,7 @@ static int af_application_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRe
   pSt = cJSON_GetObjectItemCaseSensitive(pRec, "received");
   cJSON_AddItemToObject(pO, "submitted_at", pSt ? cJSON_Duplicate(pSt, 1) : cJSON_CreateNull());
   cJSON_AddItemToArray(pA, pO);
-  z = cJSON_PrintUnformatted(pA);
-  if( z ){ pms_row_set_text(pRow, pms_row_col(pRow, "applications"), z, -1); cJSON_free(z); }
-  cJSON_Delete(pA);
-  return SQLITE_OK;
+  return pms_row_set_json(pRow, "applications", pA);
 }
 
 static int af_guest_card_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){

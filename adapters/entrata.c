@@ -162,35 +162,24 @@ static int en_vehicles(pms_row *pRow, const cJSON *pRec){
   };
   const cJSON *pList = en_get(pRec, "Vehicles"), *pV;
   cJSON *pArr;
-  char *z;
+  int rc = SQLITE_OK;
   if( !cJSON_IsArray(pList) ) return SQLITE_OK;
-  pArr = cJSON_CreateArray();
-  if( pArr==0 ) return SQLITE_NOMEM;
+  if( (pArr = cJSON_CreateArray())==0 ) return SQLITE_NOMEM;
   cJSON_ArrayForEach(pV, pList){
     char *zX = pms_json_id_text(pms_json_path(pV, "@attributes.Id"));
-    char *zId = zX ? pms_make_nested_id(pRow->zIntegration, "resident_vehicles", zX) : 0;
-    cJSON *pO = cJSON_CreateObject();
+    cJSON *pO = rc ? 0 : pms_nested_new("resident_vehicles", pRow->zIntegration, zX);
     size_t k;
-    if( pO ){
-      cJSON_AddItemToObject(pO, "id", zId ? cJSON_CreateString(zId) : cJSON_CreateNull());
-      cJSON_AddItemToObject(pO, "x_id", zX ? cJSON_CreateString(zX) : cJSON_CreateNull());
-      for(k=0; k<sizeof(aKey)/sizeof(aKey[0]); k++){
-        char *zVal = pms_json_id_text(en_get(pV, aKey[k].zFrom));   /* text or number, as text */
-        cJSON_AddItemToObject(pO, aKey[k].zTo, zVal ? cJSON_CreateString(zVal) : cJSON_CreateNull());
-        free(zVal);
-      }
-      cJSON_AddNullToObject(pO, "notes");
-      cJSON_AddItemToArray(pArr, pO);
+    if( pO==0 && rc==SQLITE_OK ) rc = SQLITE_NOMEM;
+    for(k=0; rc==SQLITE_OK && k<sizeof(aKey)/sizeof(aKey[0]); k++){
+      char *zVal = pms_json_id_text(en_get(pV, aKey[k].zFrom));   /* text or number, as text */
+      if( zVal ) rc = pms_nested_set(pO, aKey[k].zTo, cJSON_CreateString(zVal));
+      free(zVal);
     }
-    sqlite3_free(zId);
+    if( pO ) cJSON_AddItemToArray(pArr, pO);
     free(zX);
   }
-  z = cJSON_PrintUnformatted(pArr);
-  cJSON_Delete(pArr);
-  if( z==0 ) return SQLITE_NOMEM;
-  pms_row_set_column(pRow, "vehicles", z);
-  cJSON_free(z);
-  return SQLITE_OK;
+  if( rc ){ cJSON_Delete(pArr); return rc; }
+  return pms_row_set_json(pRow, "vehicles", pArr);
 }
 
 static int en_customer_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){

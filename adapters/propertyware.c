@@ -171,41 +171,30 @@ static int pw_weights(const char *z, double *aW, int nMax){
 ** exactly one number per pet (separated by commas), else the text is every
 ** pet's notes. Propertyware keeps no pet records: id and x_id are null. */
 static int pw_pets(pms_row *pRow, const cJSON *pRec){
-  static const char *const azNull[] = { "id", "x_id", "name", "breed", "color",
-    "gender_raw", "age_in_years", "is_fixed", "is_service_animal" };
   const cJSON *pHas = cJSON_GetObjectItemCaseSensitive(pRec, "hasPets");
   const cJSON *pNum = cJSON_GetObjectItemCaseSensitive(pRec, "numberOfPets");
   const char *zType = pw_str(pRec, "petType");
   const char *zW = pw_str(pRec, "petWeights");
   double aW[16];
-  int n, nW, i;
+  int n, nW, i, rc = SQLITE_OK;
   cJSON *pArr;
-  char *z;
   if( pHas==0 && pNum==0 ) return SQLITE_OK;        /* not told: stays NULL */
   n = cJSON_IsNumber(pNum) && pNum->valuedouble>0 ? (int)pNum->valuedouble : 0;
   if( n==0 && cJSON_IsTrue(pHas) ) n = 1;
   if( cJSON_IsFalse(pHas) ) n = 0;
   if( n>(int)(sizeof(aW)/sizeof(aW[0])) ) n = (int)(sizeof(aW)/sizeof(aW[0]));
   nW = pw_weights(zW, aW, n);
-  pArr = cJSON_CreateArray();
-  if( pArr==0 ) return SQLITE_NOMEM;
-  for(i=0; i<n; i++){
-    cJSON *pO = cJSON_CreateObject();
-    size_t k;
-    if( pO==0 ) break;
-    for(k=0; k<sizeof(azNull)/sizeof(azNull[0]); k++) cJSON_AddNullToObject(pO, azNull[k]);
-    if( zType ) cJSON_AddStringToObject(pO, "type", zType); else cJSON_AddNullToObject(pO, "type");
-    if( nW==n ) cJSON_AddNumberToObject(pO, "weight_in_pounds", aW[i]);
-    else cJSON_AddNullToObject(pO, "weight_in_pounds");
-    if( nW!=n && zW ) cJSON_AddStringToObject(pO, "notes", zW); else cJSON_AddNullToObject(pO, "notes");
+  if( (pArr = cJSON_CreateArray())==0 ) return SQLITE_NOMEM;
+  for(i=0; i<n && rc==SQLITE_OK; i++){
+    cJSON *pO = pms_nested_new("lead_pets", pRow->zIntegration, 0);
+    if( pO==0 ){ rc = SQLITE_NOMEM; break; }
     cJSON_AddItemToArray(pArr, pO);
+    if( zType ) rc = pms_nested_set(pO, "type", cJSON_CreateString(zType));
+    if( rc==SQLITE_OK && nW==n ) rc = pms_nested_set(pO, "weight_in_pounds", cJSON_CreateNumber(aW[i]));
+    if( rc==SQLITE_OK && nW!=n && zW ) rc = pms_nested_set(pO, "notes", cJSON_CreateString(zW));
   }
-  z = cJSON_PrintUnformatted(pArr);
-  cJSON_Delete(pArr);
-  if( z==0 ) return SQLITE_NOMEM;
-  pms_row_set_column(pRow, "pets", z);
-  cJSON_free(z);
-  return SQLITE_OK;
+  if( rc ){ cJSON_Delete(pArr); return rc; }
+  return pms_row_set_json(pRow, "pets", pArr);
 }
 
 /* The prospect's first contact carries the person. */

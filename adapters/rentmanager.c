@@ -113,34 +113,21 @@ static int rm_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
 ** Vehicle, a free-text field: it is the vehicle's notes, make, model and
 ** plate stay null (Rent Manager does not split them); x_id is the contact's. */
 static int rm_vehicles(pms_row *pRow, const cJSON *pRec){
-  static const char *const azNull[] = { "make", "model", "color", "year",
-    "license_plate_number", "license_plate_state" };
   cJSON *pArr = cJSON_CreateArray();
   const cJSON *pC;
-  char *z;
-  if( pArr==0 ) return SQLITE_NOMEM;
+  int rc = pArr ? SQLITE_OK : SQLITE_NOMEM;
   cJSON_ArrayForEach(pC, cJSON_GetObjectItemCaseSensitive(pRec, "Contacts")){
     const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pC, "Vehicle");
     char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pC, "ContactID"));
-    char *zId = zX ? pms_make_nested_id(pRow->zIntegration, "resident_vehicles", zX) : 0;
-    cJSON *pO;
-    size_t k;
-    if( zId && cJSON_IsString(pV) && pV->valuestring[0] && (pO = cJSON_CreateObject())!=0 ){
-      cJSON_AddStringToObject(pO, "id", zId);
-      cJSON_AddStringToObject(pO, "x_id", zX);
-      for(k=0; k<sizeof(azNull)/sizeof(azNull[0]); k++) cJSON_AddNullToObject(pO, azNull[k]);
-      cJSON_AddStringToObject(pO, "notes", pV->valuestring);
-      cJSON_AddItemToArray(pArr, pO);
+    if( rc==SQLITE_OK && zX && cJSON_IsString(pV) && pV->valuestring[0] ){
+      cJSON *pO = pms_nested_new("resident_vehicles", pRow->zIntegration, zX);
+      rc = pO ? pms_nested_set(pO, "notes", cJSON_CreateString(pV->valuestring)) : SQLITE_NOMEM;
+      if( pO ) cJSON_AddItemToArray(pArr, pO);
     }
-    sqlite3_free(zId);
     free(zX);
   }
-  z = cJSON_PrintUnformatted(pArr);
-  cJSON_Delete(pArr);
-  if( z==0 ) return SQLITE_NOMEM;
-  pms_row_set_column(pRow, "vehicles", z);
-  cJSON_free(z);
-  return SQLITE_OK;
+  if( rc ){ cJSON_Delete(pArr); return rc; }
+  return pms_row_set_json(pRow, "vehicles", pArr);
 }
 
 static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
