@@ -296,16 +296,17 @@ char *pms_make_nested_id(const char *zIntegration, const char *zKind, const char
 }
 
 cJSON *pms_nested_new(const char *zKind, const char *zIntegration, const char *zXId){
-  int i = schema_nested(zKind), k;
+  int i = schema_nested(zKind), k, bOom;
   cJSON *pO;
   char *zId;
   if( i<0 || aNested[i].azField==0 || (pO = cJSON_CreateObject())==0 ) return 0;
   zId = zXId ? schema_tag_id(zIntegration, aNested[i].zTag, zXId) : 0;
+  bOom = zXId && zId==0;
   cJSON_AddItemToObject(pO, "id", zId ? cJSON_CreateString(zId) : cJSON_CreateNull());
   cJSON_AddItemToObject(pO, "x_id", zXId ? cJSON_CreateString(zXId) : cJSON_CreateNull());
   sqlite3_free(zId);
   for(k=0; aNested[i].azField[k]; k++) cJSON_AddNullToObject(pO, aNested[i].azField[k]);
-  if( cJSON_GetArraySize(pO)!=k+2 || (zXId && zId==0) ){ cJSON_Delete(pO); return 0; }
+  if( bOom || cJSON_GetArraySize(pO)!=k+2 ){ cJSON_Delete(pO); return 0; }
   return pO;
 }
 
