@@ -237,14 +237,8 @@ static int bd_work_order_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec
   (void)pS; (void)pzErr;
   if( cJSON_IsString(pEntry) && strcmp(pEntry->valuestring, "Yes")==0 ) pms_row_set_int(pRow, i, 1);
   else if( cJSON_IsString(pEntry) && strcmp(pEntry->valuestring, "No")==0 ) pms_row_set_int(pRow, i, 0);
-  if( cJSON_IsNumber(pVendor) ){
-    /* Propexo's nested names: vendor_id (a vendors id) and x_vendor_id */
-    char *z = pms_mprintf("[{\"vendor_id\":\"%s:%s:%lld\",\"x_vendor_id\":\"%lld\"}]",
-                          pRow->zIntegration, pms_model_find("vendors")->zTag,
-                          (long long)pVendor->valuedouble, (long long)pVendor->valuedouble);
-    if( z ){ pms_row_set_column(pRow, "vendors", z); free(z); }
-  }
-  return SQLITE_OK;
+  /* Propexo's nested names: vendor_id (a vendors row) and x_vendor_id */
+  return pms_row_set_links(pRow, "vendors", "vendors", "vendor_id", pVendor, 0);
 }
 
 /* General-ledger transactions: charges and payments share the list; each

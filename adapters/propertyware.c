@@ -218,7 +218,9 @@ static int pw_workorder_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   (void)pS; (void)pzErr;
   pw_custom_data(pRow, pRec);
   if( z ) pms_row_set_int(pRow, pms_row_col(pRow, "access_is_authorized"), strcmp(z, "NO")!=0);
-  return SQLITE_OK;
+  /* assignedVendors [BasicVendor]: links to vendors rows by their id */
+  return pms_row_set_links(pRow, "vendors", "vendors", "vendor_id",
+                           cJSON_GetObjectItemCaseSensitive(pRec, "assignedVendors"), "id");
 }
 
 /* Only income accounts are charge codes (the list has bank accounts too). */

@@ -59,6 +59,40 @@ void pms_row_set_fk(pms_row *pRow, const char *zCol, const char *zXCol,
   free(zX);
 }
 
+/* A JSON array of links to rows of zModel, Propexo's nested shape
+** [{"<zKey>": "<pmsql id>", "x_<zKey>": "<vendor id>"}, ...]: one per id
+** of pIds (an array, or one id); with zMember the array holds objects and
+** each one's id is that member. What is not an id is skipped; nothing to
+** link leaves the column alone. */
+int pms_row_set_links(pms_row *pRow, const char *zCol, const char *zModel,
+                      const char *zKey, const cJSON *pIds, const char *zMember){
+  const pms_model *pM = pms_model_find(zModel);
+  const cJSON *p = cJSON_IsArray(pIds) ? pIds->child : pIds;
+  pms_str s = {0};
+  int n = 0;
+  if( pM==0 || pms_row_col(pRow, zCol)<0 ) return SQLITE_OK;
+  pms_str_appendz(&s, "[");
+  for(; p; p = cJSON_IsArray(pIds) ? p->next : 0){
+    char *zX = pms_json_id_text(zMember ? cJSON_GetObjectItemCaseSensitive(p, zMember) : p);
+    char *zId;
+    if( zX==0 ) continue;
+    zId = pms_make_id(pRow->zIntegration, pM, zX);
+    if( zId==0 ){ free(zX); pms_str_reset(&s); return SQLITE_NOMEM; }
+    pms_str_appendf(&s, "%s{\"%s\":", n++ ? "," : "", zKey);
+    pms_str_append_json_string(&s, zId);
+    pms_str_appendf(&s, ",\"x_%s\":", zKey);
+    pms_str_append_json_string(&s, zX);
+    pms_str_appendz(&s, "}");
+    sqlite3_free(zId);
+    free(zX);
+  }
+  pms_str_appendz(&s, "]");
+  if( s.oom ){ pms_str_reset(&s); return SQLITE_NOMEM; }
+  if( n ) pms_row_set_column(pRow, zCol, s.z);
+  pms_str_reset(&s);
+  return SQLITE_OK;
+}
+
 cJSON *pms_response_record(const pms_response *pResp, char **pzErr){
   cJSON *p;
   if( !pms_response_is_json(pResp, 1) ){ *pzErr = pms_strdup("expected a JSON record"); return 0; }

@@ -582,6 +582,11 @@ int pms_row_set_json(pms_row *, const char *zCol, cJSON *);
 /* Set a pmsql foreign key and its x_ column from a vendor id. */
 void pms_row_set_fk(pms_row *, const char *zCol, const char *zXCol,
                     const char *zModel, const cJSON *pId);
+/* Set a JSON column to [{"<zKey>": pmsql id, "x_<zKey>": vendor id}, ...],
+** one link to a zModel row per id of pIds (an array of ids, or one id; with
+** zMember an array of objects whose zMember is the id). */
+int pms_row_set_links(pms_row *, const char *zCol, const char *zModel,
+                      const char *zKey, const cJSON *pIds, const char *zMember);
 /* The body of a single-record answer as a JSON object, or NULL with *pzErr. */
 cJSON *pms_response_record(const pms_response *, char **pzErr);
 /* A readable error from a response along the manifest's "errors" shape:

@@ -474,6 +474,19 @@ static void pw_render_prospect(pw_ctx *x, uint32_t a){
   pw_add(&x->c[PW_PROSPECTS], o);
 }
 
+/* Vendor v as a BasicVendor (what a work order's assignedVendors lists);
+** the Vendor record adds to it. */
+static cJSON *pw_basic_vendor(const sb_portfolio *pf, unsigned v, pf_supplier *sp){
+  cJSON *o = cJSON_CreateObject();
+  pf_supplier_at(pf, v, sp);
+  cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_VENDORS, v));
+  cJSON_AddStringToObject(o, "name", sp->name);
+  cJSON_AddStringToObject(o, "email", sp->email);
+  cJSON_AddStringToObject(o, "phone", sp->phone);
+  pw_stamp(o, sp->created, sp->updated);
+  return o;
+}
+
 static void pw_render_workorder(pw_ctx *x, uint32_t w){
   static const char *const pri[] = { "LOW", "MEDIUM", "HIGH" };
   static const char *const st[] = { "Open", "In Progress", "Completed", "Deferred", "Closed" };
@@ -509,6 +522,12 @@ static void pw_render_workorder(pw_ctx *x, uint32_t w){
     cJSON_AddStringToObject(o, "requestedBy", name);
   }
   cJSON_AddNumberToObject(o, "costEstimate", r->amount_cents / 100.0);
+  {   /* the work order's one vendor, as the spec's assignedVendors list */
+    pf_supplier sp;
+    cJSON *av = cJSON_CreateArray();
+    cJSON_AddItemToArray(av, pw_basic_vendor(pf, r->vendor, &sp));
+    cJSON_AddItemToObject(o, "assignedVendors", av);
+  }
   pw_stamp(o, r->created, r->updated);
   if( (int64_t)r->task >= x->next_wo_number ) x->next_wo_number = (int64_t)r->task + 1;
   pw_add(&x->c[PW_WORKORDERS], o);
@@ -539,18 +558,12 @@ static void pw_render_glaccount(pw_ctx *x, unsigned code){
 
 static void pw_render_vendor(pw_ctx *x, unsigned v){
   pf_supplier sp;
-  cJSON *o = cJSON_CreateObject();
-  pf_supplier_at(x->pf, v, &sp);
-  cJSON_AddNumberToObject(o, "id", (double)pw_gen_id(PW_VENDORS, v));
-  cJSON_AddStringToObject(o, "name", sp.name);
+  cJSON *o = pw_basic_vendor(x->pf, v, &sp);
   cJSON_AddStringToObject(o, "companyName", sp.name);
   cJSON_AddStringToObject(o, "accountNumber", sp.account);
   cJSON_AddBoolToObject(o, "active", sp.active);
-  cJSON_AddStringToObject(o, "email", sp.email);
-  cJSON_AddStringToObject(o, "phone", sp.phone);
   cJSON_AddStringToObject(o, "taxId", sp.tax_id);
   cJSON_AddStringToObject(o, "type", "Maintenance");
-  pw_stamp(o, sp.created, sp.updated);
   pw_add(&x->c[PW_VENDORS], o);
 }
 
