@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ------------------------------------------------------------- fix-ups */
 
@@ -269,6 +270,15 @@ static int bd_payment_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, c
   return bd_transaction_fixup(pRow, pRec, "Payment");
 }
 
+/* A person vendor's name: FirstName LastName (malloc'd). */
+static char *bd_vendor_person_name(const cJSON *pRec){
+  const cJSON *pF = cJSON_GetObjectItemCaseSensitive(pRec, "FirstName");
+  const cJSON *pL = cJSON_GetObjectItemCaseSensitive(pRec, "LastName");
+  return pms_mprintf("%s%s%s", cJSON_IsString(pF) ? pF->valuestring : "",
+                     cJSON_IsString(pF) && cJSON_IsString(pL) ? " " : "",
+                     cJSON_IsString(pL) ? pL->valuestring : "");
+}
+
 /* A person's name when the vendor is not a company; contacts as Propexo's
 ** [{name, email, phone, phone_type}]. */
 static int bd_vendor_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
@@ -276,34 +286,17 @@ static int bd_vendor_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
   const cJSON *pPhone = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(pRec, "PhoneNumbers"), 0);
   const cJSON *pNum = cJSON_GetObjectItemCaseSensitive(pPhone, "Number");
   const cJSON *pType = cJSON_GetObjectItemCaseSensitive(pPhone, "Type");
-  const cJSON *pF = cJSON_GetObjectItemCaseSensitive(pRec, "FirstName");
-  const cJSON *pL = cJSON_GetObjectItemCaseSensitive(pRec, "LastName");
-  cJSON *pArr, *pC;
   char *z;
+  int iName;
   (void)pzErr;
   if( !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pRec, "IsCompany")) ){
-    z = pms_mprintf("%s%s%s", cJSON_IsString(pF) ? pF->valuestring : "",
-                    cJSON_IsString(pF) && cJSON_IsString(pL) ? " " : "",
-                    cJSON_IsString(pL) ? pL->valuestring : "");
+    z = bd_vendor_person_name(pRec);
     if( z ){ pms_row_set_column(pRow, "name", z); free(z); }
   }
-  pArr = cJSON_CreateArray();
-  pC = cJSON_CreateObject();
-  if( pArr==0 || pC==0 ){ cJSON_Delete(pArr); cJSON_Delete(pC); return SQLITE_NOMEM; }
-  cJSON_AddItemToArray(pArr, pC);
-  cJSON_AddItemToObject(pC, "name", pms_row_col(pRow, "name")>=0 && pRow->a[pms_row_col(pRow, "name")].z
-                        ? cJSON_CreateString(pRow->a[pms_row_col(pRow, "name")].z) : cJSON_CreateNull());
-  cJSON_AddItemToObject(pC, "email", cJSON_IsString(pEmail) ? cJSON_CreateString(pEmail->valuestring) : cJSON_CreateNull());
-  cJSON_AddItemToObject(pC, "phone", cJSON_IsString(pNum) ? cJSON_CreateString(pNum->valuestring) : cJSON_CreateNull());
-  cJSON_AddItemToObject(pC, "phone_type", cJSON_IsString(pType)
-      ? cJSON_CreateString(pms_enum_lookup(pms_adapter_value_map(pS->pAdapter, "phone_type"), pType->valuestring))
-      : cJSON_CreateNull());
-  z = cJSON_PrintUnformatted(pArr);
-  cJSON_Delete(pArr);
-  if( z==0 ) return SQLITE_NOMEM;
-  pms_row_set_column(pRow, "contacts", z);
-  cJSON_free(z);
-  return SQLITE_OK;
+  iName = pms_row_col(pRow, "name");
+  return pms_row_set_vendor_contact(pRow, iName>=0 ? pRow->a[iName].z : 0,
+      cJSON_IsString(pEmail) ? pEmail->valuestring : 0, cJSON_IsString(pNum) ? pNum->valuestring : 0,
+      cJSON_IsString(pType) ? pms_enum_lookup(pms_adapter_value_map(pS->pAdapter, "phone_type"), pType->valuestring) : 0);
 }
 
 static const pms_adapter_fixup aBdFixup[] = {
@@ -371,12 +364,141 @@ static cJSON *bd_phones_for_write(const pms_enum_map *aType, const cJSON *pCurre
   return pOut;
 }
 
+/* A vendor's tax information as a PUT's TaxInformationSaveMessage: the
+** read's TaxPayerIdType is the write's TaxPayerType (IncludeIn1099, which
+** the PUT requires, as read). */
+static cJSON *bd_vendor_tax_for_write(const cJSON *pV){
+  static const char *const azKey[] = { "TaxPayerId", "TaxPayerName1", "TaxPayerName2",
+                                       "IncludeIn1099", "Address", 0 };
+  const cJSON *pT = cJSON_GetObjectItemCaseSensitive(pV, "TaxPayerIdType");
+  cJSON *pOut = cJSON_CreateObject();
+  int i;
+  for(i=0; azKey[i]; i++){
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(pV, azKey[i]);
+    if( p && !cJSON_IsNull(p) ) cJSON_AddItemToObject(pOut, azKey[i], cJSON_Duplicate(p, 1));
+  }
+  if( cJSON_IsString(pT) ) cJSON_AddStringToObject(pOut, "TaxPayerType", pT->valuestring);
+  return pOut;
+}
+
+/* A tax id's TaxPayerType, told by its format (Buildium's own formats for
+** each); NULL when it has neither. */
+static const char *bd_tax_payer_type(const char *z){
+  static const char *const aShape[][2] = { { "dd-ddddddd", "EIN" }, { "ddd-dd-dddd", "SSN" } };
+  int i, k;
+  for(i=0; i<2; i++){
+    const char *p = aShape[i][0];
+    for(k=0; p[k] && z[k] && (p[k]=='d' ? (z[k]>='0' && z[k]<='9') : z[k]==p[k]); k++){}
+    if( p[k]==0 && z[k]==0 ) return aShape[i][1];
+  }
+  return 0;
+}
+
+/* tax_id into the body's TaxInformation (carried on update) with its
+** type; NULL or '' clears both. */
+static void bd_vendor_tax_id(cJSON *pBody, const cJSON *pV, int bCreate){
+  cJSON *pTax = cJSON_GetObjectItemCaseSensitive(pBody, "TaxInformation");
+  const char *z = cJSON_IsString(pV) ? pV->valuestring : "";
+  if( !cJSON_IsObject(pTax) ){
+    cJSON_DeleteItemFromObjectCaseSensitive(pBody, "TaxInformation");
+    pTax = cJSON_AddObjectToObject(pBody, "TaxInformation");
+  }
+  cJSON_DeleteItemFromObjectCaseSensitive(pTax, "TaxPayerId");
+  cJSON_DeleteItemFromObjectCaseSensitive(pTax, "TaxPayerType");
+  if( *z ){
+    cJSON_AddStringToObject(pTax, "TaxPayerId", z);
+    cJSON_AddStringToObject(pTax, "TaxPayerType", bd_tax_payer_type(z));
+  }
+  /* a PUT's TaxInformationSaveMessage requires it */
+  if( !bCreate && !cJSON_GetObjectItemCaseSensitive(pTax, "IncludeIn1099") ) cJSON_AddFalseToObject(pTax, "IncludeIn1099");
+}
+
+/* The vendor's name as read: CompanyName, or FirstName LastName. */
+static int bd_vendor_name_is(const cJSON *pCurrent, const char *z){
+  const cJSON *pCo = cJSON_GetObjectItemCaseSensitive(pCurrent, "CompanyName");
+  char *zName;
+  int bSame;
+  if( cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pCurrent, "IsCompany")) ){
+    return cJSON_IsString(pCo) && strcmp(pCo->valuestring, z)==0;
+  }
+  zName = bd_vendor_person_name(pCurrent);
+  bSame = zName && strcmp(zName, z)==0;
+  free(zName);
+  return bSame;
+}
+
+/* contacts into the body: email as PrimaryEmail, phone and phone_type as
+** the first phone (the others carried on update). Its name is the
+** vendor's name: one that is not fails the write (name says it). */
+static int bd_vendor_contacts(pms_session *pS, pms_write *w, cJSON *pBody, const cJSON *pV,
+                              const cJSON *pCurrent, char **pzErr){
+  cJSON *pC = pms_vendor_contact(pV, "Buildium", pzErr);
+  const cJSON *pName, *pEmail, *pWant = cJSON_GetObjectItemCaseSensitive(w->pFields, "name");
+  if( pC==0 ) return SQLITE_ERROR;
+  pName = cJSON_GetObjectItemCaseSensitive(pC, "name");
+  if( cJSON_IsString(pName) && (cJSON_IsString(pWant) ? strcmp(pWant->valuestring, pName->valuestring)!=0
+                                                      : !pCurrent || !bd_vendor_name_is(pCurrent, pName->valuestring)) ){
+    *pzErr = pms_mprintf("a Buildium vendor's contact is named as the vendor: set name, not contacts[0].name ('%s')",
+                         pName->valuestring);
+    cJSON_Delete(pC);
+    return SQLITE_ERROR;
+  }
+  pEmail = cJSON_GetObjectItemCaseSensitive(pC, "email");
+  if( pEmail ){
+    cJSON *pE = cJSON_IsString(pEmail) ? cJSON_CreateString(pEmail->valuestring) : cJSON_CreateNull();
+    if( cJSON_GetObjectItemCaseSensitive(pBody, "PrimaryEmail") ) cJSON_ReplaceItemInObjectCaseSensitive(pBody, "PrimaryEmail", pE);
+    else cJSON_AddItemToObject(pBody, "PrimaryEmail", pE);
+  }
+  if( cJSON_GetObjectItemCaseSensitive(pC, "phone") || cJSON_GetObjectItemCaseSensitive(pC, "phone_type") ){
+    const pms_enum_map *aType = pms_adapter_value_map(pS->pAdapter, "phone_type");
+    const cJSON *pT = cJSON_GetObjectItemCaseSensitive(pC, "phone_type");
+    cJSON *pAs = cJSON_CreateObject(), *pPh;
+    if( cJSON_IsString(pT) && pms_enum_vendor(aType, pT->valuestring)==0 ){
+      *pzErr = pms_mprintf("Buildium vendor contacts[0].phone_type '%s' is not one of HOME, MOBILE, WORK, FAX",
+                           pT->valuestring);
+      cJSON_Delete(pAs);
+      cJSON_Delete(pC);
+      return SQLITE_ERROR;
+    }
+    /* the contact's phone is the first phone (phone_1 of bd_phones_for_write) */
+    if( cJSON_GetObjectItemCaseSensitive(pC, "phone") ){
+      cJSON_AddItemToObject(pAs, "phone_1", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pC, "phone"), 1));
+    }
+    if( pT ) cJSON_AddItemToObject(pAs, "phone_1_type", cJSON_Duplicate(pT, 1));
+    pPh = bd_phones_for_write(aType, pCurrent ? cJSON_GetObjectItemCaseSensitive(pCurrent, "PhoneNumbers") : 0, pAs);
+    cJSON_Delete(pAs);
+    if( cJSON_GetObjectItemCaseSensitive(pBody, "PhoneNumbers") ) cJSON_ReplaceItemInObjectCaseSensitive(pBody, "PhoneNumbers", pPh);
+    else cJSON_AddItemToObject(pBody, "PhoneNumbers", pPh);
+  }
+  cJSON_Delete(pC);
+  return SQLITE_OK;
+}
+
 /* A key update.carry carries over from the current record, in the shape a
-** PUT takes: phones as slots, the manager and entry contact as their ids. */
+** PUT takes: phones as slots, the manager and entry contact as their ids;
+** a vendor's category as its id, its insurance expiration as a date. */
 static int bd_write_carry(pms_session *pS, const pms_adapter_model *pAM, const char *zKey,
                           const cJSON *pV, cJSON *pBody){
-  (void)pAM;
-  if( strcmp(zKey, "PhoneNumbers")==0 ){
+  if( strcmp(pAM->zModel, "vendors")==0 && cJSON_IsNull(pV) ){
+    /* left out reads as null in a full replace */
+  }else if( strcmp(pAM->zModel, "vendors")==0 && strcmp(zKey, "Category")==0 ){
+    const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pV, "Id");
+    if( pId ) cJSON_AddItemToObject(pBody, "CategoryId", cJSON_Duplicate(pId, 1));
+  }else if( strcmp(zKey, "ExpenseGLAccountId")==0 ){
+    cJSON_AddItemToObject(pBody, "ExpenseGlAccountId", cJSON_Duplicate(pV, 1));
+  }else if( strcmp(zKey, "TaxInformation")==0 ){
+    cJSON_AddItemToObject(pBody, zKey, bd_vendor_tax_for_write(pV));
+  }else if( strcmp(zKey, "VendorInsurance")==0 ){
+    cJSON *pIns = cJSON_Duplicate(pV, 1);
+    const cJSON *pExp = cJSON_GetObjectItemCaseSensitive(pIns, "ExpirationDate");
+    if( cJSON_IsString(pExp) && strlen(pExp->valuestring)>10 ){
+      char zDate[11];
+      memcpy(zDate, pExp->valuestring, 10);
+      zDate[10] = 0;
+      cJSON_ReplaceItemInObjectCaseSensitive(pIns, "ExpirationDate", cJSON_CreateString(zDate));
+    }
+    cJSON_AddItemToObject(pBody, zKey, pIns);
+  }else if( strcmp(zKey, "PhoneNumbers")==0 ){
     cJSON_AddItemToObject(pBody, zKey, bd_phones_for_write(pms_adapter_value_map(pS->pAdapter, "phone_type"), pV, 0));
   }else if( strcmp(zKey, "RentalManager")==0 || strcmp(zKey, "EntryContact")==0 ){
     const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pV, "Id");
@@ -394,6 +516,13 @@ static int bd_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_wr
   const pms_enum_map *aType = pms_adapter_value_map(pS->pAdapter, "phone_type");
   int bCreate = strcmp(w->zOp, "create")==0;
   cJSON *pF;
+  if( strcmp(pAM->zModel, "vendors")==0 && cJSON_GetObjectItemCaseSensitive(w->pFields, "name")
+   && pCurrent && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(pCurrent, "IsCompany")) ){
+    *pzErr = pms_mprintf("Buildium vendor %s is a person (IsCompany false): its name is FirstName "
+                         "and LastName, and pmsql writes name as the CompanyName of a company only",
+                         w->zXId ? w->zXId : "");
+    return SQLITE_ERROR;
+  }
   /* irregular fields */
   if( cJSON_GetObjectItemCaseSensitive(pLeft, "phone_1") || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_2")
    || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_1_type") || cJSON_GetObjectItemCaseSensitive(pLeft, "phone_2_type") ){
@@ -408,7 +537,23 @@ static int bd_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_wr
   cJSON_ArrayForEach(pF, pLeft){
     const char *z = pF->string;
     if( strncmp(z, "phone_", 6)==0 ) continue;
-    if( strcmp(z, "lease_id")==0 && bCreate ){
+    if( strcmp(z, "lease_id")==0 && bCreate && strcmp(pAM->zModel, "recurring_resident_charges")==0 ){
+      /* in the path: bd_write_begin */
+    }else if( strcmp(z, "contacts")==0 && strcmp(pAM->zModel, "vendors")==0 ){
+      if( bd_vendor_contacts(pS, w, pBody, pF, pCurrent, pzErr) ) return SQLITE_ERROR;
+    }else if( strcmp(z, "tax_id")==0 && strcmp(pAM->zModel, "vendors")==0 ){
+      bd_vendor_tax_id(pBody, pF, bCreate);
+    }else if( strcmp(z, "type")==0 && strcmp(pAM->zModel, "vendors")==0 ){
+      /* the category bd_vendor_category found; a dry run looks nothing up,
+      ** so its body has the carried CategoryId, or none on a create */
+      if( w->pLookup ){
+        if( cJSON_GetObjectItemCaseSensitive(pBody, "CategoryId") ){
+          cJSON_ReplaceItemInObjectCaseSensitive(pBody, "CategoryId", cJSON_Duplicate(w->pLookup, 1));
+        }else{
+          cJSON_AddItemToObject(pBody, "CategoryId", cJSON_Duplicate(w->pLookup, 1));
+        }
+      }
+    }else if( strcmp(z, "lease_id")==0 && bCreate ){
       cJSON_AddItemToObject(pBody, "LeaseId", pms_fk_to_vendor(cJSON_IsString(pF) ? pF->valuestring : 0));
     }else if( strcmp(z, "unit_id_preferred")==0 ){
       cJSON *pArr = cJSON_IsString(pF) ? cJSON_Parse(pF->valuestring) : 0;
@@ -509,25 +654,97 @@ done:
   return 0;
 }
 
-/* Charges and payments: POST /v1/leases/{leaseId}/charges or /payments
-** (the engine's writer posts to the resource, which for these is the
-** general ledger's list); everything else goes through the engine. */
+/* What a create posts to under /v1/leases/{leaseId}/: charges, payments
+** and recurring charges go on a lease; NULL for the engine's writer. */
+static const char *bd_lease_path(const pms_adapter_model *pAM, const pms_write *w){
+  if( strcmp(w->zOp, "create")!=0 ) return 0;
+  if( strcmp(pAM->zModel, "resident_charges")==0 ) return "charges";
+  if( strcmp(pAM->zModel, "resident_payments")==0 ) return "payments";
+  if( strcmp(pAM->zModel, "recurring_resident_charges")==0 ) return "recurringcharges";
+  return 0;
+}
+
+/* A vendor write that sets type first reads Buildium's vendor categories
+** (CategoryId is required and type is its name): this step, then the
+** engine's POST or read-then-PUT. */
+#define BD_STEP_CATEGORIES 10
+
+static int bd_wants_category(const pms_adapter_model *pAM, const pms_write *w){
+  return strcmp(pAM->zModel, "vendors")==0 && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(w->pFields, "type"));
+}
+
+/* The id of the category named like the write's type, into w->pLookup; or
+** the write fails naming the categories Buildium has. */
+static int bd_vendor_category(pms_write *w, pms_response *pResp){
+  const char *zType = cJSON_GetObjectItemCaseSensitive(w->pFields, "type")->valuestring;
+  char *zErr = 0;
+  cJSON *pList = pms_response_json(pResp, 1, &zErr);
+  const cJSON *pArr = cJSON_IsArray(pList) ? pList : NULL, *pC;
+  pms_str names = {0};
+  cJSON_ArrayForEach(pC, pArr){
+    const cJSON *pName = cJSON_GetObjectItemCaseSensitive(pC, "Name");
+    const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pC, "Id");
+    if( !cJSON_IsString(pName) || !cJSON_IsNumber(pId) ) continue;
+    if( strcasecmp(pName->valuestring, zType)==0 ){
+      w->pLookup = cJSON_Duplicate(pId, 1);
+      break;
+    }
+    pms_str_appendf(&names, "%s%s", names.n ? ", " : "", pName->valuestring);
+  }
+  if( w->pLookup==0 ){
+    w->zStatus = "failed";
+    free(w->zMessage);
+    w->zMessage = zErr ? pms_mprintf("reading the vendor categories: %s", zErr)
+                       : pms_mprintf("Buildium has no vendor category named '%s' (GET /v1/vendors/categories "
+                                     "has: %s)", zType, names.z ? names.z : "none");
+  }
+  free(zErr);
+  pms_str_reset(&names);
+  cJSON_Delete(pList);
+  return w->pLookup ? SQLITE_OK : SQLITE_ERROR;
+}
+
+/* Charges, payments and recurring charges: POST /v1/leases/{leaseId}/...
+** (a ledger transaction's body is built here, a recurring charge's by the
+** write map); a vendor's category first; everything else goes through the
+** engine. */
 static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                    int bDry, char **pzErr){
   const cJSON *pLease = cJSON_GetObjectItemCaseSensitive(w->pFields, "lease_id");
+  const char *zPath = bd_lease_path(pAM, w);
   cJSON *pX;
   char *zBody, *zLease, *zUrl;
   pms_request *r = 0;
-  if( !bd_is_ledger(pAM) ) return pms_rest_write_begin(pS, pAM, w, bDry, pzErr);
+  if( strcmp(pAM->zModel, "vendors")==0 ){
+    const cJSON *pTax = cJSON_GetObjectItemCaseSensitive(w->pFields, "tax_id");
+    const cJSON *pCon = cJSON_GetObjectItemCaseSensitive(w->pFields, "contacts");
+    if( pCon ){
+      cJSON *pC = pms_vendor_contact(pCon, "Buildium", pzErr);   /* its shape, before any request */
+      if( pC==0 ) return 0;
+      cJSON_Delete(pC);
+    }
+    if( cJSON_IsString(pTax) && pTax->valuestring[0] && bd_tax_payer_type(pTax->valuestring)==0 ){
+      *pzErr = pms_mprintf("Buildium takes a vendor's tax_id as an EIN (12-3456789) or an SSN "
+                           "(123-45-6789), which tells it the TaxPayerType; '%s' is neither", pTax->valuestring);
+      return 0;
+    }
+  }
+  if( bd_wants_category(pAM, w) && !bDry ){
+    w->iStep = BD_STEP_CATEGORIES;
+    zUrl = pms_mprintf("%s/v1/vendors/categories?limit=1000&offset=0", pS->zBaseUrl);
+    r = zUrl ? pms_request_new("GET", zUrl) : 0;
+    free(zUrl);
+    return r;
+  }
+  if( zPath==0 ) return pms_rest_write_begin(pS, pAM, w, bDry, pzErr);
   w->iStep = 2;
-  zBody = bd_ledger_body(pS, pAM, w, pzErr);
+  zBody = bd_is_ledger(pAM) ? bd_ledger_body(pS, pAM, w, pzErr) : pms_rest_write_body(pS, pAM, w, 0, pzErr);
   if( zBody==0 ) return 0;
   pX = pms_fk_to_vendor(cJSON_IsString(pLease) ? pLease->valuestring : 0);
   zLease = pms_json_id_text(pX);
   cJSON_Delete(pX);
   if( zLease ){ char *zSeg = pms_url_segment(zLease); free(zLease); zLease = zSeg; }
-  zUrl = zLease ? pms_mprintf("%s/v1/leases/%s/%s", pS->zBaseUrl, zLease,
-                              strcmp(pAM->zModel, "resident_payments")==0 ? "payments" : "charges") : 0;
+  zUrl = zLease ? pms_mprintf("%s/v1/leases/%s/%s", pS->zBaseUrl, zLease, zPath) : 0;
   if( zUrl ) r = pms_request_new("POST", zUrl);
   if( r ){
     pms_request_body(r, zBody, "application/json");
@@ -541,22 +758,35 @@ static pms_request *bd_write_begin(pms_session *pS, const pms_adapter_model *pAM
 
 static pms_request *bd_write_step(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                   pms_response *pResp){
-  if( !bd_is_ledger(pAM) ) return pms_rest_write_step(pS, pAM, w, pResp);
+  if( w->iStep==BD_STEP_CATEGORIES ){
+    char *zErr = 0;
+    pms_request *r;
+    if( pResp->status!=200 ){
+      pms_write_failed(pS, w, pResp, "reading the vendor categories: ");
+      return 0;
+    }
+    if( bd_vendor_category(w, pResp) ) return 0;
+    r = pms_rest_write_begin(pS, pAM, w, 0, &zErr);
+    if( r==0 ){
+      w->zStatus = "failed";
+      free(w->zMessage);
+      w->zMessage = zErr ? zErr : pms_strdup("cannot build the request");
+    }
+    return r;
+  }
+  if( bd_lease_path(pAM, w)==0 ) return pms_rest_write_step(pS, pAM, w, pResp);
   w->httpStatus = pResp->status;
   if( pResp->status==201 || pResp->status==200 ){
     /* the answer is a LeaseTransactionMessage (an array of them for a
-    ** charge), not the shape the model reads: a refresh reads it by id */
+    ** charge) or a LeaseChargeRecurringTransactionMessage, not the shape
+    ** the model reads: a refresh reads it by id */
     cJSON *p = cJSON_ParseWithLength(pResp->zBody ? pResp->zBody : "", pResp->nBody);
     const cJSON *pT = cJSON_IsArray(p) ? cJSON_GetArrayItem(p, 0) : p;
     w->zStatus = "succeeded";
     w->zCreatedXId = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pT, "Id"));
     cJSON_Delete(p);
   }else{
-    char *zMsg = pS->pAdapter->xErrorMessage(pS->pAdapter, pResp);
-    w->zStatus = "failed";
-    free(w->zMessage);
-    w->zMessage = pms_mprintf("HTTP %ld%s%s", pResp->status, zMsg ? ": " : "", zMsg ? zMsg : "");
-    free(zMsg);
+    pms_write_failed(pS, w, pResp, "");
   }
   return 0;
 }

@@ -17,12 +17,21 @@
 ** to UTC here; dates are MM/DD/YYYY. Only getLeads filters by change time
 ** (fromDate on lastUpdatedDate), so leads alone sync incrementally.
 **
+** Money: resident_charges and resident_payments both read
+** artransactions/getLeaseArTransactions, whose page holds leases, each
+** with its customer's ledger of lines; en_ledger_lines flattens the lines
+** into records (a payment is a line with arPaymentId) carrying the lease's
+** ids, the Link header's rel="next" says whether another page follows, and
+** window_days becomes transactionFromDate (the only date it filters on).
+**
 ** Writes: residents update (customers/updateCustomers), leads create
-** (leads/sendLeads) and update (leads/updateLeads); the rest is refused by
+** (leads/sendLeads) and update (leads/updateLeads), a charge
+** (artransactions/sendLeaseArTransactions); the rest is refused by
 ** capability/entrata.json. A write answers ids and a status, not the record,
 ** so the cache sees the change at the next sync.
 */
 #include "../ext/pmsql.h"
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +281,81 @@ static int en_lead_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   return SQLITE_OK;
 }
 
+/* A ledger line's dates: transactionDate (MM/DD/YYYY) and postMonth
+** (MM/YYYY as YYYY-MM). */
+static void en_line_dates(pms_row *pRow, const cJSON *pRec, int bDue){
+  const cJSON *pPm = en_get(pRec, "postMonth");
+  en_set_time(pRow, "transaction_date", en_get(pRec, "transactionDate"), 0);
+  if( bDue ) en_set_time(pRow, "due_date", en_get(pRec, "transactionDate"), 0);
+  if( cJSON_IsString(pPm) && strlen(pPm->valuestring)==7 && pPm->valuestring[2]=='/' ){
+    char z[8];
+    snprintf(z, sizeof(z), "%.4s-%.2s", pPm->valuestring+3, pPm->valuestring);
+    en_set_text(pRow, "post_month", z);
+  }
+}
+
+static double en_number(const cJSON *p){
+  if( cJSON_IsNumber(p) ) return p->valuedouble;
+  if( cJSON_IsString(p) ) return atof(p->valuestring);
+  return 0;
+}
+
+static int en_charge_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  (void)pS; (void)pzErr;
+  en_line_dates(pRow, pRec, 1);
+  pms_row_set_int(pRow, pms_row_col(pRow, "is_open"), en_number(en_get(pRec, "balanceDue")) > 0);
+  return SQLITE_OK;
+}
+
+/* A payment is a credit line: its amount is negative; the columns hold
+** what was paid (amount_raw: the amount as sent, without its sign). */
+static int en_payment_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pAmt = en_get(pRec, "amount");
+  (void)pS; (void)pzErr;
+  en_line_dates(pRow, pRec, 0);
+  pms_row_set_int(pRow, pms_row_col(pRow, "is_open"), en_number(en_get(pRec, "balanceDue")) < 0);
+  if( cJSON_IsNumber(pAmt) || cJSON_IsString(pAmt) ){
+    cJSON *pPos = cJSON_IsNumber(pAmt) ? cJSON_CreateNumber(fabs(pAmt->valuedouble))
+                : cJSON_CreateString(pAmt->valuestring + (pAmt->valuestring[0]=='-'));
+    if( pPos ){
+      pms_map_value(pRow, pms_row_col(pRow, "amount_in_cents"), PMS_X_CENTS, 0, pPos, 0);
+      pms_map_value(pRow, pms_row_col(pRow, "amount_raw"), PMS_X_STRING, 0, pPos, 0);
+    }
+    cJSON_Delete(pPos);
+  }
+  return SQLITE_OK;
+}
+
+/* contacts.contact[] as [{name, email, phone, phone_type}]. */
+static int en_vendor_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const char *zSt = cJSON_GetStringValue(en_get(pRec, "status"));
+  const cJSON *pC;
+  cJSON *pOut = cJSON_CreateArray();
+  char *zJson;
+  (void)pS; (void)pzErr;
+  if( zSt ) pms_row_set_int(pRow, pms_row_col(pRow, "is_active"), strcasecmp(zSt, "Active")==0);
+  cJSON_ArrayForEach(pC, en_get(en_get(pRec, "contacts"), "contact")){
+    const char *zF = cJSON_GetStringValue(en_get(pC, "nameFirst"));
+    const char *zL = cJSON_GetStringValue(en_get(pC, "nameLast"));
+    const char *zE = cJSON_GetStringValue(en_get(pC, "email"));
+    const char *zP = cJSON_GetStringValue(en_get(pC, "phone"));
+    cJSON *pO = cJSON_CreateObject();
+    char *zName = (zF || zL) ? pms_mprintf("%s%s%s", zF ? zF : "", zF && zL ? " " : "", zL ? zL : "") : 0;
+    if( pO==0 ) continue;
+    cJSON_AddItemToObject(pO, "name", zName ? cJSON_CreateString(zName) : cJSON_CreateNull());
+    cJSON_AddItemToObject(pO, "email", zE ? cJSON_CreateString(zE) : cJSON_CreateNull());
+    cJSON_AddItemToObject(pO, "phone", zP ? cJSON_CreateString(zP) : cJSON_CreateNull());
+    cJSON_AddNullToObject(pO, "phone_type");
+    cJSON_AddItemToArray(pOut, pO);
+    free(zName);
+  }
+  zJson = pOut ? cJSON_PrintUnformatted(pOut) : 0;
+  if( zJson ) en_set_text(pRow, "contacts", zJson);
+  cJSON_free(zJson);
+  cJSON_Delete(pOut);
+  return SQLITE_OK;
+}
+
 /* Per model: the method version, the param a partitioned list takes its
 ** property in, and the param that asks for some records by id (single
 ** reads). The service and method are the manifest's resource
@@ -287,7 +371,19 @@ static const en_res aEnRes[] = {
   { "leases",     "r2", "propertyId",  "leaseIds" },
   { "leads",      "r1", "propertyId",  "leadId" },
   { "charge_codes", "r1", 0,           0 },
+  { "resident_charges",  "r1", "propertyId", "leaseIds" },
+  { "resident_payments", "r1", "propertyId", "leaseIds" },
+  { "vendors",    "r1", 0,             "vendorIds" },
 };
+
+/* The models read from a lease's AR ledger (getLeaseArTransactions): its
+** lines are flattened into records, the payments (with arPaymentId) one
+** model's, the rest the other's. */
+static int en_ledger_model(const char *zModel){
+  if( strcmp(zModel, "resident_charges")==0 ) return 1;
+  if( strcmp(zModel, "resident_payments")==0 ) return 2;
+  return 0;
+}
 
 static const en_res *en_res_of(const char *zModel){
   size_t i;
@@ -301,6 +397,9 @@ static const pms_adapter_fixup aEnFixup[] = {
   { "leases",     en_lease_fixup },
   { "residents",  en_customer_fixup },
   { "leads",      en_lead_fixup },
+  { "resident_charges",  en_charge_fixup },
+  { "resident_payments", en_payment_fixup },
+  { "vendors",    en_vendor_fixup },
   { 0, 0 }
 };
 
@@ -353,6 +452,21 @@ static int en_authorize(pms_session *pS, pms_request *r){
   return SQLITE_OK;
 }
 
+/* A ledger read: the whole ledger (not only open items), from window_days
+** back when the option limits the sync (the transaction date is the only
+** date the method filters on). */
+static void en_ledger_params(pms_session *pS, const pms_adapter_model *pAM, cJSON *pP){
+  double nDays = pms_option_window_days(pS, pAM->zModel);
+  cJSON_AddNumberToObject(pP, "showFullLedger", 1);
+  if( nDays>0 ){
+    char zIso[32], zMt[32];
+    pms_ms_to_iso(pms_now_ms() - (int64_t)(nDays*86400000.0), zIso, 0);
+    en_to_mt(zIso, zMt, sizeof(zMt));
+    zMt[10] = 0;                       /* MM/DD/YYYY */
+    cJSON_AddStringToObject(pP, "transactionFromDate", zMt);
+  }
+}
+
 static pms_request *en_list_request(pms_session *pS, const pms_adapter_model *pAM,
                                     const pms_list_page *pPg){
   const en_res *pR = en_res_of(pAM->zModel);
@@ -371,8 +485,12 @@ static pms_request *en_list_request(pms_session *pS, const pms_adapter_model *pA
     en_to_mt(pPg->zSince, zMt, sizeof(zMt));
     cJSON_AddStringToObject(pP, pAM->zSince, zMt);
   }
+  if( en_ledger_model(pAM->zModel) ) en_ledger_params(pS, pAM, pP);
   snprintf(zQ, sizeof(zQ), "?page_no=%d&per_page=%d", pPg->iPage+1, pPg->nPageSize);
   r = en_call(pS, pAM->zPath, zQ, pR->zVersion, pP);
+  /* the ledger's pages hold leases, not records: the Link header says
+  ** whether another follows */
+  if( r && en_ledger_model(pAM->zModel) ) pms_request_header(r, "X-Send-Pagination-Links: 1");
   return r;
 }
 
@@ -392,10 +510,85 @@ static const cJSON *en_result_array(const cJSON *pResult){
   return 0;
 }
 
+/* An object or an array of them, as an array's first element or itself. */
+static const cJSON *en_each_first(const cJSON *p){
+  return cJSON_IsArray(p) ? p->child : p;
+}
+
+/* The lines of result.leases.lease[].customers.ledgers.ledger.transactions
+** .transaction[] of model (1 charges, 2 payments), each a copy carrying its
+** lease's leaseId, propertyId and customerId: a new tree {"lines":[...]};
+** *pnLeases the leases the page held. */
+static cJSON *en_ledger_lines(const cJSON *pResult, int eModel, int *pnLeases){
+  cJSON *pOut = cJSON_CreateObject();
+  cJSON *pArr = cJSON_AddArrayToObject(pOut, "lines");
+  const cJSON *pLeases = en_get(en_get(pResult, "leases"), "lease");
+  const cJSON *pL;
+  *pnLeases = 0;
+  if( pArr==0 ){ cJSON_Delete(pOut); return 0; }
+  for(pL=en_each_first(pLeases); pL; pL=cJSON_IsArray(pLeases) ? pL->next : 0){
+    const cJSON *pCusts = en_get(pL, "customers");
+    const cJSON *pCu, *pLg, *pT;
+    (*pnLeases)++;
+    for(pCu=en_each_first(pCusts); pCu; pCu=cJSON_IsArray(pCusts) ? pCu->next : 0){
+      const cJSON *pCust = en_get(en_get(pCu, "customer"), "id");
+      const cJSON *pLedgers = en_get(en_get(pCu, "ledgers"), "ledger");
+      for(pLg=en_each_first(pLedgers); pLg; pLg=cJSON_IsArray(pLedgers) ? pLg->next : 0){
+        cJSON_ArrayForEach(pT, en_get(en_get(pLg, "transactions"), "transaction")){
+          const cJSON *pPay = en_get(pT, "arPaymentId");
+          int bPay = pPay && !cJSON_IsNull(pPay);
+          cJSON *pC;
+          if( bPay != (eModel==2) ) continue;
+          pC = cJSON_Duplicate(pT, 1);
+          if( pC==0 ){ cJSON_Delete(pOut); return 0; }
+          cJSON_AddItemToObject(pC, "leaseId", cJSON_Duplicate(en_get(pL, "id"), 1));
+          cJSON_AddItemToObject(pC, "propertyId", cJSON_Duplicate(en_get(pL, "propertyId"), 1));
+          if( pCust ) cJSON_AddItemToObject(pC, "customerId", cJSON_Duplicate(pCust, 1));
+          cJSON_AddItemToArray(pArr, pC);
+        }
+      }
+    }
+  }
+  return pOut;
+}
+
 static int en_list_parse(pms_session *pS, const pms_adapter_model *pAM,
                          pms_response *pResp, pms_list_result *pOut, char **pzErr){
   const cJSON *pResult;
-  (void)pS; (void)pAM;
+  int eLedger = en_ledger_model(pAM->zModel);
+  (void)pS;
+  if( eLedger ){
+    cJSON *pDoc = pms_response_json(pResp, 0, pzErr);
+    int nLeases = 0;
+    char *zLink;
+    if( pDoc==0 ) return SQLITE_ERROR;
+    pResult = pms_json_path(pDoc, "response.result");
+    if( !cJSON_IsObject(pResult) ){
+      if( pms_json_arena_owns(pResp->pArena, pDoc) ) pms_json_arena_reset(pResp->pArena);
+      else cJSON_Delete(pDoc);
+      *pzErr = pms_strdup("expected {\"response\":{\"result\":…}}");
+      return SQLITE_ERROR;
+    }
+    pOut->pRoot = en_ledger_lines(pResult, eLedger, &nLeases);
+    /* the lines are copies: the page's tree can go now (an arena page is
+    ** reset, as the engine does once it is done with a page) */
+    if( pms_json_arena_owns(pResp->pArena, pDoc) ) pms_json_arena_reset(pResp->pArena);
+    else cJSON_Delete(pDoc);
+    if( pOut->pRoot==0 ){ *pzErr = pms_strdup("out of memory"); return SQLITE_NOMEM; }
+    pOut->pItems = en_get(pOut->pRoot, "lines");
+    pOut->nTotal = -1;
+    /* only a page the previous one linked is asked for, so a page without
+    ** leases while X-Total-Count counts some is a hiccup, not the end */
+    if( nLeases==0 && pms_response_count(pResp, "X-Total-Count")>0 ){
+      *pzErr = pms_strdup("a page without leases where X-Total-Count counts some");
+      return SQLITE_ERROR;
+    }
+    zLink = pms_response_header(pResp, "Link");
+    pOut->bMore = zLink && strstr(zLink, "rel=\"next\"");
+    pOut->bLast = !pOut->bMore;
+    free(zLink);
+    return SQLITE_OK;
+  }
   pOut->pRoot = pms_response_json(pResp, 0, pzErr);
   if( pOut->pRoot==0 ) return SQLITE_ERROR;
   pResult = pms_json_path(pOut->pRoot, "response.result");
@@ -516,6 +709,49 @@ static cJSON *en_cached_property(const pms_write *w){
   return pOut;
 }
 
+/* artransactions/sendLeaseArTransactions r1: leaseId, arCodeId and
+** transactionAmount by the manifest's write map; the dates here, in
+** Entrata's forms (MM/DD/YYYY, MM/YYYY); transactionId, the client
+** system's unique id: 53 random bits (exact in a JSON number), since
+** writes go out concurrently and from several processes (a clock and a
+** counter gave two writes of one millisecond the same id). */
+static pms_request *en_charge_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                                    char **pzErr){
+  cJSON *pParams = cJSON_CreateObject();
+  const char *zDate = cJSON_GetStringValue(en_get(w->pFields, "transaction_date"));
+  const char *zPm = cJSON_GetStringValue(en_get(w->pFields, "post_month"));
+  char z[16];
+  pms_request *r;
+  sqlite3_uint64 uRand;
+  int64_t iTx;
+  sqlite3_randomness(sizeof(uRand), &uRand);
+  iTx = (int64_t)(uRand & ((1ull<<53) - 1)) | 1;
+  cJSON_AddNumberToObject(pParams, "transactionId", (double)iTx);
+  if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pParams, 0, pzErr) ){
+    cJSON_Delete(pParams);
+    return 0;
+  }
+  if( zDate==0 || strlen(zDate)!=10 ){
+    cJSON_Delete(pParams);
+    *pzErr = pms_strdup("transaction_date must be YYYY-MM-DD");
+    return 0;
+  }
+  snprintf(z, sizeof(z), "%.2s/%.2s/%.4s", zDate+5, zDate+8, zDate);
+  cJSON_AddStringToObject(pParams, "transactionDate", z);
+  if( zPm ){
+    if( strlen(zPm)!=7 || zPm[4]!='-' ){
+      cJSON_Delete(pParams);
+      *pzErr = pms_strdup("post_month must be YYYY-MM");
+      return 0;
+    }
+    snprintf(z, sizeof(z), "%.2s/%.4s", zPm+5, zPm);
+    cJSON_AddStringToObject(pParams, "arPostMonth", z);
+  }
+  r = en_call(pS, "artransactions/sendLeaseArTransactions", 0, "r1", pParams);
+  if( r ) pms_request_not_idempotent(r);
+  return r;
+}
+
 static pms_request *en_write_begin(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                    int bDry, char **pzErr){
   int bCreate = strcmp(w->zOp, "create")==0;
@@ -523,6 +759,10 @@ static pms_request *en_write_begin(pms_session *pS, const pms_adapter_model *pAM
   cJSON *pProp = 0, *pArr, *pOne, *pCust;
   pms_request *r = 0;
   (void)bDry;   /* one request, built without reading first */
+  if( strcmp(pAM->zModel, "resident_charges")==0 && bCreate ){
+    cJSON_Delete(pParams);
+    return en_charge_begin(pS, pAM, w, pzErr);
+  }
   if( bCreate ){
     const cJSON *pP = en_get(w->pFields, "property_id");
     pProp = pms_fk_to_vendor(cJSON_IsString(pP) ? pP->valuestring : 0);
@@ -596,8 +836,10 @@ static pms_request *en_write_step(pms_session *pS, const pms_adapter_model *pAM,
     cJSON *p = pResp->zBody ? cJSON_ParseWithLength(pResp->zBody, pResp->nBody) : 0;
     const cJSON *pArr = en_result_array(pms_json_path(p, "response.result"));
     const cJSON *pFirst = cJSON_GetArrayItem(pArr, 0);
-    const char *zSt = cJSON_GetStringValue(en_get(pFirst, "status"));
-    const char *zMsg = cJSON_GetStringValue(en_get(pFirst, "message"));
+    const cJSON *pAttr = en_get(pFirst, "@attributes");
+    const cJSON *pInfo = pAttr ? pAttr : pFirst;   /* sendLeaseArTransactions: in @attributes */
+    const char *zSt = cJSON_GetStringValue(en_get(pInfo, "status"));
+    const char *zMsg = cJSON_GetStringValue(en_get(pInfo, "message"));
     if( pFirst && zSt && strcasecmp(zSt, "Success")!=0 ){
       w->zStatus = "failed";
       w->zMessage = pms_mprintf("Entrata %s: %s", zSt, zMsg ? zMsg : "the record was not accepted");
@@ -608,7 +850,9 @@ static pms_request *en_write_step(pms_session *pS, const pms_adapter_model *pAM,
       w->zStatus = "succeeded";
       if( zMsg ) w->zMessage = pms_strdup(zMsg);
       if( strcmp(w->zOp, "create")==0 ){
-        w->zCreatedXId = pms_json_id_text(en_get(pFirst, strcmp(pAM->zModel, "leads")==0 ? "applicationId" : "id"));
+        const char *zKey = strcmp(pAM->zModel, "leads")==0 ? "applicationId"
+                         : strcmp(pAM->zModel, "resident_charges")==0 ? "transaction_id" : "id";
+        w->zCreatedXId = pms_json_id_text(en_get(pInfo, zKey));
       }
     }
     cJSON_Delete(p);
@@ -641,7 +885,16 @@ static pms_request *en_get_request(pms_session *pS, const pms_adapter_model *pAM
     else if( zProp ) cJSON_AddNumberToObject(pP, pR->zPartParam, atof(zProp));
     free(zProp);
   }
-  if( pR->zIdsParam ) cJSON_AddStringToObject(pP, pR->zIdsParam, zXId);
+  if( en_ledger_model(pAM->zModel) ){
+    /* a ledger line is found in its lease's ledger */
+    char *zLease = pms_json_id_text(en_get(pCached, "leaseId"));
+    if( zLease==0 ){ cJSON_Delete(pP); return 0; }
+    cJSON_AddStringToObject(pP, pR->zIdsParam, zLease);
+    cJSON_AddNumberToObject(pP, "showFullLedger", 1);
+    free(zLease);
+  }else if( pR->zIdsParam ){
+    cJSON_AddStringToObject(pP, pR->zIdsParam, zXId);
+  }
   snprintf(zQ, sizeof(zQ), "?page_no=1&per_page=%d", pS->pAdapter->nMaxPageSize);
   return en_call(pS, pAM->zPath, zQ, pR->zVersion, pP);
 }
@@ -650,8 +903,18 @@ static cJSON *en_get_parse(pms_session *pS, const pms_adapter_model *pAM, pms_re
                            const char *zXId, char **pzErr){
   cJSON *p = pms_response_json(pResp, 0, pzErr);
   cJSON *pRec;
+  const cJSON *pList;
+  int eLedger = en_ledger_model(pAM->zModel), nLeases;
   if( p==0 ) return 0;
-  cJSON_ArrayForEach(pRec, (cJSON*)en_result_array(pms_json_path(p, "response.result"))){
+  if( eLedger ){
+    cJSON *pLines = en_ledger_lines(pms_json_path(p, "response.result"), eLedger, &nLeases);
+    cJSON_Delete(p);
+    p = pLines;
+    pList = en_get(p, "lines");
+  }else{
+    pList = en_result_array(pms_json_path(p, "response.result"));
+  }
+  cJSON_ArrayForEach(pRec, (cJSON*)pList){
     char *zId = pS->pAdapter->xRecordId(pAM, pRec);
     int bMatch = zId && zXId && strcmp(zId, zXId)==0;
     free(zId);

@@ -230,6 +230,18 @@ static int pw_glaccount_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   return z && strcmp(z, "Income")==0 ? SQLITE_OK : PMS_SKIP_RECORD;
 }
 
+/* contacts: the vendor's one contact, its name the vendor's; the Vendor's
+** phone has no type. */
+static int pw_vendor_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pName = cJSON_GetObjectItemCaseSensitive(pRec, "name");
+  const cJSON *pEmail = cJSON_GetObjectItemCaseSensitive(pRec, "email");
+  const cJSON *pPhone = cJSON_GetObjectItemCaseSensitive(pRec, "phone");
+  (void)pS; (void)pzErr;
+  return pms_row_set_vendor_contact(pRow, cJSON_IsString(pName) ? pName->valuestring : 0,
+                                    cJSON_IsString(pEmail) ? pEmail->valuestring : 0,
+                                    cJSON_IsString(pPhone) ? pPhone->valuestring : 0, 0);
+}
+
 /* post_month is the month of the post date; a charge is open while
 ** something is due on it. */
 static int pw_txn_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
@@ -243,6 +255,7 @@ static int pw_txn_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char 
 }
 
 static const pms_adapter_fixup aPwFixup[] = {
+  { "vendors",          pw_vendor_fixup },
   { "properties",       pw_building_fixup },
   { "units",            pw_unit_fixup },
   { "leases",           pw_lease_fixup },
@@ -510,6 +523,38 @@ static int pw_building_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, c
   return pw_structure_body("properties", pBody, pLeft, pzErr);
 }
 
+/* A vendor's contacts: SaveVendor's email and phone (which has no type);
+** its name is the vendor's name. */
+static int pw_vendor_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
+  const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pLeft, "contacts");
+  const cJSON *pName = cJSON_GetObjectItemCaseSensitive(pBody, "name"), *pK;
+  cJSON *pC;
+  (void)pCurrent;
+  if( pLeft->child && (pV==0 || pLeft->child->next) ){
+    const cJSON *pOther = pLeft->child==pV ? pV->next : pLeft->child;
+    *pzErr = pms_mprintf("the Propertyware adapter cannot write vendors.%s", pOther->string);
+    return SQLITE_ERROR;
+  }
+  if( pV==0 ) return SQLITE_OK;
+  pC = pms_vendor_contact(pV, "Propertyware", pzErr);
+  if( pC==0 ) return SQLITE_ERROR;
+  cJSON_ArrayForEach(pK, pC){
+    if( cJSON_IsNull(pK) ) continue;
+    if( strcmp(pK->string, "phone_type")==0 ){
+      *pzErr = pms_strdup("a Propertyware vendor's phone has no type: leave contacts[0].phone_type out");
+    }else if( strcmp(pK->string, "name")==0 && !(cJSON_IsString(pName) && cJSON_IsString(pK)
+                                                && strcmp(pName->valuestring, pK->valuestring)==0) ){
+      *pzErr = pms_mprintf("a Propertyware vendor's contact is named as the vendor: set name, not "
+                           "contacts[0].name ('%s')", cJSON_IsString(pK) ? pK->valuestring : "");
+    }else if( strcmp(pK->string, "name")!=0 ){
+      cJSON_AddItemToObject(pBody, pK->string, cJSON_Duplicate(pK, 1));   /* email, phone */
+    }
+    if( *pzErr ) break;
+  }
+  cJSON_Delete(pC);
+  return *pzErr ? SQLITE_ERROR : SQLITE_OK;
+}
+
 /* SaveCharge: every field the create accepts is written by the manifest. */
 static int pw_charge_body(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
   (void)pBody; (void)pCurrent;
@@ -525,6 +570,7 @@ static const struct {
   const char *zModel;
   int (*xBody)(cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr);
 } aPwWrite[] = {
+  { "vendors",          pw_vendor_body },
   { "residents",        pw_contact_body },
   { "leases",           pw_lease_body },
   { "units",            pw_unit_body },
@@ -541,7 +587,8 @@ static int pw_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_wr
   for(i=0; i<sizeof(aPwWrite)/sizeof(aPwWrite[0]); i++){
     if( strcmp(aPwWrite[i].zModel, pAM->zModel)==0 ) return aPwWrite[i].xBody(pBody, pLeft, pCurrent, pzErr);
   }
-  *pzErr = pms_mprintf("the Propertyware adapter does not write %s", pAM->zModel);
+  if( pLeft->child==0 ) return SQLITE_OK;   /* the write map placed every field */
+  *pzErr = pms_mprintf("the Propertyware adapter cannot write %s.%s", pAM->zModel, pLeft->child->string);
   return SQLITE_ERROR;
 }
 

@@ -273,9 +273,10 @@ static cJSON *ad_get_parse(pms_session *pS, const pms_adapter_model *pAM,
 
 /* The request body: for an update, the carried keys of the current record;
 ** for a create, the fixed fields; then the changes through the write map;
-** then what the adapter writes itself. malloc'd JSON text, or NULL. */
-static char *ad_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
-                           const cJSON *pCurrent, char **pzErr){
+** then what the adapter writes itself. malloc'd JSON text, or NULL.
+** Adapters whose writes go elsewhere than <resource> build bodies with it. */
+char *pms_rest_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
+                          const cJSON *pCurrent, char **pzErr){
   const pms_adapter *pA = pS->pAdapter;
   int bCreate = strcmp(w->zOp, "create")==0;
   cJSON *pBody = cJSON_CreateObject(), *pLeft = cJSON_CreateObject(), *pK;
@@ -314,7 +315,7 @@ done:
 static pms_request *ad_write_request(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                                      const cJSON *pCurrent, char **pzErr){
   int bCreate = strcmp(w->zOp, "create")==0;
-  char *zBody = ad_write_body(pS, pAM, w, pCurrent, pzErr);
+  char *zBody = pms_rest_write_body(pS, pAM, w, pCurrent, pzErr);
   char *zUrl, *zSeg = bCreate ? 0 : pms_url_segment(w->zXId);
   pms_request *r = 0;
   if( zBody==0 ){ free(zSeg); return 0; }

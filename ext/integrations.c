@@ -963,6 +963,14 @@ double pms_option_number(const pms_session *pSess, const char *zKey, double dflt
   return cJSON_IsNumber(p) ? p->valuedouble : dflt;
 }
 
+/* The option window_days for model zModel (one number, or one per model):
+** how far back a full sync looks; 0 when there is none. */
+double pms_option_window_days(const pms_session *pSess, const char *zModel){
+  const cJSON *p = cJSON_GetObjectItemCaseSensitive(pSess->pOptions, "window_days");
+  if( cJSON_IsObject(p) ) p = cJSON_GetObjectItemCaseSensitive(p, zModel);
+  return cJSON_IsNumber(p) && p->valuedouble>0 ? p->valuedouble : 0;
+}
+
 const char *pms_option_string(const pms_session *pSess, const char *zKey){
   const cJSON *p = cJSON_GetObjectItemCaseSensitive(pSess->pOptions, zKey);
   return cJSON_IsString(p) ? p->valuestring : 0;

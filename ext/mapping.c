@@ -30,6 +30,18 @@ static char *map_int_text(char *z, long long v){
   return z;
 }
 
+/* A number as the shortest text that reads back as the same double:
+** 3570.68, not %.17g's 3570.6799999999998. */
+static char *map_num_text(char *z, size_t n, double r){
+  int nDigit;
+  for(nDigit=15; nDigit<17; nDigit++){
+    snprintf(z, n, "%.*g", nDigit, r);
+    if( strtod(z, 0)==r ) return z;
+  }
+  snprintf(z, n, "%.17g", r);
+  return z;
+}
+
 void pms_row_init(pms_row *pRow, const pms_model *pM, const char *zIntegration){
   pRow->pModel = pM;
   pRow->zIntegration = zIntegration;
@@ -266,7 +278,7 @@ int pms_map_value(pms_row *pRow, int iCol, pms_xform eX, const void *pArg,
         if( isfinite(r) && r==floor(r) && fabs(r)<9.0e15 ){
           map_int_text(zNum, (long long)r);
         }else{
-          snprintf(zNum, sizeof(zNum), "%.17g", r);
+          map_num_text(zNum, sizeof(zNum), r);
         }
         pms_row_set_text(pRow, iCol, zNum, -1);
       }else if( cJSON_IsBool(pVal) ){
@@ -522,8 +534,7 @@ static cJSON *map_unvalue(const pms_field_map *pF, const cJSON *pV, char **pzErr
     case PMS_X_DATETIME:
       if( cJSON_IsNumber(pV) ){
         char zNum[64];
-        snprintf(zNum, sizeof(zNum), "%.17g", pV->valuedouble);
-        return cJSON_CreateString(zNum);
+        return cJSON_CreateString(map_num_text(zNum, sizeof(zNum), pV->valuedouble));
       }
       return cJSON_Duplicate(pV, 1);
     case PMS_X_INT:
@@ -566,21 +577,71 @@ int pms_map_unapply(const pms_field_map *aMap, const char *zPart, const cJSON *p
   const cJSON *pV;
   cJSON_ArrayForEach(pV, pFields){
     const pms_field_map *pF;
-    cJSON *pOut;
+    int nOut = 0;
+    /* every entry of the column in this part: a list may write one column
+    ** to several vendor fields (a payment's date is also its depositDate) */
     for(pF=aMap; pF && pF->zColumn; pF++){
-      if( strcmp(pF->zColumn, pV->string)==0 && pF->eXform!=PMS_X_ID
-       && map_same_part(pF->zPart, zPart) ) break;
+      cJSON *pOut;
+      if( strcmp(pF->zColumn, pV->string)!=0 || pF->eXform==PMS_X_ID || !map_same_part(pF->zPart, zPart) ) continue;
+      pOut = map_unvalue(pF, pV, pzErr);
+      if( pOut==0 ){
+        if( *pzErr==0 ) *pzErr = pms_mprintf("cannot write %s", pV->string);
+        return SQLITE_ERROR;
+      }
+      if( map_set_path(pBody, pF->zPath, pOut) ) return SQLITE_ERROR;
+      nOut++;
     }
-    if( pF==0 || pF->zColumn==0 ){
-      if( pLeft ) cJSON_AddItemToObject(pLeft, pV->string, cJSON_Duplicate(pV, 1));
-      continue;
-    }
-    pOut = map_unvalue(pF, pV, pzErr);
-    if( pOut==0 ){
-      if( *pzErr==0 ) *pzErr = pms_mprintf("cannot write %s", pV->string);
-      return SQLITE_ERROR;
-    }
-    if( map_set_path(pBody, pF->zPath, pOut) ) return SQLITE_ERROR;
+    if( nOut==0 && pLeft ) cJSON_AddItemToObject(pLeft, pV->string, cJSON_Duplicate(pV, 1));
   }
   return SQLITE_OK;
+}
+
+/* ------------------------------------------------- vendors.contacts */
+
+/* vendors.contacts as read: [{name, email, phone, phone_type}], the one
+** contact a vendor's record carries (NULL members for what it lacks). */
+int pms_row_set_vendor_contact(pms_row *pRow, const char *zName, const char *zEmail,
+                               const char *zPhone, const char *zPhoneType){
+  cJSON *pArr = cJSON_CreateArray(), *pC = cJSON_CreateObject();
+  char *z;
+  if( pArr==0 || pC==0 ){ cJSON_Delete(pArr); cJSON_Delete(pC); return SQLITE_NOMEM; }
+  cJSON_AddItemToArray(pArr, pC);
+  cJSON_AddItemToObject(pC, "name", zName ? cJSON_CreateString(zName) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pC, "email", zEmail ? cJSON_CreateString(zEmail) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pC, "phone", zPhone ? cJSON_CreateString(zPhone) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pC, "phone_type", zPhoneType ? cJSON_CreateString(zPhoneType) : cJSON_CreateNull());
+  z = cJSON_PrintUnformatted(pArr);
+  cJSON_Delete(pArr);
+  if( z==0 ) return SQLITE_NOMEM;
+  pms_row_set_column(pRow, "contacts", z);
+  cJSON_free(z);
+  return SQLITE_OK;
+}
+
+/* vendors.contacts as written (pV: the column's JSON text): one object of
+** name, email, phone and phone_type, as the vendors whose records carry
+** one contact take it. The parsed contact, or NULL with *pzErr naming
+** zVendor ("Buildium"). */
+cJSON *pms_vendor_contact(const cJSON *pV, const char *zVendor, char **pzErr){
+  static const char *const azKey[] = { "name", "email", "phone", "phone_type", 0 };
+  cJSON *pArr = cJSON_IsString(pV) ? cJSON_Parse(pV->valuestring) : 0, *pC, *pK;
+  if( !cJSON_IsArray(pArr) || cJSON_GetArraySize(pArr)!=1 || !cJSON_IsObject(cJSON_GetArrayItem(pArr, 0)) ){
+    *pzErr = pms_mprintf("%s vendor contacts must be one contact: [{\"email\": ..., \"phone\": ..., "
+                         "\"phone_type\": ...}] (a vendor has one primary e-mail)", zVendor);
+    cJSON_Delete(pArr);
+    return 0;
+  }
+  pC = cJSON_DetachItemFromArray(pArr, 0);
+  cJSON_Delete(pArr);
+  cJSON_ArrayForEach(pK, pC){
+    int k;
+    for(k=0; azKey[k] && strcmp(azKey[k], pK->string)!=0; k++){}
+    if( azKey[k]==0 ){
+      *pzErr = pms_mprintf("%s vendor contacts take name, email, phone and phone_type, not '%s'",
+                           zVendor, pK->string);
+      cJSON_Delete(pC);
+      return 0;
+    }
+  }
+  return pC;
 }

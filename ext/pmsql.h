@@ -350,6 +350,12 @@ int pms_text_is_clean(const char *z, size_t n);
 int pms_row_col(const pms_row *, const char *zColumn);   /* -1 if none */
 /* bathrooms_full / bathrooms_half from a vendor's count (2.5 = 2 and 1). */
 void pms_row_set_bathrooms(pms_row *, double rCount);
+/* vendors.contacts: the one contact a vendor record carries, as read
+** ([{name, email, phone, phone_type}]), and as a write gives it (the parsed
+** contact, or NULL with *pzErr naming zVendor). */
+int pms_row_set_vendor_contact(pms_row *, const char *zName, const char *zEmail,
+                               const char *zPhone, const char *zPhoneType);
+cJSON *pms_vendor_contact(const cJSON *pV, const char *zVendor, char **pzErr);
 /* unit_id_preferred / x_unit_id_preferred from one vendor unit id (escaped). */
 void pms_row_set_preferred_unit(pms_row *, const char *zXUnit);
 
@@ -559,6 +565,10 @@ pms_request *pms_rest_write_begin(pms_session *, const pms_adapter_model *, pms_
                                   int bDry, char **pzErr);
 pms_request *pms_rest_write_step(pms_session *, const pms_adapter_model *, pms_write *,
                                  pms_response *);
+/* Its request body: carried keys (update), fixed fields (create), the write
+** map, then the adapter's xWriteFields. malloc'd JSON text, or NULL. */
+char *pms_rest_write_body(pms_session *, const pms_adapter_model *, pms_write *,
+                          const cJSON *pCurrent, char **pzErr);
 
 /* The adapters, bound to their manifests (adapter.c). */
 int pms_adapter_init(char **pzErr);
@@ -628,6 +638,7 @@ char *pms_integration_check(const char *zId, const char *zVendor, const char *zU
                             const cJSON *pCred, const cJSON *pOpt);
 /* Option helpers with defaults. */
 double pms_option_number(const pms_session *, const char *zKey, double dflt);
+double pms_option_window_days(const pms_session *, const char *zModel);
 const char *pms_option_string(const pms_session *, const char *zKey);
 const char *pms_credential(const pms_session *, const char *zKey);
 
@@ -684,6 +695,8 @@ struct pms_write {
   char *zCachedRemote;       /* the cached remote_data (update) */
   int iStep;                 /* adapter's progress through its requests */
   cJSON *pCurrent;           /* record as read back before a full replace */
+  cJSON *pLookup;            /* what an adapter's lookup step found before the
+                             ** write (Buildium: the vendor category's id) */
   /* outcome, recorded in pms_writes */
   char *zMethod;
   char *zUrl;

@@ -130,11 +130,10 @@ void sync_run_init(sync_run *r, sqlite3 *db, const char *zDb, pms_session *pSess
   }else if( strcmp(r->zMode, "full")==0 && pAM->bIncremental ){
     /* Propexo's date-limited sync: a full run looks back window_days (one
     ** number, or one per model); backsync pulls the whole history */
-    const cJSON *pWin = cJSON_GetObjectItemCaseSensitive(pSess->pOptions, "window_days");
-    if( cJSON_IsObject(pWin) ) pWin = cJSON_GetObjectItemCaseSensitive(pWin, r->pM->zName);
-    if( cJSON_IsNumber(pWin) && pWin->valuedouble>0 ){
+    double nDays = pms_option_window_days(pSess, r->pM->zName);
+    if( nDays>0 ){
       r->zSince = malloc(32);
-      if( r->zSince ) pms_ms_to_iso(tStart - (int64_t)(pWin->valuedouble*86400000.0), r->zSince, 0);
+      if( r->zSince ) pms_ms_to_iso(tStart - (int64_t)(nDays*86400000.0), r->zSince, 0);
     }
   }
   /* no change events on a model's first sync or a backsync (Propexo's rule) */

@@ -31,6 +31,7 @@ void pms_write_free(pms_write *w){
   cJSON_Delete(w->pStripped);
   free(w->zCachedRemote);
   cJSON_Delete(w->pCurrent);
+  cJSON_Delete(w->pLookup);
   free(w->zMethod);
   free(w->zUrl);
   free(w->zPayload);

@@ -1104,6 +1104,10 @@ static void bd_close(void *vs){
   for(int k = 0; k < BD_NKINDS; k++) sb_ovr_free(&c->ovr[k]);
   for(uint32_t i = 0; i < c->nnotes; i++) free(c->notes[i].text);
   free(c->notes);
+  for(uint32_t v = 0; v < c->nvendors; v++) cJSON_Delete(c->vendors[v].body);
+  free(c->vendors);
+  for(uint32_t k = 0; k < c->nrcs; k++) free(c->rcs[k].memo);
+  free(c->rcs);
   sb_list_cache_free(&c->lists);
   pthread_rwlock_destroy(&c->lock);
   free(c);

@@ -18,6 +18,7 @@
 #define BUILDIUM_H
 
 #include "sandbox.h"
+#include "ledger.h"
 #include "listing.h"
 
 #include <pthread.h>
@@ -56,12 +57,33 @@ typedef struct bd_note {
   char *text;
 } bd_note;
 
+/* A vendor written through the API: the accepted VendorPostMessage or
+** VendorPutMessage, normalized; a PUT replaces it whole. */
+typedef struct bd_vendor_w {
+  cJSON *body;                  /* NULL: the generated vendor */
+  uint32_t updated;             /* unix seconds */
+} bd_vendor_w;
+
+/* A recurring charge posted through the API (ids after the generated). */
+#define BD_RC_WRITTEN 0x20000000u
+typedef struct bd_recurring_w {
+  pf_recurring r;               /* r.id is BD_RC_WRITTEN + its position */
+  char *memo;                   /* NULL: none sent */
+  const char *frequency, *duration;   /* canonical enum spellings */
+  int post_days;
+  int occurrences;              /* SpecificNumber: NumberOfOccurrences */
+} bd_recurring_w;
+
 typedef struct bd_ctx {
   sb_portfolio *pf;
   pthread_rwlock_t lock;        /* readers: every GET; writers: writes */
   sb_ovr ovr[BD_NKINDS];        /* per record override */
   bd_note *notes;
   uint32_t nnotes, notes_cap;
+  bd_vendor_w *vendors;         /* by vendor index; PF_NVENDORS + created */
+  uint32_t nvendors, vendors_cap;   /* 0 until the first vendor write */
+  bd_recurring_w *rcs;          /* recurring charges posted */
+  uint32_t nrcs, rcs_cap;
   sb_list_cache lists;          /* rendered pages, result sets */
   char client_id[64], client_secret[64];
   char base[64];                /* http://127.0.0.1:PORT, for Href fields */
@@ -160,6 +182,7 @@ extern const char *const bd_subtype_names[];
 extern const char *const bd_bedroom_names[];
 extern const char *const bd_bathroom_names[];
 extern const char *const bd_country_names[];
+extern const char *const bd_cycle_names[];   /* rent cycle, charge frequency */
 
 /* ---- errors and stores (buildium.c) ---- */
 
@@ -186,6 +209,15 @@ void bd_write(bd_ctx *c, int kind, uint32_t idx, const sb_request *req,
               sb_response *resp);
 void bd_note_write(bd_ctx *c, uint32_t tenant, uint32_t note,
                    const sb_request *req, sb_response *resp);
+/* POST /vendors (idx PF_NONE) and PUT /vendors/{id} (buildium_write.c). */
+void bd_vendor_write(bd_ctx *c, uint32_t idx, const sb_request *req, sb_response *resp);
+
+/* Vendors (buildium_money.c): how many there are, one as VendorMessage,
+** and the name of a vendor category (NULL: no such category). The caller
+** holds the lock. */
+uint32_t bd_vendor_count(const bd_ctx *c);
+void bd_render_vendor(bd_ctx *c, uint32_t v, sb_buf *b);
+const char *bd_vendor_category(int64_t id);
 
 /* cJSON accessors for normalized overrides (exact member names). */
 const char *bd_js(const cJSON *o, const char *name);

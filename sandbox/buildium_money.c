@@ -22,9 +22,15 @@
 **   GET  /leases/{leaseId}/recurringtransactions  RecurringTransactionMessage[]
 **   GET  /leases/recurringtransactions         BulkLeaseRecurringTransactionMessage[]
 **        ?leaseids (repeatable) &lastupdatedfrom&lastupdatedto
+**   POST /leases/{leaseId}/recurringcharges    ChargeRecurringTransactionPostMessage
+**        -> 201 LeaseChargeRecurringTransactionMessage; the charge is then
+**        in both recurring lists (it posts nothing to the ledger here)
 **   GET  /leases/outstandingbalances           LeaseOutstandingBalanceMessage[]
 **        (leases whose balance is not zero; open charges aged from their
 **        date to the portfolio's as-of date) ?leaseids (repeatable)
+**   POST /vendors, PUT /vendors/{id}           VendorPostMessage,
+**        VendorPutMessage (buildium_write.c) -> 201/200 VendorMessage
+**   GET  /vendors/categories                   VendorCategoryMessage[]
 **   GET  /glaccounts, /glaccounts/{id}         GLAccountMessage (the income
 **        accounts charges are booked to: the portfolio's charge codes)
 **   GET  /vendors, /vendors/{id}               VendorMessage
@@ -266,7 +272,10 @@ static void bdm_charge(const pf_txn *t, sb_buf *b){
   SB_LIT(b, "}]}");
 }
 
-static void bdm_recurring(bd_ctx *c, const pf_recurring *r, int bulk, sb_buf *b){
+/* A recurring charge; w: the posted one it is (memo, frequency, duration,
+** days in advance as sent), NULL for a generated one. */
+static void bdm_recurring(bd_ctx *c, const pf_recurring *r, const bd_recurring_w *w, int bulk,
+                          sb_buf *b){
   const pf_lease *l = &c->pf->leases.v[r->lease];
   SB_LIT(b, "{\"Id\":");
   jw_int(b, BD_ID_RECURRING + (int64_t)r->id);
@@ -283,17 +292,21 @@ static void bdm_recurring(bd_ctx *c, const pf_recurring *r, int bulk, sb_buf *b)
   SB_LIT(b, "}],\"Amount\":");
   jw_money(b, r->amount_cents);
   SB_LIT(b, ",\"Memo\":");
-  jw_str(b, pf_charge_code_at(r->code)->name);
+  jw_str(b, w ? w->memo : pf_charge_code_at(r->code)->name);
   SB_LIT(b, ",\"FirstOccurrenceDate\":");
   jw_date(b, r->start);
   if( r->active ){                /* not nullable in the spec: left out when none */
     int y, m, d;
     dt_civil(c->pf->asof, &y, &m, &d);
     SB_LIT(b, ",\"NextOccurrenceDate\":");
-    jw_date(b, dt_add_months(dt_days(y, m, 1), 1));
+    jw_date(b, w && r->start > c->pf->asof ? r->start : dt_add_months(dt_days(y, m, 1), 1));
   }
-  SB_LIT(b, ",\"PostDaysInAdvance\":0,\"Frequency\":\"Monthly\",\"Duration\":");
-  jw_str(b, l->end == PF_NODATE ? "Unspecified" : "UntilEndOfTerm");
+  SB_LIT(b, ",\"PostDaysInAdvance\":");
+  jw_int(b, w ? w->post_days : 0);
+  SB_LIT(b, ",\"Frequency\":");
+  jw_str(b, w ? w->frequency : "Monthly");
+  SB_LIT(b, ",\"Duration\":");
+  jw_str(b, w ? w->duration : l->end == PF_NODATE ? "Unspecified" : "UntilEndOfTerm");
   if( bulk ){
     SB_LIT(b, ",\"CreatedDateTime\":");
     jw_datetime(b, r->created);
@@ -324,6 +337,128 @@ static void bdm_vendor(unsigned v, const pf_supplier *s, sb_buf *b){
   SB_LIT(b, ",\"TaxPayerName1\":");
   jw_str(b, s->name);
   SB_LIT(b, ",\"TaxPayerName2\":null,\"IncludeIn1099\":false,\"Address\":null}}");
+}
+
+/* Vendor categories (GET /vendors/categories): the generated vendors are
+** all Maintenance; Uncategorized is Buildium's system category. */
+static const struct { int64_t id; const char *name; int system; } bdm_categories[] = {
+  { 1, "Maintenance", 0 }, { 2, "Uncategorized", 1 }, { 3, "Landscaping", 0 },
+  { 4, "Cleaning", 0 },
+};
+#define BDM_NCATEGORIES (sizeof(bdm_categories)/sizeof(bdm_categories[0]))
+
+const char *bd_vendor_category(int64_t id){
+  for(size_t i = 0; i < BDM_NCATEGORIES; i++){
+    if( bdm_categories[i].id == id ) return bdm_categories[i].name;
+  }
+  return NULL;
+}
+
+uint32_t bd_vendor_count(const bd_ctx *c){
+  return c->nvendors > PF_NVENDORS ? c->nvendors : PF_NVENDORS;
+}
+
+static const cJSON *bdm_vendor_written(const bd_ctx *c, uint32_t v){
+  return v < c->nvendors ? c->vendors[v].body : NULL;
+}
+
+/* The written phone object {Home, Work, Mobile, Fax} as the read's
+** [{Number, Type}] (Work reads as Office, Mobile as Cell). */
+static cJSON *bdm_phones_read(const cJSON *ph){
+  static const char *const slot[][2] = {
+    { "Home", "Home" }, { "Work", "Office" }, { "Mobile", "Cell" }, { "Fax", "Fax" },
+  };
+  cJSON *a = cJSON_CreateArray();
+  for(int i = 0; i < 4; i++){
+    const char *n = vd_str(ph, slot[i][0]);
+    if( !n ) continue;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "Number", n);
+    cJSON_AddStringToObject(o, "Type", slot[i][1]);
+    cJSON_AddItemToArray(a, o);
+  }
+  return a;
+}
+
+static void bdm_copy(cJSON *o, const char *k, const cJSON *w, const char *wk){
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(w, wk ? wk : k);
+  cJSON_AddItemToObject(o, k, v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
+}
+
+/* A written vendor as VendorMessage: the body's members under their read
+** names and shapes. */
+static void bdm_vendor_from(bd_ctx *c, uint32_t v, const cJSON *w, sb_buf *b){
+  cJSON *o = cJSON_CreateObject(), *cat = cJSON_CreateObject();
+  const cJSON *ins = cJSON_GetObjectItemCaseSensitive(w, "VendorInsurance");
+  const cJSON *tax = cJSON_GetObjectItemCaseSensitive(w, "TaxInformation");
+  double cid = 0;
+  pf_supplier s;
+  int active = 1;
+  if( v < PF_NVENDORS ){
+    pf_supplier_at(c->pf, v, &s);
+    active = s.active;
+  }
+  cJSON_AddNumberToObject(o, "Id", (double)(BD_ID_VENDOR + (int64_t)v));
+  bdm_copy(o, "IsCompany", w, NULL);
+  cJSON_AddBoolToObject(o, "IsActive", active);
+  cJSON_AddStringToObject(o, "FirstName", vd_str(w, "FirstName") ? vd_str(w, "FirstName") : "");
+  cJSON_AddStringToObject(o, "LastName", vd_str(w, "LastName") ? vd_str(w, "LastName") : "");
+  bdm_copy(o, "PrimaryEmail", w, NULL);
+  bdm_copy(o, "AlternateEmail", w, NULL);
+  cJSON_AddStringToObject(o, "CompanyName", vd_str(w, "CompanyName") ? vd_str(w, "CompanyName") : "");
+  cJSON_AddItemToObject(o, "PhoneNumbers", bdm_phones_read(cJSON_GetObjectItemCaseSensitive(w, "PhoneNumbers")));
+  bdm_copy(o, "Website", w, NULL);
+  bd_jnum(w, "CategoryId", &cid);
+  cJSON_AddNumberToObject(cat, "Id", cid);
+  cJSON_AddStringToObject(cat, "Name", bd_vendor_category((int64_t)cid));
+  cJSON_AddItemToObject(o, "Category", cat);
+  bdm_copy(o, "Address", w, NULL);
+  if( ins ){
+    cJSON *i = cJSON_CreateObject();
+    const char *exp = vd_str(ins, "ExpirationDate");
+    char dt[32];
+    bdm_copy(i, "Provider", ins, NULL);
+    bdm_copy(i, "PolicyNumber", ins, NULL);
+    if( exp ){
+      snprintf(dt, sizeof(dt), "%.10sT00:00:00Z", exp);
+      cJSON_AddStringToObject(i, "ExpirationDate", dt);
+    }else{
+      cJSON_AddNullToObject(i, "ExpirationDate");
+    }
+    cJSON_AddItemToObject(o, "VendorInsurance", i);
+  }else{
+    cJSON_AddNullToObject(o, "VendorInsurance");
+  }
+  bdm_copy(o, "Comments", w, NULL);
+  bdm_copy(o, "AccountNumber", w, NULL);
+  bdm_copy(o, "ExpenseGLAccountId", w, "ExpenseGlAccountId");
+  if( tax ){
+    cJSON *t = cJSON_CreateObject();
+    bdm_copy(t, "TaxPayerIdType", tax, "TaxPayerType");
+    bdm_copy(t, "TaxPayerId", tax, NULL);
+    bdm_copy(t, "TaxPayerName1", tax, NULL);
+    bdm_copy(t, "TaxPayerName2", tax, NULL);
+    cJSON_AddBoolToObject(t, "IncludeIn1099", cJSON_IsTrue(vd_get(tax, "IncludeIn1099")));
+    bdm_copy(t, "Address", tax, NULL);
+    cJSON_AddItemToObject(o, "TaxInformation", t);
+  }else{
+    cJSON_AddNullToObject(o, "TaxInformation");
+  }
+  char *z = cJSON_PrintUnformatted(o);
+  sb_puts(b, z);
+  free(z);
+  cJSON_Delete(o);
+}
+
+void bd_render_vendor(bd_ctx *c, uint32_t v, sb_buf *b){
+  const cJSON *w = bdm_vendor_written(c, v);
+  pf_supplier s;
+  if( w ){
+    bdm_vendor_from(c, v, w, b);
+    return;
+  }
+  pf_supplier_at(c->pf, v, &s);
+  bdm_vendor(v, &s, b);
 }
 
 /* ---- lists ---- */
@@ -489,7 +624,13 @@ static void bdm_recurring_list(bd_ctx *c, uint32_t lease, const sb_query *q,
     int n = pf_recurring_lease(c->pf, j, r);
     for(int k = 0; k < n; k++){
       if( bulk && (r[k].updated < from || r[k].updated > to) ) continue;
-      if( bdm_take(&p) ) bdm_recurring(c, &r[k], bulk, p.b);
+      if( bdm_take(&p) ) bdm_recurring(c, &r[k], NULL, bulk, p.b);
+    }
+    for(uint32_t k = 0; k < c->nrcs; k++){     /* posted through the API */
+      pf_recurring w = c->rcs[k].r;
+      if( w.lease != j || (bulk && (w.updated < from || w.updated > to)) ) continue;
+      w.active = c->pf->leases.v[j].status == PF_LS_ACTIVE;
+      if( bdm_take(&p) ) bdm_recurring(c, &w, &c->rcs[k], bulk, p.b);
     }
   }
   pthread_rwlock_unlock(&c->lock);
@@ -525,23 +666,50 @@ static void bdm_vendors(bd_ctx *c, const sb_query *q, const char *seg, sb_respon
   int64_t from, to;
   if( seg ){
     int64_t id;
-    if( !bdm_int(seg, &id) || id < BD_ID_VENDOR || id >= BD_ID_VENDOR + PF_NVENDORS ){
+    pthread_rwlock_rdlock(&c->lock);
+    if( !bdm_int(seg, &id) || id < BD_ID_VENDOR || id >= BD_ID_VENDOR + bd_vendor_count(c) ){
+      pthread_rwlock_unlock(&c->lock);
       bdm_not_found(resp);
       return;
     }
-    pf_supplier_at(c->pf, (unsigned)(id - BD_ID_VENDOR), &s);
     resp->status = 200;
     resp->content_type = SB_JSON_TYPE;
-    bdm_vendor((unsigned)(id - BD_ID_VENDOR), &s, &resp->body);
+    bd_render_vendor(c, (uint32_t)(id - BD_ID_VENDOR), &resp->body);
+    pthread_rwlock_unlock(&c->lock);
     return;
   }
   if( !bdm_paging(q, &p.limit, &p.offset, resp) ) return;
   if( !bdm_updated_range(q, &from, &to, resp) ) return;
+  pthread_rwlock_rdlock(&c->lock);
   sb_putc(p.b, '[');
-  for(unsigned v = 0; v < PF_NVENDORS; v++){
-    pf_supplier_at(c->pf, v, &s);
-    if( s.updated < from || s.updated > to ) continue;
-    if( bdm_take(&p) ) bdm_vendor(v, &s, p.b);
+  for(uint32_t v = 0, n = bd_vendor_count(c); v < n; v++){
+    int64_t updated;
+    if( bdm_vendor_written(c, v) ){
+      updated = c->vendors[v].updated;
+    }else{
+      pf_supplier_at(c->pf, v, &s);
+      updated = s.updated;
+    }
+    if( updated < from || updated > to ) continue;
+    if( bdm_take(&p) ) bd_render_vendor(c, v, p.b);
+  }
+  pthread_rwlock_unlock(&c->lock);
+  bdm_list_done(&p, resp);
+}
+
+static void bdm_categories_list(const sb_query *q, sb_response *resp){
+  bdm_page p = { &resp->body, 0, 0, 0, 0 };
+  if( !bdm_paging(q, &p.limit, &p.offset, resp) ) return;
+  sb_putc(p.b, '[');
+  for(size_t i = 0; i < BDM_NCATEGORIES; i++){
+    if( !bdm_take(&p) ) continue;
+    SB_LIT(p.b, "{\"Id\":");
+    jw_int(p.b, bdm_categories[i].id);
+    SB_LIT(p.b, ",\"Name\":");
+    jw_str(p.b, bdm_categories[i].name);
+    SB_LIT(p.b, ",\"IsSystemCategory\":");
+    jw_bool(p.b, bdm_categories[i].system);
+    sb_putc(p.b, '}');
   }
   bdm_list_done(&p, resp);
 }
@@ -648,6 +816,16 @@ static int64_t bdm_check_lines(const cJSON *lines, vd_errors *e){
   return total;
 }
 
+/* A write on a lease's ledger: the write lock taken (1), or a 404 answered
+** for a lease that does not exist (0, unlocked). */
+static int bdm_lock_lease(bd_ctx *c, uint32_t lease, sb_response *resp){
+  pthread_rwlock_wrlock(&c->lock);
+  if( lease < c->pf->leases.n ) return 1;
+  pthread_rwlock_unlock(&c->lock);
+  bdm_not_found(resp);
+  return 0;
+}
+
 static void bdm_post(bd_ctx *c, uint32_t lease, int payment, const sb_request *req,
                      sb_response *resp){
   const vd_schema *s = payment ? &bdm_s_payment : &bdm_s_charge;
@@ -661,12 +839,7 @@ static void bdm_post(bd_ctx *c, uint32_t lease, int payment, const sb_request *r
     bd_invalid(resp, &e);
     goto out;
   }
-  pthread_rwlock_wrlock(&c->lock);
-  if( lease >= c->pf->leases.n ){
-    pthread_rwlock_unlock(&c->lock);
-    bdm_not_found(resp);
-    goto out;
-  }
+  if( !bdm_lock_lease(c, lease, resp) ) goto out;
   pf_txn t;
   memset(&t, 0, sizeof(t));
   t.lease = lease;
@@ -711,6 +884,113 @@ out:
   cJSON_Delete(body);
 }
 
+static const char *const bdm_duration_names[] = { "UntilEndOfTerm", "SpecificNumber", NULL };
+static const vd_field bdm_f_recurring[] = {
+  { .name = "GLAccountId", .type = VT_INT, .flags = VF_REQUIRED },
+  { .name = "Amount", .type = VT_NUMBER, .flags = VF_REQUIRED },
+  { .name = "Memo", .type = VT_STRING, .maxlen = 65 },
+  { .name = "FirstOccurrenceDate", .type = VT_DATE, .flags = VF_REQUIRED },
+  { .name = "PostDaysInAdvance", .type = VT_INT, .flags = VF_REQUIRED },
+  { .name = "Frequency", .type = VT_ENUM, .flags = VF_REQUIRED, .enums = bd_cycle_names },
+  { .name = "Duration", .type = VT_ENUM, .enums = bdm_duration_names },
+  { .name = "NumberOfOccurrences", .type = VT_INT },
+  { 0 }
+};
+static const vd_schema bdm_s_recurring = { "ChargeRecurringTransactionPostMessage", bdm_f_recurring, NULL };
+
+/* POST /leases/{leaseId}/recurringcharges: the spec's rules beyond the
+** schema (days in advance 0-45, 60, 75 or 90; occurrences with
+** SpecificNumber, at most 100; an income account; cents). */
+static void bdm_post_recurring(bd_ctx *c, uint32_t lease, const sb_request *req, sb_response *resp){
+  vd_errors e;
+  cJSON *body = bd_read_body(req, resp), *line = NULL, *lines = NULL;
+  double days = 0, occ = 0;
+  if( !body ) return;
+  vd_init(&e);
+  vd_object(&bdm_s_recurring, body, "", &e);
+  if( !e.n ){
+    const char *dur = vd_enum_canon(bdm_duration_names, vd_str(body, "Duration"));
+    bd_jnum(body, "PostDaysInAdvance", &days);
+    if( !((days >= 0 && days <= 45) || days == 60 || days == 75 || days == 90) ){
+      vd_add(&e, "PostDaysInAdvance", "The value must be between 0 and 45, or 60, 75 or 90.");
+    }
+    if( dur && strcmp(dur, "SpecificNumber") == 0
+        && (!bd_jnum(body, "NumberOfOccurrences", &occ) || occ < 1 || occ > 100) ){
+      vd_add(&e, "NumberOfOccurrences", "NumberOfOccurrences is required when Duration is "
+             "SpecificNumber and can not exceed 100.");
+    }
+    /* the amount and account as a one-line charge's */
+    lines = cJSON_CreateArray();
+    line = cJSON_CreateObject();
+    cJSON_AddItemToObject(line, "Amount", cJSON_Duplicate(vd_get(body, "Amount"), 1));
+    cJSON_AddItemToObject(line, "GLAccountId", cJSON_Duplicate(vd_get(body, "GLAccountId"), 1));
+    cJSON_AddItemToArray(lines, line);
+    vd_errors le;
+    vd_init(&le);
+    bdm_check_lines(lines, &le);
+    for(int i = 0; i < le.n; i++) vd_add(&e, strchr(le.keys[i], '.') + 1, "%s", le.vals[i]);
+    vd_free(&le);
+    cJSON_Delete(lines);
+  }
+  if( e.n ){
+    bd_invalid(resp, &e);
+    goto out;
+  }
+  if( !bdm_lock_lease(c, lease, resp) ) goto out;
+  if( c->nrcs == c->rcs_cap ){
+    c->rcs_cap = c->rcs_cap ? c->rcs_cap * 2 : 16;
+    c->rcs = sb_xrealloc(c->rcs, c->rcs_cap * sizeof(bd_recurring_w));
+  }
+  bd_recurring_w *w = &c->rcs[c->nrcs];
+  memset(w, 0, sizeof(*w));
+  w->r.id = BD_RC_WRITTEN + c->nrcs++;
+  w->r.lease = lease;
+  w->r.code = (uint8_t)(vd_get(body, "GLAccountId")->valuedouble - BD_ID_CHARGECODE);
+  w->r.amount_cents = sb_llround(vd_get(body, "Amount")->valuedouble * 100);
+  dt_parse_date(vd_str(body, "FirstOccurrenceDate"), &w->r.start);
+  w->r.end = PF_NODATE;
+  w->r.created = w->r.updated = (uint32_t)dt_now();
+  w->r.active = c->pf->leases.v[lease].status == PF_LS_ACTIVE;
+  w->memo = sb_xstrdup(vd_str(body, "Memo"));
+  w->frequency = vd_enum_canon(bd_cycle_names, vd_str(body, "Frequency"));
+  w->duration = vd_enum_canon(bdm_duration_names, vd_str(body, "Duration"));
+  if( !w->duration ) w->duration = "UntilEndOfTerm";
+  w->post_days = (int)days;
+  w->occurrences = (int)occ;
+  bd_invalidate(c);
+  /* LeaseChargeRecurringTransactionMessage */
+  sb_buf *b = &resp->body;
+  resp->status = 201;
+  resp->content_type = SB_JSON_TYPE;
+  SB_LIT(b, "{\"Id\":");
+  jw_int(b, BD_ID_RECURRING + (int64_t)w->r.id);
+  SB_LIT(b, ",\"LeaseId\":");
+  jw_int(b, BD_ID_LEASE + (int64_t)lease);
+  SB_LIT(b, ",\"GLAccountId\":");
+  jw_int(b, BD_ID_CHARGECODE + w->r.code);
+  SB_LIT(b, ",\"RentId\":null,\"Amount\":");
+  jw_money(b, w->r.amount_cents);
+  SB_LIT(b, ",\"Memo\":");
+  jw_str(b, w->memo);
+  SB_LIT(b, ",\"OccurrencesRemaining\":");
+  jw_int_or_null(b, w->occurrences > 0, w->occurrences);
+  SB_LIT(b, ",\"FirstOccurrenceDate\":");
+  jw_date(b, w->r.start);
+  SB_LIT(b, ",\"NextOccurrenceDate\":");
+  jw_date(b, w->r.start);
+  SB_LIT(b, ",\"PostDaysInAdvance\":");
+  jw_int(b, w->post_days);
+  SB_LIT(b, ",\"Frequency\":");
+  jw_str(b, w->frequency);
+  SB_LIT(b, ",\"Duration\":");
+  jw_str(b, w->duration);
+  sb_putc(b, '}');
+  pthread_rwlock_unlock(&c->lock);
+out:
+  vd_free(&e);
+  cJSON_Delete(body);
+}
+
 /* ---- routing ---- */
 
 static int bdm_digits(const char *s){
@@ -742,9 +1022,20 @@ int bd_money_route(bd_ctx *c, const sb_request *req, char **seg, int n,
     bdm_transaction_get(c, PF_NONE, seg[2], 2, resp);
   }else if( strcmp(seg[0], "glaccounts") == 0 && n <= 2 && get ){
     bdm_glaccounts(&q, n == 2 ? seg[1] : NULL, resp);
+  }else if( strcmp(seg[0], "vendors") == 0 && n == 2 && get
+            && strcmp(seg[1], "categories") == 0 ){
+    bdm_categories_list(&q, resp);
   }else if( strcmp(seg[0], "vendors") == 0 && n <= 2 && get
             && (n == 1 || bdm_digits(seg[1])) ){
     bdm_vendors(c, &q, n == 2 ? seg[1] : NULL, resp);
+  }else if( strcmp(seg[0], "vendors") == 0 && n == 1 && post ){
+    bd_vendor_write(c, PF_NONE, req, resp);
+  }else if( strcmp(seg[0], "vendors") == 0 && n == 2 && strcmp(req->method, "PUT") == 0
+            && bdm_digits(seg[1]) ){
+    int64_t id;
+    uint32_t v = bdm_int(seg[1], &id) && id >= BD_ID_VENDOR && id - BD_ID_VENDOR < PF_NONE
+                 ? (uint32_t)(id - BD_ID_VENDOR) : PF_NONE - 1;
+    bd_vendor_write(c, v, req, resp);
   }else if( strcmp(seg[0], "leases") == 0 && n == 2 && get
             && strcmp(seg[1], "recurringtransactions") == 0 ){
     bdm_recurring_list(c, PF_NONE, &q, resp);
@@ -767,8 +1058,11 @@ int bd_money_route(bd_ctx *c, const sb_request *req, char **seg, int n,
       bdm_post(c, lease, 1, req, resp);
     }else if( strcmp(what, "recurringtransactions") == 0 && get && n == 3 ){
       bdm_recurring_list(c, lease, &q, resp);
+    }else if( strcmp(what, "recurringcharges") == 0 && post && n == 3 ){
+      bdm_post_recurring(c, lease, req, resp);
     }else if( strcmp(what, "transactions") == 0 || strcmp(what, "charges") == 0
-              || strcmp(what, "payments") == 0 || strcmp(what, "recurringtransactions") == 0 ){
+              || strcmp(what, "payments") == 0 || strcmp(what, "recurringtransactions") == 0
+              || strcmp(what, "recurringcharges") == 0 ){
       bd_error(resp, 405, "MethodNotAllowed", "The HTTP method is not allowed here.", NULL);
     }else{
       done = 0;

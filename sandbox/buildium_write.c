@@ -1,7 +1,7 @@
 /*
 ** buildium_write.c — Buildium's POST (create) and PUT (full replace)
-** endpoints for rentals, units, leases, tenants, applicants, work orders and
-** tenant notes.
+** endpoints for rentals, units, leases, tenants, applicants, work orders,
+** tenant notes and vendors.
 **
 ** Request schemas mirror the spec's *PostMessage / *PutMessage definitions:
 ** required members, maxLength, enums (Country is the spec's full list),
@@ -34,7 +34,7 @@
 /* Schemas                                                              */
 
 static const char *const bd_mailing_names[] = { "PrimaryAddress", "AlternateAddress", NULL };
-static const char *const bd_cycle_names[] = {
+const char *const bd_cycle_names[] = {
   "Monthly", "Weekly", "Every2Weeks", "Quarterly", "Yearly", "Every2Months",
   "Daily", "Every6Months", "OneTime", NULL
 };
@@ -920,6 +920,155 @@ void bd_note_write(bd_ctx *c, uint32_t tenant, uint32_t note,
   c->notes[note].updated = (uint32_t)dt_now();
   resp->content_type = SB_JSON_TYPE;
   bd_render_note(c, &c->notes[note], &resp->body);
+  pthread_rwlock_unlock(&c->lock);
+out:
+  vd_free(&e);
+  cJSON_Delete(body);
+}
+
+/* ------------------------------------------------------------------ */
+/* Vendors: POST /vendors (VendorPostMessage), PUT /vendors/{id}        */
+/* (VendorPutMessage, the same members). A company needs CompanyName, a */
+/* person FirstName and LastName; CategoryId must name a category of     */
+/* GET /vendors/categories (else 404, like any unknown reference).       */
+
+static const char *const bd_taxpayer_names[] = { "SSN", "EIN", NULL };
+
+/* TaxPayerId and TaxPayerType come together, the id in the type's format. */
+static void bd_check_vendor_tax(const cJSON *o, const char *prefix, vd_errors *e){
+  const char *id = vd_str(o, "TaxPayerId"), *type = vd_str(o, "TaxPayerType");
+  const char *shape = type && strcasecmp(type, "SSN") == 0 ? "ddd-dd-dddd" : "dd-ddddddd";
+  char key[256], tkey[256];
+  size_t k = 0;
+  snprintf(key, sizeof(key), "%s%sTaxPayerId", prefix, *prefix ? "." : "");
+  snprintf(tkey, sizeof(tkey), "%s%sTaxPayerType", prefix, *prefix ? "." : "");
+  if( (id && *id) != (type && *type) ){
+    vd_add(e, (id && *id) ? tkey : key, "TaxPayerId and TaxPayerType are required together.");
+    return;
+  }
+  if( !id || !*id ) return;
+  while( shape[k] && id[k] && (shape[k] == 'd' ? (id[k] >= '0' && id[k] <= '9') : id[k] == shape[k]) ) k++;
+  if( shape[k] || id[k] ){
+    vd_add(e, key, "A %s must be formatted as %s.", type,
+           strcasecmp(type, "SSN") == 0 ? "123-45-6789" : "12-3456789");
+  }
+}
+
+/* A POST's TaxInformationPostMessage; a PUT's TaxInformationSaveMessage
+** also requires IncludeIn1099. */
+#define BD_VENDOR_TAX_FIELDS \
+  { .name = "TaxPayerId", .type = VT_STRING }, \
+  { .name = "TaxPayerType", .type = VT_ENUM, .enums = bd_taxpayer_names }, \
+  { .name = "TaxPayerName1", .type = VT_STRING, .maxlen = 40 }, \
+  { .name = "TaxPayerName2", .type = VT_STRING, .maxlen = 40 }, \
+  { .name = "Address", .type = VT_OBJECT, .sub = &bd_s_address }
+static const vd_field bd_f_vendor_tax_post[] = { BD_VENDOR_TAX_FIELDS, { 0 } };
+static const vd_field bd_f_vendor_tax_put[] = {
+  BD_VENDOR_TAX_FIELDS,
+  { .name = "IncludeIn1099", .type = VT_BOOL, .flags = VF_REQUIRED },
+  { 0 }
+};
+static const vd_schema bd_s_vendor_tax_post = { "TaxInformationPostMessage", bd_f_vendor_tax_post, bd_check_vendor_tax };
+static const vd_schema bd_s_vendor_tax_put = { "TaxInformationSaveMessage", bd_f_vendor_tax_put, bd_check_vendor_tax };
+
+static const vd_field bd_f_vendor_ins[] = {
+  { .name = "Provider", .type = VT_STRING, .maxlen = 65 },
+  { .name = "PolicyNumber", .type = VT_STRING, .maxlen = 65 },
+  { .name = "ExpirationDate", .type = VT_DATE },
+  { 0 }
+};
+static const vd_schema bd_s_vendor_ins = { "VendorInsuranceSaveMessage", bd_f_vendor_ins, NULL };
+
+static const char *bd_check_website(const cJSON *v){
+  const char *s = v->valuestring;
+  return strncasecmp(s, "http://", 7) == 0 || strncasecmp(s, "https://", 8) == 0
+         ? NULL : "The value must be a valid URL. For example http://www.example.com.";
+}
+
+static void bd_check_vendor(const cJSON *o, const char *prefix, vd_errors *e){
+  const cJSON *company = vd_get(o, "IsCompany");
+  const char *name = vd_str(o, "CompanyName"), *first = vd_str(o, "FirstName"),
+             *last = vd_str(o, "LastName");
+  (void)prefix;
+  if( cJSON_IsTrue(company) && !(name && *name) ){
+    vd_add(e, "CompanyName", "The CompanyName field is required when IsCompany is true.");
+  }
+  if( cJSON_IsFalse(company) ){
+    if( !(first && *first) ) vd_add(e, "FirstName", "The FirstName field is required when IsCompany is false.");
+    if( !(last && *last) ) vd_add(e, "LastName", "The LastName field is required when IsCompany is false.");
+  }
+}
+
+#define BD_VENDOR_FIELDS \
+  { .name = "FirstName", .type = VT_STRING, .maxlen = 127 }, \
+  { .name = "LastName", .type = VT_STRING, .maxlen = 127 }, \
+  { .name = "IsCompany", .type = VT_BOOL, .flags = VF_REQUIRED }, \
+  { .name = "CompanyName", .type = VT_STRING, .maxlen = 127 }, \
+  { .name = "PrimaryEmail", .type = VT_STRING, .check = vd_check_email }, \
+  { .name = "AlternateEmail", .type = VT_STRING, .check = vd_check_email }, \
+  { .name = "PhoneNumbers", .type = VT_OBJECT, .sub = &bd_s_phones }, \
+  { .name = "Address", .type = VT_OBJECT, .sub = &bd_s_address }, \
+  { .name = "CategoryId", .type = VT_INT, .flags = VF_REQUIRED }, \
+  { .name = "ExpenseGlAccountId", .type = VT_INT }, \
+  { .name = "AccountNumber", .type = VT_STRING, .maxlen = 30 }, \
+  { .name = "Website", .type = VT_STRING, .maxlen = 100, .check = bd_check_website }, \
+  { .name = "VendorInsurance", .type = VT_OBJECT, .sub = &bd_s_vendor_ins }, \
+  { .name = "Comments", .type = VT_STRING, .maxlen = 65535 }
+static const vd_field bd_f_vendor_post[] = {
+  BD_VENDOR_FIELDS,
+  { .name = "TaxInformation", .type = VT_OBJECT, .sub = &bd_s_vendor_tax_post },
+  { 0 }
+};
+static const vd_field bd_f_vendor_put[] = {
+  BD_VENDOR_FIELDS,
+  { .name = "TaxInformation", .type = VT_OBJECT, .sub = &bd_s_vendor_tax_put },
+  { 0 }
+};
+static const vd_schema bd_s_vendor_post = { "VendorPostMessage", bd_f_vendor_post, bd_check_vendor };
+static const vd_schema bd_s_vendor_put = { "VendorPutMessage", bd_f_vendor_put, bd_check_vendor };
+
+void bd_vendor_write(bd_ctx *c, uint32_t idx, const sb_request *req, sb_response *resp){
+  int post = idx == PF_NONE;
+  const vd_schema *s = post ? &bd_s_vendor_post : &bd_s_vendor_put;
+  vd_errors e;
+  double cat;
+  cJSON *body = bd_read_body(req, resp);
+  if( !body ) return;
+  vd_init(&e);
+  vd_object(s, body, "", &e);
+  if( e.n ){
+    bd_invalid(resp, &e);
+    goto out;
+  }
+  if( bd_jnum(body, "CategoryId", &cat) && !bd_vendor_category((int64_t)cat) ){
+    vd_add(&e, "CategoryId", "No vendor category exists with Id %.0f.", cat);
+    bd_not_found_refs(resp, &e);
+    goto out;
+  }
+  pthread_rwlock_wrlock(&c->lock);
+  uint32_t n = bd_vendor_count(c);
+  if( !post && idx >= n ){
+    pthread_rwlock_unlock(&c->lock);
+    bd_error(resp, 404, "NotFound", "The requested resource was not found.", NULL);
+    goto out;
+  }
+  if( post ) idx = n;
+  if( idx >= c->vendors_cap ){
+    uint32_t cap = c->vendors_cap ? c->vendors_cap * 2 : 64;
+    while( cap <= idx ) cap *= 2;
+    c->vendors = sb_xrealloc(c->vendors, cap * sizeof(bd_vendor_w));
+    memset(c->vendors + c->vendors_cap, 0, (cap - c->vendors_cap) * sizeof(bd_vendor_w));
+    c->vendors_cap = cap;
+  }
+  if( c->nvendors < n ) c->nvendors = n;   /* the generated ones, first write */
+  if( idx >= c->nvendors ) c->nvendors = idx + 1;
+  cJSON_Delete(c->vendors[idx].body);
+  c->vendors[idx].body = vd_normalize(s, body);
+  c->vendors[idx].updated = (uint32_t)dt_now();
+  bd_invalidate(c);
+  resp->status = post ? 201 : 200;
+  resp->content_type = SB_JSON_TYPE;
+  bd_render_vendor(c, idx, &resp->body);
   pthread_rwlock_unlock(&c->lock);
 out:
   vd_free(&e);

@@ -35,6 +35,8 @@
 **   Entrata's camelCase: inferred); company-wide, an optional propertyId
 **   must name a property. Its GL account ids: 1100 (accounts receivable,
 **   the debit) and 4000 + 100 i (the code's income account; chosen).
+** - artransactions (getLeaseArTransactions, sendLeaseArTransactions) and
+**   vendors/getVendors: entrata_money.c.
 ** - Writes: customers/updateCustomers, leads/sendLeads (create) and
 **   leads/updateLeads, validated and kept, so later reads return them and
 **   lastUpdatedDate moves. Other write methods answer error 405 ("not
@@ -45,43 +47,14 @@
 ** Color, Year, LicensePlateNumber, LicensePlateState}; the portfolio's
 ** vehicles, household.c).
 */
-#include "sandbox.h"
+#include "entrata.h"
 #include "household.h"
-#include "listing.h"
-#include "ledger.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 
-#define EN_MAX_PAGE 500
-#define EN_MAX_METHODS 16
-
-typedef struct en_limit {
-  char method[40];
-  long n[3];                    /* minute, hour, day counts */
-  int64_t start[3];             /* window starts (unix secs) */
-} en_limit;
-
-typedef struct en_ctx {
-  sb_portfolio *pf;
-  pthread_rwlock_t lock;
-  uint32_t Pg, Rg, Ag;
-  /* per property: generated leases, residents and leads (CSR) */
-  uint32_t *lease_off, *lease_ix, *res_off, *res_ix, *lead_off, *lead_ix;
-  uint32_t *lease_prop;         /* property of each lease */
-  cJSON **res_ovr;              /* per resident: written fields */
-  sb_ovr lead_ovr;              /* per lead: written fields (created: all) */
-  char org[64], key[64];
-  /* rate limits */
-  pthread_mutex_t rl_mu;
-  int rate_on;
-  long lim[3];
-  long win[3];                  /* window lengths in seconds */
-  en_limit rl[EN_MAX_METHODS];
-  int nrl;
-} en_ctx;
 
 /* ------------------------------------------------------------ time */
 
@@ -121,7 +94,7 @@ static void en_put_mt(sb_buf *b, int64_t t){
             (int)(s / 60 % 60), (int)(s % 60));
 }
 
-static void en_put_date(sb_buf *b, int32_t days){
+void en_put_date(sb_buf *b, int32_t days){
   int y, m, d;
   if( days == PF_NODATE ){ jw_null(b); return; }
   dt_civil(days, &y, &m, &d);
@@ -129,7 +102,7 @@ static void en_put_date(sb_buf *b, int32_t days){
 }
 
 /* "MM/DD/YYYY[ HH:MM[:SS]]" in Mountain Time -> UTC seconds. */
-static int en_parse_mt(const char *z, int64_t *pt){
+int en_parse_mt(const char *z, int64_t *pt){
   int m, d, y, hh = 0, mi = 0, ss = 0, n = 0;
   if( !z ) return 0;
   if( sscanf(z, "%2d/%2d/%4d%n", &m, &d, &y, &n) != 3 ) return 0;
@@ -155,12 +128,12 @@ static int en_parse_mt(const char *z, int64_t *pt){
 
 /* ------------------------------------------------------------ answers */
 
-static void en_begin(sb_buf *b, const char *reqid){
+void en_begin(sb_buf *b, const char *reqid){
   SB_LIT(b, "{\"response\":{\"requestId\":");
   jw_str(b, reqid ? reqid : "1");
 }
 
-static void en_error_body(sb_response *resp, int http, int code, const char *reqid,
+void en_error_body(sb_response *resp, int http, int code, const char *reqid,
                           const char *msg){
   resp->status = http;
   resp->content_type = SB_JSON_TYPE;
@@ -188,12 +161,12 @@ static uint32_t en_lead_prop(en_ctx *c, uint32_t a){
   return u == PF_NONE ? a % c->Pg : en_unit_prop(c, u);
 }
 
-static const char *en_ostr(const cJSON *o, const char *k, const char *dflt){
+const char *en_ostr(const cJSON *o, const char *k, const char *dflt){
   const cJSON *v = o ? cJSON_GetObjectItem(o, k) : NULL;
   return cJSON_IsString(v) ? v->valuestring : dflt;
 }
 
-static void en_kv(sb_buf *b, const char *k, const char *v, int comma){
+void en_kv(sb_buf *b, const char *k, const char *v, int comma){
   if( comma ) sb_putc(b, ',');
   jw_str(b, k);
   sb_putc(b, ':');
@@ -384,14 +357,6 @@ static void en_lead(en_ctx *c, sb_buf *b, uint32_t a){
 
 /* ------------------------------------------------------------ lists */
 
-typedef struct en_call {
-  const char *service, *name, *version, *reqid;
-  const cJSON *params;
-  int page, per_page;
-  int links;
-} en_call;
-
-typedef void (*en_render)(en_ctx *, sb_buf *, uint32_t);
 
 typedef struct en_listarg {
   en_ctx *c;
@@ -404,7 +369,7 @@ static void en_render_cb(void *arg, uint32_t idx, sb_buf *b){
 }
 
 /* The paged list page of ids ix[0..n), wrapped as result.{outer}.{inner}[]. */
-static void en_list(en_ctx *c, const en_call *k, sb_response *resp, const char *outer,
+void en_list(en_ctx *c, const en_call *k, sb_response *resp, const char *outer,
                     const char *inner, const uint32_t *ix, uint32_t n, en_render render){
   sb_buf *b = &resp->body;
   uint32_t lo = (uint32_t)(k->page - 1) * (uint32_t)k->per_page;
@@ -430,7 +395,7 @@ static void en_list(en_ctx *c, const en_call *k, sb_response *resp, const char *
 }
 
 /* params.propertyId (required), a property of this org; else an error. */
-static int en_property_param(en_ctx *c, const en_call *k, sb_response *resp, uint32_t *pp){
+int en_property_param(en_ctx *c, const en_call *k, sb_response *resp, uint32_t *pp){
   const cJSON *v = cJSON_GetObjectItem(k->params, "propertyId");
   double d = -1;
   if( cJSON_IsNumber(v) ) d = v->valuedouble;
@@ -771,6 +736,9 @@ static const struct {
   { "leads",         "sendLeads",        "r1",    en_m_send_leads,     1 },
   { "leads",         "updateLeads",      "r1 r2", en_m_update_leads,   1 },
   { "properties",    "updateProperties", "r1",    en_not_supported,    1 },
+  { "artransactions", "getLeaseArTransactions", "r1", en_get_lease_ar,  0 },
+  { "artransactions", "sendLeaseArTransactions", "r1", en_send_lease_ar, 1 },
+  { "vendors",       "getVendors",       "r1",    en_get_vendors,      0 },
 };
 #define EN_NMETHODS (int)(sizeof(en_methods) / sizeof(en_methods[0]))
 
@@ -992,7 +960,7 @@ static void en_close(void *vs){
   sb_ovr_free(&c->lead_ovr);
   free(c->res_ovr); free(c->lease_prop);
   free(c->lease_off); free(c->lease_ix); free(c->res_off); free(c->res_ix);
-  free(c->lead_off); free(c->lead_ix);
+  free(c->lead_off); free(c->lead_ix); free(c->posted);
   pthread_rwlock_destroy(&c->lock);
   pthread_mutex_destroy(&c->rl_mu);
   free(c);

@@ -20,7 +20,8 @@
 **     SaveContact fields), POST /leases, PUT /leases/{leaseId} (SaveLease,
 **     also replaced whole), PUT /units/{unitID} and PUT
 **     /buildings/{buildingID} (SaveUnit, SaveBuilding, replaced whole),
-**     POST /prospects, POST /workorders; DELETE of contacts, leases,
+**     POST /prospects, POST /workorders, POST /vendors (SaveVendor);
+**     DELETE of contacts, leases,
 **     units, buildings and work orders (204);
 **   - the portfolio's money (ledger.c): GET /accounting/glaccounts (its
 **     charge codes as income accounts, and one bank account), GET /vendors,
@@ -930,6 +931,54 @@ static const vd_field pw_save_prospect_f[] = {
 };
 static const vd_schema pw_save_prospect = { "SaveProspect", pw_save_prospect_f, 0 };
 
+/* SaveVendor: daysToPay is one of the spec's payment terms. */
+static void pw_vendor_rule(const cJSON *o, const char *prefix, vd_errors *e){
+  static const int days[] = { 0, 5, 10, 15, 30, 45, 60, 90 };
+  const cJSON *d = vd_get(o, "daysToPay");
+  (void)prefix;
+  if( !cJSON_IsNumber(d) ) return;
+  for(size_t i = 0; i < sizeof(days)/sizeof(days[0]); i++){
+    if( d->valuedouble == days[i] ) return;
+  }
+  vd_add(e, "daysToPay", "daysToPay must be one of 0, 5, 10, 15, 30, 45, 60, 90.");
+}
+
+static const vd_field pw_save_vendor_f[] = {
+  { "accountNumber", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "address", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "address2", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "alertEmail", VT_STRING, 0, 0, 0, 0, 0, vd_check_email },
+  { "city", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "companyName", VT_STRING, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "country", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "creditLimit", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "daysToPay", VT_INT, 0, 0, 0, 0, 0, 0 },
+  { "defaultBillSplitAccountId", VT_INT, 0, 0, 0, 0, 0, 0 },
+  { "defaultMarkupDiscountPercentage", VT_NUMBER, 0, 0, 0, 0, 0, 0 },
+  { "description", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "eligible1099", VT_BOOL, 0, 0, 0, 0, 0, 0 },
+  { "email", VT_STRING, 0, 0, 0, 0, 0, vd_check_email },
+  { "fax", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "includeCompanyNameOn1099", VT_BOOL, 0, 0, 0, 0, 0, 0 },
+  { "markupAccountId", VT_INT, 0, 0, 0, 0, 0, 0 },
+  { "name", VT_STRING, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "nameOnCheck", VT_STRING, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "phone", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "searchTag", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "state", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "syncToVMM", VT_BOOL, 0, 0, 0, 0, 0, 0 },
+  { "taxID", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "taxPayerName", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "terms", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  /* the Vendor's timeTracking is text whose values the spec does not give */
+  { "timeTracking", VT_BOOL, VF_SAVE_ONLY, 0, 0, 0, 0, 0 },
+  { "vendorType", VT_STRING, VF_REQUIRED, 0, 0, 0, 0, 0 },
+  { "website", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "zip", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { 0, 0, 0, 0, 0, 0, 0, 0 }
+};
+static const vd_schema pw_save_vendor = { "SaveVendor", pw_save_vendor_f, pw_vendor_rule };
+
 static const char *const pw_priorities[] = { "HIGH", "MEDIUM", "LOW", NULL };
 static const char *const pw_enter[] = { "NO", "ANYTIME", "SPECIFIEDTIME", NULL };
 
@@ -1154,6 +1203,33 @@ static void pw_save_prospect_w(pw_ctx *x, const sb_request *req, sb_response *re
   pw_send_record(resp, 201, o);
   pw_add(&x->c[PW_PROSPECTS], o);
 done:
+  pthread_rwlock_unlock(&x->lock);
+  cJSON_Delete(body);
+}
+
+/* POST /vendors: SaveVendor onto a new Vendor, the members the Vendor
+** names differently renamed (vendorType is its type, taxID its taxId,
+** daysToPay and terms its paymentTermDaysToPay and paymentTerms, which
+** default to NET 30); a new vendor is active. */
+static void pw_save_vendor_w(pw_ctx *x, const sb_request *req, sb_response *resp){
+  static const char *const renames[][2] = {
+    { "vendorType", "type" }, { "taxID", "taxId" }, { "daysToPay", "paymentTermDaysToPay" },
+    { "terms", "paymentTerms" },
+  };
+  cJSON *body = pw_body(req, &pw_save_vendor, resp), *o;
+  if( !body ) return;
+  pthread_rwlock_wrlock(&x->lock);
+  o = cJSON_CreateObject();
+  pw_new_stamp(o, x->c[PW_VENDORS].next_id++);
+  pw_apply(o, &pw_save_vendor, body, 1);
+  for(size_t i = 0; i < sizeof(renames)/sizeof(renames[0]); i++){
+    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(o, renames[i][0]);
+    if( v ) pw_put_item(o, renames[i][1], v);
+  }
+  if( !cJSON_GetObjectItemCaseSensitive(o, "paymentTerms") ) cJSON_AddStringToObject(o, "paymentTerms", "NET 30");
+  cJSON_AddBoolToObject(o, "active", 1);
+  pw_send_record(resp, 201, o);
+  pw_add(&x->c[PW_VENDORS], o);
   pthread_rwlock_unlock(&x->lock);
   cJSON_Delete(body);
 }
@@ -1606,6 +1682,8 @@ static void pw_route(pw_ctx *x, const sb_request *req, sb_response *resp){
     pw_delete_w(x, kind, id, resp);
   }else if( kind == PW_WORKORDERS && strcmp(req->method, "POST") == 0 && id < 0 ){
     pw_save_workorder_w(x, req, resp);
+  }else if( kind == PW_VENDORS && strcmp(req->method, "POST") == 0 && id < 0 ){
+    pw_save_vendor_w(x, req, resp);
   }else if( (kind == PW_CHARGES || kind == PW_PAYMENTS) && strcmp(req->method, "POST") == 0 && id < 0 ){
     pw_save_txn_w(x, kind, req, resp);
   }else{
