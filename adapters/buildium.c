@@ -188,6 +188,7 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   const cJSON *pStatus = cJSON_GetObjectItemCaseSensitive(pRec, "Status");
   const cJSON *pApp;
   pms_str s = {0};
+  char *zId;
   int n = 0;
   const pms_enum_map *aStatus = pms_adapter_value_map(pS->pAdapter, "application_status");
   (void)pzErr;
@@ -205,7 +206,13 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
     const char *zSt = cJSON_IsString(pSt) ? pSt->valuestring
                     : cJSON_IsString(pStatus) ? pStatus->valuestring : 0;
     if( zX==0 ) continue;
-    pms_str_appendf(&s, "%s{\"x_application_id\":", n++ ? "," : "");
+    zId = pms_make_nested_id(pRow->zIntegration, "applications", zX);
+    pms_str_appendf(&s, "%s{\"applicant_id\":", n++ ? "," : "");
+    pms_str_append_json_string(&s, pRow->a[pRow->pModel->iId].z);
+    pms_str_appendz(&s, ",\"application_id\":");
+    pms_str_append_json_string(&s, zId);
+    sqlite3_free(zId);
+    pms_str_appendz(&s, ",\"x_application_id\":");
     pms_str_append_json_string(&s, zX);
     pms_str_appendz(&s, ",\"status_raw\":");
     if( zSt ) pms_str_append_json_string(&s, zSt); else pms_str_appendz(&s, "null");

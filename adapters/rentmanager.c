@@ -109,6 +109,27 @@ static int rm_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   return SQLITE_OK;
 }
 
+/* vehicles in Propexo's names (resident_vehicles) from each contact's
+** Vehicle, a free-text field: it is the vehicle's notes, make, model and
+** plate stay null (Rent Manager does not split them); x_id is the contact's. */
+static int rm_vehicles(pms_row *pRow, const cJSON *pRec){
+  cJSON *pArr = cJSON_CreateArray();
+  const cJSON *pC;
+  int rc = pArr ? SQLITE_OK : SQLITE_NOMEM;
+  cJSON_ArrayForEach(pC, cJSON_GetObjectItemCaseSensitive(pRec, "Contacts")){
+    const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pC, "Vehicle");
+    char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pC, "ContactID"));
+    if( rc==SQLITE_OK && zX && cJSON_IsString(pV) && pV->valuestring[0] ){
+      cJSON *pO = pms_nested_new("resident_vehicles", pRow->zIntegration, zX);
+      rc = pO ? pms_nested_set(pO, "notes", cJSON_CreateString(pV->valuestring)) : SQLITE_NOMEM;
+      if( pO ) cJSON_AddItemToArray(pArr, pO);
+    }
+    free(zX);
+  }
+  if( rc ){ cJSON_Delete(pArr); return rc; }
+  return pms_row_set_json(pRow, "vehicles", pArr);
+}
+
 static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pAddrs = cJSON_GetObjectItemCaseSensitive(pRec, "Addresses");
   const cJSON *pPrimary = rm_primary(pAddrs), *pA, *pL, *pCur = 0;
@@ -159,7 +180,7 @@ static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
       free(zX);
     }
   }
-  return SQLITE_OK;
+  return rm_vehicles(pRow, pRec);
 }
 
 /* Rent Manager leases carry no status: it follows the dates, as of today

@@ -139,6 +139,17 @@ char *pms_make_id(const char *zIntegration, const pms_model *, const char *zXId)
 /* The model whose record a pmsql id of integration zIntegration names, or
 ** NULL when it is no such id (another integration's, no tag, no x_id). */
 const pms_model *pms_id_model(const char *zId, const char *zIntegration);
+/* pmsql id of a record nested in a model's JSON column, by Propexo's kind
+** ("applications", "resident_vehicles", "lead_pets" ...): the same form with
+** the kind's tag (sqlite3_malloc'd); NULL for a kind pmsql does not know. */
+char *pms_make_nested_id(const char *zIntegration, const char *zKind, const char *zXId);
+/* A record of kind zKind ("resident_vehicles", "lead_pets") in Propexo's
+** names: {id, x_id, then every field of the kind, null}; id is
+** <integration>:<tag>:<x_id>, and both are null without zXId. NULL on OOM
+** or for a kind without fields. pms_nested_set sets one field (taking pV;
+** SQLITE_ERROR for a name the kind has not, SQLITE_NOMEM for pV NULL). */
+cJSON *pms_nested_new(const char *zKind, const char *zIntegration, const char *zXId);
+int pms_nested_set(cJSON *pO, const char *zField, cJSON *pV);
 
 /* ------------------------------------------------------------ capability */
 
@@ -588,6 +599,8 @@ const pms_enum_map *pms_adapter_value_map(const pms_adapter *, const char *zName
 /* Engine helpers the adapters share (adapter.c). */
 /* Set a column by name from text (no-op when the model lacks it). */
 void pms_row_set_column(pms_row *, const char *zCol, const char *zVal);
+/* Set a JSON column by name from a cJSON value, which it frees (NULL: OOM). */
+int pms_row_set_json(pms_row *, const char *zCol, cJSON *);
 /* Set a pmsql foreign key and its x_ column from a vendor id. */
 void pms_row_set_fk(pms_row *, const char *zCol, const char *zXCol,
                     const char *zModel, const cJSON *pId);

@@ -266,20 +266,21 @@ char *pms_model_index_ddl(const pms_model *pM, const char *zDb, int i){
   return sqlite3_str_finish(p);
 }
 
-char *pms_make_id(const char *zIntegration, const pms_model *pM, const char *zXId){
-  /* "%s:%s:%s", by hand: every record makes one or more (sqlite3_malloc'd) */
+/* "<integration>:<tag>:<x_id>", by hand: every record makes one or more
+** (sqlite3_malloc'd) */
+static char *schema_tag_id(const char *zIntegration, const char *zTag, const char *zXId){
   size_t nI, nT, nX;
   char *z;
   if( zIntegration==0 ) zIntegration = "";     /* as sqlite3_mprintf prints NULL */
   if( zXId==0 ) zXId = "";
   nI = strlen(zIntegration);
-  nT = strlen(pM->zTag);
+  nT = strlen(zTag);
   nX = strlen(zXId);
   z = sqlite3_malloc64(nI + nT + nX + 3);
   if( z ){
     memcpy(z, zIntegration, nI);
     z[nI] = ':';
-    memcpy(z+nI+1, pM->zTag, nT);
+    memcpy(z+nI+1, zTag, nT);
     z[nI+1+nT] = ':';
     memcpy(z+nI+nT+2, zXId, nX+1);
   }
@@ -296,6 +297,66 @@ const pms_model *pms_id_model(const char *zId, const char *zIntegration){
     if( strncmp(zId, aSchemaModel[i].zTag, nT)==0 && zId[nT]==':' && zId[nT+1]!=0 ) return &aSchemaModel[i];
   }
   return 0;
+}
+
+char *pms_make_id(const char *zIntegration, const pms_model *pM, const char *zXId){
+  return schema_tag_id(zIntegration, pM->zTag, zXId);
+}
+
+/* Records that live only inside a model's JSON column, by Propexo's name
+** for them (its x-propexo derivedFromModel): the tag of their ids and the
+** fields of Propexo's GET schema after id and x_id (its bookkeeping times
+** and custom_data left out: pmsql keeps no rows of its own for them).
+** applications entries carry their ids under other names (application_id,
+** x_application_id), so only their tag is here. */
+static const struct {
+  const char *zKind;
+  const char *zTag;
+  const char *const *azField;     /* NULL-terminated, or NULL */
+} aNested[] = {
+  { "applications",      "apn",  0 },
+  { "resident_vehicles", "rveh", (const char *const[]){ "make", "model", "color", "year",
+      "license_plate_number", "license_plate_state", "notes", 0 } },
+  { "lead_pets",         "lpet", (const char *const[]){ "name", "type", "breed", "color",
+      "gender_raw", "age_in_years", "weight_in_pounds", "is_fixed", "is_service_animal",
+      "notes", 0 } },
+};
+
+static int schema_nested(const char *zKind){
+  int i;
+  for(i=0; i<(int)(sizeof(aNested)/sizeof(aNested[0])); i++){
+    if( strcmp(aNested[i].zKind, zKind)==0 ) return i;
+  }
+  return -1;
+}
+
+char *pms_make_nested_id(const char *zIntegration, const char *zKind, const char *zXId){
+  int i = schema_nested(zKind);
+  return i<0 ? 0 : schema_tag_id(zIntegration, aNested[i].zTag, zXId);
+}
+
+cJSON *pms_nested_new(const char *zKind, const char *zIntegration, const char *zXId){
+  int i = schema_nested(zKind), k, bOom;
+  cJSON *pO;
+  char *zId;
+  if( i<0 || aNested[i].azField==0 || (pO = cJSON_CreateObject())==0 ) return 0;
+  zId = zXId ? schema_tag_id(zIntegration, aNested[i].zTag, zXId) : 0;
+  bOom = zXId && zId==0;
+  cJSON_AddItemToObject(pO, "id", zId ? cJSON_CreateString(zId) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pO, "x_id", zXId ? cJSON_CreateString(zXId) : cJSON_CreateNull());
+  sqlite3_free(zId);
+  for(k=0; aNested[i].azField[k]; k++) cJSON_AddNullToObject(pO, aNested[i].azField[k]);
+  if( bOom || cJSON_GetArraySize(pO)!=k+2 ){ cJSON_Delete(pO); return 0; }
+  return pO;
+}
+
+int pms_nested_set(cJSON *pO, const char *zField, cJSON *pV){
+  if( pV==0 ) return SQLITE_NOMEM;
+  if( pO==0 || !cJSON_ReplaceItemInObjectCaseSensitive(pO, zField, pV) ){
+    cJSON_Delete(pV);
+    return SQLITE_ERROR;           /* a name the kind has not: a bug, not data */
+  }
+  return SQLITE_OK;
 }
 
 int pms_column_is_bookkeeping(const pms_model *pM, int i){
