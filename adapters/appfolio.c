@@ -64,21 +64,29 @@ static void af_split_name(pms_row *pRow, const cJSON *pRec, const char *zKey){
 }
 
 static int af_application_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
+  const cJSON *pSt = cJSON_GetObjectItemCaseSensitive(pRec, "status");
   cJSON *pA = cJSON_CreateArray(), *pO = cJSON_CreateObject();
-  char *z, *zId;
-  (void)pS; (void)pzErr;
+  char *zX, *zId;
+  (void)pzErr;
+  if( pA==0 || pO==0 ){ cJSON_Delete(pA); cJSON_Delete(pO); return SQLITE_NOMEM; }
   af_split_name(pRow, pRec, "applicants");
-  /* the application itself: applicants has no status column */
-  zId = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "rental_application_id"));
-  cJSON_AddStringToObject(pO, "x_application_id", zId ? zId : "");
-  free(zId);
-  cJSON_AddItemToObject(pO, "status", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pRec, "status"), 1));
-  cJSON_AddItemToObject(pO, "received", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(pRec, "received"), 1));
+  /* the application itself, in Propexo's names: applicants has no status
+  ** column; a row is one application, so the applicant's is the row's id */
+  zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pRec, "rental_application_id"));
+  zId = pms_make_nested_id(pRow->zIntegration, "applications", zX ? zX : "");
+  cJSON_AddStringToObject(pO, "applicant_id", pRow->a[pRow->pModel->iId].z);
+  cJSON_AddStringToObject(pO, "application_id", zId ? zId : "");
+  cJSON_AddStringToObject(pO, "x_application_id", zX ? zX : "");
+  sqlite3_free(zId);
+  free(zX);
+  cJSON_AddItemToObject(pO, "status_raw", pSt ? cJSON_Duplicate(pSt, 1) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pO, "status_normalized", cJSON_IsString(pSt)
+      ? cJSON_CreateString(pms_enum_lookup(pms_adapter_value_map(pS->pAdapter, "application_status"), pSt->valuestring))
+      : cJSON_CreateNull());
+  pSt = cJSON_GetObjectItemCaseSensitive(pRec, "received");
+  cJSON_AddItemToObject(pO, "submitted_at", pSt ? cJSON_Duplicate(pSt, 1) : cJSON_CreateNull());
   cJSON_AddItemToArray(pA, pO);
-  z = cJSON_PrintUnformatted(pA);
-  if( z ){ pms_row_set_text(pRow, pms_row_col(pRow, "applications"), z, -1); cJSON_free(z); }
-  cJSON_Delete(pA);
-  return SQLITE_OK;
+  return pms_row_set_json(pRow, "applications", pA);
 }
 
 static int af_guest_card_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){

@@ -191,6 +191,7 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
   const cJSON *pStatus = cJSON_GetObjectItemCaseSensitive(pRec, "Status");
   const cJSON *pApp;
   pms_str s = {0};
+  char *zId;
   int n = 0;
   const pms_enum_map *aStatus = pms_adapter_value_map(pS->pAdapter, "application_status");
   (void)pzErr;
@@ -208,7 +209,13 @@ static int bd_applicant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec,
     const char *zSt = cJSON_IsString(pSt) ? pSt->valuestring
                     : cJSON_IsString(pStatus) ? pStatus->valuestring : 0;
     if( zX==0 ) continue;
-    pms_str_appendf(&s, "%s{\"x_application_id\":", n++ ? "," : "");
+    zId = pms_make_nested_id(pRow->zIntegration, "applications", zX);
+    pms_str_appendf(&s, "%s{\"applicant_id\":", n++ ? "," : "");
+    pms_str_append_json_string(&s, pRow->a[pRow->pModel->iId].z);
+    pms_str_appendz(&s, ",\"application_id\":");
+    pms_str_append_json_string(&s, zId);
+    sqlite3_free(zId);
+    pms_str_appendz(&s, ",\"x_application_id\":");
     pms_str_append_json_string(&s, zX);
     pms_str_appendz(&s, ",\"status_raw\":");
     if( zSt ) pms_str_append_json_string(&s, zSt); else pms_str_appendz(&s, "null");
@@ -526,6 +533,34 @@ static int bd_write_carry(pms_session *pS, const pms_adapter_model *pAM, const c
   return SQLITE_OK;
 }
 
+/* A lease create's tenants ([{"id": <pmsql id>}], validated as ids of the
+** integration's residents, applicants or leads): residents go to
+** TenantIds, applicants to ApplicantIds; Buildium's lease takes no lead. */
+static int bd_lease_tenants(const char *zInt, const cJSON *pF, cJSON *pBody, char **pzErr){
+  cJSON *pArr = cJSON_IsString(pF) ? cJSON_Parse(pF->valuestring) : 0;
+  cJSON *pE;
+  int rc = SQLITE_OK;
+  cJSON_ArrayForEach(pE, pArr){
+    const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pE, "id");
+    const pms_model *pT = cJSON_IsString(pId) ? pms_id_model(pId->valuestring, zInt) : 0;
+    const char *zKey = pT==0 ? 0 : strcmp(pT->zName, "residents")==0 ? "TenantIds"
+                     : strcmp(pT->zName, "applicants")==0 ? "ApplicantIds" : 0;
+    cJSON *pList;
+    if( zKey==0 ){
+      *pzErr = pms_mprintf("BUILDIUM field 'tenants' on leases create: %s is not a resident or an "
+                           "applicant (a Buildium lease takes existing tenants and applicants only)",
+                           cJSON_IsString(pId) ? pId->valuestring : "?");
+      rc = SQLITE_ERROR;
+      break;
+    }
+    pList = cJSON_GetObjectItemCaseSensitive(pBody, zKey);
+    if( pList==0 ) pList = cJSON_AddArrayToObject(pBody, zKey);
+    cJSON_AddItemToArray(pList, pms_fk_to_vendor(pId->valuestring));
+  }
+  cJSON_Delete(pArr);
+  return rc;
+}
+
 /* The fields the write maps leave: phones, and create fields with shapes of
 ** their own. */
 static int bd_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
@@ -602,6 +637,13 @@ static int bd_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_wr
       cJSON_AddItemToObject(pBody, "SecurityDeposit", pDep);
     }else if( strcmp(z, "deposit_date")==0 && bCreate ){
       /* carried by deposit_amount_in_cents */
+    }else if( strcmp(z, "employee_id")==0 && bCreate ){
+      /* the new task's assignee: a Buildium staff user id, as a number */
+      cJSON *pTask = cJSON_GetObjectItemCaseSensitive(pBody, "Task");
+      if( pTask==0 ) pTask = cJSON_AddObjectToObject(pBody, "Task");
+      cJSON_AddItemToObject(pTask, "AssignedToUserId", pms_fk_to_vendor(cJSON_IsString(pF) ? pF->valuestring : 0));
+    }else if( strcmp(z, "tenants")==0 && bCreate ){
+      if( bd_lease_tenants(w->zIntegration, pF, pBody, pzErr) ) return SQLITE_ERROR;
     }else{
       *pzErr = pms_mprintf("the Buildium adapter cannot write %s.%s", pAM->zModel, z);
       return SQLITE_ERROR;

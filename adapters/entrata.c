@@ -160,6 +160,37 @@ static int en_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   return SQLITE_OK;
 }
 
+/* vehicles in Propexo's names (resident_vehicles) from the customer's
+** Vehicles[] (the research names the list; its members' names are inferred,
+** as capability/entrata.json says). A customer without the list stays NULL. */
+static int en_vehicles(pms_row *pRow, const cJSON *pRec){
+  static const struct { const char *zFrom, *zTo; } aKey[] = {
+    { "Make", "make" }, { "Model", "model" }, { "Color", "color" }, { "Year", "year" },
+    { "LicensePlateNumber", "license_plate_number" },
+    { "LicensePlateState", "license_plate_state" },
+  };
+  const cJSON *pList = en_get(pRec, "Vehicles"), *pV;
+  cJSON *pArr;
+  int rc = SQLITE_OK;
+  if( !cJSON_IsArray(pList) ) return SQLITE_OK;
+  if( (pArr = cJSON_CreateArray())==0 ) return SQLITE_NOMEM;
+  cJSON_ArrayForEach(pV, pList){
+    char *zX = pms_json_id_text(pms_json_path(pV, "@attributes.Id"));
+    cJSON *pO = rc ? 0 : pms_nested_new("resident_vehicles", pRow->zIntegration, zX);
+    size_t k;
+    if( pO==0 && rc==SQLITE_OK ) rc = SQLITE_NOMEM;
+    for(k=0; rc==SQLITE_OK && k<sizeof(aKey)/sizeof(aKey[0]); k++){
+      char *zVal = pms_json_id_text(en_get(pV, aKey[k].zFrom));   /* text or number, as text */
+      if( zVal ) rc = pms_nested_set(pO, aKey[k].zTo, cJSON_CreateString(zVal));
+      free(zVal);
+    }
+    if( pO ) cJSON_AddItemToArray(pArr, pO);
+    free(zX);
+  }
+  if( rc ){ cJSON_Delete(pArr); return rc; }
+  return pms_row_set_json(pRow, "vehicles", pArr);
+}
+
 static int en_customer_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pL, *pLeases = en_get(pRec, "LeaseId");
   pms_str s = {0};
@@ -184,7 +215,7 @@ static int en_customer_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, 
   pms_str_reset(&s);
   /* the current lease: the last one listed */
   if( n ) pms_row_set_fk(pRow, "lease_id", "x_lease_id", "leases", cJSON_GetArrayItem(pLeases, n-1));
-  return SQLITE_OK;
+  return en_vehicles(pRow, pRec);
 }
 
 static int en_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){

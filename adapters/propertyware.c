@@ -155,11 +155,62 @@ static int pw_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
   return SQLITE_OK;
 }
 
+/* petWeights read as one number per pet ("25, 40"): how many (at most
+** nMax), or -1 when the text is anything else. */
+static int pw_weights(const char *z, double *aW, int nMax){
+  int n = 0;
+  while( z && *z ){
+    char *zEnd;
+    double r = strtod(z, &zEnd);
+    if( zEnd==z || n==nMax ) return -1;
+    while( *zEnd==' ' ) zEnd++;
+    if( *zEnd && *zEnd!=',' ) return -1;
+    aW[n++] = r;
+    z = *zEnd ? zEnd + 1 : zEnd;
+  }
+  return n;
+}
+
+/* pets in Propexo's names (lead_pets) from the prospect's summary: hasPets,
+** numberOfPets, one petType for all and petWeights, free text. Each pet is
+** of petType; its weight is the n-th number of petWeights when the text is
+** exactly one number per pet (separated by commas), else the text is every
+** pet's notes. Propertyware keeps no pet records: id and x_id are null. */
+static int pw_pets(pms_row *pRow, const cJSON *pRec){
+  const cJSON *pHas = cJSON_GetObjectItemCaseSensitive(pRec, "hasPets");
+  const cJSON *pNum = cJSON_GetObjectItemCaseSensitive(pRec, "numberOfPets");
+  const char *zType = pw_str(pRec, "petType");
+  const char *zW = pw_str(pRec, "petWeights");
+  double aW[16];
+  int n, nW, i, rc = SQLITE_OK;
+  cJSON *pArr;
+  if( pHas==0 && pNum==0 ) return SQLITE_OK;        /* not told: stays NULL */
+  n = cJSON_IsNumber(pNum) && pNum->valuedouble>0 ? (int)pNum->valuedouble : 0;
+  if( n==0 && cJSON_IsTrue(pHas) ) n = 1;
+  if( cJSON_IsFalse(pHas) ) n = 0;
+  if( n>(int)(sizeof(aW)/sizeof(aW[0])) ) n = (int)(sizeof(aW)/sizeof(aW[0]));
+  nW = pw_weights(zW, aW, n);
+  if( (pArr = cJSON_CreateArray())==0 ) return SQLITE_NOMEM;
+  for(i=0; i<n && rc==SQLITE_OK; i++){
+    cJSON *pO = pms_nested_new("lead_pets", pRow->zIntegration, 0);
+    if( pO==0 ){ rc = SQLITE_NOMEM; break; }
+    cJSON_AddItemToArray(pArr, pO);
+    if( zType ) rc = pms_nested_set(pO, "type", cJSON_CreateString(zType));
+    if( rc==SQLITE_OK && nW==n ) rc = pms_nested_set(pO, "weight_in_pounds", cJSON_CreateNumber(aW[i]));
+    if( rc==SQLITE_OK && nW!=n && zW ) rc = pms_nested_set(pO, "notes", cJSON_CreateString(zW));
+  }
+  if( rc ){ cJSON_Delete(pArr); return rc; }
+  return pms_row_set_json(pRow, "pets", pArr);
+}
+
 /* The prospect's first contact carries the person. */
 static int pw_prospect_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pC = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(pRec, "contacts"), 0);
+  int rc;
   (void)pS; (void)pzErr;
   pw_custom_data(pRow, pRec);
+  rc = pw_pets(pRow, pRec);
+  if( rc ) return rc;
   if( !cJSON_IsObject(pC) ) return SQLITE_OK;
   pms_row_set_column(pRow, "first_name", pw_str(pC, "firstName"));
   pms_row_set_column(pRow, "last_name", pw_str(pC, "lastName"));
@@ -570,10 +621,48 @@ static const struct {
   { "resident_payments", pw_payment_body },
 };
 
+/* A lease create's tenants ([{"id": <pmsql id>}]; validation saw to it that
+** residents_meta_data is not given too) as the residents_meta_data
+** pw_lease_body sends ([{"resident_id": ...}], the first primary): SaveLease
+** takes tenant contacts only, so an applicant or a lead is refused. */
+static int pw_lease_tenants(const pms_write *w, cJSON *pLeft, char **pzErr){
+  cJSON *pT = cJSON_DetachItemFromObjectCaseSensitive(pLeft, "tenants");
+  cJSON *pArr, *pE, *pMeta;
+  char *zMeta;
+  int rc = SQLITE_OK;
+  if( pT==0 ) return SQLITE_OK;
+  pArr = cJSON_IsString(pT) ? cJSON_Parse(pT->valuestring) : 0;
+  pMeta = cJSON_CreateArray();
+  cJSON_ArrayForEach(pE, pArr){
+    const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pE, "id");
+    const pms_model *pM = cJSON_IsString(pId) ? pms_id_model(pId->valuestring, w->zIntegration) : 0;
+    cJSON *pR;
+    if( pM==0 || strcmp(pM->zName, "residents")!=0 ){
+      *pzErr = pms_mprintf("%s field 'tenants' on leases create: %s is not a resident "
+                           "(SaveLease takes tenant contacts only)", PW_VENDOR,
+                           cJSON_IsString(pId) ? pId->valuestring : "?");
+      rc = SQLITE_ERROR;
+      break;
+    }
+    pR = cJSON_CreateObject();
+    cJSON_AddStringToObject(pR, "resident_id", pId->valuestring);
+    cJSON_AddItemToArray(pMeta, pR);
+  }
+  zMeta = rc==SQLITE_OK ? cJSON_PrintUnformatted(pMeta) : 0;
+  if( zMeta ) cJSON_AddStringToObject(pLeft, "residents_meta_data", zMeta);
+  else if( rc==SQLITE_OK ) rc = SQLITE_NOMEM;
+  cJSON_free(zMeta);
+  cJSON_Delete(pMeta);
+  cJSON_Delete(pArr);
+  cJSON_Delete(pT);
+  return rc;
+}
+
 static int pw_write_fields(pms_session *pS, const pms_adapter_model *pAM, pms_write *w,
                            cJSON *pBody, cJSON *pLeft, const cJSON *pCurrent, char **pzErr){
   size_t i;
-  (void)pS; (void)w;
+  (void)pS;
+  if( strcmp(pAM->zModel, "leases")==0 && pw_lease_tenants(w, pLeft, pzErr) ) return SQLITE_ERROR;
   for(i=0; i<sizeof(aPwWrite)/sizeof(aPwWrite[0]); i++){
     if( strcmp(aPwWrite[i].zModel, pAM->zModel)==0 ) return aPwWrite[i].xBody(pBody, pLeft, pCurrent, pzErr);
   }

@@ -109,6 +109,27 @@ static int rm_unit_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char
   return SQLITE_OK;
 }
 
+/* vehicles in Propexo's names (resident_vehicles) from each contact's
+** Vehicle, a free-text field: it is the vehicle's notes, make, model and
+** plate stay null (Rent Manager does not split them); x_id is the contact's. */
+static int rm_vehicles(pms_row *pRow, const cJSON *pRec){
+  cJSON *pArr = cJSON_CreateArray();
+  const cJSON *pC;
+  int rc = pArr ? SQLITE_OK : SQLITE_NOMEM;
+  cJSON_ArrayForEach(pC, cJSON_GetObjectItemCaseSensitive(pRec, "Contacts")){
+    const cJSON *pV = cJSON_GetObjectItemCaseSensitive(pC, "Vehicle");
+    char *zX = pms_json_id_text(cJSON_GetObjectItemCaseSensitive(pC, "ContactID"));
+    if( rc==SQLITE_OK && zX && cJSON_IsString(pV) && pV->valuestring[0] ){
+      cJSON *pO = pms_nested_new("resident_vehicles", pRow->zIntegration, zX);
+      rc = pO ? pms_nested_set(pO, "notes", cJSON_CreateString(pV->valuestring)) : SQLITE_NOMEM;
+      if( pO ) cJSON_AddItemToArray(pArr, pO);
+    }
+    free(zX);
+  }
+  if( rc ){ cJSON_Delete(pArr); return rc; }
+  return pms_row_set_json(pRow, "vehicles", pArr);
+}
+
 static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, char **pzErr){
   const cJSON *pAddrs = cJSON_GetObjectItemCaseSensitive(pRec, "Addresses");
   const cJSON *pPrimary = rm_primary(pAddrs), *pA, *pL, *pCur = 0;
@@ -159,7 +180,7 @@ static int rm_tenant_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, ch
       free(zX);
     }
   }
-  return SQLITE_OK;
+  return rm_vehicles(pRow, pRec);
 }
 
 /* Rent Manager leases carry no status: it follows the dates, as of today
@@ -445,6 +466,40 @@ static cJSON *rm_phone_type_id(pms_session *pS, const char *zUnified){
   return 0;
 }
 
+/* A lease create's tenant: residents_meta_data (its first resident_id) or
+** the create-only tenants (validation saw to it that one of the two is
+** given), exactly one resident either way (a Rent Manager lease has one
+** TenantID; a second tenant is a second lease). */
+static int rm_lease_tenant(pms_write *w, cJSON *pRec, char **pzErr){
+  const cJSON *pMeta = cJSON_GetObjectItemCaseSensitive(w->pFields, "residents_meta_data");
+  const cJSON *pTen = cJSON_GetObjectItemCaseSensitive(w->pFields, "tenants");
+  cJSON *pA = 0;
+  const cJSON *pR;
+  const pms_model *pM;
+  int rc = SQLITE_ERROR;
+  if( pMeta ){
+    pA = cJSON_IsString(pMeta) ? cJSON_Parse(pMeta->valuestring) : 0;
+    pR = pms_json_path(cJSON_GetArrayItem(pA, 0), "resident_id");
+    cJSON_AddItemToObject(pRec, "TenantID", pms_fk_to_vendor(cJSON_IsString(pR) ? pR->valuestring : 0));
+    rc = SQLITE_OK;
+  }else if( pTen ){
+    pA = cJSON_IsString(pTen) ? cJSON_Parse(pTen->valuestring) : 0;
+    pR = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(pA, 0), "id");
+    pM = cJSON_IsString(pR) ? pms_id_model(pR->valuestring, w->zIntegration) : 0;
+    if( cJSON_GetArraySize(pA)!=1 || pM==0 || strcmp(pM->zName, "residents")!=0 ){
+      *pzErr = pms_mprintf("%s field 'tenants' on leases create must name exactly one resident "
+                           "(a Rent Manager lease has one TenantID)", w->zVendor);
+    }else{
+      cJSON_AddItemToObject(pRec, "TenantID", pms_fk_to_vendor(pR->valuestring));
+      rc = SQLITE_OK;
+    }
+  }else{
+    rc = SQLITE_OK;
+  }
+  cJSON_Delete(pA);
+  return rc;
+}
+
 /* The record to POST: the id and UpdateDate for an update, the changed
 ** fields, and the primary contact / primary address with theirs. */
 static char *rm_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_write *w, char **pzErr){
@@ -465,6 +520,7 @@ static char *rm_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_wr
     cJSON_AddStringToObject(pRec, "UpdateDate", pUpd->valuestring);
   }
   if( pms_map_unapply(pAM->aWrite, 0, w->pFields, pRec, pLeft, pzErr) ) goto done;
+  if( bCreate && strcmp(pAM->zModel, "leases")==0 && rm_lease_tenant(w, pRec, pzErr) ) goto done;
   cJSON_ArrayForEach(pF, pLeft){
     const char *z = pF->string;
     if( bPerson && (pms_model_column(w->pModel, z)>=0) && (strncmp(z, "phone_", 6)==0
@@ -478,12 +534,8 @@ static char *rm_write_body(pms_session *pS, const pms_adapter_model *pAM, pms_wr
       cJSON_AddItemToObject(pRec, "Comment", cJSON_Duplicate(pF, 1));
       continue;
     }
-    if( strcmp(z, "residents_meta_data")==0 && bCreate ){
-      cJSON *pA = cJSON_IsString(pF) ? cJSON_Parse(pF->valuestring) : 0;
-      const cJSON *pR = pms_json_path(cJSON_GetArrayItem(pA, 0), "resident_id");
-      cJSON_AddItemToObject(pRec, "TenantID", pms_fk_to_vendor(cJSON_IsString(pR) ? pR->valuestring : 0));
-      cJSON_Delete(pA);
-      continue;
+    if( (strcmp(z, "residents_meta_data")==0 || strcmp(z, "tenants")==0) && bCreate ){
+      continue;   /* rm_lease_tenant */
     }
     *pzErr = pms_mprintf("the Rent Manager adapter cannot write %s.%s", pAM->zModel, z);
     goto done;

@@ -37,6 +37,15 @@ void pms_row_set_column(pms_row *pRow, const char *zCol, const char *zVal){
   if( i>=0 ) pms_row_set_text(pRow, i, zVal, -1);
 }
 
+int pms_row_set_json(pms_row *pRow, const char *zCol, cJSON *p){
+  char *z = p ? cJSON_PrintUnformatted(p) : 0;
+  cJSON_Delete(p);
+  if( z==0 ) return SQLITE_NOMEM;
+  pms_row_set_column(pRow, zCol, z);
+  cJSON_free(z);
+  return SQLITE_OK;
+}
+
 void pms_row_set_fk(pms_row *pRow, const char *zCol, const char *zXCol,
                     const char *zModel, const cJSON *pId){
   int i = zCol ? pms_row_col(pRow, zCol) : -1, iX = zXCol ? pms_row_col(pRow, zXCol) : -1;

@@ -92,7 +92,7 @@ static int cap_build_rows(const pms_manifest *pMf){
       r.iReadback = k==2 ? bOpOk && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(pOp, "readback")) : -1;
       if( cap_add(&r) ) return SQLITE_NOMEM;
       if( k==3 ) continue;   /* delete is per record, not per field */
-      for(c=0; c<pM->nCol; c++){
+      for(c=0; c<pM->nField; c++){
         const cJSON *pF, *pFlag, *pMax, *pEnum;
         if( pms_column_is_engine(pM, c) ) continue;
         pF = cJSON_GetObjectItemCaseSensitive(pFields, pM->aCol[c].zName);

@@ -254,6 +254,11 @@ static int mf_spec(mf_ctx *c, pms_manifest *pMf, const char *zPath, const pms_mo
   return SQLITE_OK;
 }
 
+/* An operation flag that does not accept the field (false or absent). */
+static int mf_is_off(const cJSON *p){
+  return p==0 || cJSON_IsFalse(p);
+}
+
 static int mf_is_op_flag(const cJSON *p){
   return p==0 || cJSON_IsBool(p) || (cJSON_IsString(p) && strcmp(p->valuestring, "required")==0);
 }
@@ -281,7 +286,7 @@ static int mf_fields(mf_ctx *c, pms_manifest *pMf, const char *zModelPath, const
     const cJSON *pWrite = cJSON_GetObjectItemCaseSensitive(pF, "write");
     const cJSON *pType = cJSON_GetObjectItemCaseSensitive(pF, "type");
     const char *zMap = mf_str(pF, "value_map");
-    int iCol = pms_model_column(pM, pF->string);
+    int iCol = pms_model_field(pM, pF->string);
     int bWritable = 0, rc = SQLITE_OK, k;
     pms_field_map *pReadEntry = 0;
     if( zPath==0 ) return mf_fail(c, zModelPath, "out of memory");
@@ -314,6 +319,14 @@ static int mf_fields(mf_ctx *c, pms_manifest *pMf, const char *zModelPath, const
       if( cJSON_IsTrue(pFlag) || cJSON_IsString(pFlag) ) bWritable = 1;
     }
     /* read: true (filled by the adapter's irregular code), false, or a spec */
+    if( iCol>=pM->nCol && pRead && !cJSON_IsFalse(pRead) ){
+      rc = mf_fail(c, zPath, "a WRITEONLY field (sql/) is never read: \"read\" must be false or absent");
+      goto next;
+    }
+    if( iCol>=pM->nCol && !mf_is_off(cJSON_GetObjectItemCaseSensitive(pF, "update")) ){
+      rc = mf_fail(c, zPath, "a WRITEONLY field (sql/) is create-only: \"update\" must be false");
+      goto next;
+    }
     if( cJSON_IsObject(pRead) ){
       if( !bReads ){ rc = mf_fail(c, zPath, "the model is not read (operations.read.supported is false)"); goto next; }
       zSub = pms_mprintf("%s.read", zPath);

@@ -85,6 +85,7 @@ typedef struct pms_column {
   char *zType;        /* declared type without HIDDEN */
   int bHidden;        /* HIDDEN in the virtual table */
   int bNotNull;
+  int bWriteOnly;     /* WRITEONLY: a create-only field (see pms_model.nField) */
 } pms_column;
 
 typedef struct pms_index {
@@ -98,8 +99,13 @@ typedef struct pms_index {
 typedef struct pms_model {
   const char *zName;  /* "residents" */
   const char *zTag;   /* short tag used inside pmsql ids: "res" */
-  int nCol;
-  pms_column *aCol;
+  int nCol;           /* the stored columns: cache, sync, rows */
+  pms_column *aCol;   /* nField entries: the nCol stored columns, then the
+                      ** write-only ones (WRITEONLY in sql/<model>.sql): fields
+                      ** of the vendor's create body that no read returns.
+                      ** The model table has them as HIDDEN columns an INSERT
+                      ** may set; SELECT reads NULL; never cached */
+  int nField;
   int nIndex;
   pms_index *aIndex;
   /* positions of the core columns */
@@ -121,12 +127,29 @@ int pms_model_count(void);
 const pms_model *pms_model_at(int i);
 const pms_model *pms_model_find(const char *zName);
 int pms_model_column(const pms_model *, const char *zCol);  /* -1 if none */
+/* The same over every field a write may name: the stored columns and the
+** write-only ones (index >= nCol). */
+int pms_model_field(const pms_model *, const char *zField);
 /* SQL for the cache table and its indexes in schema zDb (sqlite3_free). */
 char *pms_model_cache_ddl(const pms_model *, const char *zDb);
 /* The CREATE INDEX IF NOT EXISTS of the cache's index i (sqlite3_mprintf). */
 char *pms_model_index_ddl(const pms_model *, const char *zDb, int i);
 /* pmsql id of a record: "<integration>:<tag>:<x_id>" (sqlite3_mprintf). */
 char *pms_make_id(const char *zIntegration, const pms_model *, const char *zXId);
+/* The model whose record a pmsql id of integration zIntegration names, or
+** NULL when it is no such id (another integration's, no tag, no x_id). */
+const pms_model *pms_id_model(const char *zId, const char *zIntegration);
+/* pmsql id of a record nested in a model's JSON column, by Propexo's kind
+** ("applications", "resident_vehicles", "lead_pets" ...): the same form with
+** the kind's tag (sqlite3_malloc'd); NULL for a kind pmsql does not know. */
+char *pms_make_nested_id(const char *zIntegration, const char *zKind, const char *zXId);
+/* A record of kind zKind ("resident_vehicles", "lead_pets") in Propexo's
+** names: {id, x_id, then every field of the kind, null}; id is
+** <integration>:<tag>:<x_id>, and both are null without zXId. NULL on OOM
+** or for a kind without fields. pms_nested_set sets one field (taking pV;
+** SQLITE_ERROR for a name the kind has not, SQLITE_NOMEM for pV NULL). */
+cJSON *pms_nested_new(const char *zKind, const char *zIntegration, const char *zXId);
+int pms_nested_set(cJSON *pO, const char *zField, cJSON *pV);
 
 /* ------------------------------------------------------------ capability */
 
@@ -585,6 +608,8 @@ const pms_enum_map *pms_adapter_value_map(const pms_adapter *, const char *zName
 /* Engine helpers the adapters share (adapter.c). */
 /* Set a column by name from text (no-op when the model lacks it). */
 void pms_row_set_column(pms_row *, const char *zCol, const char *zVal);
+/* Set a JSON column by name from a cJSON value, which it frees (NULL: OOM). */
+int pms_row_set_json(pms_row *, const char *zCol, cJSON *);
 /* Set a pmsql foreign key and its x_ column from a vendor id. */
 void pms_row_set_fk(pms_row *, const char *zCol, const char *zXCol,
                     const char *zModel, const cJSON *pId);

@@ -7,6 +7,10 @@
 ** parses it; the result is an immutable, process-wide array of pms_model that
 ** the virtual tables, the cache DDL, the sync engine and pms_capabilities all
 ** use. A column whose declared type says HIDDEN is hidden in the virtual table.
+** A column declared WRITEONLY (after every stored column) is a create-only
+** field: a hidden column of the virtual table that an INSERT may set and
+** the vendor's create body carries, which no read returns; it is not a
+** column of the cache (pms_model.nCol counts the stored ones only).
 */
 #include "pmsql.h"
 #include <pthread.h>
@@ -67,6 +71,12 @@ static int schema_read_columns(sqlite3 *db, pms_model *pM){
     pC->zName = pms_strdup((const char*)sqlite3_column_text(pStmt, 0));
     pC->zType = pms_strdup(zType ? zType : "");
     pC->bNotNull = sqlite3_column_int(pStmt, 2);
+    zHidden = strstr(pC->zType, "WRITEONLY");
+    if( zHidden ){
+      pC->bWriteOnly = pC->bHidden = 1;
+      while( zHidden>pC->zType && zHidden[-1]==' ' ) zHidden--;
+      *zHidden = 0;
+    }
     zHidden = strstr(pC->zType, "HIDDEN");
     if( zHidden ){
       pC->bHidden = 1;
@@ -74,6 +84,9 @@ static int schema_read_columns(sqlite3 *db, pms_model *pM){
       *zHidden = 0;
     }
   }
+  /* the stored columns first, then the write-only ones */
+  pM->nField = pM->nCol;
+  while( pM->nCol>0 && pM->aCol[pM->nCol-1].bWriteOnly ) pM->nCol--;
   return sqlite3_finalize(pStmt);
 }
 
@@ -118,7 +131,7 @@ static int schema_read_indexes(sqlite3 *db, pms_model *pM){
 
 static void schema_load_once(void){
   sqlite3 *db = 0;
-  int i, rc;
+  int i, k, rc;
   rc = sqlite3_open_v2(":memory:", &db,
                        SQLITE_OPEN_READWRITE|SQLITE_OPEN_CREATE, 0);
   for(i=0; rc==SQLITE_OK && i<SCHEMA_NMODEL; i++){
@@ -153,9 +166,16 @@ static void schema_load_once(void){
     pM->iProperty = pms_model_column(pM, "property_id");
     if( pM->iId<0 || pM->iIntegration<0 || pM->iVendor<0 || pM->iXId<0
      || pM->iCreated<0 || pM->iUpdated<0 || pM->iLastSeen<0 || pM->iRemote<0
-     || pM->nCol>62 ){
+     || pM->nField>62 ){
       zSchemaErr = pms_mprintf("pmsql: sql/%s.sql lacks a core column "
                                "or has more than 62 columns", pM->zName);
+      rc = SQLITE_ERROR;
+      break;
+    }
+    for(k=0; k<pM->nCol && !pM->aCol[k].bWriteOnly; k++){}
+    if( k<pM->nCol ){
+      zSchemaErr = pms_mprintf("pmsql: sql/%s.sql: WRITEONLY column %s must follow "
+                               "every stored column", pM->zName, pM->aCol[k].zName);
       rc = SQLITE_ERROR;
       break;
     }
@@ -193,12 +213,20 @@ const pms_model *pms_model_find(const char *zName){
   return 0;
 }
 
-int pms_model_column(const pms_model *pM, const char *zCol){
+static int schema_find(const pms_model *pM, int n, const char *zCol){
   int i;
-  for(i=0; zCol && i<pM->nCol; i++){
+  for(i=0; zCol && i<n; i++){
     if( sqlite3_stricmp(pM->aCol[i].zName, zCol)==0 ) return i;
   }
   return -1;
+}
+
+int pms_model_column(const pms_model *pM, const char *zCol){
+  return schema_find(pM, pM->nCol, zCol);
+}
+
+int pms_model_field(const pms_model *pM, const char *zField){
+  return schema_find(pM, pM->nField, zField);
 }
 
 static void schema_index_ddl(sqlite3_str *p, const pms_model *pM, const char *zDb, int i){
@@ -238,24 +266,97 @@ char *pms_model_index_ddl(const pms_model *pM, const char *zDb, int i){
   return sqlite3_str_finish(p);
 }
 
-char *pms_make_id(const char *zIntegration, const pms_model *pM, const char *zXId){
-  /* "%s:%s:%s", by hand: every record makes one or more (sqlite3_malloc'd) */
+/* "<integration>:<tag>:<x_id>", by hand: every record makes one or more
+** (sqlite3_malloc'd) */
+static char *schema_tag_id(const char *zIntegration, const char *zTag, const char *zXId){
   size_t nI, nT, nX;
   char *z;
   if( zIntegration==0 ) zIntegration = "";     /* as sqlite3_mprintf prints NULL */
   if( zXId==0 ) zXId = "";
   nI = strlen(zIntegration);
-  nT = strlen(pM->zTag);
+  nT = strlen(zTag);
   nX = strlen(zXId);
   z = sqlite3_malloc64(nI + nT + nX + 3);
   if( z ){
     memcpy(z, zIntegration, nI);
     z[nI] = ':';
-    memcpy(z+nI+1, pM->zTag, nT);
+    memcpy(z+nI+1, zTag, nT);
     z[nI+1+nT] = ':';
     memcpy(z+nI+nT+2, zXId, nX+1);
   }
   return z;
+}
+
+const pms_model *pms_id_model(const char *zId, const char *zIntegration){
+  size_t nI = strlen(zIntegration ? zIntegration : "");
+  int i;
+  if( zId==0 || strncmp(zId, zIntegration ? zIntegration : "", nI)!=0 || zId[nI]!=':' ) return 0;
+  zId += nI+1;
+  for(i=0; i<nSchemaModel; i++){
+    size_t nT = strlen(aSchemaModel[i].zTag);
+    if( strncmp(zId, aSchemaModel[i].zTag, nT)==0 && zId[nT]==':' && zId[nT+1]!=0 ) return &aSchemaModel[i];
+  }
+  return 0;
+}
+
+char *pms_make_id(const char *zIntegration, const pms_model *pM, const char *zXId){
+  return schema_tag_id(zIntegration, pM->zTag, zXId);
+}
+
+/* Records that live only inside a model's JSON column, by Propexo's name
+** for them (its x-propexo derivedFromModel): the tag of their ids and the
+** fields of Propexo's GET schema after id and x_id (its bookkeeping times
+** and custom_data left out: pmsql keeps no rows of its own for them).
+** applications entries carry their ids under other names (application_id,
+** x_application_id), so only their tag is here. */
+static const struct {
+  const char *zKind;
+  const char *zTag;
+  const char *const *azField;     /* NULL-terminated, or NULL */
+} aNested[] = {
+  { "applications",      "apn",  0 },
+  { "resident_vehicles", "rveh", (const char *const[]){ "make", "model", "color", "year",
+      "license_plate_number", "license_plate_state", "notes", 0 } },
+  { "lead_pets",         "lpet", (const char *const[]){ "name", "type", "breed", "color",
+      "gender_raw", "age_in_years", "weight_in_pounds", "is_fixed", "is_service_animal",
+      "notes", 0 } },
+};
+
+static int schema_nested(const char *zKind){
+  int i;
+  for(i=0; i<(int)(sizeof(aNested)/sizeof(aNested[0])); i++){
+    if( strcmp(aNested[i].zKind, zKind)==0 ) return i;
+  }
+  return -1;
+}
+
+char *pms_make_nested_id(const char *zIntegration, const char *zKind, const char *zXId){
+  int i = schema_nested(zKind);
+  return i<0 ? 0 : schema_tag_id(zIntegration, aNested[i].zTag, zXId);
+}
+
+cJSON *pms_nested_new(const char *zKind, const char *zIntegration, const char *zXId){
+  int i = schema_nested(zKind), k, bOom;
+  cJSON *pO;
+  char *zId;
+  if( i<0 || aNested[i].azField==0 || (pO = cJSON_CreateObject())==0 ) return 0;
+  zId = zXId ? schema_tag_id(zIntegration, aNested[i].zTag, zXId) : 0;
+  bOom = zXId && zId==0;
+  cJSON_AddItemToObject(pO, "id", zId ? cJSON_CreateString(zId) : cJSON_CreateNull());
+  cJSON_AddItemToObject(pO, "x_id", zXId ? cJSON_CreateString(zXId) : cJSON_CreateNull());
+  sqlite3_free(zId);
+  for(k=0; aNested[i].azField[k]; k++) cJSON_AddNullToObject(pO, aNested[i].azField[k]);
+  if( bOom || cJSON_GetArraySize(pO)!=k+2 ){ cJSON_Delete(pO); return 0; }
+  return pO;
+}
+
+int pms_nested_set(cJSON *pO, const char *zField, cJSON *pV){
+  if( pV==0 ) return SQLITE_NOMEM;
+  if( pO==0 || !cJSON_ReplaceItemInObjectCaseSensitive(pO, zField, pV) ){
+    cJSON_Delete(pV);
+    return SQLITE_ERROR;           /* a name the kind has not: a bug, not data */
+  }
+  return SQLITE_OK;
 }
 
 int pms_column_is_bookkeeping(const pms_model *pM, int i){

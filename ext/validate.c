@@ -6,7 +6,8 @@
 ** the object is collected (not just the first), each as
 **   {"vendor","model","field","rule","message"}
 ** with rule one of: operation, unknown, readonly, unsupported, required,
-** type, max_length, min_length, format, enum, minimum, maximum, reference.
+** conflict, type, max_length, min_length, format, enum, minimum, maximum,
+** reference.
 ** With ignore_unknown_fields the unknown and unsupported fields are removed
 ** from the object and listed as stripped instead. Rules come from
 ** capability/<vendor>.json (format in capability/README.md).
@@ -22,6 +23,31 @@ static const struct { const char *zCol; const char *zModel; } aValRef[] = {
   { "unit_id",     "units" },
   { "lease_id",    "leases" },
   { "resident_id", "residents" },
+  { "vendor_id",   "vendors" },
+};
+
+/* Two fields that say the same thing two ways (a create-only field and the
+** stored column a vendor's manifest may already take for it): a create gives
+** one or the other, never both, and either satisfies a "required" on the
+** other. */
+static const struct { const char *zModel, *zA, *zB; } aValAlt[] = {
+  { "leases", "tenants", "residents_meta_data" },
+};
+
+/* The alternative of field zField of model pM, or NULL. */
+static const char *val_alternative(const pms_model *pM, const char *zField){
+  size_t k;
+  for(k=0; k<sizeof(aValAlt)/sizeof(aValAlt[0]); k++){
+    if( strcmp(aValAlt[k].zModel, pM->zName)!=0 ) continue;
+    if( strcmp(aValAlt[k].zA, zField)==0 ) return aValAlt[k].zB;
+    if( strcmp(aValAlt[k].zB, zField)==0 ) return aValAlt[k].zA;
+  }
+  return 0;
+}
+
+/* JSON-array fields of ids ([{"id": ...}]) and the models an id may name. */
+static const struct { const char *zCol; const char *azModel[4]; } aValRefList[] = {
+  { "tenants", { "residents", "applicants", "leads", 0 } },
 };
 
 static const char *const azValUsState[] = {
@@ -118,6 +144,39 @@ static const char *val_json_type(const cJSON *pV){
   return "JSON";
 }
 
+/* A list of ids: a JSON array (text) of {"id": <pmsql id>} objects, each a
+** record of the integration, as Propexo's lease create takes "tenants". */
+static void val_ref_list(cJSON *pProblems, const char *zV, const pms_model *pM, const char *zOp,
+                         const char *zField, const cJSON *pVal, const char *zIntegration){
+  size_t k;
+  for(k=0; k<sizeof(aValRefList)/sizeof(aValRefList[0]); k++){
+    const char *const *az = aValRefList[k].azModel;
+    cJSON *pArr, *pE;
+    int bOk;
+    if( strcmp(aValRefList[k].zCol, zField)!=0 ) continue;
+    pArr = cJSON_IsString(pVal) ? cJSON_Parse(pVal->valuestring) : 0;
+    bOk = cJSON_IsArray(pArr) && cJSON_GetArraySize(pArr)>0;
+    cJSON_ArrayForEach(pE, pArr){
+      const cJSON *pId = cJSON_GetObjectItemCaseSensitive(pE, "id");
+      const pms_model *pT = cJSON_IsString(pId) ? pms_id_model(pId->valuestring, zIntegration) : 0;
+      int j;
+      for(j=0; pT && az[j] && strcmp(az[j], pT->zName)!=0; j++){}
+      if( !bOk || !cJSON_IsObject(pE) || pT==0 || az[j]==0 ) bOk = 0;
+    }
+    cJSON_Delete(pArr);
+    if( !bOk ){
+      pms_str s = {0};
+      int j;
+      for(j=0; az[j]; j++) pms_str_appendf(&s, "%s%s", j==0 ? "" : az[j+1] ? ", " : " or ", az[j]);
+      val_problem(pProblems, zV, pM, zField, "reference",
+                  pms_mprintf("%s field '%s' on %s %s must be a JSON array of {\"id\": ...}, each id "
+                              "one of integration %s's %s", zV, zField, pM->zName, zOp,
+                              zIntegration ? zIntegration : "?", s.z ? s.z : "records"));
+      pms_str_reset(&s);
+    }
+  }
+}
+
 /* Value rules of one supplied field. */
 static void val_field_rules(cJSON *pProblems, const char *zV, const pms_model *pM, const char *zOp,
                             const char *zField, const cJSON *pRule, const cJSON *pVal,
@@ -211,6 +270,7 @@ static void val_field_rules(cJSON *pProblems, const char *zV, const pms_model *p
     }
     free(zPrefix);
   }
+  val_ref_list(pProblems, zV, pM, zOp, zField, pVal, zIntegration);
 }
 
 int pms_validate_write(const char *zVendor, const pms_model *pM, const char *zOp,
@@ -232,7 +292,7 @@ int pms_validate_write(const char *zVendor, const pms_model *pM, const char *zOp
   }
   for(pF = pFields ? pFields->child : 0; pF; pF = pNext){
     const char *zField = pF->string;
-    int iCol = pms_model_column(pM, zField);
+    int iCol = pms_model_field(pM, zField);
     const cJSON *pRule, *pFlag;
     pNext = pF->next;
     if( iCol<0 ){
@@ -273,13 +333,22 @@ int pms_validate_write(const char *zVendor, const pms_model *pM, const char *zOp
     val_field_rules(pProblems, zVendor, pM, zOp, zField, pRule, pF, zIntegration);
   }
   if( bCreate ){
-    for(i=0; i<pM->nCol; i++){
+    for(i=0; i<pM->nField; i++){
       const char *zField = pM->aCol[i].zName;
+      const char *zAlt = val_alternative(pM, zField);
       const cJSON *pFlag = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(pRules, zField), "create");
-      if( cJSON_IsString(pFlag) && strcmp(pFlag->valuestring, "required")==0
-       && cJSON_GetObjectItemCaseSensitive(pFields, zField)==0 ){
+      int bHas = cJSON_GetObjectItemCaseSensitive(pFields, zField)!=0;
+      int bHasAlt = zAlt && cJSON_GetObjectItemCaseSensitive(pFields, zAlt)!=0;
+      if( cJSON_IsString(pFlag) && strcmp(pFlag->valuestring, "required")==0 && !bHas && !bHasAlt ){
+        char *zOr = zAlt ? pms_mprintf(" (or '%s')", zAlt) : 0;
         val_problem(pProblems, zVendor, pM, zField, "required",
-                    pms_mprintf("%s requires field '%s' on %s create", zVendor, zField, pM->zName));
+                    pms_mprintf("%s requires field '%s'%s on %s create", zVendor, zField,
+                                zOr ? zOr : "", pM->zName));
+        free(zOr);
+      }
+      if( bHas && bHasAlt && strcmp(zField, zAlt)<0 ){
+        val_problem(pProblems, zVendor, pM, zField, "conflict",
+                    pms_mprintf("%s %s create takes '%s' or '%s', not both", zVendor, pM->zName, zField, zAlt));
       }
     }
   }

@@ -26,7 +26,10 @@
 ** that row and stages it in the connection's batch (write.c); xSync, at
 ** the end of the statement or at COMMIT, sends the batch. Only the columns
 ** the statement changed are written (sqlite3_vtab_nochange). DELETE is
-** refused unless the vendor's capability file allows it.
+** refused unless the vendor's capability file allows it. The model's
+** write-only fields (WRITEONLY in sql/) follow its stored columns as HIDDEN
+** columns: an INSERT passes them on like any field, SELECT reads NULL, and
+** no constraint on them is pushed into the cache's statement.
 */
 #include "pmsql.h"
 #include <stdlib.h>
@@ -98,7 +101,7 @@ static char *vt_declaration(const pms_model *pM){
   sqlite3_str *p = sqlite3_str_new(0);
   int i;
   sqlite3_str_appendall(p, "CREATE TABLE x(");
-  for(i=0; i<pM->nCol; i++){
+  for(i=0; i<pM->nField; i++){
     sqlite3_str_appendf(p, "%s\"%w\" %s%s", i ? ", " : "", pM->aCol[i].zName,
                         pM->aCol[i].zType, pM->aCol[i].bHidden ? " HIDDEN" : "");
   }
@@ -766,6 +769,7 @@ static int vt_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int i){
   vt_cursor *pCur = (vt_cursor*)cur;
   int iOut;
   if( sqlite3_vtab_nochange(ctx) ) return SQLITE_OK;   /* UPDATE leaves it */
+  if( i>=((vt_table*)cur->pVtab)->pModel->nCol ) return SQLITE_OK;  /* write-only: NULL */
   if( pCur->bCount ){
     int rc = vt_count_rows(pCur);
     if( rc ) return rc;
@@ -858,7 +862,7 @@ static int vt_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
       goto done;
     }
     w->zIntegration = pms_strdup(zInt);
-    for(i=0; i<pM->nCol; i++){
+    for(i=0; i<pM->nField; i++){
       sqlite3_value *v = argv[2+i];
       if( i==pM->iIntegration || sqlite3_value_type(v)==SQLITE_NULL ) continue;
       if( pms_column_is_engine(pM, i) ){
@@ -875,6 +879,13 @@ static int vt_update(sqlite3_vtab *pVtab, int argc, sqlite3_value **argv,
       goto done;
     }
     for(i=0; i<pM->nCol; i++) if( sqlite3_value_nochange(argv[2+i]) ) bAnyNoChange = 1;
+    for(i=pM->nCol; i<pM->nField; i++){
+      /* a write-only field reads NULL: a value set is a change (the
+      ** capability file says whether update takes it) */
+      sqlite3_value *v = argv[2+i];
+      if( sqlite3_value_nochange(v) || sqlite3_value_type(v)==SQLITE_NULL ) continue;
+      cJSON_AddItemToObject(w->pFields, pM->aCol[i].zName, pms_value_to_json(v));
+    }
     for(i=0; i<pM->nCol; i++){
       sqlite3_value *v = argv[2+i];
       /* without nochange information (UPDATE ... FROM) compare with the cache */

@@ -42,9 +42,13 @@
 **   lastUpdatedDate moves. Other write methods answer error 405 ("not
 **   supported"), as Propexo documents for creating residents.
 ** Record shapes follow the research's field lists; wrappers such as
-** result.Customers.Customer[] and the property record are inferred.
+** result.Customers.Customer[] and the property record are inferred, and so
+** are the members of a customer's Vehicles[] ({@attributes.Id, Make, Model,
+** Color, Year, LicensePlateNumber, LicensePlateState}; the portfolio's
+** vehicles, household.c).
 */
 #include "entrata.h"
+#include "household.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -239,8 +243,24 @@ static void en_customer(en_ctx *c, sb_buf *b, uint32_t i){
   en_kv(b, "PostalCode", en_ostr(o, "PostalCode", zip), 1);
   en_kv(b, "Email", en_ostr(o, "Email", email), 1);
   en_kv(b, "PhoneNumber", en_ostr(o, "PhoneNumber", phone), 1);
-  snprintf(tmp, sizeof(tmp), ",\"LeaseId\":[%u]}", r->lease + 1);
+  snprintf(tmp, sizeof(tmp), ",\"LeaseId\":[%u]", r->lease + 1);
   sb_puts(b, tmp);
+  /* Vehicles[]: the research names the list; its members' names are chosen
+  ** in the record's PascalCase (the vehicle id is the customer's) */
+  pf_vehicle car;
+  SB_LIT(b, ",\"Vehicles\":[");
+  if( pf_resident_vehicle(c->pf, i, &car) ){
+    sb_printf(b, "{\"@attributes\":{\"Id\":%u}", i + 1);
+    en_kv(b, "Make", car.make, 1);
+    en_kv(b, "Model", car.model, 1);
+    en_kv(b, "Color", car.color, 1);
+    snprintf(tmp, sizeof(tmp), "%d", car.year);
+    en_kv(b, "Year", tmp, 1);
+    en_kv(b, "LicensePlateNumber", car.plate, 1);
+    en_kv(b, "LicensePlateState", car.plate_state, 1);
+    SB_LIT(b, "}");
+  }
+  SB_LIT(b, "]}");
 }
 
 static int en_lease_status_id(int st){

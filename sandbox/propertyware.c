@@ -46,9 +46,11 @@
 ** prospects its applicants, work orders its work orders. A few OWNER
 ** contacts are added so the contacts type filter has something to filter,
 ** and each prospect's people are contacts of type PROSPECT, as in
-** Propertyware.
+** Propertyware. A prospect's pets are the spec's summary of its applicant's
+** (household.c): hasPets, numberOfPets, petType, petWeights.
 */
 #include "sandbox.h"
+#include "household.h"
 #include "ledger.h"
 #include "listing.h"
 
@@ -434,6 +436,23 @@ static void pw_add_prospect_contact(pw_ctx *x, const cJSON *pc, int64_t created,
   pw_add(&x->c[PW_CONTACTS], o);
 }
 
+/* The spec's pet summary of a prospect (hasPets, numberOfPets, petType,
+** petWeights: free text, here the weights in pounds joined by ", "). */
+static void pw_prospect_pets(cJSON *o, const sb_portfolio *pf, uint32_t a){
+  pf_pet pets[PF_MAX_PETS];
+  int n = pf_applicant_pets(pf, a, pets);
+  char w[64];
+  size_t k = 0;
+  cJSON_AddBoolToObject(o, "hasPets", n > 0);
+  cJSON_AddNumberToObject(o, "numberOfPets", n);
+  if( n == 0 ) return;
+  cJSON_AddStringToObject(o, "petType", pets[0].type);
+  for(int i = 0; i < n && k < sizeof(w); i++){
+    k += (size_t)snprintf(w + k, sizeof(w) - k, "%s%d", i ? ", " : "", pets[i].weight_lbs);
+  }
+  cJSON_AddStringToObject(o, "petWeights", w);
+}
+
 static void pw_render_prospect(pw_ctx *x, uint32_t a){
   static const char *const st[] = { "New", "Active", "Approved", "Rejected",
                                     "Cancelled", "Deferred", "Leased" };
@@ -448,6 +467,7 @@ static void pw_render_prospect(pw_ctx *x, uint32_t a){
   cJSON_AddStringToObject(o, "status", st[p->status % 7]);
   cJSON_AddStringToObject(o, "type", "Prospect");
   cJSON_AddStringToObject(o, "source", (a % 3) == 0 ? "Zillow" : (a % 3) == 1 ? "Website" : "Walk-in");
+  pw_prospect_pets(o, pf, a);
   cJSON_AddNumberToObject(c, "id", (double)(PW_ID_PROSPECT_CONTACT + a + 1));
   pw_contact_fields(c, p->first, p->last, p->email_no, p->phone);
   cJSON_AddItemToArray(cs, c);
@@ -909,6 +929,8 @@ static const vd_field pw_save_prospect_f[] = {
   { "type", VT_STRING, 0, 0, 0, 0, 0, 0 },
   { "hasPets", VT_BOOL, 0, 0, 0, 0, 0, 0 },
   { "numberOfPets", VT_INT, 0, 0, 0, 0, 0, 0 },
+  { "petType", VT_STRING, 0, 0, 0, 0, 0, 0 },
+  { "petWeights", VT_STRING, 0, 0, 0, 0, 0, 0 },
   { 0, 0, 0, 0, 0, 0, 0, 0 }
 };
 static const vd_schema pw_save_prospect = { "SaveProspect", pw_save_prospect_f, 0 };
@@ -978,6 +1000,7 @@ static const vd_field pw_save_workorder_f[] = {
   { "scheduledEndDate", VT_DATE, 0, 0, 0, 0, 0, 0 },
   { "searchTag", VT_STRING, 0, 0, 0, 0, 0, 0 },
   { "unitIDs", VT_INT_ARRAY, VF_SAVE_ONLY, 0, 0, 0, 0, 0 },
+  { "requestedBy", VT_INT, VF_SAVE_ONLY, 0, 0, 0, 0, 0 },
   { 0, 0, 0, 0, 0, 0, 0, 0 }
 };
 static const vd_schema pw_save_workorder = { "SaveWorkOrder", pw_save_workorder_f, 0 };
@@ -1236,6 +1259,13 @@ static void pw_save_workorder_w(pw_ctx *x, const sb_request *req, sb_response *r
     }
     i++;
   }
+  /* requestedBy: the id of the contact who reported it (SaveWorkOrder); the
+  ** WorkOrder read shows that person's name */
+  const cJSON *rq = vd_get(body, "requestedBy");
+  const pw_rec *who = rq && cJSON_IsNumber(rq) ? pw_find(x, PW_CONTACTS, (int64_t)rq->valuedouble) : NULL;
+  if( rq && cJSON_IsNumber(rq) && !who ){
+    vd_add(&e, "requestedBy", "Contact %lld does not exist.", (long long)rq->valuedouble);
+  }
   if( e.n ){
     pw_bad_request(resp, &e);
     goto done;
@@ -1244,6 +1274,16 @@ static void pw_save_workorder_w(pw_ctx *x, const sb_request *req, sb_response *r
   pw_new_stamp(o, x->c[PW_WORKORDERS].next_id++);
   cJSON_AddNumberToObject(o, "number", (double)x->next_wo_number++);
   pw_apply(o, &pw_save_workorder, body, 1);
+  if( who ){
+    cJSON *c = pw_load(who);
+    const cJSON *fn = cJSON_GetObjectItemCaseSensitive(c, "firstName");
+    const cJSON *ln = cJSON_GetObjectItemCaseSensitive(c, "lastName");
+    char name[256];
+    snprintf(name, sizeof(name), "%s %s", cJSON_IsString(fn) ? fn->valuestring : "",
+             cJSON_IsString(ln) ? ln->valuestring : "");
+    cJSON_AddStringToObject(o, "requestedBy", name);
+    cJSON_Delete(c);
+  }
   cJSON_AddStringToObject(o, "status", "Open");
   if( !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "priority")) ){
     pw_put_item(o, "priority", cJSON_CreateString("MEDIUM"));

@@ -29,10 +29,15 @@
 **   - Balance: the resident's balance on the portfolio's ledger (ledger.c:
 **     charges minus payments of the lease, billed to its first resident;
 **     0 for the others and for tenants created through the API);
+**   - a contact's Vehicle (free text, as the research's Contacts field
+**     list has it): "2019 Toyota Camry, Silver, TX ABC1234" on a tenant's
+**     primary contact when the portfolio gives the resident a vehicle
+**     (household.c), else null;
 **   - dates are written as date-times at midnight ("2024-03-01T00:00:00").
 */
 #include "rentmanager.h"
 #include "ledger.h"
+#include "household.h"
 
 #include <ctype.h>
 #include <stdarg.h>
@@ -654,14 +659,15 @@ static const rm_field rm_f_issues[IS_N] = {
 };
 
 enum { CO_ID, CO_FIRST, CO_LAST, CO_MIDDLE, CO_PRIMARY, CO_TYPEID, CO_TYPE,
-       CO_DOB, CO_TAXID, CO_COMMENT, CO_EMAIL, CO_PARENT, CO_PTYPE, CO_CDATE,
+       CO_DOB, CO_TAXID, CO_COMMENT, CO_EMAIL, CO_VEHICLE, CO_PARENT, CO_PTYPE, CO_CDATE,
        CO_CUSER, CO_UDATE, CO_UUSER, CO_N };
 static const rm_field rm_f_contacts[CO_N] = {
   { "ContactID", RT_INT }, { "FirstName", RT_STR }, { "LastName", RT_STR },
   { "MiddleName", RT_STR }, { "IsPrimary", RT_BOOL },
   { "ContactTypeID", RT_INT }, { "ContactType", RT_STR },
   { "DateOfBirth", RT_TIME }, { "FederalTaxID", RT_STR },
-  { "Comment", RT_STR }, { "Email", RT_STR }, { "ParentID", RT_INT },
+  { "Comment", RT_STR }, { "Email", RT_STR }, { "Vehicle", RT_STR },
+  { "ParentID", RT_INT },
   { "ParentType", RT_STR }, { "CreateDate", RT_TIME },
   { "CreateUserID", RT_INT }, { "UpdateDate", RT_TIME },
   { "UpdateUserID", RT_INT },
@@ -775,6 +781,7 @@ typedef struct rm_contact_v {
   int pkind, primary;
   uint32_t parent;
   const char *first, *last, *middle, *email, *comment, *taxid;
+  const char *vehicle;      /* free text: "2019 Toyota Camry, Silver, TX ABC1234" */
   int32_t dob;
   int64_t ctype;
 } rm_contact_v;
@@ -999,6 +1006,12 @@ static void rm_fill_contact(rm_ctx *c, uint32_t idx, rm_contact_v *v, rm_scratch
                                        r->email_no, "example.com"));
     v->dob = r->dob;
     if( r->flags & PF_RES_TAXID ) v->taxid = rm_keep(s, pf_fmt_taxid(tmp, sizeof(tmp), r, idx));
+    pf_vehicle car;
+    if( pf_resident_vehicle(c->pf, idx, &car) ){
+      snprintf(tmp, sizeof(tmp), "%d %s %s, %s, %s %s", car.year, car.make, car.model,
+               car.color, car.plate_state, car.plate);
+      v->vehicle = rm_keep(s, tmp);
+    }
   }else if( idx < c->Rg + c->Ag ){
     const pf_applicant *a = &c->pf->apps.v[idx - c->Rg];
     v->first = pf_first_name(a->first);
@@ -1163,6 +1176,7 @@ void rm_value(rm_ctx *c, int kind, uint32_t idx, const rm_view *vw, int f,
         case CO_TAXID: V_STR(o, v->taxid); break;
         case CO_COMMENT: V_STR(o, v->comment); break;
         case CO_EMAIL: V_STR(o, v->email); break;
+        case CO_VEHICLE: V_STR(o, v->vehicle); break;
         case CO_PARENT: V_ID(o, v->parent); break;
         case CO_PTYPE: V_STR(o, v->pkind == RM_TENANTS ? "Tenant" : "Prospect"); break;
       }

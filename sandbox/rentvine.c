@@ -640,6 +640,10 @@ static void rv_wo_create(rv_ctx *c, const sb_request *req, sb_response *resp){
       vd_add(&e, "unitID", "The unit does not belong to the property.");
     }
   }
+  m = cJSON_GetObjectItemCaseSensitive(j, "requestedByContactID");
+  if( cJSON_IsNumber(m) && (m->valuedouble < 1 || m->valuedouble > c->pf->res.n) ){
+    vd_add(&e, "requestedByContactID", "The selected requested by contact is invalid.");
+  }
   m = cJSON_GetObjectItemCaseSensitive(j, "description");
   if( cJSON_IsString(m) && !*m->valuestring ) vd_add(&e, "description", "The description field is required.");
   if( !rv_int_in(j, "priorityID", 1, 3) ) vd_add(&e, "priorityID", "The selected priority is invalid.");

@@ -15,6 +15,8 @@
 **   portfolio.c   the deterministic, vendor-neutral portfolio: compact
 **                 records plus the formatting every vendor shares (names,
 **                 emails, phones, addresses).
+**   household.c   the portfolio's vehicles and pets (household.h), for the
+**                 vendors that carry them.
 **   listing.c     the list engine every vendor shares (listing.h): orderby
 **                 parsing, sorting, cached result sets of filter + order, a
 **                 page of rows as JSON, the list caches and lock, the stats

@@ -771,8 +771,10 @@ static int yd_index_of(const char *const *list, int n, const char *v){
 }
 
 /* CreateOrEditServiceRequests: ServiceRequestXml/ServiceRequests/
-** ServiceRequest, one per call (chosen); no ServiceRequestId (or 0) creates,
-** an id edits Priority, ProblemDescriptionNotes and CurrentStatus. */
+** ServiceRequest, one per call (chosen); no ServiceRequestId (or 0) creates
+** (with an optional TenantCode: the household that asked, one of the
+** property's), an id edits Priority, ProblemDescriptionNotes and
+** CurrentStatus. */
 static void yd_create_or_edit_sr(yd_ctx *c, const yd_call *k, sb_response *resp){
   uint32_t p = yd_property_param(c, k, resp);
   if( p == PF_NONE ) return;
@@ -789,7 +791,8 @@ static void yd_create_or_edit_sr(yd_ctx *c, const yd_call *k, sb_response *resp)
   char *notes = yd_text(sr, "ProblemDescriptionNotes");
   char *prio = yd_text(sr, "Priority");
   char *stat = yd_text(sr, "CurrentStatus");
-  uint32_t u = PF_NONE, w = PF_NONE;
+  char *tcode = yd_text(sr, "TenantCode");
+  uint32_t u = PF_NONE, w = PF_NONE, who = PF_NONE;
   msg[0] = 0;
   if( id && *id && strcmp(id, "0") ){
     for(uint32_t i = 0; i < c->pf->wos.n; i++){
@@ -802,6 +805,18 @@ static void yd_create_or_edit_sr(yd_ctx *c, const yd_call *k, sb_response *resp)
     if( !desc || !*desc ) snprintf(msg, sizeof(msg), "ProblemDescription is required.");
     else if( unit && *unit && (u = yd_unit_of(c, p, unit)) == PF_NONE ){
       snprintf(msg, sizeof(msg), "Invalid UnitCode: %.20s.", unit);
+    }else if( tcode && *tcode ){
+      /* TenantCode: a household's (head tenant's) t-code on this property */
+      unsigned long l = 0;
+      char *end = NULL;
+      if( tcode[0] == 't' ) l = strtoul(tcode + 1, &end, 10);
+      if( !end || *end || l < 1 || l > c->pf->leases.n
+       || c->pf->units.v[c->pf->leases.v[l-1].unit].property != p
+       || c->pf->leases.v[l-1].first_res == PF_NONE ){
+        snprintf(msg, sizeof(msg), "Invalid TenantCode: %.20s.", tcode);
+      }else{
+        who = c->pf->leases.v[l-1].first_res;
+      }
     }
   }
   if( !msg[0] && prio && yd_index_of(yd_wo_priority, 3, prio) < 0 ){
@@ -820,7 +835,7 @@ static void yd_create_or_edit_sr(yd_ctx *c, const yd_call *k, sb_response *resp)
       memset(o, 0, sizeof(*o));
       o->created = now;
       o->unit = u;
-      o->resident = PF_NONE;
+      o->resident = who;
       o->task = c->pf->next_task++;
       o->due = PF_NODATE;
       o->priority = PF_WP_NORMAL;
@@ -842,7 +857,7 @@ static void yd_create_or_edit_sr(yd_ctx *c, const yd_call *k, sb_response *resp)
     SB_LIT(b, "</ServiceRequests>");
     yd_result_close(b, k->name);
   }
-  free(id); free(unit); free(cat); free(desc); free(notes); free(prio); free(stat);
+  free(id); free(unit); free(cat); free(desc); free(notes); free(prio); free(stat); free(tcode);
 }
 
 typedef void (*yd_handler)(yd_ctx *, const yd_call *, sb_response *);

@@ -1,6 +1,8 @@
 -- applicants: people applying to rent (Propexo /v1/applicants).
--- applications is a JSON array of {application_id, x_application_id,
--- status_raw, status_normalized, submitted_at}; unit_id_preferred and
+-- applications is a JSON array of Propexo's {applicant_id, application_id,
+-- status_raw, status_normalized} with pmsql's x_application_id and
+-- submitted_at (application_id: <integration>:apn:<x_application_id>,
+-- pms_make_nested_id); unit_id_preferred and
 -- x_unit_id_preferred are JSON arrays of ids; pets, screenings and
 -- self_reported_income are JSON arrays. remote_data is HIDDEN.
 CREATE TABLE applicants (

@@ -1,6 +1,8 @@
 -- leads: prospects and guest cards (Propexo /v1/leads).
 -- Money is integer cents; pets, screenings, unit_id_preferred and
--- x_unit_id_preferred are JSON arrays. remote_data is HIDDEN.
+-- x_unit_id_preferred are JSON arrays; a pet is Propexo's lead_pets {id,
+-- x_id, name, type, breed, color, gender_raw, age_in_years,
+-- weight_in_pounds, is_fixed, is_service_animal, notes}. remote_data is HIDDEN.
 CREATE TABLE leads (
   id                           TEXT PRIMARY KEY,
   integration_id               TEXT NOT NULL,

@@ -44,7 +44,14 @@ CREATE TABLE leases (
   residents_meta_data         TEXT,
   services                    TEXT,
   custom_data                 TEXT,
-  remote_data                 TEXT HIDDEN
+  remote_data                 TEXT HIDDEN,
+  -- create-only fields of Propexo's POST body (WRITEONLY: hidden, read NULL,
+  -- never cached): tenants is a JSON array of {"id": <pmsql id of a
+  -- resident, applicant or lead>}; rent_cycle is the rent charges' cadence
+  -- (Monthly|Weekly|Every2Weeks|Quarterly|Yearly|Every2Months|Daily|
+  -- Every6Months|OneTime).
+  tenants                     TEXT WRITEONLY,
+  rent_cycle                  TEXT WRITEONLY
 );
 CREATE UNIQUE INDEX leases_x_id ON leases(integration_id, x_id);
 CREATE INDEX leases_property ON leases(property_id);

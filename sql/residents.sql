@@ -3,7 +3,10 @@
 -- leases_meta_data is the full resident<->lease link as a JSON array of
 -- {lease_id, x_lease_id, resident_type_normalized, x_resident_type,
 --  move_in_date, move_out_date, notice_date}. pets and vehicles are JSON
--- arrays. Money is integer cents. remote_data is HIDDEN.
+-- arrays in Propexo's names (resident_pets, resident_vehicles): a vehicle is
+-- {id, x_id, make, model, color, year, license_plate_number,
+-- license_plate_state, notes}, id <integration>:rveh:<x_id>; NULL where the
+-- vendor has no such data. Money is integer cents. remote_data is HIDDEN.
 CREATE TABLE residents (
   id                    TEXT PRIMARY KEY,
   integration_id        TEXT NOT NULL,

@@ -1,6 +1,7 @@
 -- service_requests: maintenance requests and work orders
 -- (Propexo /v1/service-requests). vendors, history and employees are JSON
 -- arrays. Dates are YYYY-MM-DD or UTC ISO-8601. remote_data is HIDDEN.
+-- WRITEONLY columns (last) are create-only fields: see schema.c.
 CREATE TABLE service_requests (
   id                   TEXT PRIMARY KEY,
   integration_id       TEXT NOT NULL,
@@ -37,7 +38,15 @@ CREATE TABLE service_requests (
   history              TEXT,
   employees            TEXT,
   custom_data          TEXT,
-  remote_data          TEXT HIDDEN
+  remote_data          TEXT HIDDEN,
+  -- create-only fields of Propexo's POST body (WRITEONLY: hidden, read NULL,
+  -- never cached; an INSERT sends them where the vendor takes them).
+  -- resident_id and vendor_id are pmsql ids of residents and vendors.
+  resident_id                 TEXT WRITEONLY,
+  vendor_id                   TEXT WRITEONLY,
+  service_request_category_id TEXT WRITEONLY,
+  service_status              TEXT WRITEONLY,
+  scheduled_start_date        TEXT WRITEONLY
 );
 CREATE UNIQUE INDEX service_requests_x_id ON service_requests(integration_id, x_id);
 CREATE INDEX service_requests_property ON service_requests(property_id);
