@@ -245,8 +245,6 @@ void pms_json_arena_free(pms_json_arena *a){
   free(a);
 }
 
-/* Parse z[0..n) into the arena (after a reset). NULL when yajl refuses the
-** text or memory runs out: the caller asks cJSON. */
 /* Does z[0..n) hold a \uD800-\uDBFF escape? yajl turns a high surrogate
 ** without its pair into "?" where cJSON refuses the text, so a page with
 ** any is left to cJSON (a pair decodes the same either way; rare in pages). */
@@ -263,6 +261,8 @@ static int ja_has_surrogate(const char *z, size_t n){
   return 0;
 }
 
+/* Parse z[0..n) into the arena (after a reset). NULL when yajl refuses the
+** text or memory runs out: the caller asks cJSON. */
 cJSON *pms_json_arena_parse(pms_json_arena *a, const char *z, size_t n){
   int ok;
   pms_json_arena_reset(a);

@@ -619,19 +619,13 @@ int pms_map_unapply(const pms_field_map *aMap, const char *zPart, const cJSON *p
 int pms_row_set_vendor_contact(pms_row *pRow, const char *zName, const char *zEmail,
                                const char *zPhone, const char *zPhoneType){
   cJSON *pArr = cJSON_CreateArray(), *pC = cJSON_CreateObject();
-  char *z;
   if( pArr==0 || pC==0 ){ cJSON_Delete(pArr); cJSON_Delete(pC); return SQLITE_NOMEM; }
   cJSON_AddItemToArray(pArr, pC);
   cJSON_AddItemToObject(pC, "name", zName ? cJSON_CreateString(zName) : cJSON_CreateNull());
   cJSON_AddItemToObject(pC, "email", zEmail ? cJSON_CreateString(zEmail) : cJSON_CreateNull());
   cJSON_AddItemToObject(pC, "phone", zPhone ? cJSON_CreateString(zPhone) : cJSON_CreateNull());
   cJSON_AddItemToObject(pC, "phone_type", zPhoneType ? cJSON_CreateString(zPhoneType) : cJSON_CreateNull());
-  z = cJSON_PrintUnformatted(pArr);
-  cJSON_Delete(pArr);
-  if( z==0 ) return SQLITE_NOMEM;
-  pms_row_set_column(pRow, "contacts", z);
-  cJSON_free(z);
-  return SQLITE_OK;
+  return pms_row_set_json(pRow, "contacts", pArr);
 }
 
 /* vendors.contacts as written (pV: the column's JSON text): one object of
