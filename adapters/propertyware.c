@@ -54,7 +54,6 @@ static const char *pw_str(const cJSON *p, const char *zKey){
 static void pw_custom_data(pms_row *pRow, const cJSON *pRec){
   const cJSON *pArr = cJSON_GetObjectItemCaseSensitive(pRec, "customFields"), *pF;
   cJSON *pOut;
-  char *z;
   if( !cJSON_IsArray(pArr) || cJSON_GetArraySize(pArr)==0 ) return;
   pOut = cJSON_CreateObject();
   cJSON_ArrayForEach(pF, pArr){
@@ -64,9 +63,7 @@ static void pw_custom_data(pms_row *pRow, const cJSON *pRec){
       cJSON_AddItemToObject(pOut, zName, pV ? cJSON_Duplicate(pV, 1) : cJSON_CreateNull());
     }
   }
-  z = cJSON_PrintUnformatted(pOut);
-  if( z ){ pms_row_set_column(pRow, "custom_data", z); cJSON_free(z); }
-  cJSON_Delete(pOut);
+  pms_row_set_json(pRow, "custom_data", pOut);   /* out of memory: left NULL */
 }
 
 #define PW_VENDOR "PROPERTYWARE_REST"

@@ -731,7 +731,6 @@ static int yd_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
   const cJSON *pRoom = cJSON_GetObjectItemCaseSensitive(pRec, "Roommate");
   const cJSON *pR;
   cJSON *pMeta = cJSON_CreateArray();
-  char *z;
   (void)pS; (void)pzErr;
   yd_unit_fk(pRow, pRec, "PropertyCode", "UnitCode");
   yd_lease_person(pRow, pMeta, pRec, 1);
@@ -740,10 +739,7 @@ static int yd_lease_fixup(pms_session *pS, pms_row *pRow, const cJSON *pRec, cha
   }else if( pRoom ){
     yd_lease_person(pRow, pMeta, pRoom, 0);
   }
-  z = cJSON_PrintUnformatted(pMeta);
-  if( z ) pms_row_set_column(pRow, "residents_meta_data", z);
-  cJSON_free(z);
-  cJSON_Delete(pMeta);
+  pms_row_set_json(pRow, "residents_meta_data", pMeta);   /* out of memory: left NULL */
   return SQLITE_OK;
 }
 
